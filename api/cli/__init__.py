@@ -1,0 +1,20 @@
+"""The `carecircle` command. Each group of commands lives in its own module and registers itself here."""
+
+from __future__ import annotations
+
+import typer
+
+from api.cli import centres, guidance, leave, service
+
+app = typer.Typer(
+    help="托育圈 carecircle: filed childcare in the 15-minute circle, leave and parenting guidance.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+for module in (service, centres, leave, guidance):
+    module.register(app)
+
+
+def main() -> None:
+    app()

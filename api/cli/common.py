@@ -1,0 +1,45 @@
+"""What every command shares: lazily read settings, the migrated store, JSON output and clean errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import cache
+from typing import Any, NoReturn
+
+import typer
+from pydantic import ValidationError
+from sqlalchemy import Engine
+
+from api.settings import Settings
+
+
+@cache
+def settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"CARECIRCLE_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+        fail(f"配置有误 / bad configuration: {problems}")
+
+
+@cache
+def store() -> Engine:
+    from api.db import open_store
+
+    return open_store(settings().database_url)
+
+
+def say(message: str) -> None:
+    """A message for people: always standard error, so --json output stays pure."""
+    typer.echo(message, err=True)
+
+
+def print_json(payload: Any) -> None:
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    say(f"错误 / error: {message}")
+    raise typer.Exit(code)

@@ -1,0 +1,141 @@
+"""The registry's tables and queries (SQLAlchemy Core). The store is the source of truth."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean, Column, Date, DateTime, Engine, Float, Integer, MetaData, String, Table, Text, select, update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+from geodata.centre import Centre, DemoLevel, Kind, Mode, Status
+
+# One metadata for the whole store: bot/ and api/ add their tables to it, and Alembic reads it.
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+centres = Table(
+    "centres", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False, index=True),
+    Column("address", String(300), nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("district_code", String(6), nullable=False, index=True),
+    Column("kind", String(32), nullable=False),
+    Column("inclusive", Boolean, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("capacity", Integer),
+    Column("vacancies", Integer),
+    Column("min_age_months", Integer),
+    Column("max_age_months", Integer),
+    Column("modes", String(80), nullable=False, default=""),
+    Column("phone", String(64)),
+    Column("hours", String(120)),
+    Column("fee_min", Float),
+    Column("fee_max", Float),
+    Column("filed_on", Date),
+    Column("inclusive_since", Date),
+    Column("demo_level", String(16)),
+    Column("operator", String(200)),
+    Column("credit_code", String(18)),
+    Column("health_eval_passed", Boolean),
+    Column("is_sample", Boolean, nullable=False, default=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# One row: a counter bumped on every registry write, so each replica knows when to rebuild its index.
+registry_meta = Table(
+    "registry_meta", metadata,
+    Column("key", String(32), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("note", Text),
+)
+
+
+def _row(centre: Centre, now: datetime) -> dict[str, Any]:
+    return {
+        "id": centre.id, "name": centre.name, "address": centre.address, "lat": centre.lat,
+        "lon": centre.lon, "district_code": centre.district_code, "kind": centre.kind.value,
+        "inclusive": centre.inclusive, "status": centre.status.value, "capacity": centre.capacity,
+        "vacancies": centre.vacancies, "min_age_months": centre.min_age_months,
+        "max_age_months": centre.max_age_months, "modes": ";".join(m.value for m in centre.modes),
+        "phone": centre.phone, "hours": centre.hours, "fee_min": centre.fee_min, "fee_max": centre.fee_max,
+        "filed_on": centre.filed_on, "inclusive_since": centre.inclusive_since,
+        "demo_level": centre.demo_level.value if centre.demo_level else None, "operator": centre.operator,
+        "credit_code": centre.credit_code, "health_eval_passed": centre.health_eval_passed,
+        "is_sample": centre.is_sample, "updated_at": now,
+    }
+
+
+def centre_from_row(row: Any) -> Centre:
+    m = row._mapping
+    updated = m["updated_at"]
+    if updated is not None and updated.tzinfo is None:
+        updated = updated.replace(tzinfo=UTC)
+    return Centre(
+        id=m["id"], name=m["name"], address=m["address"], lat=m["lat"], lon=m["lon"],
+        district_code=m["district_code"], kind=Kind(m["kind"]), inclusive=bool(m["inclusive"]),
+        status=Status(m["status"]), capacity=m["capacity"], vacancies=m["vacancies"],
+        min_age_months=m["min_age_months"], max_age_months=m["max_age_months"],
+        modes=tuple(Mode(x) for x in m["modes"].split(";") if x), phone=m["phone"], hours=m["hours"],
+        fee_min=m["fee_min"], fee_max=m["fee_max"], filed_on=m["filed_on"],
+        inclusive_since=m["inclusive_since"],
+        demo_level=DemoLevel(m["demo_level"]) if m["demo_level"] else None, operator=m["operator"],
+        credit_code=m["credit_code"], health_eval_passed=m["health_eval_passed"],
+        is_sample=bool(m["is_sample"]), updated_at=updated,
+    )
+
+
+def upsert_centres(engine: Engine, items: Iterable[Centre], batch: int = 1000) -> int:
+    """Insert or update centres by id in one transaction; returns how many were written."""
+    now = datetime.now(UTC)
+    rows = [_row(c, now) for c in items]
+    if not rows:
+        return 0
+    dialect = engine.dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    with engine.begin() as conn:
+        for start in range(0, len(rows), batch):
+            chunk = rows[start:start + batch]
+            stmt = insert(centres).values(chunk)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=[centres.c.id],
+                set_={col.name: stmt.excluded[col.name] for col in centres.columns if col.name != "id"},
+            )
+            conn.execute(stmt)
+        _bump_version(conn)
+    return len(rows)
+
+
+def _bump_version(conn: Any) -> None:
+    changed = conn.execute(
+        update(registry_meta).where(registry_meta.c.key == "registry").values(version=registry_meta.c.version + 1)
+    ).rowcount
+    if not changed:
+        conn.execute(registry_meta.insert().values(key="registry", version=1))
+
+
+def registry_version(engine: Engine) -> int:
+    with engine.connect() as conn:
+        value = conn.execute(select(registry_meta.c.version).where(registry_meta.c.key == "registry")).scalar()
+    return int(value or 0)
+
+
+def load_centres(engine: Engine) -> list[Centre]:
+    with engine.connect() as conn:
+        return [centre_from_row(r) for r in conn.execute(select(centres).order_by(centres.c.id))]
+
+
+def get_centre(engine: Engine, centre_id: str) -> Centre | None:
+    with engine.connect() as conn:
+        row = conn.execute(select(centres).where(centres.c.id == centre_id)).first()
+    return centre_from_row(row) if row else None

@@ -1,0 +1,55 @@
+"""Shared fixtures: a fresh store per test, on SQLite and (where reachable) PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from api.db import open_store
+
+PG_ADMIN_URL = os.environ.get("CARECIRCLE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Tests needing a missing service skip locally, but fail under CI=true."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: this test must run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def sqlite_store(tmp_path) -> Iterator[Engine]:
+    engine = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def pg_store() -> Iterator[Engine]:
+    """A throw-away schema on the local PostgreSQL server."""
+    try:
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            schema = f"t_{uuid.uuid4().hex[:12]}"
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:  # noqa: BLE001 - any connection failure means "no server here"
+        skip_or_fail(f"PostgreSQL at {PG_ADMIN_URL} is not reachable: {type(exc).__name__}")
+        return
+    sep = "&" if "?" in PG_ADMIN_URL else "?"
+    engine = open_store(f"{PG_ADMIN_URL}{sep}options=-csearch_path%3D{schema}")
+    yield engine
+    engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store(request) -> Engine:
+    """Runs a store test on both SQLite and PostgreSQL."""
+    return request.getfixturevalue("sqlite_store" if request.param == "sqlite" else "pg_store")

@@ -75,6 +75,7 @@ ALL_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
 
 TRUE_WORDS = {"true", "1", "yes", "y", "是", "普惠", "t"}
 FALSE_WORDS = {"false", "0", "no", "n", "否", "非普惠", "f"}
+MODE_SEPARATORS = re.compile(r"[;；,，、]")
 CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 
 
@@ -193,7 +194,7 @@ def check_row(raw: dict[str, Any], *, is_sample: bool = False) -> Checked:
             f"youngest age {min_age} is above oldest age {max_age}")
 
     modes: list[Mode] = []
-    for part in re.split(r"[;；,，、]", _text(raw.get("modes"))):
+    for part in MODE_SEPARATORS.split(_text(raw.get("modes"))):
         part = part.strip()
         if not part:
             continue
@@ -201,7 +202,8 @@ def check_row(raw: dict[str, Any], *, is_sample: bool = False) -> Checked:
             modes.append(Mode(part))
         except ValueError:
             allowed = "、".join(m.value for m in Mode)
-            err("modes", f"托育形式“{part}”无法识别，可选：{allowed}", f"unknown service form '{part}'; allowed: {allowed}")
+            err("modes", f"托育形式“{part}”无法识别，可选：{allowed}",
+                f"unknown service form '{part}'; allowed: {allowed}")
 
     fee_min = _number(raw, "fee_min", err)
     fee_max = _number(raw, "fee_max", err)

@@ -7,7 +7,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
-    Boolean, Column, Date, DateTime, Engine, Float, Integer, MetaData, String, Table, Text, select, update,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Engine,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    select,
+    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 

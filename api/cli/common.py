@@ -11,6 +11,7 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy import Engine
 
+from api.services import Services, build_services
 from api.settings import Settings
 
 
@@ -24,10 +25,21 @@ def settings() -> Settings:
 
 
 @cache
-def store() -> Engine:
-    from api.db import open_store
+def services() -> Services:
+    """The process's services, wired once from the settings (the store is created or migrated here)."""
+    return build_services(settings())
 
-    return open_store(settings().database_url)
+
+def reset() -> None:
+    """Forget the wired services and settings (tests run many commands in one process)."""
+    if services.cache_info().currsize:
+        services().engine.dispose()
+    services.cache_clear()
+    settings.cache_clear()
+
+
+def store() -> Engine:
+    return services().engine
 
 
 def say(message: str) -> None:

@@ -1,9 +1,58 @@
-"""`carecircle demo`, `serve` and `bot`: run the service."""
+"""`carecircle demo` and `carecircle serve`: run the web service."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from api.cli.common import fail, say, settings
+from api.services import Services
+from api.settings import Settings
+from geodata.importer import read_registry_file
+
+SAMPLE_REGISTRY = Path(__file__).resolve().parents[2] / "geodata" / "data" / "sample_centres.csv"
+
+Host = Annotated[str, typer.Option(help="address to listen on")]
+Port = Annotated[int, typer.Option(min=1, max=65535, help="port to listen on")]
 
 
 def register(app: typer.Typer) -> None:
-    """Filled in with the web service."""
+    app.command("demo")(demo)
+    app.command("serve")(serve)
+
+
+def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
+    """Start the whole service on a fresh demo store holding the bundled SAMPLE registry."""
+    from api.services import build_services
+
+    with tempfile.TemporaryDirectory(prefix="carecircle-demo-") as folder:
+        demo_settings = settings().model_copy(update={"database_url": f"sqlite:///{Path(folder) / 'demo.db'}"})
+        services = build_services(demo_settings)
+        report = read_registry_file(SAMPLE_REGISTRY, is_sample=True)
+        if report.rejected:
+            fail(f"bundled sample registry has {len(report.rejected)} bad rows: {report.rejected[0].as_json()}")
+        services.registry.save(report.accepted)
+        say(f"演示模式：已载入 {len(report.accepted)} 家【示例】机构（虚构数据，仅供演示）\n"
+            f"Demo mode: {len(report.accepted)} SAMPLE centres loaded (fictional, for demonstration only)")
+        _run(demo_settings, services, host, port)
+
+
+def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
+    """Start the web service (JSON API, pages, admin) on the configured store."""
+    from api.services import build_services
+
+    current = settings()
+    _run(current, build_services(current), host, port)
+
+
+def _run(app_settings: Settings, services: Services, host: str, port: int) -> None:
+    import uvicorn
+
+    from api.app import create_app
+
+    app = create_app(app_settings, services)
+    say(f"托育圈 carecircle: http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run(app, host=host, port=port, log_level="info")

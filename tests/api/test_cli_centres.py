@@ -1,0 +1,154 @@
+"""The contract's `centres import` and `centres nearest`, run as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from geodata.crs import from_wgs84
+
+DATA = Path(__file__).parents[1] / "data"
+GOOD = DATA / "registry_good.csv"
+
+
+def imported(cli, *args: str) -> dict:  # type: ignore[no-untyped-def]
+    result = cli("centres", "import", *args, "--json")
+    return {"exit": result.exit_code, **json.loads(result.stdout)}
+
+
+def nearest(cli, *args: str) -> dict:  # type: ignore[no-untyped-def]
+    result = cli("centres", "nearest", *args, "--json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_import_accepts_every_good_row(cli) -> None:  # type: ignore[no-untyped-def]
+    assert imported(cli, str(GOOD)) == {"exit": 0, "accepted": 4, "rejected": []}
+
+
+def test_bad_rows_are_reported_by_row_number_and_good_rows_still_land(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    lines = GOOD.read_text(encoding="utf-8").splitlines()
+    bad = [*lines[:2], "T-009,坏数据,某地,39.6,109.76,150627,nursery,true,active,,,,,,,,,,,", lines[2], lines[1]]
+    path = tmp_path / "mixed.csv"
+    path.write_text("\n".join(bad) + "\n", encoding="utf-8")
+    report = imported(cli, str(path))
+    assert report["exit"] == 1
+    assert report["accepted"] == 2
+    assert [(r["row"], r["id"]) for r in report["rejected"]] == [(3, "T-009"), (5, "T-001")]
+    assert "kind" in report["rejected"][0]["errors"][0]
+    assert "T-001" in report["rejected"][1]["errors"][0]
+    assert {r["id"] for r in nearest(cli, "--lat", "39.6", "--lon", "109.76")["results"]} == {"T-001", "T-002"}
+
+
+def test_missing_required_column_makes_the_file_unusable_and_stores_nothing(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "no_status.csv"
+    path.write_text("id,name,address,lat,lon,district_code,kind,inclusive\nX,n,a,39.6,109.76,150627,centre,true\n",
+                    encoding="utf-8")
+    result = cli("centres", "import", str(path), "--json")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "status" in result.stderr
+    assert nearest(cli, "--lat", "39.6", "--lon", "109.76")["results"] == []
+
+
+def test_unreadable_file_exits_2(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("centres", "import", str(tmp_path / "nope.csv"))
+    assert result.exit_code == 2
+    assert "nope.csv" in result.stderr
+
+
+def test_dry_run_checks_but_stores_nothing(cli) -> None:  # type: ignore[no-untyped-def]
+    assert imported(cli, str(GOOD), "--dry-run") == {"exit": 0, "accepted": 4, "rejected": []}
+    assert nearest(cli, "--lat", "39.6", "--lon", "109.76")["results"] == []
+
+
+def test_import_upserts_by_id(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    imported(cli, str(GOOD))
+    path = tmp_path / "update.csv"
+    text = GOOD.read_text(encoding="utf-8").replace("T-001,测试托育园", "T-001,测试托育园（新址）")
+    path.write_text(text, encoding="utf-8")
+    imported(cli, str(path))
+    result = cli("centres", "show", "T-001", "--json")
+    assert json.loads(result.stdout)["name"] == "测试托育园（新址）"
+
+
+def test_chinese_headers_values_and_gb18030(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "卫健委备案名单.csv"
+    path.write_bytes(
+        "备案编号,机构名称,地址,纬度,经度,行政区划代码,机构类型,是否普惠,状态,托育形式\n"
+        "C-1,金色童年托育中心,天骄路,39.6005,109.7600,150627,托育机构,是,正常,全日托、计时托\n"
+        .encode("gb18030"))
+    assert imported(cli, str(path)) == {"exit": 0, "accepted": 1, "rejected": []}
+    shown = json.loads(cli("centres", "show", "C-1", "--json").stdout)
+    assert (shown["kind"], shown["inclusive"], shown["modes"]) == ("centre", True, ["full_day", "hourly"])
+
+
+def test_geojson_import_numbers_features(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    props = {"name": "几何托育园", "address": "某路", "district_code": "150627", "kind": "centre",
+             "inclusive": True, "status": "active"}
+    doc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [109.76, 39.6]},
+         "properties": {**props, "id": "G-1"}},
+        {"type": "Feature", "geometry": None, "properties": {**props, "id": "G-2"}},
+    ]}
+    path = tmp_path / "list.geojson"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    report = imported(cli, str(path))
+    assert (report["exit"], report["accepted"]) == (1, 1)
+    assert [(r["row"], r["id"]) for r in report["rejected"]] == [(2, "G-2")]
+
+
+@pytest.mark.parametrize("crs", ["gcj02", "bd09"])
+def test_import_converts_chinese_map_coordinates_to_wgs84(cli, tmp_path, crs: str) -> None:  # type: ignore[no-untyped-def]
+    lat, lon = from_wgs84(39.6010, 109.7610, crs)
+    path = tmp_path / f"{crs}.csv"
+    path.write_text("id,name,address,lat,lon,district_code,kind,inclusive,status\n"
+                    f"M-1,地图坐标托育园,某路,{lat},{lon},150627,centre,true,active\n", encoding="utf-8")
+    imported(cli, str(path), "--crs", crs)
+    shown = json.loads(cli("centres", "show", "M-1", "--json").stdout)
+    assert shown["lat"] == pytest.approx(39.6010, abs=1e-7)
+    assert shown["lon"] == pytest.approx(109.7610, abs=1e-7)
+
+
+def test_nearest_follows_the_contract(cli) -> None:  # type: ignore[no-untyped-def]
+    imported(cli, str(GOOD))
+    answer = nearest(cli, "--lat", "39.6", "--lon", "109.76")
+    assert answer["origin"] == {"lat": 39.6, "lon": 109.76}
+    assert answer["minutes"] == 15
+    ids = [r["id"] for r in answer["results"]]
+    assert ids == ["T-001", "T-002", "T-003"]  # the suspended centre is never offered
+    first = answer["results"][0]
+    assert set(first) >= {"id", "name", "address", "lat", "lon", "kind", "inclusive", "distance_m", "walk_minutes"}
+    assert first["walk_minutes"] == pytest.approx(first["distance_m"] * 1.25 / 75, abs=0.01)
+    inclusive = nearest(cli, "--lat", "39.6", "--lon", "109.76", "--inclusive", "--limit", "1")
+    assert [r["id"] for r in inclusive["results"]] == ["T-001"]
+
+
+def test_nearest_honours_minutes(cli) -> None:  # type: ignore[no-untyped-def]
+    imported(cli, str(GOOD))
+    answer = nearest(cli, "--lat", "39.6", "--lon", "109.76", "--minutes", "5")
+    assert [r["id"] for r in answer["results"]] == ["T-001"]
+    assert all(r["walk_minutes"] <= 5 for r in answer["results"])
+
+
+@pytest.mark.parametrize("args", [
+    ["--lat", "91", "--lon", "109"], ["--lat", "39", "--lon", "181"],
+    ["--lat", "39", "--lon", "109", "--minutes", "0"], ["--lat", "39", "--lon", "109", "--minutes", "61"],
+    ["--lat", "39", "--lon", "109", "--limit", "0"], ["--lat", "39", "--lon", "109", "--limit", "101"],
+])
+def test_nearest_refuses_bad_input_with_exit_2(cli, args: list[str]) -> None:  # type: ignore[no-untyped-def]
+    result = cli("centres", "nearest", *args, "--json")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+
+
+def test_walking_model_comes_from_the_environment(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    imported(cli, str(GOOD))
+    monkeypatch.setenv("CARECIRCLE_WALK_SPEED_KMH", "3.0")
+    monkeypatch.setenv("CARECIRCLE_DETOUR_FACTOR", "1.5")
+    answer = nearest(cli, "--lat", "39.6", "--lon", "109.76")
+    first = answer["results"][0]
+    assert first["walk_minutes"] == pytest.approx(first["distance_m"] * 1.5 / 50, abs=0.01)
+    assert [r["id"] for r in answer["results"]] == ["T-001"]  # 15 min is now 500 m: T-002 (581 m) drops out

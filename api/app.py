@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from api.routes import centres
+from api.routes import admin, centres, pages, parents, telegram
 from api.services import Services, build_services
 from api.settings import Settings
 
@@ -33,7 +33,8 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    app.include_router(centres.router)
+    for module in (centres, parents, admin, telegram, pages):
+        app.include_router(module.router)
     return app
 
 

@@ -1,7 +1,142 @@
-"""`carecircle guidance` (being built)."""
+"""`carecircle guidance …`: list, show, search and plan the parenting guidance (科学育儿) articles."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
 
 import typer
 
+from api.cli.common import fail, print_json, say
+from content.guidance import (
+    TOPIC_LABELS,
+    Article,
+    GuidanceError,
+    Library,
+    Topic,
+    UnknownArticle,
+    load_library,
+    stage_plan,
+    subscriber_plan,
+)
+
+guidance_app = typer.Typer(help="科学育儿指导文章 / parenting guidance", no_args_is_help=True)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="print JSON only on standard output")]
+
+
+class LocaleChoice(StrEnum):
+    zh = "zh"
+    en = "en"
+
 
 def register(app: typer.Typer) -> None:
-    """Adds the guidance command(s) to the app."""
+    app.add_typer(guidance_app, name="guidance")
+
+
+def _library() -> Library:
+    try:
+        return load_library()
+    except GuidanceError as exc:
+        fail(str(exc))
+
+
+def _date(value: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option}: 日期应为 YYYY-MM-DD 格式的真实日期，收到 {value!r} / expected a real date YYYY-MM-DD")
+
+
+def _age_label(article: Article) -> str:
+    return f"{article.age_from_months}–{article.age_to_months}月龄"
+
+
+def _describe(article: Article) -> str:
+    pushed = f"，出生后第{article.send_at_days}天推送" if article.send_at_days is not None else ""
+    if article.send_at_days is not None and article.send_at_days < 0:
+        pushed = f"，预产期前{-article.send_at_days}天推送"
+    topics = "、".join(TOPIC_LABELS[t] for t in article.topics)
+    return f"{article.slug} [{article.locale}]  {article.title}\n    {_age_label(article)}{pushed}；{topics}"
+
+
+@guidance_app.command("list")
+def list_articles(
+    age_months: Annotated[int | None, typer.Option(min=0, max=36, help="child's age in months, 0–36")] = None,
+    topic: Annotated[Topic | None, typer.Option(help="only articles on this topic")] = None,
+    locale: Annotated[LocaleChoice | None, typer.Option(help="only this language (default: all)")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Guidance articles, by age and topic."""
+    articles = _library().select(
+        age_months=age_months, topic=topic, locale=locale.value if locale else None  # type: ignore[arg-type]
+    )
+    if as_json:
+        print_json({"articles": [a.as_json() for a in articles]})
+        return
+    say(f"共 {len(articles)} 篇指导文章")
+    for article in articles:
+        typer.echo(_describe(article))
+
+
+@guidance_app.command("show")
+def show(
+    slug: Annotated[str, typer.Argument(help="the article's slug, e.g. safe-sleep")],
+    locale: Annotated[LocaleChoice, typer.Option(help="language version")] = LocaleChoice.zh,
+    as_json: JsonFlag = False,
+) -> None:
+    """One article; the Chinese version unless --locale en is given."""
+    try:
+        article = _library().get(slug, locale.value)  # type: ignore[arg-type]
+    except UnknownArticle as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(article.as_json(with_body=True))
+        return
+    typer.echo(f"{article.title}\n{article.summary}\n（{_age_label(article)}）\n")
+    typer.echo(article.body)
+    typer.echo("\n来源：")
+    for source in article.sources:
+        typer.echo(f"  《{source.title}》，{source.issuer}，{source.year}")
+    typer.echo(f"审核日期：{article.reviewed_on.isoformat()}")
+
+
+@guidance_app.command("search")
+def search(
+    query: Annotated[str, typer.Argument(help="words to look for, e.g. 发烧")],
+    locale: Annotated[LocaleChoice | None, typer.Option(help="only this language")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=50, help="at most this many")] = 10,
+    as_json: JsonFlag = False,
+) -> None:
+    """Fuzzy search over titles and keywords."""
+    found = _library().search(query, locale=locale.value if locale else None, limit=limit)  # type: ignore[arg-type]
+    if as_json:
+        print_json({"query": query, "articles": [a.as_json() for a in found]})
+        return
+    say(f"找到 {len(found)} 篇 / found {len(found)}")
+    for article in found:
+        typer.echo(_describe(article))
+
+
+@guidance_app.command("plan")
+def plan(
+    birth_date: Annotated[str, typer.Option("--birth-date", help="birth (or due) date, YYYY-MM-DD")],
+    today: Annotated[
+        str | None,
+        typer.Option("--today", help="subscribe on this date: only the current item, then later ones"),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """The stage plan: every article pushed for a child born (or due) on that date, and when."""
+    born = _date(birth_date, "--birth-date")
+    library = _library()
+    items = stage_plan(born, library) if today is None else subscriber_plan(born, _date(today, "--today"), library)
+    if as_json:
+        print_json({"birth_date": born.isoformat(), "items": [item.as_json() for item in items]})
+        return
+    say(f"出生（或预产）日期 {born.isoformat()}：共 {len(items)} 条推送")
+    for item in items:
+        days = (item.send_on - born).days
+        when = f"出生后第{days}天" if days >= 0 else f"预产期前{-days}天"
+        typer.echo(f"{item.send_on.isoformat()}  {when:<10}  {library.get(item.slug).title}（{item.slug}）")

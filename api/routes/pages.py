@@ -1,0 +1,5 @@
+"""Routes: pages (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""Routes: parents (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""Routes: telegram (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,51 @@
+"""What goes into and comes out of the dialogue engine, whatever the channel.
+
+Each channel (Telegram, the web chat, the console) turns its input into a Message and renders the Replies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Message:
+    """One thing the parent sent: text, a shared location, a command with its argument, or a button's data."""
+
+    text: str = ""
+    location: tuple[float, float] | None = None  # WGS-84 (lat, lon); used to answer, never stored
+    command: str | None = None  # "start", "help", "nearby", … without the slash
+    argument: str = ""  # "/start PAYLOAD" → "PAYLOAD"; "/subscribe 2025-03-01" → "2025-03-01"
+    button: str | None = None  # a button's data, as given in Button.data
+    chat_id: int | None = None  # the Telegram chat, where there is one (subscriptions need it)
+
+
+@dataclass(frozen=True)
+class Button:
+    """A quick reply. `data` (≤ 64 bytes) comes back as Message.button; `url` opens a link instead."""
+
+    label: str
+    data: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Plain text (the channel escapes it), with optional button rows and a location request."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    request_location: bool = False
+    html: str | None = None  # an optional richer form in Telegram's HTML subset (already safe)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """The engine's answer to one message: its reading of the intent, and the replies in order."""
+
+    intent: str
+    replies: tuple[Reply, ...] = field(default_factory=tuple)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(r.text for r in self.replies)

@@ -1,0 +1,174 @@
+"""A fake Telegram Bot API server on loopback, for python-telegram-bot's real HTTP client (via `base_url`).
+
+It records every call, answers like Telegram, queues updates for getUpdates, and fails on demand:
+429 with retry_after, 403 for a blocked chat, or a dropped connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import socket
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+TOKEN = "123456:TEST-token-for-the-fake-server"
+BOT_USER = {"id": 123456, "is_bot": True, "first_name": "托育圈", "username": "carecircle_test_bot"}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    at: float
+
+
+@dataclass
+class FakeBotApi:
+    token: str = TOKEN
+    calls: list[Call] = field(default_factory=list)
+    blocked: set[int] = field(default_factory=set)
+    _updates: deque[dict[str, Any]] = field(default_factory=deque)
+    _failures: dict[int, deque[tuple[int, int]]] = field(default_factory=lambda: defaultdict(deque))
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _server: uvicorn.Server | None = None
+    _thread: threading.Thread | None = None
+    port: int = 0
+
+    # -- test controls ---------------------------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    def push_update(self, update: dict[str, Any]) -> None:
+        with self._lock:
+            update.setdefault("update_id", next(self._ids))
+            self._updates.append(update)
+
+    def fail_next(self, chat_id: int, status: int = 429, retry_after: int = 1, times: int = 1) -> None:
+        """The next `times` sends to this chat fail with `status` (429 carries retry_after)."""
+        with self._lock:
+            for _ in range(times):
+                self._failures[chat_id].append((status, retry_after))
+
+    def sent(self, chat_id: int | None = None) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.method == "sendMessage"
+                    and (chat_id is None or int(c.params["chat_id"]) == chat_id)]
+
+    def texts(self, chat_id: int) -> list[str]:
+        return [c.params["text"] for c in self.sent(chat_id)]
+
+    def methods(self) -> list[str]:
+        with self._lock:
+            return [c.method for c in self.calls]
+
+    def wait_for(self, predicate: Any, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise AssertionError("the fake Bot API did not see what the test waited for")
+            time.sleep(0.02)
+
+    # -- server ----------------------------------------------------------------------------------------
+    def start(self) -> FakeBotApi:
+        app = Starlette(routes=[Route("/bot{token}/{method}", self._handle, methods=["GET", "POST"])])
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(app, log_level="warning", lifespan="off")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)
+        self._thread.start()
+        self.wait_for(lambda: self._server is not None and self._server.started)
+        return self
+
+    def stop(self) -> None:
+        if self._server:
+            self._server.should_exit = True
+        if self._thread:
+            self._thread.join(timeout=5)
+
+    async def _handle(self, request: Request) -> JSONResponse:
+        if request.path_params["token"] != self.token:
+            return JSONResponse({"ok": False, "error_code": 401, "description": "Unauthorized"}, status_code=401)
+        method = request.path_params["method"]
+        params = await _params(request)
+        with self._lock:
+            self.calls.append(Call(method, params, time.monotonic()))
+        if method == "getUpdates":
+            return await self._get_updates(params)
+        chat_id = int(params["chat_id"]) if "chat_id" in params else None
+        if chat_id is not None:
+            failure = self._take_failure(chat_id)
+            if failure:
+                return failure
+        return JSONResponse({"ok": True, "result": self._result(method, params, chat_id)})
+
+    def _take_failure(self, chat_id: int) -> JSONResponse | None:
+        with self._lock:
+            if chat_id in self.blocked:
+                status, retry_after = 403, 0
+            elif self._failures[chat_id]:
+                status, retry_after = self._failures[chat_id].popleft()
+            else:
+                return None
+        if status == 429:
+            return JSONResponse({"ok": False, "error_code": 429, "description": "Too Many Requests: retry later",
+                                 "parameters": {"retry_after": retry_after}}, status_code=429)
+        if status == 403:
+            return JSONResponse({"ok": False, "error_code": 403,
+                                 "description": "Forbidden: bot was blocked by the user"}, status_code=403)
+        return JSONResponse({"ok": False, "error_code": status, "description": "Internal Server Error"},
+                            status_code=status)
+
+    async def _get_updates(self, params: dict[str, Any]) -> JSONResponse:
+        offset = int(params.get("offset") or 0)
+        timeout = min(float(params.get("timeout") or 0), 1.0)
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                while self._updates and self._updates[0]["update_id"] < offset:
+                    self._updates.popleft()
+                ready = list(self._updates)
+            if ready or time.monotonic() >= deadline:
+                return JSONResponse({"ok": True, "result": ready})
+            await asyncio.sleep(0.02)
+
+    def _result(self, method: str, params: dict[str, Any], chat_id: int | None) -> Any:
+        if method == "getMe":
+            return BOT_USER
+        if method in {"sendMessage", "editMessageText", "sendLocation"}:
+            return {"message_id": next(self._ids), "date": int(time.time()),
+                    "chat": {"id": chat_id, "type": "private"}, "from": BOT_USER,
+                    "text": params.get("text", "")}
+        if method == "getWebhookInfo":
+            return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        return True
+
+
+async def _params(request: Request) -> dict[str, Any]:
+    """python-telegram-bot posts form fields whose values are JSON-encoded where they are not strings."""
+    if request.headers.get("content-type", "").startswith("application/json"):
+        body = await request.body()
+        return dict(json.loads(body)) if body else {}
+    form = await request.form()
+    params: dict[str, Any] = {}
+    for key, value in form.items():
+        text = value if isinstance(value, str) else ""
+        try:
+            params[key] = json.loads(text)
+        except ValueError:
+            params[key] = text
+    return params

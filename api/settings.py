@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     streets_file: str | None = Field(None, description="GeoJSON LineString street network for true walks")
     geocoder_domain: str | None = Field(None, description="Nominatim domain for the optional geocoder")
     webhook_secret: SecretStr | None = Field(None, description="secret token Telegram echoes to the webhook")
+    telegram_bot_username: str | None = Field(None, description="the bot's @username, for t.me deep links")
 
     @field_validator("telegram_token", "webhook_secret")
     @classmethod

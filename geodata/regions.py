@@ -78,3 +78,39 @@ def suggest_provinces(text: str, limit: int = 3) -> list[Province]:
     choices = {i: f"{p.name} {p.short} {p.name_en}" for i, p in enumerate(PROVINCES)}
     found = process.extract(text.strip(), choices, scorer=fuzz.partial_ratio, limit=limit, score_cutoff=40)
     return [PROVINCES[key] for _, _, key in found]
+
+
+# Same pinyin (Shanxi / Shaanxi), different provinces: every answer names the other one explicitly.
+CONFUSABLE: dict[str, str] = {"140000": "610000", "610000": "140000"}
+
+
+class UnknownRegion(ValueError):
+    """A region that is not a province: carries the close matches to offer the parent."""
+
+    def __init__(self, text: str, suggestions: list[Province]) -> None:
+        self.text = text
+        self.suggestions = suggestions
+        hint = "、".join(f"{p.name}（{p.code}）" for p in suggestions)
+        super().__init__(f"未知地区“{text}”" + (f"，您是不是指：{hint}？" if hint else ""))
+
+
+def resolve_province(text: str) -> Province:
+    """A province from its code, full or short Chinese name or English name, or from a county or city code.
+
+    Raises UnknownRegion, with close matches, when nothing fits exactly.
+    """
+    text = text.strip()
+    found = find_province(text) or province_of(text)
+    if found is None:
+        suggestions = suggest_provinces(text) if text else []
+        for twin in filter(None, map(confusable_with, list(suggestions))):
+            if twin not in suggestions:
+                suggestions.append(twin)
+        raise UnknownRegion(text, suggestions)
+    return found
+
+
+def confusable_with(province: Province) -> Province | None:
+    """The province that is easily mistaken for this one (山西 and 陕西), if any."""
+    other = CONFUSABLE.get(province.code)
+    return BY_CODE[other] if other else None

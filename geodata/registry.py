@@ -31,11 +31,12 @@ class Registry:
     Every replica checks the version at most every `refresh_seconds`; its own writes rebuild at once.
     """
 
-    def __init__(self, engine: Engine, walker: Walker, *, short_forms: Mapping[str, str] | None = None,
+    def __init__(self, engine: Engine, walker: Walker, *,
+                 short_forms: Callable[[], Mapping[str, str]] | None = None,
                  refresh_seconds: float = 2.0, clock: Callable[[], float] = time.monotonic):
         self.engine = engine
         self.walker = walker
-        self._short_forms = dict(short_forms or {})
+        self._short_forms = short_forms  # read when the name index is built, e.g. the gazetteer's 阿镇
         self._refresh_seconds = refresh_seconds
         self._clock = clock
         self._lock = threading.Lock()
@@ -57,7 +58,7 @@ class Registry:
     def _build(self, version: int) -> Snapshot:
         items = load_centres(self.engine)
         return Snapshot(version, {c.id: c for c in items}, CentreIndex(items, self.walker),
-                        NameIndex(items, self._short_forms))
+                        NameIndex(items, self._short_forms() if self._short_forms else None))
 
     def save(self, centres: Iterable[Centre]) -> int:
         written = upsert_centres(self.engine, centres)

@@ -1,5 +1,97 @@
-"""Routes: parents (being built)."""
+"""JSON API for parents: leave, guidance and chat. Routes parse and render; the domain decides."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+from datetime import date, datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from api.deps import ServicesDep
+from bot.replies import Message
+from content.guidance.library import GuidanceError
+from content.guidance.plan import stage_plan
+from content.leave import LeaveInputError, leave_answer
+
+router = APIRouter(prefix="/api", tags=["parents"])
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+def today_in_china() -> date:
+    return datetime.now(CHINA).date()
+
+
+@router.get("/leave", summary="The leave that applies to a birth, with the document behind each figure",
+            responses={422: {"description": "unknown region or impossible date"}})
+def leave(
+    region: Annotated[str, Query(description="province code or name (150000, 内蒙古)", examples=["内蒙古"])],
+    birth_date: Annotated[str, Query(description="birth or due date, YYYY-MM-DD", examples=["2025-03-01"])],
+    babies: Annotated[int, Query(ge=1, le=9)] = 1,
+    difficult_birth: bool = False,
+    birth_order: Annotated[int, Query(ge=1, le=20)] = 1,
+) -> Any:
+    try:
+        return leave_answer(region, birth_date, today=today_in_china(), babies=babies,
+                            difficult_birth=difficult_birth, birth_order=birth_order)
+    except LeaveInputError as exc:
+        return JSONResponse(status_code=422, content={"error": str(exc), "detail": [exc.as_json()]})
+
+
+@router.get("/guidance", summary="Guidance articles, by the child's age, topic and language")
+def guidance_list(
+    services: ServicesDep,
+    age_months: Annotated[int | None, Query(ge=0, le=36)] = None,
+    topic: str | None = None,
+    locale: Annotated[str | None, Query(pattern="^(zh|en)$")] = None,
+    q: Annotated[str | None, Query(max_length=100, description="fuzzy search over titles and keywords")] = None,
+) -> dict[str, Any]:
+    library = services.library
+    try:
+        found = (library.search(q, locale=locale) if q else
+                 library.select(age_months=age_months, topic=topic, locale=locale))
+    except GuidanceError as exc:
+        raise HTTPException(422, str(exc)) from None
+    if q and (age_months is not None or topic):
+        allowed = {a.slug for a in library.select(age_months=age_months, topic=topic, locale=locale)}
+        found = [a for a in found if a.slug in allowed]
+    return {"articles": [a.as_json() for a in found]}
+
+
+@router.get("/guidance/plan", summary="The stage plan for a child born (or due) on a date")
+def guidance_plan(services: ServicesDep, birth_date: date) -> dict[str, Any]:
+    return {"birth_date": birth_date.isoformat(),
+            "items": [item.as_json() for item in stage_plan(birth_date, services.library)]}
+
+
+@router.get("/guidance/{slug}", summary="One article, with its Markdown body",
+            responses={404: {"description": "unknown article"}})
+def guidance_article(services: ServicesDep, slug: str,
+                     locale: Annotated[str, Query(pattern="^(zh|en)$")] = "zh") -> dict[str, Any]:
+    try:
+        return services.library.get(slug, locale).as_json(with_body=True)
+    except GuidanceError:
+        raise HTTPException(404, f"没有这篇文章 / no article '{slug}' in '{locale}'") from None
+
+
+class ChatIn(BaseModel):
+    session: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$", examples=["web-3f2a"])
+    text: str = Field(max_length=2000, examples=["附近有普惠托育吗"])
+
+
+class ChatOut(BaseModel):
+    session: str
+    intent: str
+    text: str
+    replies: list[dict[str, Any]] = []
+
+
+@router.post("/chat", summary="One message to the dialogue engine the bot uses")
+def chat(services: ServicesDep, body: ChatIn) -> ChatOut:
+    turn = services.dialogue.handle(f"web:{body.session}", Message(text=body.text))
+    replies = [{"text": r.text, "html": r.html, "request_location": r.request_location,
+                "buttons": [[{"label": b.label, "data": b.data, "url": b.url} for b in row] for row in r.buttons]}
+               for r in turn.replies]
+    return ChatOut(session=body.session, intent=turn.intent, text=turn.text, replies=replies)

@@ -1,0 +1,436 @@
+"""How the engine words its answers, in simplified Chinese first and English second.
+
+Replies carry plain text for every channel, and Telegram-HTML where links or emphasis help.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from bot.conversations import State
+from bot.replies import Button, Reply
+from content.guidance.model import Article
+from content.guidance.render import render_telegram, web_link
+from content.leave.calculator import LeaveResult
+from content.leave.explain import explain
+from content.subsidies import Subsidy
+from geodata.centre import DEMO_LABELS, KIND_LABELS, MODE_LABELS, STATUS_LABELS, Centre, Status
+from geodata.index import Match
+from geodata.maplinks import map_links
+from geodata.names import NameMatch
+
+SAMPLE_ZH, SAMPLE_EN = "【示例数据】", "[SAMPLE] "
+EMERGENCY_ZH = "如果孩子出现抽搐、呼吸困难、昏迷、大量出血等紧急情况，请立即拨打 120。"
+EMERGENCY_EN = "If your child has a seizure, trouble breathing, loses consciousness or bleeds heavily, call 120 now."
+MAX_DUE_DAYS = 305  # a due date at most 10 months ahead
+MAX_AGE_DAYS = 3 * 366
+
+
+def t(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh
+
+
+def _label(lang: str, pair: tuple[str, str]) -> str:
+    return pair[1] if lang == "en" else pair[0]
+
+
+# -- menus and small talk -------------------------------------------------------------------------------
+def menu_buttons(lang: str) -> tuple[tuple[Button, ...], ...]:
+    return (
+        (Button(t(lang, "找附近托育", "Find childcare"), data="menu:find_centre"),
+         Button(t(lang, "查机构是否备案", "Is it filed?"), data="menu:check_centre")),
+        (Button(t(lang, "产假/陪产假/育儿假", "Leave"), data="menu:leave"),
+         Button(t(lang, "育儿指导", "Guidance"), data="menu:guidance")),
+        (Button(t(lang, "补贴与收费", "Subsidies"), data="menu:subsidy"),
+         Button(t(lang, "订阅月龄提醒", "Subscribe"), data="menu:subscribe")),
+        (Button(t(lang, "投诉举报", "Complain"), data="menu:complaint"),
+         Button("English" if lang == "zh" else "中文", data="lang:" + ("en" if lang == "zh" else "zh"))),
+    )
+
+
+def welcome(lang: str, title: str | None) -> Reply:
+    intro = t(lang,
+              "您好！这里是托育圈，帮您：\n· 找到步行15分钟内已备案的普惠托育机构\n· 查询一家机构是否备案\n"
+              "· 了解产假、陪产假和育儿假\n· 按孩子月龄获取科学育儿指导\n直接打字提问，或点下面的按钮。",
+              "Hello! carecircle helps you:\n· find filed, inclusive childcare within a 15-minute walk\n"
+              "· check whether a centre is filed\n· learn your maternity, paternity and parental leave\n"
+              "· get guidance for your child's age\nType a question, or tap a button.")
+    if title:
+        intro = t(lang, f"欢迎来自“{title}”的朋友！\n", f"Welcome, friends of “{title}”!\n") + intro
+    return Reply(intro + "\n\n" + t(lang, "紧急情况请拨打 120。", "In an emergency call 120."),
+                 buttons=menu_buttons(lang))
+
+
+def not_understood(lang: str) -> Reply:
+    return Reply(t(lang, "抱歉，我没太明白。您可以问：“附近有普惠托育吗”“产假多少天”“宝宝发烧怎么办”，或点下面的按钮。",
+                   "Sorry, I didn't quite get that. Try “childcare near me”, “maternity leave” or “baby has a "
+                   "fever”, or tap a button."), buttons=menu_buttons(lang))
+
+
+def language_switched(lang: str) -> Reply:
+    return Reply(t(lang, "已切换为中文。", "Switched to English."), buttons=menu_buttons(lang))
+
+
+# -- finding centres -------------------------------------------------------------------------------------
+def ask_location(lang: str) -> Reply:
+    return Reply(t(lang, "请发送您的位置（点下方“发送位置”），或告诉我您所在的小区、社区或街道名称。",
+                   "Please share your location (tap “Send location”), or tell me your neighbourhood or street."),
+                 request_location=True)
+
+
+def place_not_found(lang: str, text: str) -> Reply:
+    return Reply(t(lang, f"没有找到“{text}”这个地方。请换个说法（如小区或社区全称），或直接发送位置。",
+                   f"I couldn't find “{text}”. Try the full name of your community, or share your location."),
+                 request_location=True)
+
+
+def bad_location(lang: str) -> Reply:
+    return Reply(t(lang, "这个位置的坐标无效，请重新发送位置。", "That location is not valid; please send it again."),
+                 request_location=True)
+
+
+def encode_more(lat: float, lon: float, offset: int, inclusive: bool) -> str:
+    return f"{lat:.5f},{lon:.5f},{offset},{'i' if inclusive else 'a'}"
+
+
+def parse_more(rest: str) -> tuple[float, float, int, str]:
+    lat, lon, offset, flags = rest.split(",")
+    return float(lat), float(lon), int(offset), flags
+
+
+def _centre_lines(lang: str, centre: Centre) -> list[str]:
+    kind = _label(lang, KIND_LABELS[centre.kind])
+    tags = [kind, t(lang, "普惠", "inclusive") if centre.inclusive else t(lang, "非普惠", "not inclusive")]
+    if centre.demo_level:
+        tags.append(_label(lang, DEMO_LABELS[centre.demo_level]))
+    lines = [" · ".join(tags)]
+    details = []
+    if centre.modes:
+        details.append("/".join(_label(lang, MODE_LABELS[m]) for m in centre.modes))
+    low = centre.min_age_months if centre.min_age_months is not None else 0
+    high = centre.max_age_months if centre.max_age_months is not None else 36
+    details.append(t(lang, f"收{low}–{high}个月", f"ages {low}–{high} months"))
+    if centre.vacancies is not None:
+        cap = f"/{centre.capacity}" if centre.capacity is not None else ""
+        details.append(t(lang, f"空余托位 {centre.vacancies}{cap}", f"{centre.vacancies}{cap} places free"))
+    lines.append(" · ".join(details))
+    if centre.fee_min is not None or centre.fee_max is not None:
+        fees = "–".join(f"{f:g}" for f in (centre.fee_min, centre.fee_max) if f is not None)
+        lines.append(t(lang, f"收费约 {fees} 元/月（以机构为准）", f"fees about ¥{fees}/month (ask the centre)"))
+    if centre.phone:
+        lines.append(t(lang, f"电话 {centre.phone}", f"Phone {centre.phone}"))
+    lines.append(t(lang, f"地址 {centre.address}", f"Address {centre.address}"))
+    return lines
+
+
+def _name(lang: str, centre: Centre) -> str:
+    return (t(lang, SAMPLE_ZH, SAMPLE_EN) if centre.is_sample else "") + centre.name
+
+
+def _walk(lang: str, match: Match) -> str:
+    minutes = max(1, round(match.walk_minutes))
+    return t(lang, f"约{minutes}分钟步行（估算），直线 {match.distance_m:.0f} 米",
+             f"about {minutes} min on foot (estimate), {match.distance_m:.0f} m in a straight line")
+
+
+def _nav_html(lang: str, centre: Centre) -> str:
+    links = [f'<a href="{html.escape(m.url)}">{html.escape(m.label_en if lang == "en" else m.label_zh)}</a>'
+             for m in map_links(centre.lat, centre.lon, centre.name)]
+    return t(lang, "导航：", "Directions: ") + " | ".join(links)
+
+
+def _nav_text(lang: str, centre: Centre) -> str:
+    amap = map_links(centre.lat, centre.lon, centre.name)[0]
+    return t(lang, f"高德导航 {amap.url}", f"Amap {amap.url}")
+
+
+def _match_block(lang: str, index: int, match: Match, web_url: str) -> tuple[str, str]:
+    c = match.centre
+    lines = _centre_lines(lang, c)
+    text = "\n".join([f"{index}. {_name(lang, c)}", f"   {_walk(lang, match)}", *(f"   {x}" for x in lines),
+                      f"   {_nav_text(lang, c)}"])
+    page = f' · <a href="{html.escape(web_url)}/centres/{html.escape(c.id)}">{t(lang, "详情", "details")}</a>' \
+        if web_url else ""
+    rich = "\n".join([f"<b>{index}. {html.escape(_name(lang, c))}</b>", html.escape(_walk(lang, match)),
+                      *(html.escape(x) for x in lines), _nav_html(lang, c) + page])
+    return text, rich
+
+
+def centres(state: State, page: Sequence[Match], lat: float, lon: float, *, offset: int, more: bool, total: int,
+            place: str | None, web_url: str) -> tuple[Reply, ...]:
+    lang = state.language
+    scope = t(lang, "普惠", "inclusive ") if state.inclusive_only else ""
+    where = t(lang, f"按“{place}”的位置查找（如不对，请发送定位）。\n", f"Searching around “{place}” "
+              "(share your location if that's wrong).\n") if place else ""
+    head = t(lang, f"{where}步行15分钟内共有 {total} 家已备案的{scope}托育机构，由近到远：",
+             f"{where}{total} filed {scope}centre(s) within a 15-minute walk, nearest first:")
+    blocks = [_match_block(lang, offset + i + 1, m, web_url) for i, m in enumerate(page)]
+    sample = any(m.centre.is_sample for m in page)
+    foot = t(lang, "步行时间为估算，请以实际路线为准。", "Walking times are estimates.")
+    if sample:
+        foot += t(lang, "\n注意：以上为演示用的示例数据，并非真实机构。", "\nNote: this is sample data for the demo, "
+                  "not real centres.")
+    rows: list[tuple[Button, ...]] = []
+    if more:
+        rows.append((Button(t(lang, "更多", "More"), data="more:" + encode_more(lat, lon, offset + len(page),
+                                                                            state.inclusive_only)),))
+    if state.inclusive_only:
+        rows.append((Button(t(lang, "包括非普惠机构", "Include non-inclusive"),
+                            data="all:" + encode_more(lat, lon, 0, False)),))
+    rows.extend((Button(f"{offset + i + 1}. {m.centre.name[:20]}", data=f"centre:{m.centre.id}"[:64]),)
+                for i, m in enumerate(page) if len(f"centre:{m.centre.id}".encode()) <= 64)
+    text = "\n\n".join([head, *(b[0] for b in blocks), foot])
+    rich = "\n\n".join([html.escape(head), *(b[1] for b in blocks), html.escape(foot)])
+    return (Reply(text, buttons=tuple(rows), html=rich),)
+
+
+def none_within(state: State, beyond: Sequence[Match], lat: float, lon: float, *, place: str | None,
+                web_url: str) -> tuple[Reply, ...]:
+    lang = state.language
+    scope = t(lang, "普惠", "inclusive ") if state.inclusive_only else ""
+    if not beyond:
+        return (Reply(t(lang, f"附近没有找到已备案的{scope}托育机构。可以咨询当地卫生健康委员会或拨打 12345。",
+                        f"No filed {scope}centre found nearby. Ask your local health commission or call 12345.")),)
+    head = t(lang, f"步行15分钟内没有已备案的{scope}托育机构。离您最近的是：",
+             f"No filed {scope}centre within a 15-minute walk. The nearest beyond it:")
+    blocks = [_match_block(lang, i + 1, m, web_url) for i, m in enumerate(beyond)]
+    rows: tuple[tuple[Button, ...], ...] = ()
+    if state.inclusive_only:
+        rows = ((Button(t(lang, "包括非普惠机构", "Include non-inclusive"),
+                        data="all:" + encode_more(lat, lon, 0, False)),),)
+    text = "\n\n".join([head, *(b[0] for b in blocks)])
+    rich = "\n\n".join([html.escape(head), *(b[1] for b in blocks)])
+    return (Reply(text, buttons=rows, html=rich),)
+
+
+# -- checking a centre -----------------------------------------------------------------------------------
+def ask_centre_name(lang: str) -> Reply:
+    return Reply(t(lang, "请告诉我机构的名称（记得几个字也可以），我帮您查它是否已备案。",
+                   "Tell me the centre's name (part of it is fine) and I'll check whether it is filed."))
+
+
+def centre_unknown(lang: str) -> Reply:
+    return Reply(t(lang, "没有找到这家机构。", "I couldn't find that centre."))
+
+
+def _status_sentence(lang: str, centre: Centre) -> str:
+    status = _label(lang, STATUS_LABELS[centre.status])
+    filed = f"，备案日期 {centre.filed_on.isoformat()}" if centre.filed_on and lang != "en" else \
+        (f", filed on {centre.filed_on.isoformat()}" if centre.filed_on else "")
+    return t(lang, f"{_name(lang, centre)}：{status}（备案编号 {centre.id}{filed}）",
+             f"{_name(lang, centre)}: {status} (filing no. {centre.id}{filed})")
+
+
+HOW_TO_VERIFY_ZH = ("没有在备案名录中找到这家机构。依照规定，托育机构须向所在县级卫生健康部门备案后才能开展服务。"
+                    "您可以请机构出示备案回执，也可向当地卫生健康委员会核实；发现未备案仍在收托的，可拨打 12345 "
+                    "政务服务便民热线反映。")
+HOW_TO_VERIFY_EN = ("This centre is not in the filing register. A childcare centre must file with the county health "
+                    "commission before it may operate. Ask the centre for its filing receipt (备案回执), check with "
+                    "the local health commission, and report an unfiled centre on the 12345 hotline.")
+
+
+def check_result(lang: str, name: str, found: Sequence[NameMatch]) -> tuple[Reply, ...]:
+    strong = [m for m in found if m.score >= 85]
+    if strong:
+        best = strong[0].centre
+        lines = [_status_sentence(lang, best)]
+        if best.status is not Status.active:
+            lines.append(t(lang, "这家机构目前不在正常运营状态，请勿送托；如仍在收托，可拨打 12345 反映。",
+                           "It is not operating now; if it still takes children, report it on 12345."))
+        others = [m.centre for m in strong[1:]]
+        if others:
+            lines.append(t(lang, "名称相近的还有：", "Similar names:") + "、".join(_name(lang, c) for c in others))
+        buttons = tuple((Button(c.name[:30], data=f"centre:{c.id}"[:64]),) for c in [best, *others][:4])
+        return (Reply("\n".join(lines), buttons=buttons),)
+    if found:
+        return (Reply(t(lang, f"没有完全匹配“{name}”的机构，您是不是要找：", f"No exact match for “{name}”. "
+                        "Did you mean:"),
+                      buttons=tuple((Button(m.centre.name[:30], data=f"centre:{m.centre.id}"[:64]),)
+                                    for m in found[:4])),
+                Reply(t(lang, "如果都不是：" + HOW_TO_VERIFY_ZH, "If none of these: " + HOW_TO_VERIFY_EN)))
+    return (Reply(t(lang, HOW_TO_VERIFY_ZH, HOW_TO_VERIFY_EN)),)
+
+
+def centre_detail(lang: str, centre: Centre, web_url: str) -> Reply:
+    lines = [_status_sentence(lang, centre), *_centre_lines(lang, centre)]
+    if centre.hours:
+        lines.append(t(lang, f"开放时间 {centre.hours}", f"Hours {centre.hours}"))
+    text = "\n".join([*lines, _nav_text(lang, centre)])
+    page = f'\n<a href="{html.escape(web_url)}/centres/{html.escape(centre.id)}">{t(lang, "机构详情页", "Centre page")}' \
+        "</a>" if web_url else ""
+    rich = "\n".join([f"<b>{html.escape(lines[0])}</b>", *(html.escape(x) for x in lines[1:]),
+                      _nav_html(lang, centre)]) + page
+    return Reply(text, html=rich)
+
+
+# -- leave ------------------------------------------------------------------------------------------------
+def ask_province(lang: str) -> Reply:
+    return Reply(t(lang, "产假按您工作并参加社保的省份计算。请问您在哪个省份工作？（直接输入，如“内蒙古”）",
+                   "Leave follows the province where you work and are insured. Which province is that?"),
+                 buttons=((Button("内蒙古", data="province:150000"), Button("山西", data="province:140000"),
+                           Button("四川", data="province:510000")),))
+
+
+def ask_birth_date(lang: str, *, for_leave: bool) -> Reply:
+    if for_leave:
+        return Reply(t(lang, "宝宝的出生日期（或预产期）是哪天？例如 2025-03-01。",
+                       "When was (or is) the baby born? For example 2025-03-01."))
+    return Reply(t(lang, "请告诉我宝宝的出生日期，还没出生的话告诉我预产期，例如 2025-03-01。",
+                   "Tell me your baby's birth date, or the due date, for example 2025-03-01."))
+
+
+def bad_date(lang: str) -> Reply:
+    return Reply(t(lang, "这个日期不存在，请再检查一下，例如 2025-03-01。", "That date does not exist; please check it, "
+                   "for example 2025-03-01."))
+
+
+def leave(lang: str, result: LeaveResult) -> tuple[Reply, ...]:
+    text = explain(result)
+    return (Reply(text.en if lang == "en" else text.zh),)
+
+
+# -- guidance ---------------------------------------------------------------------------------------------
+def emergency(lang: str) -> Reply:
+    return Reply(t(lang, EMERGENCY_ZH, EMERGENCY_EN))
+
+
+def article(lang: str, item: Article, web_url: str) -> list[Reply]:
+    link = f"{web_url}{web_link(item.slug, item.locale)}" if web_url else ""
+    chunks = render_telegram(item)
+    head = f"{item.title}\n{item.summary}" + (f"\n{t(lang, '全文', 'Read more')}: {link}" if link else "")
+    replies = [Reply(head, html=chunks[0] if chunks else None)]
+    replies.extend(Reply(_strip_tags(chunk), html=chunk) for chunk in chunks[1:])
+    return replies
+
+
+def _strip_tags(fragment: str) -> str:
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def more_articles(lang: str, items: Sequence[Article]) -> Reply:
+    return Reply(t(lang, "相关文章：", "Related:"),
+                 buttons=tuple((Button(a.title[:40], data=f"guide:{a.slug}"[:64]),) for a in items))
+
+
+def articles_for_age(lang: str, age_months: int, items: Sequence[Article]) -> Reply:
+    if not items:
+        return Reply(t(lang, "暂时没有这个月龄的文章。", "No articles for that age yet."))
+    return Reply(t(lang, f"适合 {age_months} 个月宝宝的育儿指导：", f"Guidance for a {age_months}-month-old:"),
+                 buttons=tuple((Button(a.title[:40], data=f"guide:{a.slug}"[:64]),) for a in items))
+
+
+def ask_age_or_topic(lang: str) -> Reply:
+    return Reply(t(lang, "宝宝多大了？或者告诉我您关心的问题，比如“辅食”“睡觉”“发烧”“打疫苗”。",
+                   "How old is your baby? Or tell me what you'd like to know: feeding, sleep, fever, vaccines."))
+
+
+# -- subsidies --------------------------------------------------------------------------------------------
+def ask_region(lang: str) -> Reply:
+    return Reply(t(lang, "请问您在哪个旗县（区）？例如“伊金霍洛旗”“盐湖区”。",
+                   "Which county or district are you in? For example 伊金霍洛旗 or 盐湖区."))
+
+
+def subsidies(lang: str, region_name: str, items: Sequence[Subsidy]) -> Reply:
+    local = [s for s in items if s.region != "000000"]
+    lines = [t(lang, f"{region_name}的托育补贴和收费政策：", f"Childcare subsidies and fees for {region_name}:")]
+    if not local:
+        lines.append(t(lang, "我们还没有收录这个地区的补贴政策，具体以当地卫生健康委员会公布为准，可拨打 12345 咨询。",
+                       "We have no local subsidy rules for this area yet; ask the local health commission or 12345."))
+    for s in items:
+        mark = "" if s.verified else t(lang, "（未核实）", " (unverified)")
+        source = f"{s.source.title}（{s.source.number}）"
+        lines.append(f"· {s.text(lang)}{mark}\n  {t(lang, '来源', 'Source')}: {source}")
+    lines.append(t(lang, "以当地最新公布的政策为准。", "The latest local rules prevail."))
+    return Reply("\n".join(lines))
+
+
+# -- subscriptions ----------------------------------------------------------------------------------------
+def subscribe_in_bot(lang: str, bot_username: str | None) -> Reply:
+    link = f"https://t.me/{bot_username}?start=subscribe" if bot_username else ""
+    text = t(lang, "按月龄推送的育儿提醒需要在 Telegram 机器人里订阅。", "Age-timed messages are sent through our "
+             "Telegram bot; subscribe there.")
+    buttons = ((Button(t(lang, "打开机器人", "Open the bot"), url=link),),) if link else ()
+    return Reply(text, buttons=buttons)
+
+
+def consent(lang: str, web_url: str) -> Reply:
+    privacy = f"{web_url}/privacy" if web_url else "/privacy"
+    return Reply(
+        t(lang, "订阅后，我们会按宝宝的月龄定期给您发送育儿指导（晚上9点到早上8点不发送）。\n"
+                "为此我们只保存：您的聊天编号、宝宝的出生日期或预产期、所在旗县和语言，用于按时发送，不保存您的位置。"
+                f"随时发送 /stop 停止，发送 /forget 删除全部信息。隐私说明：{privacy}\n您同意吗？",
+          "We will send you guidance timed to your baby's age (never between 21:00 and 08:00). To do so we keep "
+          "only your chat id, the birth or due date, your county and language; never your location. Send /stop "
+          f"to stop and /forget to delete everything. Privacy notice: {privacy}\nDo you agree?"),
+        buttons=((Button(t(lang, "同意", "I agree"), data="subyes:"), Button(t(lang, "不同意", "No"), data="subno:")),))
+
+
+def subscribe_declined(lang: str) -> Reply:
+    return Reply(t(lang, "好的，不订阅也能随时来问我。", "No problem. You can still ask me anything, any time."))
+
+
+def subscription_date_problem(lang: str, birth: date, today: date) -> Reply | None:
+    if birth > today + timedelta(days=MAX_DUE_DAYS):
+        return Reply(t(lang, "预产期最多只能是10个月以后，请再检查一下日期。", "A due date can be at most 10 months "
+                       "ahead; please check it."))
+    if birth < today - timedelta(days=MAX_AGE_DAYS):
+        return Reply(t(lang, "我们的推送覆盖0–3岁，这个日期的宝宝已超过3岁。", "Our messages cover ages 0–3; this "
+                       "child is already over three."))
+    return None
+
+
+def ask_subscribe_region(lang: str) -> Reply:
+    return Reply(t(lang, "您在哪个旗县（区）？用于接收当地的通知，例如“伊金霍洛旗”。不想说也可以跳过。",
+                   "Which county are you in? It lets local notices reach you. You may skip this."),
+                 buttons=((Button(t(lang, "跳过", "Skip"), data="skipregion:"),),))
+
+
+def subscribed(lang: str, birth: date, today: date) -> Reply:
+    due = birth > today
+    when = t(lang, f"预产期 {birth.isoformat()}" if due else f"出生日期 {birth.isoformat()}",
+             f"due date {birth.isoformat()}" if due else f"birth date {birth.isoformat()}")
+    return Reply(t(lang, f"订阅成功（{when}）。我们会按月龄给您发送育儿指导；发送新的日期可随时修改，"
+                         "/stop 停止，/forget 删除全部信息。",
+                   f"Subscribed ({when}). You will get guidance for your baby's age; send a new date to change it, "
+                   "/stop to stop, /forget to delete everything."))
+
+
+def unsubscribed(lang: str, stopped: bool) -> Reply:
+    if stopped:
+        return Reply(t(lang, "已停止推送，之后不会再给您发消息。需要时可以随时重新订阅。", "Stopped. We won't send you "
+                       "messages any more; you can subscribe again any time."))
+    return Reply(t(lang, "您目前没有订阅推送，不会收到我们的消息。", "You have no subscription, so we send you nothing."))
+
+
+def forgotten(lang: str) -> Reply:
+    return Reply(t(lang, "已删除我们保存的关于您的全部信息（订阅、日期、对话记录）。", "Everything we kept about you "
+                   "(subscription, dates, conversation) has been deleted."))
+
+
+def loss(lang: str) -> Reply:
+    return Reply(t(lang,
+                   "听到这个消息，我们非常难过，请接受我们的慰问。我们已停止给您发送育儿推送，以后也不会再发。\n"
+                   "这段时间请多照顾好自己，也可以和家人、朋友或医生聊一聊。需要心理支持时，可拨打全国心理援助热线 12356；"
+                   "如身体不适，请及时就医，紧急情况拨打 120。",
+                   "We are so sorry for your loss. We have stopped all guidance messages and will not send them again.\n"
+                   "Please take care of yourself, and talk to family, friends or your doctor. For emotional support you "
+                   "can call the national mental-health line 12356; if you feel unwell, see a doctor, and in an "
+                   "emergency call 120."))
+
+
+# -- complaints -------------------------------------------------------------------------------------------
+def complaint(lang: str, region_name: str | None) -> Reply:
+    where = t(lang, f"{region_name}卫生健康委员会", f"the health commission of {region_name}") if region_name \
+        else t(lang, "当地县级卫生健康委员会", "your county health commission")
+    return Reply(t(lang,
+                   "如果孩子正处于危险中（如被打、被虐待），请立即拨打 110 报警；受伤请拨打 120。\n"
+                   f"对托育机构的投诉举报可以：\n· 拨打 12345 政务服务便民热线\n· 向{where}反映（托育机构在这里备案）\n"
+                   "· 收费、合同纠纷可拨打 12315 市场监管投诉热线\n反映时请尽量说明机构名称、时间和经过，保留好照片、聊天记录等证据。",
+                   "If a child is in danger (hit or abused), call the police on 110 now; if hurt, call 120.\n"
+                   f"To complain about a childcare centre:\n· call the 12345 government hotline\n· contact {where} "
+                   "(centres file with it)\n· for fees and contracts, call the 12315 consumer hotline\nGive the centre's "
+                   "name, when and what happened, and keep photos and messages as evidence."))

@@ -1,0 +1,74 @@
+"""Conversation state in the store, so that web and bot replicas share it. It expires."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from bot.store import conversations
+
+DEFAULT_TTL = timedelta(hours=24)
+
+
+@dataclass
+class State:
+    """What the engine remembers between turns; never a precise location."""
+
+    language: str = "zh"
+    pending: str | None = None  # the question we asked and wait for: "leave_region", "subscribe_date", …
+    region_code: str | None = None  # a province or county code the parent gave or confirmed
+    birth_date: str | None = None  # ISO date, for leave and subscription questions
+    inclusive_only: bool = True
+    age_months: int | None = None
+    mode: str | None = None
+    centre_id: str | None = None  # preset by a deep link, or the centre being discussed
+    campaign: str | None = None
+    consent: bool = False  # consent to subscribe, given in this conversation
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> State:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+@dataclass
+class ConversationStore:
+    engine: Engine
+    ttl: timedelta = DEFAULT_TTL
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+    def load(self, session: str) -> State:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(conversations.c.state, conversations.c.expires_at)
+                               .where(conversations.c.session == session)).first()
+        if row is None or _aware(row.expires_at) <= self.clock():
+            return State()
+        return State.from_json(row.state)
+
+    def save(self, session: str, state: State) -> None:
+        now = self.clock()
+        values = {"session": session, "language": state.language, "state": asdict(state), "updated_at": now,
+                  "expires_at": now + self.ttl}
+        insert = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
+        stmt = insert(conversations).values(values)
+        stmt = stmt.on_conflict_do_update(index_elements=[conversations.c.session],
+                                          set_={k: stmt.excluded[k] for k in values if k != "session"})
+        with self.engine.begin() as conn:
+            conn.execute(stmt)
+
+    def delete(self, session: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(conversations).where(conversations.c.session == session))
+
+    def purge_expired(self) -> int:
+        with self.engine.begin() as conn:
+            return conn.execute(delete(conversations).where(conversations.c.expires_at <= self.clock())).rowcount
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,0 +1,157 @@
+"""Slots read from colloquial messages: dates, the child's age, service form, inclusive, places and danger words."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from geodata.centre import Mode
+from geodata.regions import PROVINCES, Province
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+             "八": 8, "九": 9, "十": 10}
+NUMBER = r"(\d{1,2}|[零〇一二两俩三四五六七八九十]{1,3})"
+
+ISO = re.compile(r"(20\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?")
+SHORT_YEAR = re.compile(r"(?<!\d)(\d{2})年(\d{1,2})月(\d{1,2})[日号]")
+MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})[日号]")
+YEARS_MONTHS = re.compile(NUMBER + r"\s*(?:岁|周岁)\s*(半|" + NUMBER + r"\s*个?月)?")
+MONTHS = re.compile(NUMBER + r"\s*个\s*(?:多)?月")
+EN_MONTHS = re.compile(r"(\d{1,2})\s*-?\s*months?", re.I)
+EN_YEARS = re.compile(r"(\d)\s*-?\s*years?", re.I)
+WEEKS = re.compile(NUMBER + r"\s*(?:周|星期)(?!岁)")
+
+MODE_WORDS = {Mode.full_day: ("全日托", "全天", "整天", "full day", "full-day"),
+              Mode.half_day: ("半日托", "半天", "half day", "half-day"),
+              Mode.hourly: ("计时托", "按小时", "钟点", "几个小时", "hourly"),
+              Mode.temporary: ("临时托", "临时", "偶尔", "temporary", "occasional")}
+INCLUSIVE_WORDS = ("普惠", "公办", "便宜", "inclusive", "affordable", "public")
+ALL_CENTRES_WORDS = ("不限普惠", "都行", "全部", "所有", "非普惠也", "all centres", "any centre")
+VACANCY_WORDS = ("有空位", "有名额", "有位置", "能报名", "还收", "vacanc", "free place", "space")
+EMERGENCY_WORDS = ("抽搐", "抽筋", "昏迷", "叫不醒", "不省人事", "呼吸困难", "喘不上气", "嘴唇发紫", "脸色发紫",
+                   "窒息", "卡住了", "噎住", "溺水", "大出血", "从高处摔", "误服", "误吃", "吃了药", "喝了消毒",
+                   "烫伤很严重", "not breathing", "unconscious", "seizure", "choking", "swallowed")
+LOSS_WORDS = ("宝宝走了", "孩子走了", "宝宝没了", "孩子没了", "去世", "夭折", "离开我们", "胎停", "死胎", "流产了",
+              "没保住", "stillbirth", "miscarriage", "baby died", "passed away", "lost the baby", "lost our baby")
+
+
+def chinese_number(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    if not text or any(ch not in CN_DIGITS for ch in text):
+        return None
+    if "十" not in text:
+        return CN_DIGITS[text[-1]] if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    return (CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (CN_DIGITS.get(ones, 0) if ones else 0)
+
+
+def find_date(text: str, today: date) -> date | None:
+    """A calendar date in the message; a month and day alone is taken as the nearest such date to today."""
+    for pattern, century in ((ISO, 0), (SHORT_YEAR, 2000)):
+        match = pattern.search(text)
+        if match:
+            y, m, d = (int(g) for g in match.groups())
+            try:
+                return date(y + century, m, d)
+            except ValueError:
+                return None
+    match = MONTH_DAY.search(text)
+    if match:
+        m, d = int(match.group(1)), int(match.group(2))
+        candidates = []
+        for year in (today.year - 1, today.year, today.year + 1):
+            try:
+                candidates.append(date(year, m, d))
+            except ValueError:
+                continue
+        return min(candidates, key=lambda c: abs((c - today).days)) if candidates else None
+    return None
+
+
+def is_bad_date(text: str) -> bool:
+    """The message holds something shaped like a date that is not one (2025-02-30)."""
+    match = ISO.search(text)
+    if not match:
+        return False
+    y, m, d = (int(g) for g in match.groups())
+    try:
+        date(y, m, d)
+    except ValueError:
+        return True
+    return False
+
+
+def find_age_months(text: str) -> int | None:
+    """The child's age in whole months: 8个月, 一岁半, 两岁三个月, 18 months, 2 years, 新生儿."""
+    if any(w in text for w in ("刚出生", "新生儿", "newborn")):
+        return 0
+    if "满月" in text:
+        return 1
+    match = YEARS_MONTHS.search(text)
+    if match:
+        years = chinese_number(match.group(1))
+        extra = 0
+        if match.group(2) == "半":
+            extra = 6
+        elif match.group(3):
+            extra = chinese_number(match.group(3)) or 0
+        if years is not None and years <= 6:
+            return years * 12 + extra
+    for pattern in (MONTHS, EN_MONTHS):
+        match = pattern.search(text)
+        if match:
+            months = chinese_number(match.group(1))
+            if months is not None and months <= 72:
+                return months
+    match = EN_YEARS.search(text)
+    if match:
+        return int(match.group(1)) * 12
+    match = WEEKS.search(text)
+    if match:
+        weeks = chinese_number(match.group(1))
+        if weeks is not None and weeks <= 20:
+            return weeks * 7 // 30
+    return None
+
+
+def find_mode(text: str) -> Mode | None:
+    lower = text.lower()
+    for mode, words in MODE_WORDS.items():
+        if any(w in lower for w in words):
+            return mode
+    return None
+
+
+def wants_inclusive(text: str) -> bool | None:
+    """True if they ask for 普惠, False if they say any centre will do, None if they say nothing."""
+    lower = text.lower()
+    if any(w in lower for w in ALL_CENTRES_WORDS):
+        return False
+    if any(w in lower for w in INCLUSIVE_WORDS):
+        return True
+    return None
+
+
+def wants_vacancies(text: str) -> bool:
+    lower = text.lower()
+    return any(w in lower for w in VACANCY_WORDS)
+
+
+def is_emergency(text: str) -> bool:
+    lower = text.lower()
+    return any(w in lower for w in EMERGENCY_WORDS)
+
+
+def is_loss(text: str) -> bool:
+    lower = text.lower()
+    return any(w in lower for w in LOSS_WORDS)
+
+
+def find_province(text: str) -> Province | None:
+    """A province named in the message (full or short name, or English); 山西 and 陕西 are kept apart."""
+    lower = text.lower()
+    for province in sorted(PROVINCES, key=lambda p: -len(p.short)):
+        if province.name in text or province.short in text or province.name_en.lower() in lower:
+            return province
+    return None

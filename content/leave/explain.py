@@ -1,0 +1,92 @@
+"""Plain, warm explanations of a leave result, in simplified Chinese and in English, for the bot and the web."""
+
+from __future__ import annotations
+
+from content.leave.calculator import LeaveResult, Part
+from content.leave.rules import Provision, Text, Unit
+
+UNIT_ZH = {Unit.days: "天", Unit.working_days: "个工作日"}
+UNIT_EN = {Unit.days: "days", Unit.working_days: "working days"}
+
+
+def _source_zh(p: Provision) -> str:
+    return f"{p.title}{p.article}" + ("" if p.verified else "【未核实】")
+
+
+def _source_en(p: Provision) -> str:
+    return f"{p.title}, {p.article}" + ("" if p.verified else " [unverified]")
+
+
+def explain(result: LeaveResult) -> Text:
+    return Text(zh=explain_zh(result), en=explain_en(result))
+
+
+def explain_zh(result: LeaveResult) -> str:
+    req, province = result.request, result.request.province
+    lines = [_opening_zh(result), f"地区：{province.name}（{province.code}）　日期：{req.birth_date.isoformat()}", ""]
+    m = result.maternity
+    if m is not None:
+        sum_text = " + ".join(str(part.days) for part in m.parts)
+        total = f"共{m.days}天（{sum_text} = {m.days}）" if len(m.parts) > 1 else f"共{m.days}天"
+        lines.append(f"【产假】{total}" + ("" if m.verified else "，其中部分天数未核实"))
+        lines += [f"  · {_part_zh(part)}" for part in m.parts]
+        estimate = "（估算）" if m.end_is_estimate else ""
+        lines.append(f"  时间：{m.start.isoformat()} 至 {m.end.isoformat()}{estimate}")
+    if result.paternity is not None:
+        p = result.paternity
+        lines.append(f"【陪产假（护理假）】{p.days}{UNIT_ZH[p.unit]}，由配偶休：{_source_zh(p.provision)}")
+    if result.parental is not None:
+        q = result.parental
+        lines.append(f"【育儿假】父母每人每年{q.days_per_year}{UNIT_ZH[q.unit]}，直到孩子满{q.until_age_years}周岁"
+                     f"（{q.until.isoformat()}）：{_source_zh(q.provision)}")
+    if result.notes:
+        lines += ["", "请注意："] + [f"  · {note.text.zh}" for note in result.notes]
+    return "\n".join(lines)
+
+
+def explain_en(result: LeaveResult) -> str:
+    req, province = result.request, result.request.province
+    lines = [_opening_en(result), f"Region: {province.name_en} ({province.code})   Date: {req.birth_date.isoformat()}",
+             ""]
+    m = result.maternity
+    if m is not None:
+        sum_text = " + ".join(str(part.days) for part in m.parts)
+        total = f"{m.days} days ({sum_text} = {m.days})" if len(m.parts) > 1 else f"{m.days} days"
+        lines.append(f"Maternity leave: {total}" + ("" if m.verified else ", some of it unverified"))
+        lines += [f"  - {_part_en(part)}" for part in m.parts]
+        estimate = " (estimate)" if m.end_is_estimate else ""
+        lines.append(f"  Dates: {m.start.isoformat()} to {m.end.isoformat()}{estimate}")
+    if result.paternity is not None:
+        p = result.paternity
+        lines.append(f"Paternity leave (for the spouse): {p.days} {UNIT_EN[p.unit]}: {_source_en(p.provision)}")
+    if result.parental is not None:
+        q = result.parental
+        lines.append(f"Parental leave: {q.days_per_year} {UNIT_EN[q.unit]} a year for each parent, until the child "
+                     f"turns {q.until_age_years} ({q.until.isoformat()}): {_source_en(q.provision)}")
+    if result.notes:
+        lines += ["", "Please note:"] + [f"  - {note.text.en}" for note in result.notes]
+    return "\n".join(lines)
+
+
+def _part_zh(part: Part) -> str:
+    return f"{part.label.zh} {part.days}天：{_source_zh(part.provision)}"
+
+
+def _part_en(part: Part) -> str:
+    return f"{part.label.en}, {part.days} days: {_source_en(part.provision)}"
+
+
+def _opening_zh(result: LeaveResult) -> str:
+    if result.request.miscarriage_months is not None:
+        return "很遗憾听到这个消息。请好好休息，照顾好自己。下面是您可以休的假："
+    if result.is_due_date:
+        return f"祝您孕期顺利！按预产期，您在{result.request.province.name}可以享受这些假期："
+    return f"恭喜宝宝出生！您在{result.request.province.name}可以享受这些假期："
+
+
+def _opening_en(result: LeaveResult) -> str:
+    if result.request.miscarriage_months is not None:
+        return "We are so sorry for your loss. Please rest and take care of yourself. This is the leave you can take:"
+    if result.is_due_date:
+        return f"Wishing you a good pregnancy! By the due date, your leave in {result.request.province.name_en} is:"
+    return f"Congratulations on your baby! This is your leave in {result.request.province.name_en}:"

@@ -1,0 +1,242 @@
+"""The bundled gazetteer: China's county-level divisions, and the sample areas' towns, 社区, 小区,
+landmarks and streets. It turns what a parent types into a place, and a point into a county.
+
+    gaz = default_gazetteer()
+    gaz.lookup("阿镇")[0].place.name        # '阿勒腾席热镇'
+    gaz.county_at(39.60, 109.76).code      # '150627'
+
+Every point here is WGS-84. Places are approximate (see data/SOURCES.md).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from scipy.spatial import cKDTree
+
+from geodata.regions import Province, province_of
+
+DATA = Path(__file__).with_name("data")
+COUNTIES_CSV = DATA / "counties.csv"
+PLACES_CSV = DATA / "places.csv"
+EARTH_RADIUS_KM = 6371.0088
+
+PLACE_KINDS = ("county", "town", "community", "estate", "landmark", "street")
+KIND_LABELS = {
+    "county": ("区县", "county"),
+    "town": ("镇/街道", "town"),
+    "community": ("社区", "community"),
+    "estate": ("小区", "residential estate"),
+    "landmark": ("地标", "landmark"),
+    "street": ("道路", "street"),
+}
+# Generic endings people add, drop or swap (天骄小区 for 天骄社区, 锡尼 for 锡尼镇). Longest first.
+GENERIC_SUFFIXES = (
+    "社区居民委员会", "居民委员会", "社区居委会", "街道办事处", "自治旗", "自治县", "居委会", "办事处",
+    "社区", "小区", "街道", "苏木", "嘎查", "镇", "乡", "村", "旗", "县", "区", "市",
+)
+# Where a parent names the wider area first ("伊旗阿镇天骄社区"), the place is what comes last.
+AREA_PREFIX = re.compile(r"^.{1,12}?(?:省|自治区|市|盟|州|旗|县|区|镇|街道)(?=.{2,})")
+
+
+@dataclass(frozen=True)
+class County:
+    code: str
+    name: str
+    city: str
+    province_code: str
+    lat: float
+    lon: float
+
+    @property
+    def province(self) -> Province | None:
+        return province_of(self.code)
+
+    @property
+    def full_name(self) -> str:
+        """"内蒙古自治区鄂尔多斯市伊金霍洛旗", without repeating a municipality's name."""
+        province = self.province
+        parts = [province.name if province else "", self.city, self.name]
+        return "".join(dict.fromkeys(part for part in parts if part))
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    kind: str
+    county_code: str
+    lat: float
+    lon: float
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class PlaceMatch:
+    score: float  # 0–100
+    place: Place
+    matched: str  # the name or alias that matched
+    county: County | None
+    province: Province | None
+
+
+def normalise(text: str) -> str:
+    """Full-width to half-width, no spaces or punctuation, lower case."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return re.sub(r"[\s\W_]+", "", text)
+
+
+def core(name: str) -> str:
+    """A name without its generic ending, but never shorter than two characters: 天骄社区 → 天骄."""
+    name = normalise(name)
+    for suffix in GENERIC_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+class Gazetteer:
+    """County-level divisions and sample places, with fuzzy lookup and nearest-county search."""
+
+    def __init__(self, counties: Iterable[County], places: Iterable[Place]):
+        self.counties: dict[str, County] = {c.code: c for c in counties}
+        own = list(places)
+        described = {p.county_code for p in own if p.kind == "county"}
+        # Counties the places file does not describe still answer to their names, at their seat.
+        self.places: list[Place] = own + [
+            Place(c.name, "county", c.code, c.lat, c.lon) for c in self.counties.values() if c.code not in described
+        ]
+        # Two search lists: names as written, and their cores (no generic ending), each with its place.
+        self._full: list[str] = []
+        self._full_owner: list[tuple[int, str]] = []  # (place index, the name as written)
+        self._cores: list[str] = []
+        self._core_owner: list[tuple[int, str]] = []
+        for index, place in enumerate(self.places):
+            for name in place.names:
+                self._full.append(normalise(name))
+                self._full_owner.append((index, name))
+                self._cores.append(core(name))
+                self._core_owner.append((index, name))
+        # Every known point that says which county it lies in: the seats, and the finer sample places.
+        points = [(c.lat, c.lon, c.code) for c in self.counties.values()]
+        points += [(p.lat, p.lon, p.county_code) for p in own if p.county_code in self.counties]
+        self._point_codes = [code for _, _, code in points]
+        self._tree = cKDTree(_unit_vectors(np.array([p[0] for p in points]), np.array([p[1] for p in points])))
+
+    @classmethod
+    def from_csv(cls, counties_csv: Path = COUNTIES_CSV, places_csv: Path = PLACES_CSV) -> Gazetteer:
+        counties = [
+            County(r["code"], r["name"], r["city"], r["province_code"], float(r["lat"]), float(r["lon"]))
+            for r in _read_csv(counties_csv)
+        ]
+        places = [
+            Place(
+                name=r["name"], kind=r["kind"], county_code=r["county_code"], lat=float(r["lat"]),
+                lon=float(r["lon"]), aliases=tuple(a.strip() for a in r["aliases"].split(";") if a.strip()),
+            )
+            for r in _read_csv(places_csv)
+        ]
+        return cls(counties, places)
+
+    def county(self, code: str) -> County | None:
+        return self.counties.get(code.strip())
+
+    def lookup(self, text: str, limit: int = 5, min_score: float = 70) -> list[PlaceMatch]:
+        """Places whose name or a short form is close to `text`, best first.
+
+        Copes with a dropped or swapped ending (天骄小区 finds 天骄社区, 锡尼 finds 锡尼镇), short forms
+        (阿镇, 伊旗), a mistyped character (阿勒藤席热镇), and a wider area written first (伊旗天骄社区).
+        """
+        query = normalise(text)
+        if not query:
+            return []
+        # place → [score, score of the whole text against a full name (breaks ties), the name matched]
+        best: dict[int, list] = {}
+
+        def consider(found: list[tuple[str, float, int]], owners: list[tuple[int, str]], weight: float) -> None:
+            for _, score, row in found:
+                index, written = owners[row]
+                entry = best.setdefault(index, [0.0, 0.0, written])
+                if score * weight > entry[0]:
+                    entry[0], entry[2] = score * weight, written
+
+        # The whole text against full names; WRatio also finds a name inside a longer sentence.
+        whole = process.extract(query, self._full, scorer=fuzz.WRatio, limit=None, score_cutoff=min_score * 0.9)
+        consider(whole, self._full_owner, 1.0)
+        for _, score, row in whole:
+            entry = best[self._full_owner[row][0]]
+            entry[1] = max(entry[1], score)
+        # Cores against cores, plain ratio: an ending dropped or swapped, or a wider area written first.
+        for variant in dict.fromkeys((core(query), *self._tail_variants(query))):
+            found = process.extract(variant, self._cores, scorer=fuzz.ratio, limit=None, score_cutoff=min_score)
+            consider(found, self._core_owner, 0.98)  # a little less sure than the text as typed
+
+        ranked = sorted(
+            ((entry[0], entry[1], index, entry[2]) for index, entry in best.items() if entry[0] >= min_score),
+            key=lambda item: (-item[0], -item[1], PLACE_KINDS.index(self.places[item[2]].kind)),
+        )
+        matches = []
+        for score, _, index, written in ranked[:limit]:
+            place = self.places[index]
+            county = self.counties.get(place.county_code)
+            matches.append(PlaceMatch(round(score, 1), place, written, county, province_of(place.county_code)))
+        return matches
+
+    def county_at(self, lat: float, lon: float, max_km: float = 150.0) -> County | None:
+        """The county whose seat, or one of whose sample places, is nearest to the point.
+
+        This is an approximation, not a boundary test: near a county line it can name the neighbour, and in
+        vast western counties the nearest seat may be another county's. Show it to the parent as a guess
+        ("您是在伊金霍洛旗吗？") and let them confirm or correct it. None when nothing known lies within
+        `max_km` (the point is probably outside mainland China).
+        """
+        found = self._nearest(lat, lon, max_km)
+        return self.counties[found] if found else None
+
+    def province_for_point(self, lat: float, lon: float, max_km: float = 300.0) -> str | None:
+        """The province-level code (e.g. '150000') of the nearest county; approximate, like county_at."""
+        found = self._nearest(lat, lon, max_km)
+        return found[:2] + "0000" if found else None
+
+    def _nearest(self, lat: float, lon: float, max_km: float) -> str | None:
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180) or not self._point_codes:
+            return None
+        chord = 2 * math.sin(min(max_km / EARTH_RADIUS_KM, math.pi) / 2)
+        distance, row = self._tree.query(_unit_vectors(np.array([lat]), np.array([lon]))[0], k=1)
+        return self._point_codes[int(row)] if distance <= chord else None
+
+    @staticmethod
+    def _tail_variants(query: str) -> Iterator[str]:
+        """"伊旗阿镇天骄社区" → cores of "阿镇天骄社区" and "天骄社区": what follows each leading area name."""
+        rest = query
+        while (cut := AREA_PREFIX.match(rest)) is not None:
+            rest = rest[cut.end():]
+            yield core(rest)
+
+
+@cache
+def default_gazetteer() -> Gazetteer:
+    """The bundled gazetteer, read once per process."""
+    return Gazetteer.from_csv()
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(line for line in handle if not line.startswith("#")))
+
+
+def _unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    lat_r, lon_r = np.radians(lat), np.radians(lon)
+    return np.column_stack((np.cos(lat_r) * np.cos(lon_r), np.cos(lat_r) * np.sin(lon_r), np.sin(lat_r)))

@@ -95,9 +95,12 @@ def encode_more(lat: float, lon: float, offset: int, inclusive: bool) -> str:
     return f"{lat:.5f},{lon:.5f},{offset},{'i' if inclusive else 'a'}"
 
 
-def parse_more(rest: str) -> tuple[float, float, int, str]:
-    lat, lon, offset, flags = rest.split(",")
-    return float(lat), float(lon), int(offset), flags
+def parse_more(rest: str) -> tuple[float, float, int, str] | None:
+    try:
+        lat, lon, offset, flags = rest.split(",")
+        return float(lat), float(lon), max(0, int(offset)), flags
+    except ValueError:
+        return None
 
 
 def _centre_lines(lang: str, centre: Centre) -> list[str]:

@@ -15,13 +15,13 @@ from zoneinfo import ZoneInfo
 
 from bot import answers
 from bot.conversations import ConversationStore, State
-from bot.intents import classify
+from bot.intents import Reading, classify
 from bot.replies import Message, Reply, Turn
 from bot.slots import (
     find_age_months, find_date, find_mode, find_province, is_bad_date, is_emergency, is_loss, wants_inclusive,
     wants_vacancies,
 )
-from content.guidance.library import Library
+from content.guidance.library import GuidanceError, Library
 from content.leave.answer import LeaveInputError, leave_result
 from content.subsidies import subsidies_for
 from geodata.centre import Mode
@@ -35,6 +35,7 @@ CHINA_TZ = ZoneInfo("Asia/Shanghai")
 CIRCLE_MINUTES = 15
 PAGE = 5
 MAX_TEXT = 2000  # longer messages are read only this far
+STRONG_READING = 3.0  # a reading this sure starts a new topic even while we wait for an answer
 COMMAND_INTENTS = {"start": "help", "help": "help", "nearby": "find_centre", "leave": "leave", "guide": "guidance",
                    "subscribe": "subscribe", "stop": "unsubscribe", "forget": "unsubscribe", "language": "help"}
 CHECK_FILLER = re.compile(
@@ -139,7 +140,7 @@ class Engine:
         if is_loss(text):
             return self._loss(state, message)
         reading = classify(text)
-        pending_turn = self._continue_pending(state, message, text, reading.intent)
+        pending_turn = self._continue_pending(state, message, text, reading)
         if pending_turn:
             return pending_turn
         return self._intent(reading.intent, state, message, text)
@@ -152,17 +153,18 @@ class Engine:
         }
         flow = flows.get(intent)
         if flow is None:
-            if is_emergency(text):
+            if is_emergency(text) or find_age_months(text) is not None:  # "宝宝8个月了" asks what this age needs
                 return self._guidance(state, message, text)
             return Turn("unknown", (answers.not_understood(state.language),))
         return flow(state, message, text)
 
-    def _continue_pending(self, state: State, message: Message, text: str, intent: str) -> Turn | None:
+    def _continue_pending(self, state: State, message: Message, text: str, reading: Reading) -> Turn | None:
         """An answer to the question we asked wins over a weak reading of the words."""
         pending = state.pending
         if pending is None:
             return None
-        strong = intent not in {"unknown", "help"} and not pending.startswith(intent.split("_")[0])
+        strong = (reading.score >= STRONG_READING and reading.intent not in {"unknown", "help"}
+                  and not pending.startswith(reading.intent.split("_")[0]))
         if pending in {"leave_region", "leave_date"} and (find_province(text) or self._county_code(text)
                                                           or find_date(text, self.today()) or is_bad_date(text)):
             return self._leave(state, message, text)
@@ -210,14 +212,13 @@ class Engine:
     def _button(self, state: State, message: Message) -> Turn:
         data = message.button or ""
         kind, _, rest = data.partition(":")
-        if kind == "more":
-            lat, lon, offset, flags = answers.parse_more(rest)
-            state.inclusive_only = "i" in flags
-            return self._find_at(state, lat, lon, offset=offset, place=None)
-        if kind == "all":  # widen a search to centres that are not inclusive
-            lat, lon, _, _ = answers.parse_more(rest)
-            state.inclusive_only = False
-            return self._find_at(state, lat, lon, offset=0, place=None)
+        if kind in {"more", "all"}:  # the next page, or the search widened to centres that are not inclusive
+            parsed = answers.parse_more(rest)
+            if parsed is None:
+                return Turn("find_centre", (answers.bad_location(state.language),))
+            lat, lon, offset, flags = parsed
+            state.inclusive_only = kind == "more" and "i" in flags
+            return self._find_at(state, lat, lon, offset=offset if kind == "more" else 0, place=None)
         if kind == "centre":
             return self._centre_detail(state, rest)
         if kind == "guide":
@@ -371,7 +372,7 @@ class Engine:
     def _article(self, state: State, slug: str) -> Turn:
         try:
             article = self._localised(slug, state.language)
-        except LookupError:
+        except GuidanceError:
             return Turn("guidance", (answers.not_understood(state.language),))
         return Turn("guidance", tuple(answers.article(state.language, article, self.web_url)))
 

@@ -38,7 +38,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "睡眠", "夜醒", "哄睡", "趴睡", "睡", "醒", "老醒", "睡不着", "疫苗", "打针", "接种", "预防针", "体检", "身高", "体重", "长牙", "出牙",
         "说话", "走路", "爬", "翻身", "发育", "早教", "游戏", "玩具", "哭闹", "怎么办", "怎么带", "怎么喂",
         "正常吗", "摔", "烫伤", "呛", "噎", "窒息", "溺水", "安全座椅", "产后抑郁", "产后", "心情不好", "心情差", "想哭", "情绪", "焦虑", "回去上班", "返岗",
-        "新生儿", "脐带", "洗澡", "抽搐", "育儿知识", "科学育儿", "月龄", "fever", "diarrhoea", "diarrhea",
+        "新生儿", "脐带", "洗澡", "要注意", "注意什么", "注意事项", "该怎么", "正常不", "抽搐", "育儿知识", "科学育儿", "月龄", "fever", "diarrhoea", "diarrhea",
         "vomit", "rash", "feeding", "breastfeed", "formula", "solid food", "sleep", "vaccine", "vaccination",
         "milestone", "teething", "crying", "cough", "how do i", "what should i", "guidance", "advice",
     ),
@@ -53,7 +53,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "unsubscribe": (
         "取消订阅", "退订", "别发了", "不要再发", "不要发了", "别再发", "停止推送", "不要推送", "取消推送", "不想收",
-        "不再接收", "关闭提醒", "太多消息", "不要再给我发", "别给我发", "不用发了", "不要给我发", "别再推送", "unsubscribe", "stop sending", "stop messages", "no more messages",
+        "不再接收", "关闭提醒", "太多消息", "不要再给我发", "别给我发", "不用发了", "不要给我发", "别再推送", "unsubscribe", "stop sending", "stop messages", "no more messages", "td",
     ),
     "complaint": (
         "投诉", "举报", "反映问题", "虐待", "打孩子", "被打", "打了孩子", "体罚", "不满意", "维权", "退费", "乱收费",
@@ -78,6 +78,8 @@ BOOST = {"unsubscribe": 1.5, "complaint": 1.5, "check_centre": 1.3, "subscribe":
 # Ties go to the more specific need.
 PRIORITY = {name: i for i, name in enumerate(
     ("unsubscribe", "complaint", "subscribe", "check_centre", "leave", "subsidy", "guidance", "find_centre", "help"))}
+# "别再给我发", "关闭提醒": a subscription word under a negation means stop.
+NEGATION = re.compile(r"别|不要|不用|不想|不必|取消|关闭|停止|停掉|退订|don't|do not|no more|stop")
 PUNCTUATION = re.compile(r"[\s，。！？、；：,.!?;:~～…\"'“”‘’()（）【】\[\]]+")
 LATIN = re.compile(r"[a-z]")
 
@@ -120,4 +122,6 @@ def classify(text: str) -> Reading:
                 continue
             if (score, -PRIORITY[intent]) > (best.score, -PRIORITY.get(best.intent, 99)):
                 best = Reading(intent, score, phrase)
+    if best.intent == "subscribe" and NEGATION.search(spaced):
+        return Reading("unsubscribe", best.score, best.phrase)
     return best

@@ -134,8 +134,9 @@ def _name(lang: str, centre: Centre) -> str:
 
 def _walk(lang: str, match: Match) -> str:
     minutes = max(1, round(match.walk_minutes))
-    return t(lang, f"约{minutes}分钟步行（估算），直线 {match.distance_m:.0f} 米",
-             f"about {minutes} min on foot (estimate), {match.distance_m:.0f} m in a straight line")
+    how = t(lang, "沿街道测算", "along streets") if match.along_streets else t(lang, "估算", "estimate")
+    return t(lang, f"约{minutes}分钟步行（{how}），直线 {match.distance_m:.0f} 米",
+             f"about {minutes} min on foot ({how}), {match.distance_m:.0f} m in a straight line")
 
 
 def _nav_html(lang: str, centre: Centre) -> str:

@@ -27,7 +27,12 @@ def settings() -> Settings:
 @cache
 def services() -> Services:
     """The process's services, wired once from the settings (the store is created or migrated here)."""
-    return build_services(settings())
+    from geodata.streets import StreetNetworkError
+
+    try:
+        return build_services(settings())
+    except StreetNetworkError as exc:
+        fail(f"CARECIRCLE_STREETS_FILE: {exc}")
 
 
 def reset() -> None:

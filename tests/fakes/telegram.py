@@ -31,6 +31,7 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float
+    status: int = 200  # what the fake answered: 200, or the failure it played
 
 
 @dataclass
@@ -68,7 +69,16 @@ class FakeBotApi:
                     and (chat_id is None or int(c.params["chat_id"]) == chat_id)]
 
     def texts(self, chat_id: int) -> list[str]:
+        """Every text sent to the chat, failed attempts included."""
         return [c.params["text"] for c in self.sent(chat_id)]
+
+    def delivered(self, chat_id: int) -> list[str]:
+        """The texts the chat received: sends the fake answered with success."""
+        return [c.params["text"] for c in self.sent(chat_id) if c.status == 200]
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.method == method]
 
     def methods(self) -> list[str]:
         with self._lock:
@@ -80,6 +90,14 @@ class FakeBotApi:
             if time.monotonic() > deadline:
                 raise AssertionError("the fake Bot API did not see what the test waited for")
             time.sleep(0.02)
+
+    async def until(self, predicate: Any, timeout: float = 10.0) -> None:
+        """wait_for for async tests: it yields to the event loop (where the bot under test runs)."""
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise AssertionError("the fake Bot API did not see what the test waited for")
+            await asyncio.sleep(0.02)
 
     # -- server ----------------------------------------------------------------------------------------
     def start(self) -> FakeBotApi:
@@ -105,14 +123,16 @@ class FakeBotApi:
             return JSONResponse({"ok": False, "error_code": 401, "description": "Unauthorized"}, status_code=401)
         method = request.path_params["method"]
         params = await _params(request)
+        call = Call(method, params, time.monotonic())
         with self._lock:
-            self.calls.append(Call(method, params, time.monotonic()))
+            self.calls.append(call)
         if method == "getUpdates":
             return await self._get_updates(params)
         chat_id = int(params["chat_id"]) if "chat_id" in params else None
         if chat_id is not None:
             failure = self._take_failure(chat_id)
             if failure:
+                call.status = failure.status_code
                 return failure
         return JSONResponse({"ok": True, "result": self._result(method, params, chat_id)})
 
@@ -142,7 +162,8 @@ class FakeBotApi:
                 while self._updates and self._updates[0]["update_id"] < offset:
                     self._updates.popleft()
                 ready = list(self._updates)
-            if ready or time.monotonic() >= deadline:
+            stopping = self._server is not None and self._server.should_exit
+            if ready or stopping or time.monotonic() >= deadline:
                 return JSONResponse({"ok": True, "result": ready})
             await asyncio.sleep(0.02)
 
@@ -172,3 +193,36 @@ async def _params(request: Request) -> dict[str, Any]:
         except ValueError:
             params[key] = text
     return params
+
+
+# -- updates as Telegram sends them (for push_update, or for a webhook's body) ------------------------------
+def user(chat_id: int, language_code: str = "zh-hans") -> dict[str, Any]:
+    return {"id": chat_id, "is_bot": False, "first_name": "家长", "language_code": language_code}
+
+
+def message_update(chat_id: int, text: str) -> dict[str, Any]:
+    """A private-chat text message; a leading /command gets its bot_command entity, as Telegram marks it."""
+    message = _message(chat_id) | {"text": text}
+    if text.startswith("/"):
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+    return {"message": message}
+
+
+def location_update(chat_id: int, latitude: float, longitude: float) -> dict[str, Any]:
+    return {"message": _message(chat_id) | {"location": {"latitude": latitude, "longitude": longitude}}}
+
+
+def callback_update(chat_id: int, data: str) -> dict[str, Any]:
+    """A tap on an inline button under an earlier message of the bot."""
+    bot_message = {"message_id": 1, "date": int(time.time()), "chat": {"id": chat_id, "type": "private"},
+                   "from": BOT_USER, "text": "…"}
+    return {"callback_query": {"id": f"cb{chat_id}{time.monotonic_ns()}", "from": user(chat_id),
+                               "chat_instance": str(chat_id), "message": bot_message, "data": data}}
+
+
+_message_ids = itertools.count(1000)
+
+
+def _message(chat_id: int) -> dict[str, Any]:
+    return {"message_id": next(_message_ids), "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private", "first_name": "家长"}, "from": user(chat_id)}

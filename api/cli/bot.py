@@ -1,0 +1,64 @@
+"""`carecircle bot`: the Telegram bot and the broadcast sender alone, polling, on the configured store."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Sequence
+
+import typer
+from telegram.error import InvalidToken, NetworkError
+
+from api.cli.common import fail, say, services, settings
+from api.services import Services
+from bot.telegram import BackgroundJob, BlockedHook, TelegramApp, build_application, run_polling
+
+logger = logging.getLogger(__name__)
+
+
+def register(app: typer.Typer) -> None:
+    """Adds the bot command to the app."""
+    app.command("bot")(bot)
+
+
+def bot() -> None:
+    """Run the Telegram bot (polling) and the broadcast sender, until Ctrl+C or SIGTERM."""
+    current = settings()
+    if current.telegram_token is None:
+        fail("未设置 CARECIRCLE_TELEGRAM_TOKEN，机器人无法运行（令牌可向 @BotFather 申请）\n"
+             "CARECIRCLE_TELEGRAM_TOKEN is not set: the bot needs a token (ask @BotFather for one)")
+    wired = services()
+    application = build_application(current.telegram_token.get_secret_value(), wired.dialogue,
+                                    base_url=current.telegram_api_url, on_blocked=blocked_hook(wired))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per poll otherwise
+    say("托育圈机器人运行中（轮询），按 Ctrl+C 停止 / carecircle bot is polling; Ctrl+C stops it")
+    try:
+        asyncio.run(_until_signalled(application, background_jobs(wired)))
+    except InvalidToken:
+        fail("Telegram 拒绝了 CARECIRCLE_TELEGRAM_TOKEN / Telegram refused CARECIRCLE_TELEGRAM_TOKEN")
+    except NetworkError as exc:
+        fail(f"无法连接 Telegram Bot API / cannot reach the Bot API at {current.telegram_api_url}: {exc}", code=1)
+    except ExceptionGroup as group:  # a background job failed: logged, and a supervisor should restart us
+        logger.error("the bot stopped", exc_info=group)
+        fail(f"机器人已停止 / the bot stopped: {group.exceptions[0]!r}", code=1)
+    say("托育圈机器人已停止 / carecircle bot stopped")
+
+
+def blocked_hook(wired: Services) -> BlockedHook | None:
+    """What marks a chat blocked when Telegram answers 403 (the subscriptions service, once wired)."""
+    return None
+
+
+def background_jobs(wired: Services) -> Sequence[BackgroundJob]:
+    """What runs alongside polling, each given the stop event (the broadcast sender, once wired)."""
+    return ()
+
+
+async def _until_signalled(application: TelegramApp, background: Sequence[BackgroundJob]) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await run_polling(application, stop, background)

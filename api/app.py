@@ -8,7 +8,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from api.routes import admin, centres, pages, parents, telegram
+from api import web
+from api.routes import admin, centres, pages, parents, share, telegram
 from api.services import Services, build_services
 from api.settings import Settings
 
@@ -33,8 +34,9 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    for module in (centres, parents, admin, telegram, pages):
+    for module in (centres, parents, admin, telegram, share, pages):
         app.include_router(module.router)
+    web.install(app, settings)
     return app
 
 

@@ -10,13 +10,14 @@ from api.services import Services
 from geodata.registry import Registry
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
 
-def get_registry(request: Request) -> Registry:
-    return get_services(request).registry
+async def get_registry(request: Request) -> Registry:
+    services: Services = request.app.state.services
+    return services.registry
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]

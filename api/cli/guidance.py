@@ -69,9 +69,7 @@ def list_articles(
     as_json: JsonFlag = False,
 ) -> None:
     """Guidance articles, by age and topic."""
-    articles = _library().select(
-        age_months=age_months, topic=topic, locale=locale.value if locale else None  # type: ignore[arg-type]
-    )
+    articles = _library().select(age_months=age_months, topic=topic, locale=locale.value if locale else None)
     if as_json:
         print_json({"articles": [a.as_json() for a in articles]})
         return
@@ -88,7 +86,7 @@ def show(
 ) -> None:
     """One article; the Chinese version unless --locale en is given."""
     try:
-        article = _library().get(slug, locale.value)  # type: ignore[arg-type]
+        article = _library().get(slug, locale.value)
     except UnknownArticle as exc:
         fail(str(exc))
     if as_json:
@@ -110,7 +108,7 @@ def search(
     as_json: JsonFlag = False,
 ) -> None:
     """Fuzzy search over titles and keywords."""
-    found = _library().search(query, locale=locale.value if locale else None, limit=limit)  # type: ignore[arg-type]
+    found = _library().search(query, locale=locale.value if locale else None, limit=limit)
     if as_json:
         print_json({"query": query, "articles": [a.as_json() for a in found]})
         return

@@ -1,5 +1,457 @@
-"""Routes: pages (being built)."""
+"""The parents' web pages: finder, centre, check, leave, guidance, chat and privacy (jinja2, server-rendered).
 
-from fastapi import APIRouter
+Pages read their query strings by hand, so that bad input is shown on the page next to the form, never as a
+JSON error. Every page works without JavaScript; /static/finder.js only adds "use my location" and sharing.
+"""
 
-router = APIRouter()
+from __future__ import annotations
+
+import json
+import math
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+from typing import Any
+from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+from markupsafe import Markup
+
+from api.deps import RegistryDep, ServicesDep
+from api.svgmap import Pin, circle_map
+from api.web import not_found, render, request_lang
+from bot.replies import Message, Turn
+from content.guidance import TOPIC_LABELS, Article, Library, render_html
+from content.leave import LeaveInputError, leave_answer
+from content.leave.answer import NOT_MAINLAND
+from geodata.centre import CHINA_LAT, CHINA_LON, Centre, Mode
+from geodata.crs import from_wgs84
+from geodata.geocode import GazetteerGeocoder, Geocoder, GeocodeResult
+from geodata.index import Filters, Match
+from geodata.regions import PROVINCES
+from geodata.registry import Registry
+
+router = APIRouter(include_in_schema=False)
+
+CHINA_TZ = ZoneInfo("Asia/Shanghai")
+MINUTES = 15
+RESULT_LIMIT = 10
+BEYOND_LIMIT = 3
+MAX_TEXT = 100  # longest place or centre name we look up
+AGE_CHOICES = ((3, "3个月", "3 months"), (6, "6个月", "6 months"), (12, "1岁", "1 year"),
+               (18, "1岁半", "18 months"), (24, "2岁", "2 years"), (30, "2岁半", "30 months"),
+               (36, "3岁", "3 years"))
+
+
+def today_in_china() -> date:
+    return datetime.now(CHINA_TZ).date()
+
+
+# --- view models ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A link out to a map app, with the coordinate system it is given (shown as small print)."""
+
+    label: tuple[str, str]
+    href: str
+    system: tuple[str, str]
+
+
+@dataclass(frozen=True)
+class CentreRow:
+    number: int
+    centre: Centre
+    distance_m: float | None = None
+    walk_minutes: float | None = None
+    along_streets: bool = False
+    links: list[NavLink] = field(default_factory=list)
+
+
+def in_china(lat: float, lon: float) -> bool:
+    """A rough box: inside it Chinese maps (and Apple's, in China) expect GCJ-02."""
+    return CHINA_LAT[0] <= lat <= CHINA_LAT[1] and CHINA_LON[0] <= lon <= CHINA_LON[1]
+
+
+def navigation_links(centre: Centre) -> list[NavLink]:
+    """高德 (GCJ-02), 百度 (BD-09) and Apple Maps (GCJ-02 in China, WGS-84 elsewhere)."""
+    name = quote(centre.name)
+    g_lat, g_lon = from_wgs84(centre.lat, centre.lon, "gcj02")
+    b_lat, b_lon = from_wgs84(centre.lat, centre.lon, "bd09")
+    china = in_china(centre.lat, centre.lon)
+    a_lat, a_lon = (g_lat, g_lon) if china else (centre.lat, centre.lon)
+    return [
+        NavLink(("高德地图", "Amap"),
+                f"https://uri.amap.com/marker?position={g_lon:.6f},{g_lat:.6f}&name={name}"
+                f"&coordinate=gaode&callnative=1",
+                ("GCJ-02坐标", "GCJ-02 coordinates")),
+        NavLink(("百度地图", "Baidu Maps"),
+                f"https://api.map.baidu.com/marker?location={b_lat:.6f},{b_lon:.6f}&title={name}"
+                f"&content={quote(centre.address)}&output=html&coord_type=bd09ll&src=webapp.carecircle.carecircle",
+                ("BD-09坐标", "BD-09 coordinates")),
+        NavLink(("苹果地图", "Apple Maps"), f"https://maps.apple.com/?ll={a_lat:.6f},{a_lon:.6f}&q={name}",
+                ("GCJ-02坐标", "GCJ-02 coordinates") if china else ("WGS-84坐标", "WGS-84 coordinates")),
+    ]
+
+
+def rows_of(matches: list[Match], first_number: int = 1) -> list[CentreRow]:
+    return [CentreRow(first_number + i, m.centre, m.distance_m, m.walk_minutes, m.along_streets,
+                      navigation_links(m.centre)) for i, m in enumerate(matches)]
+
+
+# --- reading the query string ------------------------------------------------------------------------------
+
+
+@dataclass
+class FinderQuery:
+    lat: float | None = None
+    lon: float | None = None
+    at: str = ""  # the name of the point, when it came from a typed place
+    place: str = ""
+    inclusive: bool = True
+    age_months: int | None = None
+    mode: Mode | None = None
+    errors: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def has_point(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+    @property
+    def filters(self) -> Filters:
+        return Filters(inclusive=self.inclusive, mode=self.mode, age_months=self.age_months)
+
+    def params(self, **changes: Any) -> str:
+        """This search's query string, with some values changed (None drops a key)."""
+        values: dict[str, Any] = {"lat": self.lat, "lon": self.lon, "at": self.at or None,
+                                  "inclusive": "1" if self.inclusive else "0", "age_months": self.age_months,
+                                  "mode": self.mode.value if self.mode else None}
+        values.update(changes)
+        return urlencode({k: v for k, v in values.items() if v is not None})
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        number = float(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+    return number if number is not None and math.isfinite(number) else None
+
+
+def read_finder_query(request: Request) -> FinderQuery:
+    params = request.query_params
+    query = FinderQuery(place=params.get("place", "").strip()[:MAX_TEXT], at=params.get("at", "").strip()[:MAX_TEXT])
+    raw_lat, raw_lon = params.get("lat"), params.get("lon")
+    if query.place and query.place != query.at:
+        raw_lat = raw_lon = None  # a newly typed place wins over the point of the last search
+        query.at = ""
+    if raw_lat or raw_lon:
+        lat, lon = _float(raw_lat), _float(raw_lon)
+        if lat is None or not -90 <= lat <= 90:
+            query.errors["lat"] = ("位置有误：纬度应在 -90 到 90 之间", "bad position: latitude must be -90 to 90")
+        elif lon is None or not -180 <= lon <= 180:
+            query.errors["lon"] = ("位置有误：经度应在 -180 到 180 之间", "bad position: longitude must be -180 to 180")
+        else:
+            query.lat, query.lon = lat, lon
+    inclusive = params.getlist("inclusive")
+    query.inclusive = not inclusive or "1" in inclusive  # the form sends "0", plus "1" when ticked
+    age = params.get("age_months", "")
+    if age:
+        if age.isdigit() and 0 <= int(age) <= 36:
+            query.age_months = int(age)
+        else:
+            query.errors["age_months"] = ("孩子月龄应为 0 到 36", "the child's age must be 0 to 36 months")
+    mode = params.get("mode", "")
+    if mode:
+        try:
+            query.mode = Mode(mode)
+        except ValueError:
+            query.errors["mode"] = ("托育形式无法识别", "unknown service form")
+    return query
+
+
+def geocoder_of(services: Any) -> Geocoder:
+    """The services' geocoder when the app wires one; the offline gazetteer otherwise."""
+    geocoder = getattr(services, "geocoder", None)
+    return geocoder if geocoder is not None else _gazetteer_geocoder()
+
+
+@cache
+def _gazetteer_geocoder() -> GazetteerGeocoder:
+    return GazetteerGeocoder()
+
+
+# --- finder ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class FinderResult:
+    rows: list[CentreRow]
+    beyond: list[CentreRow]  # when the circle is empty: the nearest further away
+    map_svg: Markup
+
+
+def find(registry: Registry, query: FinderQuery, lang: str) -> FinderResult:
+    assert query.lat is not None and query.lon is not None
+    lat, lon = query.lat, query.lon
+    rows = rows_of(registry.within(lat, lon, MINUTES, query.filters, RESULT_LIMIT))
+    beyond = [] if rows else rows_of(registry.nearest(lat, lon, query.filters, BEYOND_LIMIT))
+    area = registry.snapshot().index.circle(lat, lon, MINUTES)
+    pins = [Pin(r.number, r.centre.lat, r.centre.lon, r.centre.name, f"/centres/{quote(r.centre.id)}",
+                r.centre.inclusive) for r in rows + beyond]
+    return FinderResult(rows, beyond, Markup(circle_map(lat, lon, area, pins, minutes=MINUTES, lang=lang)))
+
+
+def finder_page(request: Request, registry: Registry, services: Any, *, query: FinderQuery | None = None,
+                extra: dict[str, Any] | None = None) -> HTMLResponse:
+    """The finder for the request's query string (or a query made by the caller, as share links do)."""
+    query = query or read_finder_query(request)
+    lang = request_lang(request)
+    candidates: list[GeocodeResult] = []
+    if query.place and not query.has_point and not query.errors:
+        candidates = geocoder_of(services).geocode(query.place)
+        if candidates:
+            best = candidates[0]
+            query.lat, query.lon, query.at = best.lat, best.lon, best.name
+        else:
+            query.errors["place"] = (f"没有找到“{query.place}”，请换个说法（如小区、社区、街道名称），或使用定位",
+                                     f"no place called '{query.place}' found; try another name, or use your location")
+    context: dict[str, Any] = {"query": query, "candidates": candidates[1:], "result": None, "age_choices": AGE_CHOICES,
+                               "modes": list(Mode), "minutes": MINUTES}
+    if query.has_point and not query.errors:
+        result = find(registry, query, lang)
+        shown = result.rows + result.beyond
+        context.update(result=result, sample=any(r.centre.is_sample for r in shown))
+    context.update(extra or {})
+    return render(request, "finder.html", context, status_code=422 if query.errors else 200)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, registry: RegistryDep, services: ServicesDep) -> HTMLResponse:
+    return finder_page(request, registry, services)
+
+
+# --- a centre --------------------------------------------------------------------------------------------
+
+
+def centre_page(request: Request, centre: Centre, *, extra: dict[str, Any] | None = None) -> HTMLResponse:
+    """Every registered detail of one centre, with navigation, sharing and its QR code."""
+    context: dict[str, Any] = {
+        "centre": centre, "links": navigation_links(centre), "sample": centre.is_sample,
+        "page_url": f"/centres/{quote(centre.id)}", "qr_url": f"/centres/{quote(centre.id)}/qr.png",
+        "og_title": centre.name,
+    }
+    context.update(extra or {})
+    return render(request, "centre.html", context)
+
+
+@router.get("/centres/{centre_id}", response_class=HTMLResponse)
+def centre_detail(request: Request, registry: RegistryDep, centre_id: str) -> HTMLResponse:
+    centre = registry.get(centre_id)
+    if centre is None:
+        return not_found(request, (f"没有备案编号为“{centre_id}”的机构", f"no centre with filing number '{centre_id}'"))
+    return centre_page(request, centre)
+
+
+@router.get("/check", response_class=HTMLResponse)
+def check(request: Request, registry: RegistryDep) -> HTMLResponse:
+    """Is this centre filed? A fuzzy search over every centre in the registry, closed ones too."""
+    name = request.query_params.get("q", "").strip()[:MAX_TEXT]
+    matches = registry.search(name, limit=5) if name else []
+    rows = [CentreRow(i + 1, m.centre) for i, m in enumerate(matches)]
+    return render(request, "check.html", {"q": name, "rows": rows, "sample": any(r.centre.is_sample for r in rows)})
+
+
+@router.get("/privacy", response_class=HTMLResponse)
+def privacy(request: Request) -> HTMLResponse:
+    return render(request, "privacy.html")
+
+
+# --- leave -----------------------------------------------------------------------------------------------
+
+LEAVE_PROVINCES = [p for p in PROVINCES if p.code not in NOT_MAINLAND]
+UNIT_LABELS = {"days": ("天", "days"), "working_days": ("个工作日", "working days")}
+ENTITLEMENT_LABELS = {"maternity": ("产假", "Maternity leave"),
+                      "paternity": ("陪产假（配偶护理假）", "Paternity leave (for the spouse)"),
+                      "parental": ("育儿假", "Parental leave")}
+
+
+def _small_int(value: str, field_name: str, low: int, high: int, default: int,
+               errors: dict[str, tuple[str, str]]) -> int:
+    if not value:
+        return default
+    if value.isdigit() and low <= int(value) <= high:
+        return int(value)
+    errors[field_name] = (f"应为 {low} 到 {high} 之间的整数", f"must be a whole number from {low} to {high}")
+    return default
+
+
+@router.get("/leave", response_class=HTMLResponse)
+def leave(request: Request) -> HTMLResponse:
+    """The leave calculator: the form, and with a region and date, the result with its sources."""
+    params = request.query_params
+    form = {"region": params.get("region", "").strip()[:40], "birth_date": params.get("birth_date", "").strip()[:20],
+            "babies": params.get("babies", ""), "birth_order": params.get("birth_order", "")}
+    difficult_birth = params.get("difficult_birth") in ("1", "true", "on")
+    errors: dict[str, tuple[str, str]] = {}
+    babies = _small_int(form["babies"], "babies", 1, 9, 1, errors)
+    birth_order = _small_int(form["birth_order"], "birth_order", 1, 20, 1, errors)
+    answer = None
+    submitted = bool(form["region"] or form["birth_date"])
+    if submitted:
+        if not form["region"]:
+            errors["region"] = ("请选择地区", "choose a region")
+        if not form["birth_date"]:
+            errors["birth_date"] = ("请填写出生日期或预产期", "give the birth or due date")
+    if submitted and not errors:
+        try:
+            answer = leave_answer(form["region"], form["birth_date"], today=today_in_china(), babies=babies,
+                                  difficult_birth=difficult_birth, birth_order=birth_order)
+        except LeaveInputError as exc:
+            errors[exc.field] = (exc.message_zh, exc.message_en)
+    context = {"form": form, "difficult_birth": difficult_birth, "errors": errors, "answer": answer,
+               "provinces": LEAVE_PROVINCES, "unit_labels": UNIT_LABELS, "entitlement_labels": ENTITLEMENT_LABELS}
+    return render(request, "leave.html", context, status_code=422 if errors else 200)
+
+
+# --- guidance --------------------------------------------------------------------------------------------
+
+AGE_STEPS = ((0, "新生儿", "newborn"), (3, "3个月", "3 months"), (6, "6个月", "6 months"), (12, "1岁", "1 year"),
+             (18, "1岁半", "18 months"), (24, "2岁", "2 years"), (36, "3岁", "3 years"))
+
+
+def _in_language(articles: list[Article], lang: str) -> list[Article]:
+    """One version of each article: the page's language where it exists, else the Chinese original."""
+    chosen: dict[str, Article] = {}
+    for article in articles:
+        if article.locale == lang or (article.locale == "zh" and article.slug not in chosen):
+            chosen[article.slug] = article
+    return [a for a in articles if chosen.get(a.slug) is a]
+
+
+@router.get("/guidance", response_class=HTMLResponse)
+def guidance_index(request: Request, services: ServicesDep) -> HTMLResponse:
+    """Articles for the child's age (or a search), each with its age range and sources."""
+    library: Library = services.library
+    lang = request_lang(request)
+    q = request.query_params.get("q", "").strip()[:MAX_TEXT]
+    age_text = request.query_params.get("age_months", "")
+    age = int(age_text) if age_text.isdigit() and int(age_text) <= 36 else None
+    error = ("孩子月龄应为 0 到 36", "the child's age must be 0 to 36 months") if age_text and age is None else None
+    if q:
+        found = library.search(q, limit=20)
+        if age is not None:
+            found = [a for a in found if a.covers_age(age)]
+    else:
+        found = library.select(age_months=age)
+    context = {"articles": _in_language(found, lang), "q": q, "age": age, "age_steps": AGE_STEPS, "error": error,
+               "topic_labels": TOPIC_LABELS}
+    return render(request, "guidance.html", context, status_code=422 if error else 200)
+
+
+def _article_link(lang: str) -> Any:
+    def link_for(slug: str, _locale: str) -> str:
+        return f"/guidance/{quote(slug)}" + ("?lang=en" if lang == "en" else "")
+    return link_for
+
+
+@router.get("/guidance/{slug}", response_class=HTMLResponse)
+def guidance_article(request: Request, services: ServicesDep, slug: str) -> HTMLResponse:
+    library: Library = services.library
+    wanted = request.query_params.get("locale") or request_lang(request)
+    locales = library.locales_of(slug)
+    if not locales:
+        return not_found(request, ("没有这篇文章", "no such article"))
+    locale = wanted if wanted in locales else ("zh" if "zh" in locales else locales[0])
+    article = library.get(slug, locale)
+    body = Markup(render_html(article, _article_link(request_lang(request))))
+    context = {"article": article, "body": body, "topic_labels": TOPIC_LABELS, "translated": locale == wanted,
+               "og_title": article.title, "og_description": article.summary}
+    return render(request, "article.html", context)
+
+
+# --- chat ------------------------------------------------------------------------------------------------
+
+CHAT_COOKIE = "chat"
+CHAT_SESSION = re.compile(r"^[A-Za-z0-9_-]{16,43}$")
+HISTORY_ITEMS = 8  # earlier turns shown above the latest; the page carries them, nothing is stored
+HISTORY_CHARS = 800
+BUTTON_SEPARATOR = "|"  # a quick reply's value: "<engine data>|<label shown in the transcript>"
+
+
+@dataclass(frozen=True)
+class ChatLine:
+    who: str  # "me" or "bot"
+    text: str
+
+
+def _history(raw: str) -> list[ChatLine]:
+    """The transcript the page posted back: untrusted, so checked, shortened and bounded."""
+    try:
+        items = json.loads(raw) if raw else []
+    except ValueError:
+        return []
+    lines = [ChatLine("me" if item.get("who") == "me" else "bot", str(item.get("text", ""))[:HISTORY_CHARS])
+             for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+    return lines[-HISTORY_ITEMS:]
+
+
+def _chat_session(request: Request) -> tuple[str, bool]:
+    """The chat's random id from its cookie, or a new one (True when new)."""
+    current = request.cookies.get(CHAT_COOKIE, "")
+    if CHAT_SESSION.match(current) and not request.query_params.get("new"):
+        return current, False
+    return secrets.token_urlsafe(16), True
+
+
+def _chat_response(request: Request, services: Any, session: str, is_new: bool, history: list[ChatLine],
+                   message: Message, said: str | None) -> HTMLResponse:
+    lang = request_lang(request)
+    key = f"web:{session}"
+    state = services.conversations.load(key)
+    if state.language != lang:  # the page's language switch also switches the conversation
+        state.language = lang
+        services.conversations.save(key, state)
+    turn: Turn = services.dialogue.handle(key, message)
+    lines = [*history, *([ChatLine("me", said)] if said else [])]
+    carried = [*lines, *(ChatLine("bot", r.text) for r in turn.replies)][-HISTORY_ITEMS:]
+    context = {"history": lines, "replies": turn.replies, "intent": turn.intent,
+               "carried": json.dumps([line.__dict__ for line in carried], ensure_ascii=False),
+               "separator": BUTTON_SEPARATOR}
+    response = render(request, "chat.html", context)
+    if is_new:
+        response.set_cookie(CHAT_COOKIE, session, max_age=24 * 3600, samesite="lax", httponly=True)
+    return response
+
+
+@router.get("/chat", response_class=HTMLResponse)
+def chat(request: Request, services: ServicesDep) -> HTMLResponse:
+    session, is_new = _chat_session(request)
+    return _chat_response(request, services, session, is_new, [], Message(command="help"), None)
+
+
+@router.post("/chat", response_class=HTMLResponse)
+async def chat_send(request: Request, services: ServicesDep) -> HTMLResponse:
+    """One message from the web chat: typed text, a quick reply, or the browser's location."""
+    form = await request.form()
+    value = {k: str(form.get(k, "")) for k in ("text", "button", "lat", "lon", "history")}
+    session, is_new = _chat_session(request)
+    history = _history(value["history"])
+    lat, lon = _float(value["lat"]), _float(value["lon"])
+    lang = request_lang(request)
+    if lat is not None and lon is not None and -90 <= lat <= 90 and -180 <= lon <= 180:
+        message, said = Message(location=(lat, lon)), ("📍 我的位置" if lang == "zh" else "📍 My location")
+    elif value["button"]:
+        data, _, button_label = value["button"].partition(BUTTON_SEPARATOR)
+        message, said = Message(button=data[:64]), button_label[:100] or data[:64]
+    else:
+        text = value["text"].strip()[:2000]
+        message, said = Message(text=text), text
+    # The engine is synchronous and touches the store: run it off the event loop.
+    return await run_in_threadpool(_chat_response, request, services, session, is_new, history, message, said)

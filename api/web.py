@@ -1,0 +1,401 @@
+"""The web layer's plumbing: templates with bilingual helpers, security headers, size and rate limits.
+
+create_app installs all of it with one call:
+
+    from api import web
+    web.install(app, settings)
+
+which mounts /static, adds the security headers (CSP), the request-body limit and the per-IP rate limit,
+and answers unknown pages with an HTML 404 for browsers. Routes render pages with `render(...)`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from functools import cache
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.settings import Settings
+from geodata.centre import DEMO_LABELS, KIND_LABELS, MODE_LABELS, STATUS_LABELS
+
+HERE = Path(__file__).parent
+TEMPLATES_DIR = HERE / "templates"
+STATIC_DIR = HERE / "static"
+STATIC_VERSION = "1"  # bump when a static file changes, so phones fetch the new one
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+LANG_COOKIE = "lang"
+
+# Everything from our own origin; no inline script or style (SVG presentation attributes are not styles).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; "
+    "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = (
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"permissions-policy", b"geolocation=(self), camera=(), microphone=()"),
+)
+# FastAPI's interactive docs load Swagger UI from a CDN: they keep the other headers, but no CSP.
+CSP_EXEMPT_PREFIXES = ("/docs", "/redoc")
+
+DEFAULT_RATE_PER_MINUTE = 120
+DEFAULT_MAX_BODY_BYTES = 64 * 1024
+# Not limited per IP: static files, the health check, and Telegram's webhook (its servers share few IPs).
+RATE_EXEMPT_PREFIXES = ("/static/", "/healthz", "/telegram")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+# --- language ---------------------------------------------------------------------------------------------
+
+
+def request_lang(request: Request) -> Lang:
+    """?lang=en|zh first (the switch link), then the cookie it leaves; Chinese by default."""
+    for value in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if value == "en":
+            return "en"
+        if value == "zh":
+            return "zh"
+    return "zh"
+
+
+def switch_url(request: Request, lang: Lang) -> str:
+    """This page in the other language."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    params.append(("lang", lang))
+    return request.url.path + "?" + urlencode(params)
+
+
+@pass_context
+def _t(context: Context, zh: str, en: str) -> str:
+    return en if context.get("lang") == "en" else zh
+
+
+@pass_context
+def _label(context: Context, pair: tuple[str, str]) -> str:
+    return pair[1] if context.get("lang") == "en" else pair[0]
+
+
+@pass_context
+def walk_text(context: Context, minutes: float) -> str:
+    """约10分钟步行（估算）: always labelled as an estimate."""
+    whole = max(1, round(minutes))  # as the bot words it
+    if context.get("lang") == "en":
+        return f"about {whole} min walk (estimate)"
+    return f"约{whole}分钟步行（估算）"
+
+
+@pass_context
+def distance_text(context: Context, metres: float) -> str:
+    en = context.get("lang") == "en"
+    if metres < 1000:
+        return f"{round(metres)} m" if en else f"{round(metres)} 米"
+    return f"{metres / 1000:.1f} km" if en else f"{metres / 1000:.1f} 公里"
+
+
+def static_url(path: str) -> str:
+    return f"/static/{path}?v={STATIC_VERSION}"
+
+
+@cache
+def environment() -> Environment:
+    """The one jinja2 environment: autoescaped, with the bilingual helpers as globals."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(["html", "svg", "xml"], default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        t=_t, label=_label, walk_text=walk_text, distance_text=distance_text, static=static_url, reply_html=reply_html,
+        KIND_LABELS=KIND_LABELS, MODE_LABELS=MODE_LABELS, STATUS_LABELS=STATUS_LABELS, DEMO_LABELS=DEMO_LABELS,
+    )
+    return env
+
+
+def base_url(request: Request) -> str:
+    """Where links we hand out point: the configured public URL, else the address the request came to."""
+    settings: Settings = request.app.state.services.settings
+    return (settings.public_url or str(request.base_url)).rstrip("/")
+
+
+def bot_username(request: Request) -> str | None:
+    settings: Settings = request.app.state.services.settings
+    name = (settings.telegram_bot_username or "").lstrip("@")  # "@bot" and "bot" alike
+    return name or None
+
+
+def telegram_link(request: Request, payload: str | None = None) -> str | None:
+    """https://t.me/<bot>?start=<payload>, or None when no bot username is configured."""
+    name = bot_username(request)
+    if not name:
+        return None
+    return f"https://t.me/{name}" + (f"?start={payload}" if payload else "")
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
+           status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
+    """A page: the template with the language, the switch link and the site's links in its context."""
+    lang = request_lang(request)
+    values = {
+        "request": request, "lang": lang, "other_lang_url": switch_url(request, "en" if lang == "zh" else "zh"),
+        "path": request.url.path, "base_url": base_url(request), "bot_link": telegram_link(request),
+        "sample": False,
+    }
+    values.update(context or {})
+    html = environment().get_template(template).render(values)
+    response = HTMLResponse(html, status_code=status_code, headers=headers)
+    if request.query_params.get("lang") in LANGS and request.cookies.get(LANG_COOKIE) != lang:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+    return response
+
+
+# --- the bot's rich replies on a page ------------------------------------------------------------------
+
+ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "s", "code", "pre", "blockquote", "a"}
+SAFE_HREF = re.compile(r"^(https?://|/(?![/\\])|tel:)", re.I)
+
+
+class _TelegramHtml(HTMLParser):
+    """Keeps Telegram's HTML subset (bold, italic, code, links with a safe href) and escapes everything else."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ALLOWED_TAGS:
+            return
+        if tag == "a":
+            href = dict(attrs).get("href") or ""
+            if not SAFE_HREF.match(href):
+                return
+            self.out.append(f'<a href="{escape(href)}" rel="noopener">')
+        else:
+            self.out.append(f"<{tag}>")
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.open:
+            while self.open:
+                last = self.open.pop()
+                self.out.append(f"</{last}>")
+                if last == tag:
+                    break
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(str(escape(data)))
+
+    def result(self) -> Markup:
+        self.close()
+        return Markup("".join(self.out) + "".join(f"</{tag}>" for tag in reversed(self.open)))
+
+
+def reply_html(text: str, html: str | None) -> Markup:
+    """A reply for the web chat: its rich form, filtered to the Telegram subset, or its plain text escaped."""
+    if not html:
+        return escape(text)
+    parser = _TelegramHtml()
+    parser.feed(html)
+    return parser.result()
+
+
+# --- security: headers, body size, rate ------------------------------------------------------------------
+
+
+class SecurityHeaders:
+    """Adds the content security policy and friends to every HTTP response."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        exempt = str(scope.get("path", "")).startswith(CSP_EXEMPT_PREFIXES)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(name, value) for name, value in SECURITY_HEADERS
+                         if name not in present and not (exempt and name == b"content-security-policy")]
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """Refuses a request body over `max_bytes` with 413, by its Content-Length or as it streams in."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int = DEFAULT_MAX_BODY_BYTES):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self.max_bytes <= 0:
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
+                await _refuse(scope, send, 413, self._message())
+                return
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _BodyTooLarge
+            return message
+
+        async def watching_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, watching_send)
+        except _BodyTooLarge:
+            if not started:
+                await _refuse(scope, send, 413, self._message())
+
+    def _message(self) -> tuple[str, str]:
+        kib = self.max_bytes // 1024
+        return f"请求内容过大（上限 {kib} KB）", f"request body too large (limit {kib} KB)"
+
+
+class RateLimit:
+    """A token bucket per client IP: `per_minute` requests a minute on average, bursts up to `burst`.
+
+    In memory, per process: each replica limits on its own, which is enough to stop a runaway client.
+    `per_minute <= 0` switches it off (the benchmark does).
+    """
+
+    def __init__(self, app: ASGIApp, per_minute: int = DEFAULT_RATE_PER_MINUTE, burst: int | None = None,
+                 exempt_prefixes: tuple[str, ...] = RATE_EXEMPT_PREFIXES, max_clients: int = 10_000,
+                 clock: Callable[[], float] = time.monotonic):
+        self.app = app
+        self.rate = per_minute / 60.0
+        self.burst = float(burst if burst is not None else max(per_minute // 2, 10))
+        self.exempt_prefixes = exempt_prefixes
+        self.max_clients = max_clients
+        self.clock = clock
+        self._buckets: dict[str, tuple[float, float]] = {}  # ip → (tokens, time of last refill)
+
+    def allow(self, client: str) -> bool:
+        now = self.clock()
+        tokens, last = self._buckets.get(client, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        if len(self._buckets) >= self.max_clients and client not in self._buckets:
+            self._forget_full_buckets(now)
+        if tokens < 1:
+            self._buckets[client] = (tokens, now)
+            return False
+        self._buckets[client] = (tokens - 1, now)
+        return True
+
+    def _forget_full_buckets(self, now: float) -> None:
+        """Clients whose bucket has refilled are indistinguishable from new ones: drop them."""
+        refill = self.burst / self.rate
+        self._buckets = {ip: v for ip, v in self._buckets.items() if now - v[1] < refill}
+        if len(self._buckets) >= self.max_clients:
+            self._buckets.clear()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = str(scope.get("path", ""))
+        if scope["type"] != "http" or self.rate <= 0 or path.startswith(self.exempt_prefixes):
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client") or ("unknown", 0)
+        if self.allow(str(client[0])):
+            await self.app(scope, receive, send)
+            return
+        wait = max(1, math.ceil(1 / self.rate))
+        await _refuse(scope, send, 429, ("请求太频繁，请稍后再试", "too many requests; please try again shortly"),
+                      {"retry-after": str(wait)})
+
+
+async def _refuse(scope: Scope, send: Send, status: int, message: tuple[str, str],
+                  headers: dict[str, str] | None = None) -> None:
+    """A short answer without the app: JSON for the API and non-browsers, a small page for browsers."""
+    zh, en = message
+    if _wants_html(scope):
+        body = (f"<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><meta name=\"viewport\" "
+                f"content=\"width=device-width,initial-scale=1\"><title>{status}</title>"
+                f"<p>{zh}</p><p>{en}</p><p><a href=\"/\">返回首页 / Home</a></p></html>").encode()
+        content_type = b"text/html; charset=utf-8"
+    else:
+        body = json.dumps({"error": f"{zh} / {en}"}, ensure_ascii=False).encode()
+        content_type = b"application/json"
+    raw_headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
+    raw_headers += [(k.encode(), v.encode()) for k, v in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _wants_html(scope: Scope) -> bool:
+    if str(scope.get("path", "")).startswith("/api/"):
+        return False
+    accept = next((v for k, v in scope.get("headers", []) if k == b"accept"), b"")
+    return b"text/html" in accept
+
+
+# --- installation -----------------------------------------------------------------------------------------
+
+
+async def _page_not_found(request: Request, exc: Exception) -> Response:
+    """Browsers asking for a page that is not there get a page; the API keeps its JSON."""
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404 and _wants_html(request.scope):
+        return not_found(request, ("页面不存在", "Page not found"))
+    return await http_exception_handler(request, exc)
+
+
+def not_found(request: Request, message: tuple[str, str]) -> HTMLResponse:
+    return render(request, "error.html", {"status": 404, "message": message}, status_code=404)
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    """Mount /static and add the security headers and the limits. Safe to call twice."""
+    if getattr(app.state, "web_installed", False):
+        return
+    app.state.web_installed = True
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_exception_handler(StarletteHTTPException, _page_not_found)
+    app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)

@@ -1,0 +1,101 @@
+"""End to end in headless Chromium on a 390×844 phone: the finder with geolocation, the leave form, the chat.
+
+Screenshots of each page land in var/screenshots/ (see conftest.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+Shot = Callable[..., Any]  # the screenshot fixture: screenshot(page, name, full_page=False)
+
+
+def test_finder_with_geolocation_shows_the_nearest_inclusive_centres(server: str, phone: Any,
+                                                                     screenshot: Shot) -> None:
+    phone.goto(server + "/")
+    screenshot(phone, "home")
+    phone.get_by_role("button", name="使用我的位置").click()
+    phone.wait_for_url("**/?lat=*")
+    names = phone.locator(".results li.centre h3").all_inner_texts()
+    # 天骄社区 in 阿镇 (the sample registry): the three inclusive centres within 900 m, nearest first.
+    assert names == ["萌宝驿站·天骄社区点（示例）", "蓝天幼儿园托班（示例）", "小星星托育园（示例）"]
+    assert phone.locator("svg.circle-map .pin").count() == 3
+    assert "示例数据" in phone.locator(".sample-banner").inner_text()
+    assert phone.locator(".walk").first.inner_text().startswith("约1分钟步行（估算）")
+    screenshot(phone, "finder-results")
+    screenshot(phone, "finder-results-full", full_page=True)
+
+
+def test_finder_filters_and_typed_place_work_without_javascript(server: str, browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False,
+                                  locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(server + "/")
+        assert page.locator("#locate").is_hidden()  # no script, no location button; the typed place remains
+        page.fill("#place", "天骄社区")
+        page.select_option("#age", "12")
+        page.get_by_role("button", name="查找").click()
+        assert "按“天骄社区”的位置查找" in page.locator(".confirm").inner_text()
+        names = page.locator(".results li.centre h3").all_inner_texts()
+        assert names == ["萌宝驿站·天骄社区点（示例）"]  # of the three, only it takes a 1-year-old
+    finally:
+        context.close()
+
+
+def test_centre_page_and_share_link(server: str, phone: Any, screenshot: Shot) -> None:
+    phone.goto(server + "/s/tianjiao")
+    assert "天骄社区托育服务" in phone.locator(".share-banner").inner_text()
+    assert phone.locator(".share-banner a").get_attribute("href") == "https://t.me/carecircle_test_bot?start=c-tianjiao"
+    phone.locator(".results li.centre h3 a").first.click()
+    phone.wait_for_url("**/centres/SAMPLE-150627-002")
+    assert "已备案，正常运营" in phone.locator(".detail").inner_text()
+    qr = phone.locator("img.qr")
+    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
+    screenshot(phone, "centre")
+    screenshot(phone, "centre-full", full_page=True)
+
+
+def test_leave_form(server: str, phone: Any, screenshot: Shot) -> None:
+    phone.goto(server + "/leave")
+    phone.select_option("#region", "150000")
+    phone.fill("#birth_date", "2025-03-01")
+    screenshot(phone, "leave-form")
+    phone.get_by_role("button", name="计算").click()
+    phone.wait_for_url("**/leave?*")
+    days = [" ".join(d.split()) for d in phone.locator(".ent .days").all_inner_texts()]
+    assert days == ["158 天", "25 天", "每年 10 天"]
+    assert "女职工劳动保护特别规定" in phone.locator(".ent-maternity").inner_text()
+    screenshot(phone, "leave-result")
+
+
+def test_chat_finds_centres_with_the_location_button(server: str, phone: Any, screenshot: Shot) -> None:
+    phone.goto(server + "/chat")
+    assert phone.get_by_role("button", name="找附近托育").is_visible()
+    phone.fill("#text", "附近有普惠托育吗")
+    phone.keyboard.press("Enter")  # Enter sends the text, not the first quick reply
+    phone.wait_for_load_state()
+    assert phone.locator(".bubble.me").last.inner_text() == "附近有普惠托育吗"
+    phone.get_by_role("button", name="发送我的位置").click()
+    phone.wait_for_function("document.querySelectorAll('.bubble.me').length === 2")
+    reply = phone.locator(".bubble.bot").last.inner_text()
+    assert reply.index("萌宝驿站·天骄社区点") < reply.index("蓝天幼儿园托班") < reply.index("小星星托育园")
+    screenshot(phone, "chat")
+
+
+def test_guidance_and_english(server: str, phone: Any, screenshot: Shot) -> None:
+    phone.goto(server + "/guidance?age_months=6")
+    assert phone.locator(".article-card").count() > 0
+    screenshot(phone, "guidance")
+    phone.locator(".article-card h3 a").first.click()
+    assert "来源" in phone.locator("article.prose").inner_text()
+    screenshot(phone, "article")
+    phone.get_by_role("link", name="English").click()
+    assert phone.locator("html").get_attribute("lang") == "en"
+    phone.goto(server + "/")
+    assert phone.get_by_role("button", name="Use my location").is_visible()
+    screenshot(phone, "home-en")

@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     geocoder_domain: str | None = Field(None, description="Nominatim domain for the optional geocoder")
     webhook_secret: SecretStr | None = Field(None, description="secret token Telegram echoes to the webhook")
     telegram_bot_username: str | None = Field(None, description="the bot's @username, for t.me deep links")
-    rate_limit_per_minute: int = Field(120, ge=0, description="requests a minute per client IP on public routes; 0 = off")
+    rate_limit_per_minute: int = Field(120, ge=0, description="requests a minute per client IP; 0 = off")
     max_body_bytes: int = Field(65536, ge=1024, description="largest request body accepted")
 
     @field_validator("telegram_token", "webhook_secret")

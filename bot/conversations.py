@@ -24,6 +24,7 @@ class State:
     region_code: str | None = None  # a province or county code the parent gave or confirmed
     birth_date: str | None = None  # ISO date, for leave and subscription questions
     inclusive_only: bool = True
+    vacancies_only: bool = False
     age_months: int | None = None
     mode: str | None = None
     centre_id: str | None = None  # preset by a deep link, or the centre being discussed

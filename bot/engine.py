@@ -18,18 +18,26 @@ from bot.conversations import ConversationStore, State
 from bot.intents import Reading, classify
 from bot.replies import Message, Reply, Turn
 from bot.slots import (
-    find_age_months, find_date, find_mode, find_province, is_bad_date, is_emergency, is_loss, wants_inclusive,
+    find_age_months,
+    find_date,
+    find_mode,
+    find_province,
+    is_bad_date,
+    is_emergency,
+    is_loss,
+    wants_inclusive,
     wants_vacancies,
 )
 from content.guidance.library import GuidanceError, Library
+from content.guidance.model import Article
 from content.leave.answer import LeaveInputError, leave_result
 from content.subsidies import subsidies_for
 from geodata.centre import Mode
 from geodata.gazetteer import Gazetteer
 from geodata.geocode import Geocoder
 from geodata.index import Filters, check_point
-from geodata.registry import Registry
 from geodata.regions import province_of
+from geodata.registry import Registry
 
 CHINA_TZ = ZoneInfo("Asia/Shanghai")
 CIRCLE_MINUTES = 15
@@ -267,7 +275,7 @@ class Engine:
         if county and not state.region_code:
             state.region_code = county.code
         filters = Filters(inclusive=state.inclusive_only, mode=Mode(state.mode) if state.mode else None,
-                          age_months=state.age_months)
+                          age_months=state.age_months, with_vacancies=state.vacancies_only)
         within = self.registry.within(lat, lon, CIRCLE_MINUTES, filters, limit=None)
         if within:
             page = within[offset:offset + PAGE]
@@ -287,6 +295,8 @@ class Engine:
         age = find_age_months(text)
         if age is not None and age <= 36:
             state.age_months = age
+        if wants_vacancies(text):
+            state.vacancies_only = True
 
     def _place_in(self, text: str) -> tuple[str, float, float] | None:
         for name, place in self._place_names:
@@ -376,7 +386,7 @@ class Engine:
             return Turn("guidance", (answers.not_understood(state.language),))
         return Turn("guidance", tuple(answers.article(state.language, article, self.web_url)))
 
-    def _localised(self, slug: str, lang: str):  # type: ignore[no-untyped-def]
+    def _localised(self, slug: str, lang: str) -> Article:
         locale = lang if lang in self.library.locales_of(slug) else "zh"
         return self.library.get(slug, locale)
 

@@ -7,7 +7,17 @@ Precise locations are never stored.
 from __future__ import annotations
 
 from sqlalchemy import (
-    JSON, BigInteger, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint,
+    JSON,
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
 )
 
 from geodata.store import metadata

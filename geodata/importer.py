@@ -5,6 +5,7 @@ A bad row never stops the good ones; an unusable file (unreadable, or required c
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -134,11 +135,9 @@ def _check_columns(headers: list[str]) -> None:
 
 
 def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    dialect: type[csv.Dialect] = csv.excel
-    try:
+    dialect: type[csv.Dialect] = csv.excel  # one column, or too little text to tell: plain commas
+    with contextlib.suppress(csv.Error):
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:
-        pass  # one column, or too little text to tell: plain commas
     reader = csv.reader(io.StringIO(text), dialect)
     try:
         header = next(reader)

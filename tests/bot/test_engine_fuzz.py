@@ -34,8 +34,11 @@ def engine(tmp_path_factory) -> Engine:  # type: ignore[no-untyped-def]
                   geocoder=GazetteerGeocoder(), library=load_library(), clock=lambda: NOW)
 
 
+LONG = st.text(min_size=1, max_size=20).map(lambda s: (s * 10000)[:10000])  # 10,000 characters
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=st.one_of(st.text(max_size=300), TRICKY, st.text(min_size=1, max_size=20).map(lambda s: (s * 10000)[:10000])),
+@given(text=st.one_of(st.text(max_size=300), TRICKY, LONG),
        button=st.one_of(st.none(), st.text(max_size=64)))
 def test_any_text_or_button_gets_a_reply(engine: Engine, text: str, button: str | None) -> None:
     turn = engine.handle("fuzz", Message(text=text, button=button))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-import bot  # noqa: F401  (opts in to timedelta durations)
 from telegram import Bot
 from telegram.error import Forbidden, RetryAfter
 
+import bot as _opt_in  # noqa: F401  (bot/__init__ opts in to timedelta durations)
 from tests.fakes.telegram import FakeBotApi
 
 

@@ -1,0 +1,227 @@
+"""Loading, checking, selecting and searching the guidance articles.
+
+Articles live in `articles/` as `<slug>.<locale>.md`: YAML front matter between `---` lines, then Markdown.
+A slug names one article across languages: `safe-sleep.zh.md` and `safe-sleep.en.md` are translations of each
+other, and each lists the other's locale under `translations`. Chinese is the canonical version: every slug has
+one, and pushed messages are scheduled from it. Articles link to each other as `[text](guidance:<slug>)`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+from rapidfuzz import fuzz, utils
+
+from content.guidance.model import LOCALES, MAX_AGE_MONTHS, Article, Locale, Topic
+
+ARTICLES_DIR = Path(__file__).parent / "articles"
+CANONICAL_LOCALE: Locale = "zh"
+DAYS_PER_MONTH = 365.25 / 12
+
+INTERNAL_LINK = re.compile(r"\]\(guidance:([^)\s]*)\)")
+# Anything that reads like an amount of a medicine: a number with a dose unit, or an amount per body weight.
+DOSE_PATTERN = re.compile(
+    r"\d\s*(?:mg|ml|µg|μg|ug|iu|毫克|毫升|微克|国际单位)(?![a-z])"
+    r"|(?:mg|ml|毫克|毫升|克|g)\s*(?:/|每|per)\s*(?:kg|公斤|千克)"
+    r"|(?:每|per\s*)(?:公斤|千克|kg)(?:体重|\s*of\s*body\s*weight)?",
+    re.IGNORECASE,
+)
+SEARCH_CUTOFF = 70
+NEVER_PUSHED = 10**6  # sorts never-pushed articles after the pushed ones of the same age
+
+
+class GuidanceError(ValueError):
+    """The library, or a request to it, is not valid."""
+
+
+class UnknownArticle(GuidanceError):
+    def __init__(self, slug: str, locale: str | None = None, available: Sequence[str] = ()) -> None:
+        self.slug, self.locale, self.available = slug, locale, tuple(available)
+        if available:
+            message = f"文章 {slug!r} 没有 {locale} 版本（现有：{', '.join(available)}）/ no {locale} version"
+        else:
+            message = f"没有这篇文章 / no such article: {slug!r}"
+        super().__init__(message)
+
+
+class LibraryProblems(GuidanceError):
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("指导文章库有误 / the guidance library has problems:\n  " + "\n  ".join(problems))
+
+
+def parse_article(text: str, filename: str = "<article>") -> Article:
+    """One article file: front matter and body. Errors name the file and the field."""
+    if not text.startswith("---\n"):
+        raise GuidanceError(f"{filename}: does not start with front matter ('---')")
+    head, separator, body = text[4:].partition("\n---\n")
+    if not separator:
+        raise GuidanceError(f"{filename}: front matter is not closed by a '---' line")
+    try:
+        meta = yaml.safe_load(head)
+    except yaml.YAMLError as exc:
+        raise GuidanceError(f"{filename}: front matter is not valid YAML: {exc}") from None
+    if not isinstance(meta, dict):
+        raise GuidanceError(f"{filename}: front matter must be a mapping of fields")
+    try:
+        return Article.model_validate({**meta, "body": body.strip()})
+    except ValidationError as exc:
+        reasons = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'article'}: {e['msg']}" for e in exc.errors())
+        raise GuidanceError(f"{filename}: {reasons}") from None
+
+
+def read_articles(directory: Path) -> list[Article]:
+    """Every `*.md` file of the directory, parsed; the file name must be `<slug>.<locale>.md`."""
+    articles, problems = [], []
+    for path in sorted(directory.glob("*.md")):
+        try:
+            article = parse_article(path.read_text(encoding="utf-8"), path.name)
+        except GuidanceError as exc:
+            problems.append(str(exc))
+            continue
+        if path.name != f"{article.slug}.{article.locale}.md":
+            problems.append(f"{path.name}: file name should be {article.slug}.{article.locale}.md")
+        articles.append(article)
+    if problems:
+        raise LibraryProblems(problems)
+    return articles
+
+
+def library_problems(articles: Sequence[Article]) -> list[str]:
+    """Everything wrong across articles: duplicates, translations, links, doses, send days."""
+    problems: list[str] = []
+    keys = Counter((a.slug, a.locale) for a in articles)
+    problems += [f"{slug} ({locale}): the slug appears {n} times" for (slug, locale), n in keys.items() if n > 1]
+    by_key = {(a.slug, a.locale): a for a in articles}
+    for a in articles:
+        name = f"{a.slug}.{a.locale}"
+        if (a.slug, CANONICAL_LOCALE) not in by_key:
+            problems.append(f"{name}: has no {CANONICAL_LOCALE} version")
+        for other in LOCALES:
+            if other == a.locale:
+                continue
+            twin = by_key.get((a.slug, other))
+            if other in a.translations and twin is None:
+                problems.append(f"{name}: translations lists {other!r}, but {a.slug}.{other} does not exist")
+            if twin is not None and other not in a.translations:
+                problems.append(f"{name}: {a.slug}.{other} exists but translations does not list {other!r}")
+            if twin is not None and _shared_fields(a) != _shared_fields(twin):
+                problems.append(f"{name}: age window, send_at_days or topics differ from {a.slug}.{other}")
+        for target in INTERNAL_LINK.findall(a.body):
+            if (target, a.locale) not in by_key:
+                problems.append(f"{name}: link to guidance:{target} has no {a.locale} article")
+        for text in (a.title, a.summary, a.body):
+            if match := DOSE_PATTERN.search(text):
+                problems.append(f"{name}: reads like a medicine dose: {match.group(0)!r}")
+        if a.send_at_days is not None and a.send_at_days >= 0:
+            month = int(a.send_at_days // DAYS_PER_MONTH)
+            if not a.covers_age(min(month, MAX_AGE_MONTHS)):
+                problems.append(f"{name}: send_at_days {a.send_at_days} (month {month}) is outside its age window")
+    pushed = Counter(a.send_at_days for a in articles if a.locale == CANONICAL_LOCALE and a.pushed)
+    problems += [f"send_at_days {day} is used by {n} articles" for day, n in pushed.items() if n > 1]
+    return problems
+
+
+def _shared_fields(article: Article) -> tuple[object, ...]:
+    return (article.age_from_months, article.age_to_months, article.send_at_days, tuple(article.topics))
+
+
+@dataclass(frozen=True)
+class Library:
+    """The checked set of articles, in reading order (by age, then push day, then slug)."""
+
+    articles: tuple[Article, ...]
+
+    @classmethod
+    def of(cls, articles: Iterable[Article]) -> Library:
+        articles = list(articles)
+        if problems := library_problems(articles):
+            raise LibraryProblems(problems)
+
+        def reading_order(a: Article) -> tuple[int, int, str, str]:
+            return (a.age_from_months, NEVER_PUSHED if a.send_at_days is None else a.send_at_days, a.slug, a.locale)
+
+        return cls(tuple(sorted(articles, key=reading_order)))
+
+    def get(self, slug: str, locale: str = CANONICAL_LOCALE) -> Article:
+        """The article `slug` in `locale` (Chinese unless asked); UnknownArticle names the locales it has."""
+        for article in self.articles:
+            if article.slug == slug and article.locale == locale:
+                return article
+        raise UnknownArticle(slug, locale, self.locales_of(slug))
+
+    def locales_of(self, slug: str) -> list[str]:
+        return [a.locale for a in self.articles if a.slug == slug]
+
+    def select(
+        self, *, age_months: int | None = None, topic: Topic | str | None = None, locale: str | None = None
+    ) -> list[Article]:
+        """Articles for a child of `age_months` (0–36), on `topic`, in `locale`; each filter is optional."""
+        check_locale(locale)
+        if age_months is not None and not 0 <= age_months <= MAX_AGE_MONTHS:
+            raise GuidanceError(f"age_months: must be 0–{MAX_AGE_MONTHS}, got {age_months}")
+        wanted_topic = parse_topic(topic) if topic is not None else None
+        return [
+            a
+            for a in self.articles
+            if (age_months is None or a.covers_age(age_months))
+            and (wanted_topic is None or wanted_topic in a.topics)
+            and (locale is None or a.locale == locale)
+        ]
+
+    def pushed(self) -> list[Article]:
+        """The canonical versions of the articles sent as stage messages, in sending order."""
+        chosen = [a for a in self.articles if a.locale == CANONICAL_LOCALE and a.send_at_days is not None]
+        return sorted(chosen, key=lambda a: (a.send_at_days, a.slug))
+
+    def search(self, query: str, *, locale: str | None = None, limit: int = 10) -> list[Article]:
+        """Fuzzy search (rapidfuzz) over titles, keywords and summaries, best match first."""
+        check_locale(locale)
+        wanted = utils.default_process(query)
+        if not wanted:
+            return []
+        scored = []
+        for article in self.articles:
+            if locale is not None and article.locale != locale:
+                continue
+            score = _match_score(wanted, article)
+            if score >= SEARCH_CUTOFF:
+                tie_break = fuzz.ratio(wanted, utils.default_process(article.title))
+                scored.append((-score, -tie_break, article.slug, article))
+        return [article for *_, article in sorted(scored, key=lambda s: s[:3])[:limit]]
+
+
+def _match_score(wanted: str, article: Article) -> float:
+    fields = [(article.title, 1.0), *((k, 1.0) for k in article.keywords), (article.summary, 0.85)]
+    return max(fuzz.partial_ratio(wanted, utils.default_process(text)) * weight for text, weight in fields)
+
+
+def check_locale(locale: str | None) -> None:
+    if locale is not None and locale not in LOCALES:
+        raise GuidanceError(f"locale: must be one of {', '.join(LOCALES)}, got {locale!r}")
+
+
+def parse_topic(value: Topic | str) -> Topic:
+    try:
+        return Topic(value)
+    except ValueError:
+        known = ", ".join(t.value for t in Topic)
+        raise GuidanceError(f"topic: unknown topic {value!r}; known topics: {known}") from None
+
+
+def read_library(directory: Path) -> Library:
+    """The library in `directory`, read and checked afresh."""
+    return Library.of(read_articles(directory))
+
+
+@cache
+def load_library() -> Library:
+    """The bundled library, read once per process."""
+    return read_library(ARTICLES_DIR)

@@ -1,0 +1,126 @@
+"""The guidance article: its front matter, checked field by field, and its Markdown body."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Locale = Literal["zh", "en"]
+LOCALES: tuple[Locale, ...] = ("zh", "en")
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+MAX_AGE_MONTHS = 36
+# A pushed item may be sent before birth (the pregnancy track, counted back from the due date),
+# and never after the third birthday.
+EARLIEST_SEND_DAY = -84
+LATEST_SEND_DAY = 1096
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+AgeMonths = Annotated[int, Field(ge=0, le=MAX_AGE_MONTHS)]
+
+
+class Topic(StrEnum):
+    pregnancy = "pregnancy"
+    newborn = "newborn"
+    breastfeeding = "breastfeeding"
+    formula = "formula"
+    complementary_food = "complementary-food"
+    sleep = "sleep"
+    growth = "growth"
+    checkups = "checkups"
+    vaccination = "vaccination"
+    development = "development"
+    play = "play"
+    illness = "illness"
+    emergency = "emergency"
+    safety = "safety"
+    parents = "parents"
+    childcare = "childcare"
+
+
+TOPIC_LABELS: dict[Topic, str] = {
+    Topic.pregnancy: "孕期准备",
+    Topic.newborn: "新生儿护理",
+    Topic.breastfeeding: "母乳喂养",
+    Topic.formula: "配方奶喂养",
+    Topic.complementary_food: "辅食与进食",
+    Topic.sleep: "睡眠",
+    Topic.growth: "生长发育",
+    Topic.checkups: "健康检查",
+    Topic.vaccination: "预防接种",
+    Topic.development: "能力发展",
+    Topic.play: "游戏与早期学习",
+    Topic.illness: "常见病",
+    Topic.emergency: "急救与就医",
+    Topic.safety: "居家安全",
+    Topic.parents: "父母健康",
+    Topic.childcare: "选择托育",
+}
+
+
+class Source(BaseModel):
+    """A named authoritative document the article is written from."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: Text
+    issuer: Text
+    year: Annotated[int, Field(ge=1950, le=2100)]
+
+
+class Article(BaseModel):
+    """One guidance article in one language. The same slug in another locale is its translation."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    slug: Slug
+    locale: Locale
+    title: Text
+    summary: Text
+    age_from_months: AgeMonths
+    age_to_months: AgeMonths
+    send_at_days: Annotated[int, Field(ge=EARLIEST_SEND_DAY, le=LATEST_SEND_DAY)] | None = None
+    topics: Annotated[list[Topic], Field(min_length=1)]
+    keywords: list[Text] = []
+    sources: Annotated[list[Source], Field(min_length=1)]
+    reviewed_on: dt.date
+    translations: list[Locale] = []
+    body: Text
+
+    @model_validator(mode="after")
+    def _check_consistency(self) -> Article:
+        if self.age_from_months > self.age_to_months:
+            raise ValueError(f"age_from_months ({self.age_from_months}) is after age_to_months ({self.age_to_months})")
+        if self.locale in self.translations:
+            raise ValueError(f"translations: lists the article's own locale {self.locale!r}")
+        return self
+
+    @property
+    def pushed(self) -> bool:
+        return self.send_at_days is not None
+
+    def covers_age(self, age_months: int) -> bool:
+        return self.age_from_months <= age_months <= self.age_to_months
+
+    def as_json(self, *, with_body: bool = False) -> dict[str, object]:
+        """The contract's JSON shape (`guidance list` / `guidance show`)."""
+        data: dict[str, object] = {
+            "slug": self.slug,
+            "title": self.title,
+            "summary": self.summary,
+            "locale": self.locale,
+            "age_from_months": self.age_from_months,
+            "age_to_months": self.age_to_months,
+            "send_at_days": self.send_at_days,
+            "topics": [str(t) for t in self.topics],
+            "sources": [s.model_dump() for s in self.sources],
+            "reviewed_on": self.reviewed_on.isoformat(),
+            "translations": list(self.translations),
+        }
+        if with_body:
+            data["body"] = self.body
+        return data

@@ -6,6 +6,7 @@ that does not need them does not pay for them.
 
 from __future__ import annotations
 
+import asyncio
 from functools import cached_property
 
 from sqlalchemy import Engine, select, update
@@ -16,7 +17,10 @@ from api.store import share_links
 from bot.conversations import ConversationStore
 from bot.engine import Engine as DialogueEngine
 from bot.engine import Preset, default_deep_links
+from bot.sender import Sender, TelegramTransport
+from bot.subscriptions import GuidanceStagePlan, Subscriptions
 from content.guidance.library import Library, load_library
+from content.guidance.render import web_link
 from geodata.gazetteer import Gazetteer, default_gazetteer
 from geodata.geocode import ChainGeocoder, GazetteerGeocoder, Geocoder, GeopyGeocoder
 from geodata.index import StraightLineWalker, Walker
@@ -60,12 +64,33 @@ class Services:
         return ConversationStore(self.engine)
 
     @cached_property
+    def stage_plan(self) -> GuidanceStagePlan:
+        public = (self.settings.public_url or "").rstrip("/")
+        link_for = (lambda slug, locale: public + web_link(slug, locale)) if public else None
+        return GuidanceStagePlan(self.library, link_for)
+
+    @cached_property
+    def subscriptions(self) -> Subscriptions:
+        return Subscriptions(self.engine, self.stage_plan)
+
+    @cached_property
     def dialogue(self) -> DialogueEngine:
         return DialogueEngine(
             registry=self.registry, conversations=self.conversations, gazetteer=self.gazetteer,
-            geocoder=self.geocoder, library=self.library, deep_links=self.resolve_deep_link,
-            web_url=self.settings.public_url or "", bot_username=self.settings.telegram_bot_username,
+            geocoder=self.geocoder, library=self.library, subscriptions=self.subscriptions,
+            deep_links=self.resolve_deep_link, web_url=self.settings.public_url or "",
+            bot_username=self.settings.telegram_bot_username,
         )
+
+    async def run_sender(self, stop: asyncio.Event) -> None:
+        """The broadcast sender, until `stop` is set (one per SQLite store; several may share PostgreSQL)."""
+        token = self.settings.telegram_token
+        if token is None:
+            return
+        async with TelegramTransport(token.get_secret_value(), self.settings.telegram_api_url) as transport:
+            sender = Sender(self.engine, transport, self.stage_plan, rate=self.settings.send_rate,
+                            quiet_window=self.settings.quiet_window, subscriptions=self.subscriptions)
+            await sender.run(stop)
 
     def resolve_deep_link(self, payload: str) -> Preset | None:
         """`c-<code>` is a community worker's share link: preset its target and count that it started the bot."""

@@ -441,7 +441,11 @@ class Engine:
             state.pending = "subscribe_region"
             return Turn("subscribe", (answers.ask_subscribe_region(lang),))
         region = None if state.region_code == "-" else state.region_code
-        self.subscriptions.subscribe(message.chat_id, birth, region, lang, self.clock())
+        try:
+            self.subscriptions.subscribe(message.chat_id, birth, region, lang, self.clock())
+        except ValueError:  # the service's own checks (date, region); our questions should have caught them
+            state.birth_date, state.pending = None, "subscribe_date"
+            return Turn("subscribe", (answers.ask_birth_date(lang, for_leave=False),))
         state.pending = None
         return Turn("subscribe", (answers.subscribed(lang, birth, today),))
 

@@ -46,14 +46,14 @@ def bot() -> None:
     say("托育圈机器人已停止 / carecircle bot stopped")
 
 
-def blocked_hook(wired: Services) -> BlockedHook | None:
-    """What marks a chat blocked when Telegram answers 403 (the subscriptions service, once wired)."""
-    return None
+def blocked_hook(wired: Services) -> BlockedHook:
+    """What marks a chat blocked when Telegram answers 403."""
+    return wired.subscriptions.mark_blocked
 
 
 def background_jobs(wired: Services) -> Sequence[BackgroundJob]:
-    """What runs alongside polling, each given the stop event (the broadcast sender, once wired)."""
-    return ()
+    """What runs alongside polling, each given the stop event: the broadcast sender."""
+    return (wired.run_sender,)
 
 
 async def _until_signalled(application: TelegramApp, background: Sequence[BackgroundJob]) -> None:

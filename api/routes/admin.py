@@ -1,5 +1,220 @@
-"""Routes: admin (being built)."""
+"""The staff side: broadcasts, registry uploads, share links and the audit log (JSON API), and simple admin pages.
 
-from fastapi import APIRouter
+Every JSON route takes `Authorization: Bearer TOKEN` (see api.auth): 401 without a valid token, 403 with the
+wrong role. Every change writes an audit_log row whose actor is the token's name. The pages are plain shells:
+they keep the token in the browser's sessionStorage and call the JSON API, so access is checked in one place.
+"""
 
-router = APIRouter()
+from __future__ import annotations
+
+import secrets
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Engine, select
+
+from api.auth import Role, Staff, audit, require_role, write_audit
+from api.deps import ServicesDep
+from api.store import audit_log, share_links
+from api.web import static_url
+from bot.outbox import (
+    SHANGHAI,
+    BroadcastError,
+    Broadcasts,
+    BroadcastStateError,
+    Segment,
+    SegmentError,
+    UnknownBroadcast,
+)
+from geodata.crs import Crs
+from geodata.importer import UnusableFile, read_registry_file
+
+router = APIRouter(tags=["admin"])
+templates = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
+
+HealthStaff = Annotated[Staff, Depends(require_role(Role.health_staff))]
+RegistryAdmin = Annotated[Staff, Depends(require_role(Role.registry_admin))]
+CommunityWorker = Annotated[Staff, Depends(require_role(Role.community_worker))]
+AnyStaff = Annotated[Staff, Depends(require_role(*Role))]
+ERRORS: dict[int | str, dict[str, Any]] = {401: {"description": "no valid staff token"},
+                                           403: {"description": "the token's role may not do this"}}
+
+
+class BroadcastIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=1, max_length=4096, description="plain text, as staff wrote it")
+    segment: dict[str, Any] = Field(default_factory=dict, examples=[
+        {"regions": ["150627"], "age_months": [0, 12], "language": "zh"}])
+    scheduled_at: datetime | None = Field(None, description="send time; without a zone, Asia/Shanghai")
+
+
+class ShareLinkIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["community", "centre", "campaign"]
+    target: str = Field(min_length=1, max_length=120, description="community code, centre id or campaign name")
+    title: str | None = Field(None, max_length=120)
+
+
+def _broadcasts(services: ServicesDep) -> Broadcasts:
+    return Broadcasts(services.engine)
+
+
+BroadcastsDep = Annotated[Broadcasts, Depends(_broadcasts)]
+
+
+def _segment(data: dict[str, Any]) -> Segment:
+    try:
+        return Segment.from_json(data)
+    except SegmentError as exc:
+        raise HTTPException(422, str(exc)) from None
+
+
+def _report(call: Any, *args: Any) -> Any:
+    try:
+        return call(*args)
+    except UnknownBroadcast as exc:
+        raise HTTPException(404, str(exc)) from None
+    except BroadcastStateError as exc:
+        raise HTTPException(409, str(exc)) from None
+    except BroadcastError as exc:
+        raise HTTPException(422, str(exc)) from None
+
+
+# -- JSON API ----------------------------------------------------------------------------------------------
+
+
+@router.get("/api/admin/me", responses=ERRORS, summary="Who this token belongs to")
+def me(staff: AnyStaff) -> dict[str, str]:
+    return {"name": staff.name, "role": staff.role.value}
+
+
+@router.post("/api/admin/broadcasts/preview", responses=ERRORS, summary="How a broadcast reads, and to how many")
+def preview_broadcast(body: BroadcastIn, staff: HealthStaff, broadcasts: BroadcastsDep) -> dict[str, Any]:
+    return dict(_report(broadcasts.preview, body.text, _segment(body.segment)).as_json())
+
+
+@router.post("/api/admin/broadcasts", status_code=201, responses=ERRORS, summary="Create a draft broadcast")
+def create_broadcast(body: BroadcastIn, staff: HealthStaff, broadcasts: BroadcastsDep) -> dict[str, Any]:
+    scheduled = body.scheduled_at
+    if scheduled is not None and scheduled.tzinfo is None:
+        scheduled = scheduled.replace(tzinfo=SHANGHAI)
+    broadcast_id = _report(broadcasts.create, body.text, _segment(body.segment), staff.name, scheduled)
+    report = broadcasts.report(broadcast_id)
+    audit(broadcasts.engine, staff.name, "broadcast.create", broadcast_id,
+          {"segment": report.segment, "recipients": report.recipients})
+    return {"id": report.id, "status": report.status, "recipients": report.recipients}
+
+
+@router.get("/api/admin/broadcasts", responses=ERRORS, summary="Recent broadcasts with their reports")
+def list_broadcasts(staff: HealthStaff, broadcasts: BroadcastsDep) -> dict[str, Any]:
+    return {"broadcasts": [r.as_json() for r in broadcasts.list()]}
+
+
+@router.get("/api/admin/broadcasts/{broadcast_id}", responses=ERRORS, summary="A broadcast's report")
+def get_broadcast(broadcast_id: str, staff: HealthStaff, broadcasts: BroadcastsDep) -> dict[str, Any]:
+    return dict(_report(broadcasts.report, broadcast_id).as_json())
+
+
+@router.post("/api/admin/broadcasts/{broadcast_id}/send", status_code=202, responses=ERRORS,
+             summary="Queue a draft for sending (now, or at its scheduled time)")
+def send_broadcast(broadcast_id: str, staff: HealthStaff, broadcasts: BroadcastsDep) -> dict[str, Any]:
+    report = _report(broadcasts.send, broadcast_id)
+    audit(broadcasts.engine, staff.name, "broadcast.send", broadcast_id, {"recipients": report.recipients})
+    return {"id": report.id, "status": report.status, "recipients": report.recipients}
+
+
+@router.post("/api/admin/broadcasts/{broadcast_id}/cancel", responses=ERRORS, summary="Send nothing more")
+def cancel_broadcast(broadcast_id: str, staff: HealthStaff, broadcasts: BroadcastsDep) -> dict[str, Any]:
+    report = _report(broadcasts.cancel, broadcast_id)
+    audit(broadcasts.engine, staff.name, "broadcast.cancel", broadcast_id, {"sent": report.sent})
+    return dict(report.as_json())
+
+
+@router.post("/api/admin/registry/import", responses=ERRORS, summary="Upload a registry file (CSV or GeoJSON)")
+async def import_registry(
+    services: ServicesDep,
+    staff: RegistryAdmin,
+    file: Annotated[UploadFile, File(description="CSV (contract columns) or GeoJSON FeatureCollection")],
+    crs: Annotated[Crs, Form(description="coordinate system of the file")] = Crs.wgs84,
+    dry_run: Annotated[bool, Form(description="check and report, store nothing")] = False,
+) -> dict[str, Any]:
+    suffix = Path(file.filename or "upload.csv").suffix.lower() or ".csv"
+    with tempfile.TemporaryDirectory(prefix="carecircle-upload-") as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(await file.read())
+        try:
+            report = read_registry_file(path, crs)
+        except UnusableFile as exc:
+            raise HTTPException(422, f"{exc}；未导入任何数据 / nothing was imported") from None
+    if not dry_run and report.accepted:
+        services.registry.save(report.accepted)
+    result = {**report.as_json(), "dry_run": dry_run}
+    if not dry_run:
+        audit(services.engine, staff.name, "registry.import", file.filename,
+              {"accepted": len(report.accepted), "rejected": len(report.rejected)})
+    return result
+
+
+@router.post("/api/admin/share-links", status_code=201, responses=ERRORS, summary="Create a share link")
+def create_share_link(body: ShareLinkIn, staff: CommunityWorker, services: ServicesDep) -> dict[str, Any]:
+    code = secrets.token_urlsafe(6)
+    with services.engine.begin() as conn:
+        conn.execute(share_links.insert().values(
+            code=code, kind=body.kind, target=body.target, title=body.title, created_by=staff.name,
+            created_at=datetime.now(UTC), opened=0, bot_started=0))
+        write_audit(conn, staff.name, "share_link.create", code, {"kind": body.kind, "target": body.target})
+    return _link_json(services.settings.public_url, {"code": code, "kind": body.kind, "target": body.target,
+                                                     "title": body.title, "opened": 0, "bot_started": 0})
+
+
+@router.get("/api/admin/share-links", responses=ERRORS, summary="Share links and how far they reached")
+def list_share_links(staff: CommunityWorker, services: ServicesDep) -> dict[str, Any]:
+    with services.engine.connect() as conn:
+        rows = conn.execute(select(share_links).order_by(share_links.c.created_at.desc())).mappings().all()
+    return {"links": [_link_json(services.settings.public_url, dict(r)) for r in rows]}
+
+
+@router.get("/api/admin/audit", responses=ERRORS, summary="The audit log of admin changes, newest first")
+def audit_entries(staff: AnyStaff, services: ServicesDep, limit: int = 100) -> dict[str, Any]:
+    return {"entries": read_audit(services.engine, max(1, min(limit, 1000)))}
+
+
+def read_audit(engine: Engine, limit: int) -> list[dict[str, Any]]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)).all()
+    return [{"at": str(r.at), "actor": r.actor, "action": r.action, "target": r.target, "detail": r.detail}
+            for r in rows]
+
+
+def _link_json(public_url: str | None, row: dict[str, Any]) -> dict[str, Any]:
+    path = f"/s/{row['code']}"
+    return {"code": row["code"], "kind": row["kind"], "target": row["target"], "title": row.get("title"),
+            "url": (public_url.rstrip("/") + path) if public_url else path,
+            "opened": row.get("opened", 0), "bot_started": row.get("bot_started", 0)}
+
+
+# -- pages -------------------------------------------------------------------------------------------------
+
+PAGES = {
+    "index": "工作人员入口 Staff sign-in",
+    "broadcasts": "群发消息 Broadcasts",
+    "registry": "机构名录导入 Registry upload",
+    "links": "推广链接 Share links",
+    "audit": "操作记录 Audit log",
+}
+# The pages load admin.css, admin.js and admin-<page>.js from /static: the CSP allows no inline script or style.
+templates.env.globals["static"] = static_url
+
+
+@router.get("/admin", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/admin/{page}", response_class=HTMLResponse, include_in_schema=False)
+def admin_page(request: Request, page: str = "index") -> HTMLResponse:
+    if page not in PAGES:
+        raise HTTPException(404, "no such admin page")
+    return templates.TemplateResponse(request, f"admin/{page}.html", {"page": page, "pages": PAGES})

@@ -1,0 +1,57 @@
+"""`carecircle tokens …`: per-person staff tokens (create, revoke, list). Only hashes are stored."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from api.auth import Role, TokenError, create_token, list_tokens, revoke_token
+from api.cli.common import fail, print_json, say, store
+
+tokens_app = typer.Typer(help="工作人员令牌 / staff tokens", no_args_is_help=True)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="print JSON only on standard output")]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(tokens_app, name="tokens")
+
+
+@tokens_app.command("create")
+def create(
+    name: Annotated[str, typer.Option("--name", help="the person the token belongs to (unique)")],
+    role: Annotated[Role, typer.Option("--role", help="what the token may do")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Create a token for one person. It is printed once and stored only as a hash."""
+    try:
+        token = create_token(store(), name, role)
+    except TokenError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json({"name": name.strip(), "role": role.value, "token": token})
+        return
+    say(f"已为 {name.strip()} 创建令牌（角色 {role.value}）。令牌只显示这一次，请妥善保存。\n"
+        f"Token created for {name.strip()} (role {role.value}). It is shown only once: keep it safe.")
+    typer.echo(token)
+
+
+@tokens_app.command("revoke")
+def revoke(name: Annotated[str, typer.Argument(help="whose token to revoke")]) -> None:
+    """Revoke a person's token; it stops working at once."""
+    if not revoke_token(store(), name):
+        fail(f"没有名为 {name!r} 的有效令牌 / no live token named {name!r}")
+    say(f"已撤销 {name} 的令牌 / revoked the token of {name}")
+
+
+@tokens_app.command("list")
+def list_(as_json: JsonFlag = False) -> None:
+    """Every token's name, role and dates (never the token itself)."""
+    tokens = list_tokens(store())
+    if as_json:
+        print_json({"tokens": tokens})
+        return
+    for t in tokens:
+        state = f"revoked {t['revoked_at'][:19]}" if t["revoked_at"] else "active"
+        typer.echo(f"{t['name']}\t{t['role']}\t{t['created_at'][:19]}\t{state}")

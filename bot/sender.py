@@ -1,0 +1,362 @@
+"""The broadcast sender: claims outbox rows and sends them within Telegram's limits.
+
+- A global rate (CARECIRCLE_SEND_RATE, default 25/s; None lifts it) and at most one message a second per chat.
+- Quiet hours (CARECIRCLE_QUIET_HOURS, Asia/Shanghai): nothing is sent inside the window; due rows wait.
+- 429: every send pauses for retry_after, then the message is tried again. Timeouts and network faults are
+  retried with backoff (5 s, 10 s, 20 s, …) and recorded as failed after `max_attempts` tries. 403 marks the
+  subscriber blocked. Other refusals (400) fail at once.
+- Claims are leases: a crashed sender's rows are claimed again once the lease runs out. On PostgreSQL several
+  senders share the work (FOR UPDATE SKIP LOCKED); on SQLite run one sender.
+- Just before each send the row is read again, so /stop, /forget and a cancelled broadcast take effect before
+  the next send.
+- Outcomes are written in small batches (every `flush_every` seconds or `flush_size` messages). When the
+  sender is cancelled it lets the sends in flight finish, writes their outcomes and gives back the rest, so a
+  restart neither repeats nor loses a message. Only a hard kill (power, SIGKILL) can repeat a message: those
+  accepted by Telegram but not yet written, at most `flush_size` plus the `concurrency` in flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Protocol
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError
+from telegram import Bot, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    EndPointNotFound,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.request import HTTPXRequest
+
+import bot  # noqa: F401  (RetryAfter.retry_after as a timedelta)
+from bot.outbox import (
+    SHANGHAI,
+    Claimed,
+    Clock,
+    Outcome,
+    as_utc,
+    claim,
+    compose_broadcast,
+    record,
+    release,
+    still_wanted,
+    utc_now,
+)
+from bot.subscriptions import STAGE_PREFIX, Subscriptions
+
+log = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+PER_CHAT_INTERVAL = 1.0  # Telegram: about one message a second to the same chat
+BACKOFF_FIRST_S = 5.0
+BACKOFF_MAX_S = 600.0
+
+
+class Transport(Protocol):
+    async def send(self, chat_id: int, text: str, *, html: bool) -> None: ...
+
+
+class Renderer(Protocol):
+    def render(self, slug: str, language: str) -> list[str]: ...
+
+
+class TelegramTransport:
+    """python-telegram-bot's Bot.send_message; use as `async with TelegramTransport(token, base_url) as t`."""
+
+    def __init__(self, token: str, base_url: str = "https://api.telegram.org/bot", pool_size: int = 64) -> None:
+        self.bot = Bot(token, base_url=base_url, request=HTTPXRequest(connection_pool_size=pool_size))
+
+    async def __aenter__(self) -> TelegramTransport:
+        await self.bot.initialize()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.bot.shutdown()
+
+    async def send(self, chat_id: int, text: str, *, html: bool) -> None:
+        await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML if html else None,
+                                    link_preview_options=LinkPreviewOptions(is_disabled=True))
+
+
+def quiet_until(now: datetime, window: tuple[time, time] | None) -> datetime | None:
+    """When the quiet window that `now` falls in ends (UTC), or None outside it. The window is local
+    Asia/Shanghai time and may span midnight (21:00-08:00); equal ends mean no quiet hours."""
+    if window is None or window[0] == window[1]:
+        return None
+    start, end = window
+    local = as_utc(now).astimezone(SHANGHAI)
+    clock_time = local.time().replace(tzinfo=None)
+    if start < end:
+        inside, end_day = start <= clock_time < end, local.date()
+    else:
+        inside = clock_time >= start or clock_time < end
+        end_day = local.date() if clock_time < end else local.date() + timedelta(days=1)
+    return as_utc(datetime.combine(end_day, end, tzinfo=SHANGHAI)) if inside else None
+
+
+class RateLimiter:
+    """Paces sends to `rate` a second (None: no limit); a 429 pauses every send until it expires.
+
+    Callers pass one at a time, so sends are spaced by the interval and never burst; a caller woken a little
+    late does not push the following slots back, so the sustained rate stays at `rate`.
+    """
+
+    def __init__(self, rate: float | None, seconds: Callable[[], float], sleep: Sleep) -> None:
+        self.interval = 1.0 / rate if rate else 0.0
+        self.seconds = seconds
+        self.sleep = sleep
+        self.next_slot = 0.0
+        self.paused_until = 0.0
+        self._turn = asyncio.Lock()
+
+    def pause(self, seconds: float) -> None:
+        self.paused_until = max(self.paused_until, self.seconds() + seconds)
+
+    async def acquire(self) -> None:
+        if not self.interval and self.paused_until <= self.seconds():
+            return
+        async with self._turn:
+            while True:
+                now = self.seconds()
+                ready = max(self.next_slot, self.paused_until)
+                if ready <= now + 1e-6:  # datetime clocks count whole microseconds
+                    break
+                await self.sleep(ready - now)
+            self.next_slot = (ready if now - ready < self.interval else now) + self.interval
+
+
+@dataclass
+class _Batch:
+    pending: set[int]
+    checks: Connection
+    outcomes: list[Outcome] = field(default_factory=list)
+    last_flush: float = 0.0
+    stopping: bool = False
+    blocked_chats: set[int] = field(default_factory=set)
+
+
+class Sender:
+    def __init__(
+        self,
+        engine: Engine,
+        transport: Transport,
+        renderer: Renderer,
+        *,
+        rate: float | None = 25.0,
+        quiet_window: tuple[time, time] | None = None,
+        clock: Clock = utc_now,
+        sleep: Sleep = asyncio.sleep,
+        worker_id: str | None = None,
+        subscriptions: Subscriptions | None = None,
+        lease: timedelta = timedelta(seconds=120),
+        max_attempts: int = 5,
+        concurrency: int = 8,
+        batch_size: int | None = None,
+        flush_every: float = 0.2,
+        flush_size: int = 25,
+        idle_seconds: float = 1.0,
+        schedule_every: timedelta = timedelta(minutes=10),
+    ) -> None:
+        self.engine = engine
+        self.transport = transport
+        self.renderer = renderer
+        self.quiet_window = quiet_window
+        self.clock = clock
+        self.sleep = sleep
+        self.worker_id = worker_id or f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.subscriptions = subscriptions
+        self.lease = lease
+        self.max_attempts = max_attempts
+        self.concurrency = concurrency
+        # A batch should take at most a quarter of the lease at the configured rate.
+        self.batch_size = batch_size or (max(1, min(200, int(rate * lease.total_seconds() / 4))) if rate else 500)
+        self.flush_every = flush_every
+        self.flush_size = flush_size
+        self.idle_seconds = idle_seconds
+        self.schedule_every = schedule_every
+        self.limiter = RateLimiter(rate, self._seconds, sleep)
+        self._chat_ready: dict[int, float] = {}
+        self._chat_locks: dict[int, asyncio.Lock] = {}
+        self._last_schedule: datetime | None = None
+
+    def _now(self) -> datetime:
+        return as_utc(self.clock())
+
+    def _seconds(self) -> float:
+        return self._now().timestamp()
+
+    # -- loop ----------------------------------------------------------------------------------------------
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Send until `stop` is set. Store outages are logged and waited out."""
+        while not stop.is_set():
+            until = quiet_until(self._now(), self.quiet_window)
+            if until is not None:
+                await self._pause(min((until - self._now()).total_seconds(), 60.0), stop)
+                continue
+            try:
+                handled = await self.run_once()
+            except OperationalError as exc:
+                log.warning("sender %s: the store is unavailable (%s); waiting", self.worker_id, exc)
+                handled = 0
+            if handled == 0:
+                await self._pause(self.idle_seconds, stop)
+
+    async def _pause(self, seconds: float, stop: asyncio.Event) -> None:
+        sleeper = asyncio.ensure_future(self.sleep(max(seconds, 0.0)))
+        stopper = asyncio.ensure_future(stop.wait())
+        try:
+            await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sleeper.cancel()
+            stopper.cancel()
+
+    async def run_once(self) -> int:
+        """Claim one batch of due rows and send it; returns how many rows were handled."""
+        now = self._now()
+        if quiet_until(now, self.quiet_window) is not None:
+            return 0
+        if self.subscriptions is not None and (
+                self._last_schedule is None or now - self._last_schedule >= self.schedule_every):
+            self.subscriptions.queue_due()
+            self._last_schedule = now
+        with self.engine.begin() as conn:
+            rows = claim(conn, self.worker_id, now, self.lease, self.batch_size)
+        if rows:
+            await self._deliver_all(rows)
+        return len(rows)
+
+    # -- one batch -----------------------------------------------------------------------------------------
+
+    async def _deliver_all(self, rows: Sequence[Claimed]) -> None:
+        # One connection, in autocommit, for the check before each send: every read sees the latest commits.
+        checks = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        batch = _Batch(pending={r.id for r in rows}, checks=checks, last_flush=self._seconds())
+        gate = asyncio.Semaphore(self.concurrency)
+        tasks = [asyncio.create_task(self._deliver(row, batch, gate)) for row in rows]
+        try:
+            await asyncio.gather(*tasks)
+        finally:
+            batch.stopping = True
+            await asyncio.wait(tasks)  # each lets its send in flight finish
+            checks.close()
+            self._flush(batch)
+            with self.engine.begin() as conn:
+                release(conn, batch.pending, self.worker_id)
+            self._forget_idle_chats()
+
+    async def _deliver(self, row: Claimed, batch: _Batch, gate: asyncio.Semaphore) -> None:
+        async with gate, self._chat_locks.setdefault(row.chat_id, asyncio.Lock()):
+            outcome = await self._send_row(row, batch)
+        if outcome is not None:
+            batch.outcomes.append(outcome)
+            batch.pending.discard(row.id)
+            if (outcome.kind == "blocked" or len(batch.outcomes) >= self.flush_size
+                    or self._seconds() - batch.last_flush >= self.flush_every):
+                self._flush(batch)
+
+    async def _send_row(self, row: Claimed, batch: _Batch) -> Outcome | None:
+        try:
+            texts, html = self._texts(row)
+        except Exception as exc:  # an unknown or broken article fails its row, not the sender
+            return self._outcome(row, "failed", f"cannot render {row.item}: {exc}")
+        for part, text in enumerate(texts):
+            retried_429 = False
+            while True:
+                wait = self._chat_ready.get(row.chat_id, 0.0) - self._seconds()
+                if wait > 0:
+                    await self.sleep(wait)
+                await self.limiter.acquire()
+                if part == 0:
+                    if batch.stopping:
+                        return None
+                    if row.chat_id in batch.blocked_chats:
+                        return self._outcome(row, "blocked", "the chat blocked the bot", count=False)
+                    if quiet_until(self._now(), self.quiet_window) is not None:
+                        return self._outcome(row, "released", count=False)
+                    if not still_wanted(batch.checks, row.id, self.worker_id):
+                        return self._outcome(row, "released", count=False)
+                error = await self._call(row.chat_id, text, html, batch)
+                self._chat_ready[row.chat_id] = self._seconds() + PER_CHAT_INTERVAL
+                if error is None:
+                    break
+                if isinstance(error, RetryAfter):
+                    seconds = error.retry_after.total_seconds()  # type: ignore[union-attr]
+                    self.limiter.pause(seconds)
+                    if retried_429 or seconds > self.lease.total_seconds() / 4 or batch.stopping:
+                        return self._outcome(row, "retry", f"429 retry after {seconds:g}s", count=False,
+                                             not_before=self._now() + timedelta(seconds=seconds))
+                    retried_429 = True
+                    continue
+                if isinstance(error, Forbidden):
+                    batch.blocked_chats.add(row.chat_id)
+                return self._failure(row, error)
+        return self._outcome(row, "sent")
+
+    async def _call(self, chat_id: int, text: str, html: bool, batch: _Batch) -> BaseException | None:
+        """One send; if the sender is cancelled meanwhile, the send still completes so its outcome is known."""
+        send = asyncio.ensure_future(self.transport.send(chat_id, text, html=html))
+        try:
+            await asyncio.shield(send)
+        except asyncio.CancelledError:
+            batch.stopping = True
+            await asyncio.wait([send])
+        except Exception:
+            pass  # read from the future below
+        return send.exception()
+
+    def _failure(self, row: Claimed, error: BaseException) -> Outcome:
+        message = f"{type(error).__name__}: {error}"
+        if isinstance(error, InvalidToken | EndPointNotFound):
+            raise error  # the configuration is wrong: stop, rather than fail every message
+        if isinstance(error, Forbidden):
+            return self._outcome(row, "blocked", message)  # the caller skips the chat's other rows
+        if isinstance(error, BadRequest):  # a refusal (chat not found, bad HTML): trying again will not help
+            return self._outcome(row, "failed", message)
+        if isinstance(error, NetworkError | OSError | TimeoutError):  # timeouts, dropped connections, 5xx
+            if row.attempts + 1 >= self.max_attempts:
+                return self._outcome(row, "failed", f"after {row.attempts + 1} tries: {message}")
+            delay = min(BACKOFF_FIRST_S * 2 ** row.attempts, BACKOFF_MAX_S)
+            return self._outcome(row, "retry", message, not_before=self._now() + timedelta(seconds=delay))
+        if isinstance(error, TelegramError):
+            return self._outcome(row, "failed", message)
+        raise error  # a bug, not a delivery problem
+
+    def _outcome(self, row: Claimed, kind: str, error: str | None = None, *, count: bool = True,
+                 not_before: datetime | None = None) -> Outcome:
+        return Outcome(row, kind, self._now(), error, not_before, count)
+
+    def _texts(self, row: Claimed) -> tuple[list[str], bool]:
+        if row.item.startswith(STAGE_PREFIX):
+            return self.renderer.render(row.item.removeprefix(STAGE_PREFIX), row.language), True
+        if row.broadcast_text is not None:
+            return [compose_broadcast(row.broadcast_text, row.language)], False
+        raise ValueError(f"unknown outbox item {row.item!r}")
+
+    def _flush(self, batch: _Batch) -> None:
+        outcomes, batch.outcomes = batch.outcomes, []
+        batch.last_flush = self._seconds()
+        with self.engine.begin() as conn:
+            record(conn, outcomes, self.worker_id, batch.pending, self._now())
+
+    def _forget_idle_chats(self) -> None:
+        now = self._seconds()
+        for chat_id in [c for c, ready in self._chat_ready.items() if ready <= now]:
+            del self._chat_ready[chat_id]
+            lock = self._chat_locks.get(chat_id)
+            if lock is not None and not lock.locked():
+                del self._chat_locks[chat_id]
+

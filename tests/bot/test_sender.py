@@ -1,0 +1,340 @@
+"""The sender, end to end against the fake Bot API on loopback (python-telegram-bot's real HTTP client).
+
+Each subscriber gets each message exactly once: 429s are honoured, 403 chats are marked blocked, a sender
+killed mid-broadcast is resumed by another without duplicates or losses, quiet hours hold, and stage-based
+messages arrive on the right days under a fake clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import Engine, select
+
+from bot.outbox import Broadcasts, Segment, as_utc, claim
+from bot.sender import RateLimiter, Sender, TelegramTransport, quiet_until
+from bot.store import outbox, subscribers
+from bot.subscriptions import Subscriptions
+from tests.bot.test_subscriptions import BIRTH, FakeClock, FakePlan, day
+from tests.fakes.telegram import FakeBotApi
+
+QUIET = (time(21, 0), time(8, 0))
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeBotApi]:
+    server = FakeBotApi().start()
+    yield server
+    server.stop()
+
+
+def add_families(engine: Engine, chat_ids: range | list[int], birth: date = date(2025, 1, 1)) -> None:
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        conn.execute(subscribers.insert(), [
+            {"chat_id": c, "birth_date": birth, "region_code": "150627", "language": "zh", "status": "active",
+             "consent_at": now, "created_at": now, "updated_at": now} for c in chat_ids])
+
+
+def broadcast(engine: Engine, text: str = "流感季节提醒", clock: Callable[[], datetime] | None = None) -> str:
+    broadcasts = Broadcasts(engine, clock) if clock else Broadcasts(engine)
+    return broadcasts.send(broadcasts.create(text, Segment(), "wang")).id
+
+
+def report(engine: Engine, broadcast_id: str) -> dict:
+    return Broadcasts(engine).report(broadcast_id).as_json()
+
+
+def per_chat(fake: FakeBotApi) -> Counter[int]:
+    return Counter(int(c.params["chat_id"]) for c in fake.sent())
+
+
+async def drain(sender: Sender) -> int:
+    handled = 0
+    while n := await sender.run_once():
+        handled += n
+    return handled
+
+
+class RecordingTransport:
+    """Accepts every message and notes when (by the injected clock); `on_send` runs before each."""
+
+    def __init__(self, clock: Callable[[], datetime], on_send: Callable[[int], None] | None = None) -> None:
+        self.clock = clock
+        self.on_send = on_send
+        self.sent: list[tuple[datetime, int, str]] = []
+
+    async def send(self, chat_id: int, text: str, *, html: bool) -> None:
+        if self.on_send:
+            self.on_send(chat_id)
+        self.sent.append((self.clock(), chat_id, text))
+        await asyncio.sleep(0)
+
+
+@pytest.mark.asyncio
+async def test_1000_subscribers_one_broadcast_exactly_one_message_each(store: Engine, fake: FakeBotApi) -> None:
+    add_families(store, range(10_000, 11_000))
+    broadcast_id = broadcast(store)
+    async with TelegramTransport(fake.token, fake.base_url) as transport:
+        handled = await drain(Sender(store, transport, FakePlan(), rate=None, concurrency=64))
+    assert handled == 1000
+    counts = per_chat(fake)
+    assert set(counts) == set(range(10_000, 11_000)) and set(counts.values()) == {1}
+    assert "流感季节提醒" in fake.texts(10_000)[0]
+    got = report(store, broadcast_id)
+    assert {k: got[k] for k in ("status", "recipients", "queued", "sent", "failed", "blocked")} == {
+        "status": "done", "recipients": 1000, "queued": 0, "sent": 1000, "failed": 0, "blocked": 0}
+
+
+@pytest.mark.asyncio
+async def test_429_is_honoured(sqlite_store: Engine, fake: FakeBotApi) -> None:
+    add_families(sqlite_store, [1, 2, 3])
+    broadcast_id = broadcast(sqlite_store)
+    fake.fail_next(2, status=429, retry_after=1)
+    async with TelegramTransport(fake.token, fake.base_url) as transport:
+        await drain(Sender(sqlite_store, transport, FakePlan(), rate=None, concurrency=1))
+    first, retried = fake.sent(2)
+    assert retried.at - first.at >= 1.0
+    after_429 = [c for c in fake.sent() if c.at > first.at and c is not retried]
+    assert all(c.at - first.at >= 1.0 for c in after_429)  # every send waited, not just that chat's
+    assert per_chat(fake) == {1: 1, 2: 2, 3: 1}
+    assert report(sqlite_store, broadcast_id)["sent"] == 3
+
+
+@pytest.mark.asyncio
+async def test_403_marks_the_subscriber_blocked(sqlite_store: Engine, fake: FakeBotApi) -> None:
+    clock = FakeClock(day(35))
+    subs = Subscriptions(sqlite_store, FakePlan(), clock)
+    for chat_id in (1, 2):
+        subs.subscribe(chat_id, BIRTH, "150627", "zh", clock())
+    fake.blocked.add(2)
+    broadcast_id = broadcast(sqlite_store, clock=clock)
+    async with TelegramTransport(fake.token, fake.base_url) as transport:
+        await drain(Sender(sqlite_store, transport, FakePlan(), rate=None, clock=clock, sleep=clock.sleep,
+                           concurrency=1))
+    assert subs.get(2).status == "blocked"  # type: ignore[union-attr]
+    assert subs.get(1).status == "active"  # type: ignore[union-attr]
+    assert len(fake.sent(2)) == 1  # one refused try, never another
+    got = report(sqlite_store, broadcast_id)
+    assert (got["sent"], got["blocked"], got["status"]) == (1, 1, "done")
+    with sqlite_store.connect() as conn:
+        assert set(conn.execute(select(outbox.c.status).where(outbox.c.subscriber_id == subs.get(2).id))  # type: ignore[union-attr]
+                   .scalars()) == {"blocked"}
+
+
+@pytest.mark.asyncio
+async def test_killed_mid_broadcast_a_restart_neither_repeats_nor_loses(store: Engine, fake: FakeBotApi) -> None:
+    add_families(store, range(100, 300))
+    broadcast_id = broadcast(store)
+    async with TelegramTransport(fake.token, fake.base_url) as transport:
+        first = Sender(store, transport, FakePlan(), rate=200, worker_id="first")
+        task = asyncio.create_task(first.run(asyncio.Event()))
+        while len(fake.sent()) < 40:
+            await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        sent_before = len(fake.sent())
+        assert 40 <= sent_before < 200
+        with store.connect() as conn:  # what was not sent was given back at once
+            assert conn.execute(select(outbox.c.id).where(outbox.c.claimed_by.is_not(None))).first() is None
+        await drain(Sender(store, transport, FakePlan(), rate=None, worker_id="second"))
+    counts = per_chat(fake)
+    assert set(counts) == set(range(100, 300)) and set(counts.values()) == {1}
+    assert report(store, broadcast_id)["sent"] == 200
+
+
+@pytest.mark.asyncio
+async def test_a_crashed_senders_claims_expire(sqlite_store: Engine, fake: FakeBotApi) -> None:
+    clock = FakeClock(day(35))
+    add_families(sqlite_store, range(1, 21))
+    broadcast(sqlite_store, clock=clock)
+    with sqlite_store.begin() as conn:  # a sender claimed everything, then died without sending
+        assert len(claim(conn, "crashed", clock(), timedelta(seconds=120), 100)) == 20
+    async with TelegramTransport(fake.token, fake.base_url) as transport:
+        sender = Sender(sqlite_store, transport, FakePlan(), rate=None, clock=clock, sleep=clock.sleep,
+                        lease=timedelta(seconds=120))
+        assert await sender.run_once() == 0  # the lease still holds
+        clock.advance(121)
+        assert await drain(sender) == 20
+    assert set(per_chat(fake).values()) == {1} and len(per_chat(fake)) == 20
+
+
+@pytest.mark.postgres
+def test_two_senders_share_a_broadcast_on_postgresql(pg_store: Engine, fake: FakeBotApi) -> None:
+    add_families(pg_store, range(1000, 1400))
+    broadcast_id = broadcast(pg_store)
+    handled: dict[str, int] = {}
+
+    def work(name: str) -> None:
+        async def go() -> None:
+            async with TelegramTransport(fake.token, fake.base_url) as transport:
+                sender = Sender(pg_store, transport, FakePlan(), rate=None, worker_id=name, batch_size=20)
+                handled[name] = await drain(sender)
+        asyncio.run(go())
+
+    threads = [threading.Thread(target=work, args=(name,)) for name in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert handled["a"] + handled["b"] == 400 and min(handled.values()) > 0
+    counts = per_chat(fake)
+    assert set(counts) == set(range(1000, 1400)) and set(counts.values()) == {1}
+    assert report(pg_store, broadcast_id)["sent"] == 400
+
+
+@pytest.mark.asyncio
+async def test_quiet_hours_hold(sqlite_store: Engine, fake: FakeBotApi) -> None:
+    clock = FakeClock(datetime(2025, 6, 15, 21, 0))
+    add_families(sqlite_store, [1, 2])
+    broadcast_id = broadcast(sqlite_store, clock=clock)
+    async with TelegramTransport(fake.token, fake.base_url) as transport:
+        sender = Sender(sqlite_store, transport, FakePlan(), rate=None, clock=clock, sleep=clock.sleep,
+                        quiet_window=QUIET)
+        for local in (datetime(2025, 6, 15, 21, 0), datetime(2025, 6, 16, 2, 0), datetime(2025, 6, 16, 7, 59, 59)):
+            clock.set_local(local)
+            assert await sender.run_once() == 0
+        assert fake.sent() == []
+        clock.set_local(datetime(2025, 6, 16, 8, 0))
+        assert await drain(sender) == 2
+    assert report(sqlite_store, broadcast_id)["sent"] == 2
+
+
+@pytest.mark.parametrize(("local", "until"), [
+    (datetime(2025, 6, 15, 20, 59), None),
+    (datetime(2025, 6, 15, 21, 0), datetime(2025, 6, 16, 8, 0)),
+    (datetime(2025, 6, 16, 3, 0), datetime(2025, 6, 16, 8, 0)),
+    (datetime(2025, 6, 16, 8, 0), None),
+])
+def test_quiet_until(local: datetime, until: datetime | None) -> None:
+    clock = FakeClock(local)
+    expected = FakeClock(until)() if until else None
+    assert quiet_until(clock(), QUIET) == expected
+    assert quiet_until(clock(), (time(13, 0), time(14, 0))) is None
+    assert quiet_until(clock(), None) is None
+
+
+@pytest.mark.asyncio
+async def test_stage_messages_arrive_on_the_right_days(sqlite_store: Engine, fake: FakeBotApi) -> None:
+    clock = FakeClock(day(35, hour=22))  # subscribes at night: the current item waits for the morning
+    subs = Subscriptions(sqlite_store, FakePlan(), clock)
+    subs.subscribe(7, BIRTH, "150627", "zh", clock())
+    arrived: dict[str, int] = {}
+    async with TelegramTransport(fake.token, fake.base_url) as transport:
+        sender = Sender(sqlite_store, transport, FakePlan(), rate=None, clock=clock, sleep=clock.sleep,
+                        quiet_window=QUIET,
+                        subscriptions=subs, schedule_every=timedelta(0))
+        for offset in range(35, 100):
+            for hour in (0, 7, 8, 12, 23):
+                clock.set_local(day(offset, hour))
+                await drain(sender)
+                for text in fake.texts(7):
+                    arrived.setdefault(text, offset * 100 + hour)
+    # day * 100 + hour: month-1 the next morning at 08:00, then each item at 08:00 on its own day
+    assert arrived == {"<b>month-1</b> [zh]": 3608, "<b>month-2</b> [zh]": 6008, "<b>month-3</b> [zh]": 9008}
+
+
+@pytest.mark.asyncio
+async def test_network_faults_are_retried_with_backoff_then_failed(sqlite_store: Engine, fake: FakeBotApi) -> None:
+    clock = FakeClock(day(35))
+    add_families(sqlite_store, [1, 2])
+    broadcast_id = broadcast(sqlite_store, clock=clock)
+    fake.fail_next(1, status=500, times=5)
+    fake.fail_next(2, status=502, times=1)
+    async with TelegramTransport(fake.token, fake.base_url) as transport:
+        sender = Sender(sqlite_store, transport, FakePlan(), rate=None, clock=clock, sleep=clock.sleep,
+                        max_attempts=3)
+        assert await drain(sender) == 2
+        waits = []
+        for _ in range(2):
+            with sqlite_store.connect() as conn:
+                not_before = min(as_utc(t) for t in conn.execute(select(outbox.c.not_before).where(
+                    outbox.c.status == "queued")).scalars())
+            waits.append((not_before - clock()).total_seconds())
+            clock.now = not_before
+            await drain(sender)
+    assert waits == [5.0, 10.0]  # backoff doubles
+    assert (len(fake.sent(1)), len(fake.sent(2))) == (3, 2)
+    got = report(sqlite_store, broadcast_id)
+    assert (got["sent"], got["failed"], got["status"]) == (1, 1, "done")
+    with sqlite_store.connect() as conn:
+        error = conn.execute(select(outbox.c.last_error).where(outbox.c.status == "failed")).scalar_one()
+    assert "after 3 tries" in error
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("how", ["stop", "forget"])
+async def test_stop_and_forget_take_effect_before_the_next_send(sqlite_store: Engine, how: str) -> None:
+    clock = FakeClock(day(35))
+    subs = Subscriptions(sqlite_store, FakePlan(), clock)
+    add_families(sqlite_store, [1, 2, 3])
+    broadcast(sqlite_store, clock=clock)
+
+    def second_chat_says_stop(chat_id: int) -> None:
+        if chat_id == 1:
+            getattr(subs, how)(2)
+
+    transport = RecordingTransport(clock, on_send=second_chat_says_stop)
+    sender = Sender(sqlite_store, transport, FakePlan(), rate=None, clock=clock, sleep=clock.sleep, concurrency=1)
+    assert await sender.run_once() == 3  # all three were claimed in one batch
+    assert [chat for _, chat, _ in transport.sent] == [1, 3]
+
+
+@pytest.mark.asyncio
+async def test_rate_and_one_message_a_second_per_chat(sqlite_store: Engine) -> None:
+    clock = FakeClock(day(35))
+    subs = Subscriptions(sqlite_store, FakePlan(), clock)
+    for chat_id in range(1, 31):
+        subs.subscribe(chat_id, BIRTH, "150627", "zh", clock())  # each has its stage item queued
+    broadcast(sqlite_store, clock=clock)  # … and now a broadcast too: two messages per chat
+    transport = RecordingTransport(clock)
+    sender = Sender(sqlite_store, transport, FakePlan(), rate=10, clock=clock, sleep=clock.sleep, concurrency=1)
+    assert await drain(sender) == 60
+    times = sorted(at for at, _, _ in transport.sent)
+    assert min((b - a).total_seconds() for a, b in itertools.pairwise(times)) >= 0.1 - 1e-6
+    for chat_id in range(1, 31):
+        first, second = [at for at, chat, _ in transport.sent if chat == chat_id]
+        assert (second - first).total_seconds() >= 1.0
+
+
+@pytest.mark.asyncio
+async def test_long_items_go_out_in_parts_in_order(sqlite_store: Engine) -> None:
+    class TwoPartPlan(FakePlan):
+        def render(self, slug: str, language: str) -> list[str]:
+            return [f"{slug} 1/2", f"{slug} 2/2"]
+
+    clock = FakeClock(day(35))
+    Subscriptions(sqlite_store, TwoPartPlan(), clock).subscribe(5, BIRTH, None, "zh", clock())
+    transport = RecordingTransport(clock)
+    await drain(Sender(sqlite_store, transport, TwoPartPlan(), rate=None, clock=clock, sleep=clock.sleep))
+    assert [text for _, _, text in transport.sent] == ["month-1 1/2", "month-1 2/2"]
+    assert (transport.sent[1][0] - transport.sent[0][0]).total_seconds() >= 1.0
+
+
+@pytest.mark.asyncio
+async def test_the_rate_holds_in_real_time_with_concurrent_sends(sqlite_store: Engine) -> None:
+    add_families(sqlite_store, range(1, 41))
+    broadcast(sqlite_store)
+    transport = RecordingTransport(lambda: datetime.now(UTC))
+    await drain(Sender(sqlite_store, transport, FakePlan(), rate=50, concurrency=32))
+    times = sorted(at.timestamp() for at, _, _ in transport.sent)
+    assert len(times) == 40
+    assert min(b - a for a, b in itertools.pairwise(times)) >= 0.015  # 20 ms apart, less jitter
+    assert 39 / (times[-1] - times[0]) == pytest.approx(50, rel=0.05)
+
+
+@pytest.mark.asyncio
+async def test_the_rate_limiter_waits_out_a_429() -> None:
+    loop = asyncio.get_running_loop()
+    limiter = RateLimiter(None, loop.time, asyncio.sleep)
+    limiter.pause(0.2)
+    start = loop.time()
+    await limiter.acquire()
+    assert loop.time() - start >= 0.2

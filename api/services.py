@@ -9,11 +9,11 @@ from __future__ import annotations
 import asyncio
 from functools import cached_property
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine
 
 from api.db import open_store
 from api.settings import Settings
-from api.store import share_links
+from api.sharelinks import LinkKind, code_of_payload, count_bot_started
 from bot.conversations import ConversationStore
 from bot.engine import Engine as DialogueEngine
 from bot.engine import Preset, default_deep_links
@@ -94,21 +94,16 @@ class Services:
 
     def resolve_deep_link(self, payload: str) -> Preset | None:
         """`c-<code>` is a community worker's share link: preset its target and count that it started the bot."""
-        if not payload.startswith("c-"):
+        if code_of_payload(payload) is None:
             return default_deep_links(payload)
-        code = payload[2:]
-        with self.engine.begin() as conn:
-            row = conn.execute(select(share_links).where(share_links.c.code == code)).first()
-            if row is None:
-                return None
-            conn.execute(update(share_links).where(share_links.c.code == code)
-                         .values(bot_started=share_links.c.bot_started + 1))
-        kind, target, title = row.kind, row.target, row.title
-        if kind == "community":
-            return Preset(region_code=target if target.isdigit() else None, title=title)
-        if kind == "centre":
-            return Preset(centre_id=target, title=title)
-        return Preset(campaign=target, title=title)
+        link = count_bot_started(self.engine, code_of_payload(payload) or "")
+        if link is None:
+            return None
+        if link.kind is LinkKind.community:
+            return Preset(region_code=link.target if link.target.isdigit() else None, title=link.title)
+        if link.kind is LinkKind.centre:
+            return Preset(centre_id=link.target, title=link.title)
+        return Preset(campaign=link.target, title=link.title)
 
 
 def build_services(settings: Settings, engine: Engine | None = None) -> Services:

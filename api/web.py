@@ -60,6 +60,8 @@ CSP_EXEMPT_PREFIXES = ("/docs", "/redoc")
 
 DEFAULT_RATE_PER_MINUTE = 120
 DEFAULT_MAX_BODY_BYTES = 64 * 1024
+UPLOAD_PATHS = frozenset({"/api/admin/registry/import"})
+UPLOAD_MAX_BYTES = 50 * 1024 * 1024
 # Not limited per IP: static files, the health check, and Telegram's webhook (its servers share few IPs).
 RATE_EXEMPT_PREFIXES = ("/static/", "/healthz", "/telegram")
 
@@ -256,7 +258,9 @@ class _BodyTooLarge(Exception):
 
 
 class BodyLimit:
-    """Refuses a request body over `max_bytes` with 413, by its Content-Length or as it streams in."""
+    """Refuses a request body over `max_bytes` with 413, by its Content-Length or as it streams in.
+
+    Staff registry uploads (UPLOAD_PATHS) may be larger: a county's filing list runs to megabytes."""
 
     def __init__(self, app: ASGIApp, max_bytes: int = DEFAULT_MAX_BODY_BYTES):
         self.app = app
@@ -266,9 +270,10 @@ class BodyLimit:
         if scope["type"] != "http" or self.max_bytes <= 0:
             await self.app(scope, receive, send)
             return
+        limit = UPLOAD_MAX_BYTES if scope.get("path") in UPLOAD_PATHS else self.max_bytes
         for name, value in scope.get("headers", []):
-            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
-                await _refuse(scope, send, 413, self._message())
+            if name == b"content-length" and value.isdigit() and int(value) > limit:
+                await _refuse(scope, send, 413, self._message(limit))
                 return
         received = 0
         started = False
@@ -278,7 +283,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     raise _BodyTooLarge
             return message
 
@@ -291,10 +296,11 @@ class BodyLimit:
             await self.app(scope, counting_receive, watching_send)
         except _BodyTooLarge:
             if not started:
-                await _refuse(scope, send, 413, self._message())
+                await _refuse(scope, send, 413, self._message(limit))
 
-    def _message(self) -> tuple[str, str]:
-        kib = self.max_bytes // 1024
+    @staticmethod
+    def _message(limit: int) -> tuple[str, str]:
+        kib = limit // 1024
         return f"请求内容过大（上限 {kib} KB）", f"request body too large (limit {kib} KB)"
 
 

@@ -7,21 +7,21 @@ they keep the token in the browser's sessionStorage and call the JSON API, so ac
 
 from __future__ import annotations
 
-import secrets
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Engine, select
 
 from api.auth import Role, Staff, audit, require_role, write_audit
 from api.deps import ServicesDep
-from api.store import audit_log, share_links
+from api.sharelinks import ShareLink, ShareLinkError, create_link, list_links
+from api.store import audit_log
 from api.web import static_url
 from bot.outbox import (
     SHANGHAI,
@@ -57,7 +57,8 @@ class BroadcastIn(BaseModel):
 class ShareLinkIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: Literal["community", "centre", "campaign"]
-    target: str = Field(min_length=1, max_length=120, description="community code, centre id or campaign name")
+    target: str = Field(min_length=1, max_length=120,
+                        description="county code or place, centre id, or a page of this site for a campaign")
     title: str | None = Field(None, max_length=120)
 
 
@@ -162,22 +163,19 @@ async def import_registry(
 
 
 @router.post("/api/admin/share-links", status_code=201, responses=ERRORS, summary="Create a share link")
-def create_share_link(body: ShareLinkIn, staff: CommunityWorker, services: ServicesDep) -> dict[str, Any]:
-    code = secrets.token_urlsafe(6)
+def create_share_link(body: ShareLinkIn, staff: CommunityWorker, services: ServicesDep) -> Any:
+    try:
+        link = create_link(services.engine, body.kind, body.target, staff.name, body.title)
+    except ShareLinkError as exc:
+        return JSONResponse(status_code=422, content={"error": str(exc), "detail": [{"field": exc.field}]})
     with services.engine.begin() as conn:
-        conn.execute(share_links.insert().values(
-            code=code, kind=body.kind, target=body.target, title=body.title, created_by=staff.name,
-            created_at=datetime.now(UTC), opened=0, bot_started=0))
-        write_audit(conn, staff.name, "share_link.create", code, {"kind": body.kind, "target": body.target})
-    return _link_json(services.settings.public_url, {"code": code, "kind": body.kind, "target": body.target,
-                                                     "title": body.title, "opened": 0, "bot_started": 0})
+        write_audit(conn, staff.name, "share_link.create", link.code, {"kind": link.kind.value, "target": link.target})
+    return _link_json(services.settings.public_url, link)
 
 
 @router.get("/api/admin/share-links", responses=ERRORS, summary="Share links and how far they reached")
 def list_share_links(staff: CommunityWorker, services: ServicesDep) -> dict[str, Any]:
-    with services.engine.connect() as conn:
-        rows = conn.execute(select(share_links).order_by(share_links.c.created_at.desc())).mappings().all()
-    return {"links": [_link_json(services.settings.public_url, dict(r)) for r in rows]}
+    return {"links": [_link_json(services.settings.public_url, link) for link in list_links(services.engine)]}
 
 
 @router.get("/api/admin/audit", responses=ERRORS, summary="The audit log of admin changes, newest first")
@@ -188,15 +186,18 @@ def audit_entries(staff: AnyStaff, services: ServicesDep, limit: int = 100) -> d
 def read_audit(engine: Engine, limit: int) -> list[dict[str, Any]]:
     with engine.connect() as conn:
         rows = conn.execute(select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)).all()
-    return [{"at": str(r.at), "actor": r.actor, "action": r.action, "target": r.target, "detail": r.detail}
+    return [{"at": _utc(r.at).isoformat(), "actor": r.actor, "action": r.action, "target": r.target, "detail": r.detail}
             for r in rows]
 
 
-def _link_json(public_url: str | None, row: dict[str, Any]) -> dict[str, Any]:
-    path = f"/s/{row['code']}"
-    return {"code": row["code"], "kind": row["kind"], "target": row["target"], "title": row.get("title"),
-            "url": (public_url.rstrip("/") + path) if public_url else path,
-            "opened": row.get("opened", 0), "bot_started": row.get("bot_started", 0)}
+def _link_json(public_url: str | None, link: ShareLink) -> dict[str, Any]:
+    return {"code": link.code, "kind": link.kind.value, "target": link.target, "title": link.title,
+            "url": (public_url.rstrip("/") + link.path) if public_url else link.path,
+            "opened": link.opened, "bot_started": link.bot_started}
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite drops the zone
 
 
 # -- pages -------------------------------------------------------------------------------------------------

@@ -175,12 +175,16 @@ async def test_registry_upload_with_report(client: httpx.AsyncClient, tokens: di
 async def test_share_links(client: httpx.AsyncClient, tokens: dict) -> None:
     worker = tokens["community_worker"]
     made = await client.post("/api/admin/share-links", headers=worker,
-                       json={"kind": "campaign", "target": "flu-2025", "title": "流感疫苗宣传"})
+                       json={"kind": "campaign", "target": "/guidance/vaccination-schedule", "title": "流感疫苗宣传"})
     assert made.status_code == 201
     link = made.json()
     assert link["url"] == f"https://tuoyu.example.cn/s/{link['code']}" and link["opened"] == 0
     listed = (await client.get("/api/admin/share-links", headers=worker)).json()["links"]
-    assert [(x["code"], x["kind"], x["target"]) for x in listed] == [(link["code"], "campaign", "flu-2025")]
+    assert [(x["code"], x["kind"], x["target"]) for x in listed] == [
+        (link["code"], "campaign", "/guidance/vaccination-schedule")]
+    off_site = await client.post("/api/admin/share-links", headers=worker,
+                                 json={"kind": "campaign", "target": "//evil.example/x"})
+    assert off_site.status_code == 422 and off_site.json()["detail"][0]["field"] == "target"
     poster = await client.post("/api/admin/share-links", headers=worker, json={"kind": "poster", "target": "x"})
     assert poster.status_code == 422
 
@@ -213,9 +217,23 @@ async def test_every_admin_change_is_audited(client: httpx.AsyncClient, tokens: 
 async def test_admin_pages(client: httpx.AsyncClient, page: str) -> None:
     answer = await client.get(page)
     assert answer.status_code == 200 and "text/html" in answer.headers["content-type"]
-    assert "托育圈" in answer.text and "Bearer" in answer.text
+    assert "托育圈" in answer.text and "/static/admin.js" in answer.text
 
 
 @pytest.mark.asyncio
 async def test_unknown_admin_page(client: httpx.AsyncClient) -> None:
     assert (await client.get("/admin/secret")).status_code == 404
+
+
+@pytest.mark.asyncio
+async def test_a_large_filing_list_is_accepted_but_a_large_chat_is_not(client: httpx.AsyncClient,
+                                                                       tokens: dict) -> None:
+    lines = (DATA / "registry_good.csv").read_text(encoding="utf-8").splitlines()
+    rows = [lines[1].replace("T-001", f"L-{i:04d}") for i in range(800)]  # about 100 KB
+    data = ("\n".join([lines[0], *rows]) + "\n").encode("utf-8")
+    assert len(data) > 65536
+    upload = await client.post("/api/admin/registry/import", headers=tokens["registry_admin"],
+                               files={"file": ("big.csv", data, "text/csv")})
+    assert upload.status_code == 200 and upload.json()["accepted"] == 800
+    chat = await client.post("/api/chat", json={"session": "s", "text": "x" * 70000})
+    assert chat.status_code == 413

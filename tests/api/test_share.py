@@ -15,9 +15,8 @@ import pytest_asyncio
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
-from api import web
+from api import sharelinks as share
 from api.app import create_app
-from api.routes import share
 from api.services import Services, build_services
 from api.settings import Settings
 from geodata.importer import read_registry_file
@@ -27,9 +26,6 @@ GOOD = Path(__file__).parents[1] / "data" / "registry_good.csv"
 
 def make_app(services: Services) -> FastAPI:
     app = create_app(services.settings, services)
-    if not any(getattr(route, "path", "") == "/s/{code}" for route in app.routes):
-        app.include_router(share.router)
-    web.install(app, services.settings)
     return app
 
 

@@ -17,11 +17,10 @@ from typing import Any
 import pytest
 import uvicorn
 
-from api import web
+from api import sharelinks as share
 from api.app import create_app
 from api.cli.service import SAMPLE_REGISTRY
 from api.db import open_store
-from api.routes import share
 from api.services import build_services
 from api.settings import Settings
 from geodata.importer import read_registry_file
@@ -35,10 +34,6 @@ PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = Path(os.environ.get("CARECIRCLE_SCREENSHOTS", Path(__file__).parents[2] / "var" / "screenshots"))
 
 
-class BrowserSettings(Settings):
-    rate_limit_per_minute: int = 0  # one browser makes every request of the session: no per-IP limit
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -49,13 +44,12 @@ def _free_port() -> int:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The whole app on the bundled sample registry (marked as sample data), at http://127.0.0.1:<port>."""
     store = tmp_path_factory.mktemp("browser") / "store.db"
-    settings = BrowserSettings(database_url=f"sqlite:///{store}", telegram_bot_username="carecircle_test_bot")
+    # One browser makes every request of the session: no per-IP limit.
+    settings = Settings(database_url=f"sqlite:///{store}", telegram_bot_username="carecircle_test_bot",
+                        rate_limit_per_minute=0)
     services = build_services(settings, engine=open_store(settings.database_url))
     services.registry.save(read_registry_file(SAMPLE_REGISTRY, is_sample=True).accepted)
     app = create_app(settings, services)
-    if not any(getattr(route, "path", "") == "/s/{code}" for route in app.routes):
-        app.include_router(share.router)
-    web.install(app, settings)
     share.create_link(services.engine, "community", "天骄社区", "browser-test", title="天骄社区托育服务",
                       code="tianjiao")
     port = _free_port()

@@ -1,0 +1,121 @@
+// Shared by the staff pages (admin.css, api/templates/admin/). The token stays in this tab only
+// (sessionStorage) and goes with every call as a Bearer token. Text from the server is only ever set
+// with textContent. Each page's own script (admin-<page>.js) runs after this one.
+"use strict";
+
+const admin = (() => {
+  const KEY = "carecircle-token";
+  const ROLES = {health_staff: "卫健工作人员", registry_admin: "名录管理员", community_worker: "社区工作者"};
+  const STATUS = {draft: "草稿 draft", queued: "待发送 queued", sending: "发送中 sending", done: "已完成 done",
+                  cancelled: "已取消 cancelled"};
+  const byId = (id) => document.getElementById(id);
+  const token = () => sessionStorage.getItem(KEY) || "";
+
+  function show(message, ok) {
+    const box = byId("status");
+    box.hidden = false;
+    box.className = ok ? "ok" : "error";
+    box.textContent = message;
+  }
+
+  class ApiError extends Error {}
+
+  function problem(status, body) {
+    if (typeof body.detail === "string") return body.detail;
+    return body.error || `请求失败 / request failed (${status})`;
+  }
+
+  // fetch with the token; JSON in and out. A failure is shown and thrown.
+  async function api(path, {method = "GET", json, form} = {}) {
+    const headers = {Authorization: "Bearer " + token()};
+    let body = form;
+    if (json !== undefined) {
+      headers["Content-Type"] = "application/json";
+      body = JSON.stringify(json);
+    }
+    const response = await fetch(path, {method, headers, body});
+    const answer = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      const message = problem(response.status, answer);
+      show(`${response.status}：${message}`, false);
+      throw new ApiError(message);
+    }
+    return answer;
+  }
+
+  // A <td> (or any tag) holding `value` as text.
+  function cell(row, value, tag = "td") {
+    const element = document.createElement(tag);
+    element.textContent = value ?? "";
+    row.appendChild(element);
+    return element;
+  }
+
+  // A button that runs `work` (async) as an action.
+  function button(label, work) {
+    const element = document.createElement("button");
+    element.type = "button";
+    element.textContent = label;
+    element.addEventListener("click", action(element, work));
+    return element;
+  }
+
+  // "2025-03-01 02:00:00.123" (UTC, as SQLite keeps it) or ISO with a zone → "2025-03-01 10:00" Beijing time.
+  const beijing = new Intl.DateTimeFormat("sv-SE", {timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit",
+                                                    day: "2-digit", hour: "2-digit", minute: "2-digit"});
+  function when(text) {
+    if (!text) return "";
+    let iso = String(text).replace(" ", "T").replace(/(\.\d{3})\d+/, "$1");
+    if (!/(Z|[+-]\d\d:?\d\d)$/.test(iso)) iso += "Z";
+    const date = new Date(iso);
+    return Number.isNaN(date.getTime()) ? String(text) : beijing.format(date);
+  }
+
+  const roleName = (role) => `${ROLES[role] || role}（${role}）`;
+  const statusName = (status) => STATUS[status] || status;
+
+  function signOut() {
+    sessionStorage.removeItem(KEY);
+    location.assign("/admin");
+  }
+
+  // Who is signed in, shown in the header; null (and the sign-in hint) without a valid token.
+  async function whoAmI() {
+    if (!token()) {
+      byId("need-sign-in").hidden = document.body.dataset.page === "index";
+      return null;
+    }
+    const me = await api("/api/admin/me");
+    byId("who").textContent = `${me.name} · ${roleName(me.role)}`;
+    byId("sign-out").hidden = false;
+    return me;
+  }
+
+  // Run a page's start-up once the token is checked: start(me) only for a signed-in person.
+  function onReady(start) {
+    byId("sign-out").addEventListener("click", signOut);
+    whoAmI().then((me) => me && start(me)).catch((error) => {
+      if (!(error instanceof ApiError)) throw error;
+    });
+  }
+
+  // Run an async action from a button or form, keeping the button disabled while it runs.
+  function action(trigger, work) {
+    return async (event) => {
+      event.preventDefault();
+      trigger.disabled = true;
+      try {
+        await work();
+      } catch (error) {
+        if (!(error instanceof ApiError)) {  // api() has shown its own errors
+          show("页面出错，请刷新后重试 / something went wrong; please reload", false);
+          throw error;
+        }
+      } finally {
+        trigger.disabled = false;
+      }
+    };
+  }
+
+  return {KEY, ApiError, byId, token, show, api, cell, button, when, roleName, statusName, whoAmI, onReady, action};
+})();

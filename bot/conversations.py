@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from bot.store import conversations
 
 DEFAULT_TTL = timedelta(hours=24)
+PURGE_EVERY = timedelta(hours=1)
 
 
 @dataclass
@@ -42,6 +43,7 @@ class ConversationStore:
     engine: Engine
     ttl: timedelta = DEFAULT_TTL
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    _purged_at: datetime | None = field(default=None, init=False)
 
     def load(self, session: str) -> State:
         with self.engine.connect() as conn:
@@ -61,6 +63,9 @@ class ConversationStore:
                                           set_={k: stmt.excluded[k] for k in values if k != "session"})
         with self.engine.begin() as conn:
             conn.execute(stmt)
+        if self._purged_at is None or now - self._purged_at >= PURGE_EVERY:
+            self._purged_at = now
+            self.purge_expired()  # expired conversations may hold a birth date: they are deleted, not kept
 
     def delete(self, session: str) -> None:
         with self.engine.begin() as conn:

@@ -43,6 +43,10 @@ class Registry:
         self._snapshot: Snapshot | None = None
         self._checked_at = float("-inf")
 
+    def needs_check(self) -> bool:
+        """Whether the next answer will ask the store for its version (and maybe rebuild)."""
+        return self._snapshot is None or self._clock() - self._checked_at >= self._refresh_seconds
+
     def snapshot(self) -> Snapshot:
         now = self._clock()
         current = self._snapshot

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
 from bot import answers
 from bot.conversations import ConversationStore, State
@@ -36,10 +35,9 @@ from geodata.centre import Mode
 from geodata.gazetteer import Gazetteer
 from geodata.geocode import Geocoder
 from geodata.index import Filters, check_point
-from geodata.regions import province_of
+from geodata.regions import china_today, province_of
 from geodata.registry import Registry
 
-CHINA_TZ = ZoneInfo("Asia/Shanghai")
 CIRCLE_MINUTES = 15
 PAGE = 5
 MAX_TEXT = 2000  # longer messages are read only this far
@@ -130,7 +128,7 @@ class Engine:
         return Turn("unsubscribe", turn.replies)
 
     def today(self) -> date:
-        return self.clock().astimezone(CHINA_TZ).date()
+        return china_today(self.clock())
 
     # -- routing -------------------------------------------------------------------------------------
     def _route(self, session: str, state: State, message: Message) -> Turn:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 
 from api.cli.common import fail, print_json
 from content.leave import LeaveInputError, leave_answer
 from content.leave.answer import read_date
-
-CHINA = ZoneInfo("Asia/Shanghai")
+from geodata.regions import china_today
 
 
 def register(app: typer.Typer) -> None:
@@ -49,7 +47,7 @@ def leave(
 
 def _today(text: str | None) -> date:
     if text is None:
-        return datetime.now(CHINA).date()
+        return china_today()
     try:
         return read_date(text, "today")
     except LeaveInputError as exc:

@@ -11,11 +11,8 @@ import math
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from functools import cache
 from typing import Any
 from urllib.parse import quote, urlencode
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -29,16 +26,15 @@ from bot.replies import Message, Turn
 from content.guidance import TOPIC_LABELS, Article, Library, render_html
 from content.leave import LeaveInputError, leave_answer
 from content.leave.answer import NOT_MAINLAND
-from geodata.centre import CHINA_LAT, CHINA_LON, Centre, Mode
-from geodata.crs import from_wgs84
-from geodata.geocode import GazetteerGeocoder, Geocoder, GeocodeResult
+from geodata.centre import Centre, Mode
+from geodata.geocode import GeocodeResult
 from geodata.index import Filters, Match
-from geodata.regions import PROVINCES
+from geodata.maplinks import CRS_LABELS, map_links
+from geodata.regions import PROVINCES, china_today
 from geodata.registry import Registry
 
 router = APIRouter(include_in_schema=False)
 
-CHINA_TZ = ZoneInfo("Asia/Shanghai")
 MINUTES = 15
 RESULT_LIMIT = 10
 BEYOND_LIMIT = 3
@@ -46,10 +42,6 @@ MAX_TEXT = 100  # longest place or centre name we look up
 AGE_CHOICES = ((3, "3个月", "3 months"), (6, "6个月", "6 months"), (12, "1岁", "1 year"),
                (18, "1岁半", "18 months"), (24, "2岁", "2 years"), (30, "2岁半", "30 months"),
                (36, "3岁", "3 years"))
-
-
-def today_in_china() -> date:
-    return datetime.now(CHINA_TZ).date()
 
 
 # --- view models ------------------------------------------------------------------------------------------
@@ -74,30 +66,10 @@ class CentreRow:
     links: list[NavLink] = field(default_factory=list)
 
 
-def in_china(lat: float, lon: float) -> bool:
-    """A rough box: inside it Chinese maps (and Apple's, in China) expect GCJ-02."""
-    return CHINA_LAT[0] <= lat <= CHINA_LAT[1] and CHINA_LON[0] <= lon <= CHINA_LON[1]
-
-
 def navigation_links(centre: Centre) -> list[NavLink]:
-    """高德 (GCJ-02), 百度 (BD-09) and Apple Maps (GCJ-02 in China, WGS-84 elsewhere)."""
-    name = quote(centre.name)
-    g_lat, g_lon = from_wgs84(centre.lat, centre.lon, "gcj02")
-    b_lat, b_lon = from_wgs84(centre.lat, centre.lon, "bd09")
-    china = in_china(centre.lat, centre.lon)
-    a_lat, a_lon = (g_lat, g_lon) if china else (centre.lat, centre.lon)
-    return [
-        NavLink(("高德地图", "Amap"),
-                f"https://uri.amap.com/marker?position={g_lon:.6f},{g_lat:.6f}&name={name}"
-                f"&coordinate=gaode&callnative=1",
-                ("GCJ-02坐标", "GCJ-02 coordinates")),
-        NavLink(("百度地图", "Baidu Maps"),
-                f"https://api.map.baidu.com/marker?location={b_lat:.6f},{b_lon:.6f}&title={name}"
-                f"&content={quote(centre.address)}&output=html&coord_type=bd09ll&src=webapp.carecircle.carecircle",
-                ("BD-09坐标", "BD-09 coordinates")),
-        NavLink(("苹果地图", "Apple Maps"), f"https://maps.apple.com/?ll={a_lat:.6f},{a_lon:.6f}&q={name}",
-                ("GCJ-02坐标", "GCJ-02 coordinates") if china else ("WGS-84坐标", "WGS-84 coordinates")),
-    ]
+    """高德 (GCJ-02), 百度 (BD-09) and Apple Maps, each labelled with the coordinate system it is given."""
+    return [NavLink((m.label_zh, m.label_en), m.url, CRS_LABELS[m.crs])
+            for m in map_links(centre.lat, centre.lon, centre.name, centre.address)]
 
 
 def rows_of(matches: list[Match], first_number: int = 1) -> list[CentreRow]:
@@ -163,7 +135,7 @@ def read_finder_query(request: Request) -> FinderQuery:
     query.inclusive = not inclusive or "1" in inclusive  # the form sends "0", plus "1" when ticked
     age = params.get("age_months", "")
     if age:
-        if age.isdigit() and 0 <= int(age) <= 36:
+        if re.fullmatch(r"[0-9]{1,2}", age) and 0 <= int(age) <= 36:
             query.age_months = int(age)
         else:
             query.errors["age_months"] = ("孩子月龄应为 0 到 36", "the child's age must be 0 to 36 months")
@@ -174,17 +146,6 @@ def read_finder_query(request: Request) -> FinderQuery:
         except ValueError:
             query.errors["mode"] = ("托育形式无法识别", "unknown service form")
     return query
-
-
-def geocoder_of(services: Any) -> Geocoder:
-    """The services' geocoder when the app wires one; the offline gazetteer otherwise."""
-    geocoder = getattr(services, "geocoder", None)
-    return geocoder if geocoder is not None else _gazetteer_geocoder()
-
-
-@cache
-def _gazetteer_geocoder() -> GazetteerGeocoder:
-    return GazetteerGeocoder()
 
 
 # --- finder ----------------------------------------------------------------------------------------------
@@ -215,7 +176,7 @@ def finder_page(request: Request, registry: Registry, services: Any, *, query: F
     lang = request_lang(request)
     candidates: list[GeocodeResult] = []
     if query.place and not query.has_point and not query.errors:
-        candidates = geocoder_of(services).geocode(query.place)
+        candidates = services.geocoder.geocode(query.place)
         if candidates:
             best = candidates[0]
             query.lat, query.lon, query.at = best.lat, best.lon, best.name
@@ -286,7 +247,7 @@ def _small_int(value: str, field_name: str, low: int, high: int, default: int,
                errors: dict[str, tuple[str, str]]) -> int:
     if not value:
         return default
-    if value.isdigit() and low <= int(value) <= high:
+    if re.fullmatch(r"[0-9]{1,3}", value) and low <= int(value) <= high:
         return int(value)
     errors[field_name] = (f"应为 {low} 到 {high} 之间的整数", f"must be a whole number from {low} to {high}")
     return default
@@ -311,7 +272,7 @@ def leave(request: Request) -> HTMLResponse:
             errors["birth_date"] = ("请填写出生日期或预产期", "give the birth or due date")
     if submitted and not errors:
         try:
-            answer = leave_answer(form["region"], form["birth_date"], today=today_in_china(), babies=babies,
+            answer = leave_answer(form["region"], form["birth_date"], today=china_today(), babies=babies,
                                   difficult_birth=difficult_birth, birth_order=birth_order)
         except LeaveInputError as exc:
             errors[exc.field] = (exc.message_zh, exc.message_en)
@@ -342,7 +303,7 @@ def guidance_index(request: Request, services: ServicesDep) -> HTMLResponse:
     lang = request_lang(request)
     q = request.query_params.get("q", "").strip()[:MAX_TEXT]
     age_text = request.query_params.get("age_months", "")
-    age = int(age_text) if age_text.isdigit() and int(age_text) <= 36 else None
+    age = int(age_text) if re.fullmatch(r"[0-9]{1,2}", age_text) and int(age_text) <= 36 else None
     error = ("孩子月龄应为 0 到 36", "the child's age must be 0 to 36 months") if age_text and age is None else None
     if q:
         found = library.search(q, limit=20)
@@ -395,7 +356,7 @@ def _history(raw: str) -> list[ChatLine]:
     """The transcript the page posted back: untrusted, so checked, shortened and bounded."""
     try:
         items = json.loads(raw) if raw else []
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deep enough to exhaust the parser
         return []
     lines = [ChatLine("me" if item.get("who") == "me" else "bot", str(item.get("text", ""))[:HISTORY_CHARS])
              for item in items if isinstance(item, dict)] if isinstance(items, list) else []

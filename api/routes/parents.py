@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse
@@ -15,13 +14,9 @@ from bot.replies import Message
 from content.guidance.library import GuidanceError
 from content.guidance.plan import stage_plan
 from content.leave import LeaveInputError, leave_answer
+from geodata.regions import china_today
 
 router = APIRouter(prefix="/api", tags=["parents"])
-CHINA = ZoneInfo("Asia/Shanghai")
-
-
-def today_in_china() -> date:
-    return datetime.now(CHINA).date()
 
 
 @router.get("/leave", summary="The leave that applies to a birth, with the document behind each figure",
@@ -34,7 +29,7 @@ def leave(
     birth_order: Annotated[int, Query(ge=1, le=20)] = 1,
 ) -> Any:
     try:
-        return leave_answer(region, birth_date, today=today_in_china(), babies=babies,
+        return leave_answer(region, birth_date, today=china_today(), babies=babies,
                             difficult_birth=difficult_birth, birth_order=birth_order)
     except LeaveInputError as exc:
         return JSONResponse(status_code=422, content={"error": str(exc), "detail": [exc.as_json()]})

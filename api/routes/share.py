@@ -18,7 +18,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import RegistryDep, ServicesDep
-from api.routes.pages import FinderQuery, centre_page, finder_page, geocoder_of
+from api.routes.pages import FinderQuery, centre_page, finder_page
 from api.sharelinks import CODE_PATTERN, LinkKind, count_open, get_link
 from api.web import base_url, not_found, render, telegram_link
 
@@ -71,7 +71,7 @@ def _community_point(services: Any, target: str) -> tuple[float, float, str] | N
     if match := POINT.match(target):
         lat, lon = float(match.group(1)), float(match.group(2))
         return (lat, lon, "") if -90 <= lat <= 90 and -180 <= lon <= 180 else None
-    found = geocoder_of(services).geocode(target)
+    found = services.geocoder.geocode(target)
     return (found[0].lat, found[0].lon, found[0].name) if found else None
 
 

@@ -281,7 +281,11 @@ class Broadcasts:
         now = self._now()
         with self.engine.begin() as conn:
             row = self._row(conn, broadcast_id)
-            if row.status != "draft":
+            # Claim the draft first: of two sends at once (a double click), only one gets past this.
+            claimed = conn.execute(update(broadcasts).where(
+                broadcasts.c.id == broadcast_id, broadcasts.c.status == "draft").values(
+                status="queued", updated_at=now)).rowcount
+            if not claimed:
                 raise BroadcastStateError(f"broadcast {broadcast_id} is {row.status}; only a draft can be sent")
             segment = Segment.from_json(row.segment)
             not_before = max(as_utc(row.scheduled_at), now) if row.scheduled_at else now
@@ -294,22 +298,22 @@ class Broadcasts:
                 ["subscriber_id", "item", "broadcast_id", "status", "attempts", "not_before"], recipients,
             ).on_conflict_do_nothing().returning(outbox.c.id)
             queued = len(conn.execute(insert).all())
-            conn.execute(update(broadcasts).where(broadcasts.c.id == broadcast_id).values(
-                status="queued", recipients=queued, updated_at=now))
+            conn.execute(update(broadcasts).where(broadcasts.c.id == broadcast_id).values(recipients=queued))
         return self.report(broadcast_id)
 
     def cancel(self, broadcast_id: str) -> BroadcastReport:
         """Nothing more goes out; what was already sent stays sent."""
         now = self._now()
         with self.engine.begin() as conn:
-            row = self._row(conn, broadcast_id)
-            if row.status == "cancelled":
+            self._row(conn, broadcast_id)
+            claimed = conn.execute(update(broadcasts).where(
+                broadcasts.c.id == broadcast_id, broadcasts.c.status != "cancelled").values(
+                status="cancelled", updated_at=now)).rowcount
+            if not claimed:
                 raise BroadcastStateError(f"broadcast {broadcast_id} is already cancelled")
             conn.execute(update(outbox).where(
                 outbox.c.broadcast_id == broadcast_id, outbox.c.status == RowStatus.queued,
             ).values(status=RowStatus.cancelled))
-            conn.execute(update(broadcasts).where(broadcasts.c.id == broadcast_id).values(
-                status="cancelled", updated_at=now))
         return self.report(broadcast_id)
 
     def report(self, broadcast_id: str) -> BroadcastReport:

@@ -75,6 +75,9 @@ ALL_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
 
 TRUE_WORDS = {"true", "1", "yes", "y", "是", "普惠", "t"}
 FALSE_WORDS = {"false", "0", "no", "n", "否", "非普惠", "f"}
+# The store's column widths: a longer value is the row's error, never a failed transaction.
+MAX_LENGTHS = {"id": 64, "name": 200, "address": 300, "phone": 64, "hours": 120, "operator": 200}
+MAX_PLACES = 100_000  # capacity and vacancies of one centre
 MODE_SEPARATORS = re.compile(r"[;；,，、]")
 CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 
@@ -155,6 +158,9 @@ def check_row(raw: dict[str, Any], *, is_sample: bool = False) -> Checked:
         if _blank(raw.get(name)):
             err(name, "必填项为空", "is required but empty")
 
+    for name, longest in MAX_LENGTHS.items():
+        if len(_text(raw.get(name))) > longest:
+            err(name, f"内容过长（最多 {longest} 个字符）", f"is longer than {longest} characters")
     centre_id = _text(raw.get("id"))
     lat = _number(raw, "lat", err)
     lon = _number(raw, "lon", err)
@@ -181,6 +187,9 @@ def check_row(raw: dict[str, Any], *, is_sample: bool = False) -> Checked:
 
     capacity = _count(raw, "capacity", err)
     vacancies = _count(raw, "vacancies", err)
+    for name, places in (("capacity", capacity), ("vacancies", vacancies)):
+        if places is not None and places > MAX_PLACES:
+            err(name, f"托位数 {places} 不合常理（最多 {MAX_PLACES}）", f"{places} places is implausible (at most {MAX_PLACES})")
     if capacity is not None and vacancies is not None and vacancies > capacity:
         err("vacancies", f"空余托位 {vacancies} 大于托位数 {capacity}",
             f"vacancies {vacancies} exceed capacity {capacity}")
@@ -208,8 +217,8 @@ def check_row(raw: dict[str, Any], *, is_sample: bool = False) -> Checked:
     fee_min = _number(raw, "fee_min", err)
     fee_max = _number(raw, "fee_max", err)
     for name, fee in (("fee_min", fee_min), ("fee_max", fee_max)):
-        if fee is not None and fee < 0:
-            err(name, "收费不能为负数", "fee cannot be negative")
+        if fee is not None and not 0 <= fee <= 1_000_000:
+            err(name, "月收费应在 0 到 1,000,000 元之间", "the monthly fee must be 0 to 1,000,000 CNY")
     if fee_min is not None and fee_max is not None and fee_min > fee_max:
         err("fee_min", f"最低收费 {fee_min} 高于最高收费 {fee_max}", f"fee_min {fee_min} is above fee_max {fee_max}")
 

@@ -150,6 +150,13 @@ def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def _csv_iter(reader: Any, known: list[tuple[int, str]]) -> Iterator[tuple[int, dict[str, Any]]]:
+    try:
+        yield from _csv_records(reader, known)
+    except csv.Error as exc:  # e.g. a field over csv's size limit: the file cannot be read as a whole
+        raise UnusableFile(f"CSV 第 {reader.line_num} 行无法读取：{exc} / line {reader.line_num} is unreadable") from None
+
+
+def _csv_records(reader: Any, known: list[tuple[int, str]]) -> Iterator[tuple[int, dict[str, Any]]]:
     for number, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
@@ -163,8 +170,8 @@ def _geojson_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
         raise UnusableFile(f"不是有效的 JSON（第 {exc.lineno} 行）/ not valid JSON (line {exc.lineno})") from None
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
         raise UnusableFile("GeoJSON 应为 FeatureCollection / GeoJSON must be a FeatureCollection")
-    names = {canonical_header(k) for f in doc["features"] if isinstance(f, dict)
-             for k in (f.get("properties") or {})}
+    names = {canonical_header(str(k)) for f in doc["features"] if isinstance(f, dict)
+             and isinstance(f.get("properties"), dict) for k in f["properties"]}
     _check_columns(sorted(names | {"lat", "lon"}))
     return _feature_iter(doc["features"])
 
@@ -172,7 +179,7 @@ def _geojson_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
 def _feature_iter(features: list[Any]) -> Iterator[tuple[int, dict[str, Any]]]:
     for number, feature in enumerate(features, start=1):
         props = feature.get("properties") if isinstance(feature, dict) else None
-        raw = {canonical_header(k): v for k, v in (props or {}).items()}
+        raw = {canonical_header(str(k)): v for k, v in props.items()} if isinstance(props, dict) else {}
         geometry = feature.get("geometry") if isinstance(feature, dict) else None
         coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
         is_point = isinstance(geometry, dict) and geometry.get("type") == "Point"

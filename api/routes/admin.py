@@ -127,7 +127,9 @@ def get_broadcast(broadcast_id: str, staff: HealthStaff, broadcasts: BroadcastsD
 def send_broadcast(broadcast_id: str, staff: HealthStaff, broadcasts: BroadcastsDep) -> dict[str, Any]:
     report = _report(broadcasts.send, broadcast_id)
     audit(broadcasts.engine, staff.name, "broadcast.send", broadcast_id, {"recipients": report.recipients})
-    return {"id": report.id, "status": report.status, "recipients": report.recipients}
+    # The contract answers "queued" or "sending"; a broadcast with no one left to send to reports "done" on GET.
+    status = "sending" if report.status == "sending" else "queued"
+    return {"id": report.id, "status": status, "recipients": report.recipients}
 
 
 @router.post("/api/admin/broadcasts/{broadcast_id}/cancel", responses=ERRORS, summary="Send nothing more")
@@ -138,7 +140,7 @@ def cancel_broadcast(broadcast_id: str, staff: HealthStaff, broadcasts: Broadcas
 
 
 @router.post("/api/admin/registry/import", responses=ERRORS, summary="Upload a registry file (CSV or GeoJSON)")
-async def import_registry(
+def import_registry(
     services: ServicesDep,
     staff: RegistryAdmin,
     file: Annotated[UploadFile, File(description="CSV (contract columns) or GeoJSON FeatureCollection")],
@@ -148,7 +150,7 @@ async def import_registry(
     suffix = Path(file.filename or "upload.csv").suffix.lower() or ".csv"
     with tempfile.TemporaryDirectory(prefix="carecircle-upload-") as folder:
         path = Path(folder) / f"upload{suffix}"
-        path.write_bytes(await file.read())
+        path.write_bytes(file.file.read())
         try:
             report = read_registry_file(path, crs)
         except UnusableFile as exc:

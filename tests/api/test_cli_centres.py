@@ -152,3 +152,27 @@ def test_walking_model_comes_from_the_environment(cli, monkeypatch) -> None:  # 
     first = answer["results"][0]
     assert first["walk_minutes"] == pytest.approx(first["distance_m"] * 1.5 / 50, abs=0.01)
     assert [r["id"] for r in answer["results"]] == ["T-001"]  # 15 min is now 500 m: T-002 (581 m) drops out
+
+
+def test_malformed_geojson_properties_reject_that_feature_only(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    props = {"id": "G-1", "name": "几何托育园", "address": "某路", "district_code": "150627", "kind": "centre",
+             "inclusive": True, "status": "active"}
+    doc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [109.76, 39.6]}, "properties": props},
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [109.76, 39.6]}, "properties": [1]},
+        "not a feature",
+    ]}
+    path = tmp_path / "odd.geojson"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    report = imported(cli, str(path))
+    assert (report["exit"], report["accepted"]) == (1, 1)
+    assert [r["row"] for r in report["rejected"]] == [2, 3]
+
+
+def test_a_csv_field_too_large_to_read_makes_the_file_unusable(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    header = GOOD.read_text(encoding="utf-8").splitlines()[0]
+    path = tmp_path / "huge.csv"
+    path.write_text(header + "\n" + 'X,"' + "托" * 200_000 + '",a,39.6,109.76,150627,centre,true,active\n',
+                    encoding="utf-8")
+    result = cli("centres", "import", str(path), "--json")
+    assert result.exit_code == 2 and result.stdout == ""

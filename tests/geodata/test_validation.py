@@ -49,6 +49,10 @@ def test_a_good_row_becomes_a_centre() -> None:
     ({"filed_on": "2024-13-01"}, ["filed_on"]),
     ({"credit_code": "123"}, ["credit_code"]),
     ({"name": "", "kind": "x", "status": "y"}, ["name", "kind", "status"]),
+    ({"name": "托" * 201}, ["name"]),
+    ({"id": "X" * 65}, ["id"]),
+    ({"capacity": "99999999999"}, ["capacity"]),
+    ({"fee_max": "1e12"}, ["fee_max"]),
 ])
 def test_each_rule_names_its_field(changes: dict[str, str], fields: list[str]) -> None:
     assert fields_in_error(**changes) == fields

@@ -52,6 +52,7 @@ def _telegram_lifespan(settings: Settings, services: Services) -> Any:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.telegram_token is None:
             yield
+            services.engine.dispose()
             return
         application = build_application(settings.telegram_token.get_secret_value(), services.dialogue,
                                         base_url=settings.telegram_api_url,
@@ -61,6 +62,7 @@ def _telegram_lifespan(settings: Settings, services: Services) -> Any:
                            background=[services.run_sender]) as webhook:
             app.state.telegram_webhook = webhook
             yield
+        services.engine.dispose()
 
     return lifespan
 

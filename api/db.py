@@ -8,6 +8,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -15,9 +16,13 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        database = parsed.database or ":memory:"
+        in_memory = database == ":memory:"
+        if not in_memory:
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        # An in-memory store lives in one connection; every thread must share it.
+        engine = create_engine(url, connect_args={"check_same_thread": False},
+                               poolclass=StaticPool if in_memory else None)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):

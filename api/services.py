@@ -7,6 +7,7 @@ that does not need them does not pay for them.
 from __future__ import annotations
 
 import asyncio
+import threading
 from functools import cached_property
 
 from sqlalchemy import Engine
@@ -83,14 +84,40 @@ class Services:
         )
 
     async def run_sender(self, stop: asyncio.Event) -> None:
-        """The broadcast sender, until `stop` is set (one per SQLite store; several may share PostgreSQL)."""
+        """The broadcast sender until `stop` is set (one per SQLite store; several may share PostgreSQL).
+
+        It runs on an event loop of its own, in its own thread: its store calls are synchronous and must never
+        hold up the web requests or bot updates on the caller's loop."""
         token = self.settings.telegram_token
         if token is None:
             return
-        async with TelegramTransport(token.get_secret_value(), self.settings.telegram_api_url) as transport:
-            sender = Sender(self.engine, transport, self.stage_plan, rate=self.settings.send_rate,
-                            quiet_window=self.settings.quiet_window, subscriptions=self.subscriptions)
-            await sender.run(stop)
+        stopping = threading.Event()
+
+        async def send_until_stopped() -> None:
+            inner = asyncio.Event()
+
+            async def watch() -> None:
+                while not stopping.is_set():
+                    await asyncio.sleep(0.2)
+                inner.set()
+
+            watcher = asyncio.create_task(watch())
+            async with TelegramTransport(token.get_secret_value(), self.settings.telegram_api_url) as transport:
+                sender = Sender(self.engine, transport, self.stage_plan, rate=self.settings.send_rate,
+                                quiet_window=self.settings.quiet_window, subscriptions=self.subscriptions)
+                try:
+                    await sender.run(inner)
+                finally:
+                    watcher.cancel()
+
+        thread = asyncio.create_task(asyncio.to_thread(asyncio.run, send_until_stopped()))
+        waiting = asyncio.create_task(stop.wait())
+        try:
+            await asyncio.wait({thread, waiting}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.set()
+            waiting.cancel()
+            await thread  # re-raises a failure of the sender
 
     def resolve_deep_link(self, payload: str) -> Preset | None:
         """`c-<code>` is a community worker's share link: preset its target and count that it started the bot."""

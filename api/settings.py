@@ -40,6 +40,11 @@ class Settings(BaseSettings):
             raise ValueError("is a placeholder; set a real secret or leave it unset")
         return value
 
+    @field_validator("telegram_bot_username")
+    @classmethod
+    def _bare_username(cls, value: str | None) -> str | None:
+        return value.strip().lstrip("@") or None if value else None
+
     @field_validator("quiet_hours")
     @classmethod
     def _check_quiet_hours(cls, value: str) -> str:

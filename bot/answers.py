@@ -16,16 +16,17 @@ from content.guidance.render import render_telegram, web_link
 from content.leave.calculator import LeaveResult
 from content.leave.explain import explain
 from content.subsidies import Subsidy
-from geodata.centre import DEMO_LABELS, KIND_LABELS, MODE_LABELS, STATUS_LABELS, Centre, Status
+from geodata.centre import DEMO_LABELS, KIND_LABELS, MODE_LABELS, STATUS_LABELS, Centre, Mode, Status
 from geodata.index import Match
 from geodata.maplinks import map_links
 from geodata.names import NameMatch
 
 SAMPLE_ZH, SAMPLE_EN = "【示例数据】", "[SAMPLE] "
-EMERGENCY_ZH = "如果孩子出现抽搐、呼吸困难、昏迷、大量出血等紧急情况，请立即拨打 120。"
-EMERGENCY_EN = "If your child has a seizure, trouble breathing, loses consciousness or bleeds heavily, call 120 now."
+EMERGENCY_ZH = "这可能是紧急情况：请立即拨打 120，或马上去最近的医院急诊，不要等待观察。"
+EMERGENCY_EN = "This may be an emergency: call 120 now, or go straight to the nearest hospital emergency department."
 MAX_DUE_DAYS = 305  # a due date at most 10 months ahead
 MAX_AGE_DAYS = 3 * 366
+FAR_M = 20_000  # beyond this, "the nearest centre" is no longer a useful answer
 
 
 def t(lang: str, zh: str, en: str) -> str:
@@ -133,6 +134,8 @@ def _name(lang: str, centre: Centre) -> str:
 
 
 def _walk(lang: str, match: Match) -> str:
+    if match.walk_minutes > 60:  # too far to walk: say how far, not how many minutes
+        return t(lang, f"直线距离约 {match.distance_m / 1000:.1f} 公里", f"{match.distance_m / 1000:.1f} km away")
     minutes = max(1, round(match.walk_minutes))
     how = t(lang, "沿街道测算", "along streets") if match.along_streets else t(lang, "估算", "estimate")
     return t(lang, f"约{minutes}分钟步行（{how}），直线 {match.distance_m:.0f} 米",
@@ -165,10 +168,10 @@ def _match_block(lang: str, index: int, match: Match, web_url: str) -> tuple[str
 def centres(state: State, page: Sequence[Match], lat: float, lon: float, *, offset: int, more: bool, total: int,
             place: str | None, web_url: str) -> tuple[Reply, ...]:
     lang = state.language
-    scope = t(lang, "普惠", "inclusive ") if state.inclusive_only else ""
+    scope = filters_text(state)
     where = t(lang, f"按“{place}”的位置查找（如不对，请发送定位）。\n", f"Searching around “{place}” "
               "(share your location if that's wrong).\n") if place else ""
-    head = t(lang, f"{where}步行15分钟内共有 {total} 家已备案的{scope}托育机构，由近到远：",
+    head = t(lang, f"{where}步行15分钟内共有 {total} 家{scope}已备案托育机构，由近到远：",
              f"{where}{total} filed {scope}centre(s) within a 15-minute walk, nearest first:")
     blocks = [_match_block(lang, offset + i + 1, m, web_url) for i, m in enumerate(page)]
     sample = any(m.centre.is_sample for m in page)
@@ -190,23 +193,41 @@ def centres(state: State, page: Sequence[Match], lat: float, lon: float, *, offs
     return (Reply(text, buttons=tuple(rows), html=rich),)
 
 
+def filters_text(state: State) -> str:
+    """The filters in force, in words: "收10个月宝宝、全日托、有空位的普惠" """
+    lang, parts = state.language, []
+    if state.age_months is not None:
+        parts.append(t(lang, f"收{state.age_months}个月宝宝", f"taking {state.age_months}-month-olds"))
+    if state.mode:
+        parts.append(_label(lang, MODE_LABELS[Mode(state.mode)]))
+    if state.vacancies_only:
+        parts.append(t(lang, "有空位", "with free places"))
+    if state.inclusive_only:
+        parts.append(t(lang, "普惠", "inclusive"))
+    return t(lang, "、".join(parts) + ("的" if parts else ""), ", ".join(parts) + (" " if parts else ""))
+
+
 def none_within(state: State, beyond: Sequence[Match], lat: float, lon: float, *, place: str | None,
                 web_url: str) -> tuple[Reply, ...]:
     lang = state.language
-    scope = t(lang, "普惠", "inclusive ") if state.inclusive_only else ""
-    if not beyond:
-        return (Reply(t(lang, f"附近没有找到已备案的{scope}托育机构。可以咨询当地卫生健康委员会或拨打 12345。",
-                        f"No filed {scope}centre found nearby. Ask your local health commission or call 12345.")),)
-    head = t(lang, f"步行15分钟内没有已备案的{scope}托育机构。离您最近的是：",
+    scope = filters_text(state)
+    near = [m for m in beyond if m.distance_m <= FAR_M]
+    widen: tuple[tuple[Button, ...], ...] = ()
+    if state.inclusive_only:
+        widen = ((Button(t(lang, "包括非普惠机构", "Include non-inclusive"),
+                         data="all:" + encode_more(lat, lon, 0, False)),),)
+    if not near:
+        return (Reply(t(lang, f"这个地区附近（{FAR_M // 1000}公里内）暂未收录{scope}已备案托育机构。可以咨询当地卫生健康委员会，"
+                              "或拨打 12345 了解。",
+                        f"We have no filed {scope}centre recorded within {FAR_M // 1000} km of here yet. Ask the "
+                        "local health commission, or call 12345."), buttons=widen),)
+    beyond = near
+    head = t(lang, f"步行15分钟内没有{scope}已备案托育机构。离您最近的是：",
              f"No filed {scope}centre within a 15-minute walk. The nearest beyond it:")
     blocks = [_match_block(lang, i + 1, m, web_url) for i, m in enumerate(beyond)]
-    rows: tuple[tuple[Button, ...], ...] = ()
-    if state.inclusive_only:
-        rows = ((Button(t(lang, "包括非普惠机构", "Include non-inclusive"),
-                        data="all:" + encode_more(lat, lon, 0, False)),),)
     text = "\n\n".join([head, *(b[0] for b in blocks)])
     rich = "\n\n".join([html.escape(head), *(b[1] for b in blocks)])
-    return (Reply(text, buttons=rows, html=rich),)
+    return (Reply(text, buttons=widen, html=rich),)
 
 
 # -- checking a centre -----------------------------------------------------------------------------------
@@ -249,8 +270,10 @@ def check_result(lang: str, name: str, found: Sequence[NameMatch]) -> tuple[Repl
         buttons = tuple((Button(c.name[:30], data=f"centre:{c.id}"[:64]),) for c in [best, *others][:4])
         return (Reply("\n".join(lines), buttons=buttons),)
     if found:
-        return (Reply(t(lang, f"没有完全匹配“{name}”的机构，您是不是要找：", f"No exact match for “{name}”. "
-                        "Did you mean:"),
+        listed = "；".join(f"{_name(lang, m.centre)}（{_label(lang, STATUS_LABELS[m.centre.status])}）"
+                          for m in found[:4])
+        return (Reply(t(lang, f"没有完全匹配“{name}”的机构，您是不是要找：{listed}", f"No exact match for “{name}”. "
+                        f"Did you mean: {listed}"),
                       buttons=tuple((Button(m.centre.name[:30], data=f"centre:{m.centre.id}"[:64]),)
                                     for m in found[:4])),
                 Reply(t(lang, "如果都不是：" + HOW_TO_VERIFY_ZH, "If none of these: " + HOW_TO_VERIFY_EN)))
@@ -290,9 +313,16 @@ def bad_date(lang: str) -> Reply:
                    "for example 2025-03-01."))
 
 
-def leave(lang: str, result: LeaveResult) -> tuple[Reply, ...]:
+def leave(lang: str, result: LeaveResult, *, caesarean: bool = False) -> tuple[Reply, ...]:
     text = explain(result)
-    return (Reply(text.en if lang == "en" else text.zh),)
+    replies = [Reply(text.en if lang == "en" else text.zh)]
+    if caesarean:
+        replies.append(Reply(t(lang, "提示：剖宫产不一定算作难产，各地认定不同；请向单位人事或当地人社部门确认。"
+                                     "如认定为难产，国家规定增加15天产假。",
+                               "Note: a caesarean is not automatically a difficult birth (难产); it depends on "
+                               "the province. Ask your employer or the local social-security office. A difficult "
+                               "birth adds 15 days under the national rules.")))
+    return tuple(replies)
 
 
 # -- guidance ---------------------------------------------------------------------------------------------
@@ -316,14 +346,15 @@ def _strip_tags(fragment: str) -> str:
 
 
 def more_articles(lang: str, items: Sequence[Article]) -> Reply:
-    return Reply(t(lang, "相关文章：", "Related:"),
+    return Reply(t(lang, "相关文章：", "Related: ") + "；".join(a.title for a in items),
                  buttons=tuple((Button(a.title[:40], data=f"guide:{a.slug}"[:64]),) for a in items))
 
 
 def articles_for_age(lang: str, age_months: int, items: Sequence[Article]) -> Reply:
     if not items:
         return Reply(t(lang, "暂时没有这个月龄的文章。", "No articles for that age yet."))
-    return Reply(t(lang, f"适合 {age_months} 个月宝宝的育儿指导：", f"Guidance for a {age_months}-month-old:"),
+    return Reply(t(lang, f"适合 {age_months} 个月宝宝的育儿指导：", f"Guidance for a {age_months}-month-old: ")
+                 + "；".join(a.title for a in items),
                  buttons=tuple((Button(a.title[:40], data=f"guide:{a.slug}"[:64]),) for a in items))
 
 
@@ -364,10 +395,10 @@ def subscribe_in_bot(lang: str, bot_username: str | None) -> Reply:
 def consent(lang: str, web_url: str) -> Reply:
     privacy = f"{web_url}/privacy" if web_url else "/privacy"
     return Reply(
-        t(lang, "订阅后，我们会按宝宝的月龄定期给您发送育儿指导（晚上9点到早上8点不发送）。\n"
+        t(lang, "订阅后，我们会按宝宝的月龄定期给您发送育儿指导（夜间不发送）。\n"
                 "为此我们只保存：您的聊天编号、宝宝的出生日期或预产期、所在旗县和语言，用于按时发送，不保存您的位置。"
                 f"随时发送 /stop 停止，发送 /forget 删除全部信息。隐私说明：{privacy}\n您同意吗？",
-          "We will send you guidance timed to your baby's age (never between 21:00 and 08:00). To do so we keep "
+          "We will send you guidance timed to your baby's age (never at night). To do so we keep "
           "only your chat id, the birth or due date, your county and language; never your location. Send /stop "
           f"to stop and /forget to delete everything. Privacy notice: {privacy}\nDo you agree?"),
         buttons=((Button(t(lang, "同意", "I agree"), data="subyes:"), Button(t(lang, "不同意", "No"), data="subno:")),))
@@ -415,7 +446,32 @@ def forgotten(lang: str) -> Reply:
                    "(subscription, dates, conversation) has been deleted."))
 
 
-def loss(lang: str) -> Reply:
+def crisis(lang: str) -> Reply:
+    return Reply(t(lang,
+                   "听到你这么说，我们很担心你。带孩子真的很辛苦，有这样的感受不是你的错，也可以得到帮助。\n"
+                   "请现在就告诉身边的家人或朋友，别一个人扛着；可以拨打全国心理援助热线 12356 和专业人员聊聊，"
+                   "也请尽快去医院看医生（产后情绪问题是可以治疗的）。\n"
+                   "如果你有伤害自己或孩子的念头，或者已经有危险，请立即拨打 120 或 110。",
+                   "We are worried about you. Caring for a baby is hard; feeling like this is not your fault, and help "
+                   "is there.\nPlease tell someone close to you now, and don't carry this alone. Call the national "
+                   "mental-health line 12356 to talk to someone, and see a doctor soon (postpartum mood problems can be "
+                   "treated).\nIf you might hurt yourself or your child, or are in danger, call 120 or 110 now."))
+
+
+def you_are_welcome(lang: str) -> Reply:
+    return Reply(t(lang, "不客气！还有什么需要，随时问我。", "You're welcome! Ask me anything, any time."),
+                 buttons=menu_buttons(lang))
+
+
+def loss(lang: str, *, with_miscarriage_leave: bool = False) -> Reply:
+    if with_miscarriage_leave:
+        extra = t(lang, "\n关于假期：按国家规定（《女职工劳动保护特别规定》第七条），怀孕不满4个月流产的，享受15天产假；"
+                        "怀孕满4个月流产的，享受42天产假。各地可能另有规定，以当地人社部门口径为准。",
+                  "\nOn leave: under the national rules (Special Provisions on Labour Protection of Female Employees, "
+                  "art. 7), a miscarriage before 4 months of pregnancy gives 15 days of maternity leave, and one at 4 "
+                  "months or later gives 42 days. Provinces may add more; the local social-security office decides.")
+    else:
+        extra = ""
     return Reply(t(lang,
                    "听到这个消息，我们非常难过，请接受我们的慰问。我们已停止给您发送育儿推送，以后也不会再发。\n"
                    "这段时间请多照顾好自己，也可以和家人、朋友或医生聊一聊。需要心理支持时，可拨打全国心理援助热线 12356；"
@@ -423,7 +479,7 @@ def loss(lang: str) -> Reply:
                    "We are so sorry for your loss. We have stopped all guidance messages and will not send them again.\n"
                    "Please take care of yourself, and talk to family, friends or your doctor. For emotional support you "
                    "can call the national mental-health line 12356; if you feel unwell, see a doctor, and in an "
-                   "emergency call 120."))
+                   "emergency call 120.") + extra)
 
 
 # -- complaints -------------------------------------------------------------------------------------------

@@ -24,6 +24,9 @@ class State:
     pending: str | None = None  # the question we asked and wait for: "leave_region", "subscribe_date", …
     region_code: str | None = None  # a province or county code the parent gave or confirmed
     birth_date: str | None = None  # ISO date, for leave and subscription questions
+    babies: int = 1  # at this birth (twins: 2)
+    birth_order: int = 1  # first, second, third child
+    difficult_birth: bool = False
     inclusive_only: bool = True
     vacancies_only: bool = False
     age_months: int | None = None

@@ -18,12 +18,19 @@ from bot.intents import Reading, classify
 from bot.replies import Message, Reply, Turn
 from bot.slots import (
     find_age_months,
+    find_babies,
+    find_birth_order,
     find_date,
     find_mode,
     find_province,
     is_bad_date,
+    is_choking,
+    is_crisis,
     is_emergency,
     is_loss,
+    looks_english,
+    mentions_caesarean,
+    mentions_difficult_birth,
     wants_inclusive,
     wants_vacancies,
 )
@@ -41,12 +48,14 @@ from geodata.registry import Registry
 CIRCLE_MINUTES = 15
 PAGE = 5
 MAX_TEXT = 2000  # longer messages are read only this far
+CITY_SUFFIX = re.compile(r"(市|地区|盟|自治州)$")
+TRAILING_WORDS = re.compile(r"[是有吗呢啊呀]+$")  # "小星星托育园是（正规的吗）" leaves 是 behind
 STRONG_READING = 3.0  # a reading this sure starts a new topic even while we wait for an answer
 COMMAND_INTENTS = {"start": "help", "help": "help", "nearby": "find_centre", "leave": "leave", "guide": "guidance",
                    "subscribe": "subscribe", "stop": "unsubscribe", "forget": "unsubscribe", "language": "help"}
 CHECK_FILLER = re.compile(
     r"(帮我|帮忙|请问|麻烦|我想|想)?(查一下|查查|查询|核实一下|核实|看看|问一下|问问)?|"
-    r"(有没有|是否|是不是|有无)?(备案|正规|合法|靠谱|资质|黑托)(了|的|过)?(吗|呢|没有|没)?|"
+    r"(有没有|是否|是不是|有无)?(备案|正规|合法|靠谱|资质|黑托|黑机构)(了|的|过)?(吗|呢|没有|没)?|"
     r"(这家|这个|那家|那个|一家|叫做|叫|名字是|机构|的)|[?？!！。,，、\s]|"
     r"\b(is|it|the|centre|center|registered|filed|licensed|legit|check|a)\b",
     re.I,
@@ -113,6 +122,16 @@ class Engine:
         # Place names long enough to be told apart inside a sentence, longest first.
         names = {n: p for p in gazetteer.places for n in p.names if len(n) >= 3 or p.kind != "county"}
         self._place_names = sorted(names.items(), key=lambda kv: -len(kv[0]))
+        # Cities (成都, 运城市) name a prefecture code: enough for the province, and for city-wide policies.
+        self._city_codes: dict[str, str] = {}
+        self._city_names: dict[str, str] = {}
+        for county in gazetteer.counties.values():
+            code = county.code[:4] + "00"
+            short = CITY_SUFFIX.sub("", county.city)
+            for name in {county.city, short}:
+                if len(name) >= 2 and not county.city.endswith(("直辖县级行政区划", "省", "自治区")):
+                    self._city_codes.setdefault(name, code)
+            self._city_names.setdefault(code, county.city)
 
     # -- entry points --------------------------------------------------------------------------------
     def language(self, session: str) -> str:
@@ -143,13 +162,28 @@ class Engine:
         text = message.text.strip()
         if not text:
             return Turn("unknown", (answers.not_understood(state.language),))
+        switched = self._language_from(state, text)
+        if switched:
+            return switched
+        if is_crisis(text):  # despair first, before anything else the message may ask
+            return Turn("guidance", (answers.crisis(state.language),))
         if is_loss(text):
-            return self._loss(state, message)
+            return self._loss(state, message, text)
         reading = classify(text)
         pending_turn = self._continue_pending(state, message, text, reading)
         if pending_turn:
             return pending_turn
         return self._intent(reading.intent, state, message, text)
+
+    def _language_from(self, state: State, text: str) -> Turn | None:
+        """"English" or "中文" typed alone switches; a message written in English is answered in English."""
+        word = text.strip().lower()
+        if word in {"english", "英文", "英语"} or (word == "中文" and state.language == "en"):
+            state.language = "zh" if word == "中文" else "en"
+            return Turn("help", (answers.language_switched(state.language),))
+        if looks_english(text):
+            state.language = "en"
+        return None
 
     def _intent(self, intent: str, state: State, message: Message, text: str) -> Turn:
         flows: dict[str, Callable[[State, Message, str], Turn]] = {
@@ -303,14 +337,16 @@ class Engine:
         return None
 
     def _county_code(self, text: str) -> str | None:
+        """The most specific division the message names: a place's county, else a city's code."""
         for name, place in self._place_names:
             if name in text:
                 return place.county_code
-        return None
+        return next((code for name, code in sorted(self._city_codes.items(), key=lambda kv: -len(kv[0]))
+                     if name in text), None)
 
     # -- check a centre ------------------------------------------------------------------------------
     def _check(self, state: State, message: Message, text: str) -> Turn:
-        name = CHECK_FILLER.sub("", text).strip()
+        name = TRAILING_WORDS.sub("", CHECK_FILLER.sub("", text).strip())
         if len(name) < 2:
             state.pending = "check_name"
             return Turn("check_centre", (answers.ask_centre_name(state.language),))
@@ -340,6 +376,9 @@ class Engine:
         born = find_date(text, today)
         if born:
             state.birth_date = born.isoformat()
+        state.babies = find_babies(text) or state.babies
+        state.birth_order = find_birth_order(text) or state.birth_order
+        state.difficult_birth = state.difficult_birth or mentions_difficult_birth(text)
         if not state.region_code or state.region_code == "-":
             state.pending = "leave_region"
             return Turn("leave", (answers.ask_province(lang),))
@@ -348,14 +387,16 @@ class Engine:
             return Turn("leave", (answers.ask_birth_date(lang, for_leave=True),))
         state.pending = None
         try:
-            result = leave_result(state.region_code[:2] + "0000", state.birth_date, today=today)
+            result = leave_result(state.region_code[:2] + "0000", state.birth_date, today=today,
+                                  babies=state.babies, birth_order=state.birth_order,
+                                  difficult_birth=state.difficult_birth)
         except LeaveInputError as exc:
             if exc.field == "region":
                 state.region_code, state.pending = None, "leave_region"
             else:
                 state.birth_date, state.pending = None, "leave_date"
             return Turn("leave", (Reply(exc.message_en if lang == "en" else exc.message_zh),))
-        return Turn("leave", answers.leave(lang, result))
+        return Turn("leave", answers.leave(lang, result, caesarean=mentions_caesarean(text)))
 
     # -- guidance ------------------------------------------------------------------------------------
     def _guidance(self, state: State, message: Message, text: str) -> Turn:
@@ -364,7 +405,7 @@ class Engine:
         age = find_age_months(text)
         if age is not None and age <= 36:
             state.age_months = age
-        found = self.library.search(text, locale="zh", limit=3) if text else []
+        found = self._articles_for(text, state.age_months)
         if found:
             replies.extend(answers.article(lang, self._localised(found[0].slug, lang), self.web_url))
             if len(found) > 1:
@@ -376,6 +417,19 @@ class Engine:
             return Turn("guidance", tuple(replies))
         replies.append(answers.ask_age_or_topic(lang))
         return Turn("guidance", tuple(replies))
+
+    def _articles_for(self, text: str, age_months: int | None) -> list[Article]:
+        """Best matches for the words; an emergency leads to its first aid; a stated age keeps to that age."""
+        if not text:
+            return []
+        if is_emergency(text):
+            slug = "choking-first-aid" if is_choking(text) else "when-to-see-a-doctor"
+            return [self.library.get(slug, "zh")]
+        found = self.library.search(text, locale="zh", limit=10)
+        if age_months is not None:
+            # "8个月要打什么疫苗" must not end on the 18-month article because "8" is inside "18".
+            found = [a for a in found if a.covers_age(age_months)] or found
+        return found[:3]
 
     def _article(self, state: State, slug: str) -> Turn:
         try:
@@ -408,7 +462,8 @@ class Engine:
         if county:
             return county.full_name
         province = province_of(code)
-        return province.name if province else code
+        city = self._city_names.get(code) if not code.endswith("0000") else None
+        return (province.name if province else "") + (city or "") or code
 
     # -- subscriptions -------------------------------------------------------------------------------
     def _subscribe(self, state: State, message: Message, text: str) -> Turn:
@@ -458,11 +513,12 @@ class Engine:
         self.conversations.delete(session)
         return Turn("forgotten", (answers.forgotten(state.language),))
 
-    def _loss(self, state: State, message: Message) -> Turn:
+    def _loss(self, state: State, message: Message, text: str) -> Turn:
         if self.subscriptions is not None and message.chat_id is not None:
             self.subscriptions.mark_loss(message.chat_id)
         state.pending, state.birth_date, state.age_months = None, None, None
-        return Turn("unsubscribe", (answers.loss(state.language),))
+        asks_leave = classify(text).intent == "leave" or "假" in text
+        return Turn("unsubscribe", (answers.loss(state.language, with_miscarriage_leave=asks_leave),))
 
     # -- complaint, help, start ----------------------------------------------------------------------
     def _complaint(self, state: State, message: Message, text: str) -> Turn:
@@ -472,6 +528,8 @@ class Engine:
 
     def _help(self, state: State, message: Message, text: str) -> Turn:
         state.pending = None
+        if any(word in text.lower() for word in ("谢谢", "感谢", "thank")):
+            return Turn("help", (answers.you_are_welcome(state.language),))
         return Turn("help", (answers.welcome(state.language, None),))
 
     def _start(self, state: State, payload: str) -> Turn:

@@ -28,11 +28,25 @@ MODE_WORDS = {Mode.full_day: ("全日托", "全天", "整天", "full day", "full
 INCLUSIVE_WORDS = ("普惠", "公办", "便宜", "inclusive", "affordable", "public")
 ALL_CENTRES_WORDS = ("不限普惠", "都行", "全部", "所有", "非普惠也", "all centres", "any centre")
 VACANCY_WORDS = ("有空位", "有名额", "有位置", "能报名", "还收", "vacanc", "free place", "space")
-EMERGENCY_WORDS = ("抽搐", "抽筋", "昏迷", "叫不醒", "不省人事", "呼吸困难", "喘不上气", "嘴唇发紫", "脸色发紫",
-                   "窒息", "卡住了", "噎住", "溺水", "大出血", "从高处摔", "误服", "误吃", "吃了药", "喝了消毒",
-                   "烫伤很严重", "not breathing", "unconscious", "seizure", "choking", "swallowed")
-LOSS_WORDS = ("宝宝走了", "孩子走了", "宝宝没了", "孩子没了", "去世", "夭折", "离开我们", "胎停", "死胎", "流产了",
-              "没保住", "stillbirth", "miscarriage", "baby died", "passed away", "lost the baby", "lost our baby")
+EMERGENCY_WORDS = ("抽搐", "抽筋", "昏迷", "叫不醒", "不省人事", "呼吸困难", "喘不上气", "没有呼吸", "嘴唇发紫",
+                   "脸色发紫", "窒息", "卡住了", "噎住", "呛住", "卡喉", "溺水", "大出血", "流血", "出血不止",
+                   "从高处摔", "撞到头", "误服", "误吃", "误吞", "吞了", "纽扣电池", "磁铁", "吃了药", "喝了消毒",
+                   "烫伤", "烧伤", "触电", "not breathing", "unconscious", "seizure", "choking", "swallowed",
+                   "bleeding", "button battery", "burn")
+CHOKING_WORDS = ("噎", "呛住", "卡住", "卡喉", "窒息", "choking", "choke")
+CRISIS_WORDS = ("不想活", "活着没意思", "活着没有意思", "想死", "自杀", "轻生", "结束生命", "活不下去", "伤害自己",
+                "想跳楼", "带着孩子一起走", "want to die", "kill myself", "suicide", "end my life", "hurt myself")
+LOSS_WORDS = ("宝宝没了", "孩子没了", "夭折", "胎停", "死胎", "流产了", "没保住", "stillbirth", "miscarriage",
+              "baby died", "lost the baby", "lost our baby")
+# The child (not a grandparent) died, or "went" in the sense of died; never "宝宝会走了" (learned to walk).
+LOSS_PATTERN = re.compile(r"(宝宝|孩子|娃|女儿|儿子|囡囡)[^，。,.!！?？]{0,6}?(去世|离开了我们|离开我们|"
+                          r"(?<!会)(?<!能)(?<!学)(?<!刚)(?<!开始)走了(?!路))|"
+                          r"(baby|son|daughter|child)\b.{0,20}passed away", re.I)
+TWINS = {"双胞胎": 2, "双胎": 2, "龙凤胎": 2, "twins": 2, "三胞胎": 3, "triplets": 3}
+ORDER = {"二胎": 2, "二孩": 2, "老二": 2, "二宝": 2, "第二个孩子": 2, "第二胎": 2, "second child": 2,
+         "三胎": 3, "三孩": 3, "老三": 3, "三宝": 3, "第三个孩子": 3, "第三胎": 3, "third child": 3}
+CJK = re.compile(r"[\u4e00-\u9fff]")
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
 def chinese_number(text: str) -> int | None:
@@ -145,7 +159,42 @@ def is_emergency(text: str) -> bool:
 
 def is_loss(text: str) -> bool:
     lower = text.lower()
-    return any(w in lower for w in LOSS_WORDS)
+    return any(w in lower for w in LOSS_WORDS) or bool(LOSS_PATTERN.search(text))
+
+
+def is_crisis(text: str) -> bool:
+    """Words of self-harm or despair: answered first, with people to talk to now."""
+    lower = text.lower()
+    return any(w in lower for w in CRISIS_WORDS)
+
+
+def is_choking(text: str) -> bool:
+    lower = text.lower()
+    return any(w in lower for w in CHOKING_WORDS)
+
+
+def find_babies(text: str) -> int | None:
+    lower = text.lower()
+    return next((n for word, n in TWINS.items() if word in lower), None)
+
+
+def find_birth_order(text: str) -> int | None:
+    lower = text.lower()
+    return next((n for word, n in ORDER.items() if word in lower), None)
+
+
+def mentions_difficult_birth(text: str) -> bool:
+    return "难产" in text or "difficult birth" in text.lower()
+
+
+def mentions_caesarean(text: str) -> bool:
+    return any(w in text.lower() for w in ("剖腹产", "剖宫产", "caesarean", "c-section"))
+
+
+def looks_english(text: str) -> bool:
+    """Written in English: Latin words outweigh Chinese characters ("Is there daycare near 锡尼镇?")."""
+    words = LATIN_WORD.findall(text)
+    return len(words) >= 2 and sum(len(w) for w in words) > 2 * len(CJK.findall(text))
 
 
 def find_province(text: str) -> Province | None:

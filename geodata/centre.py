@@ -189,7 +189,8 @@ def check_row(raw: dict[str, Any], *, is_sample: bool = False) -> Checked:
     vacancies = _count(raw, "vacancies", err)
     for name, places in (("capacity", capacity), ("vacancies", vacancies)):
         if places is not None and places > MAX_PLACES:
-            err(name, f"托位数 {places} 不合常理（最多 {MAX_PLACES}）", f"{places} places is implausible (at most {MAX_PLACES})")
+            err(name, f"托位数 {places} 不合常理（最多 {MAX_PLACES}）",
+                f"{places} places is implausible (at most {MAX_PLACES})")
     if capacity is not None and vacancies is not None and vacancies > capacity:
         err("vacancies", f"空余托位 {vacancies} 大于托位数 {capacity}",
             f"vacancies {vacancies} exceed capacity {capacity}")

@@ -153,7 +153,8 @@ def _csv_iter(reader: Any, known: list[tuple[int, str]]) -> Iterator[tuple[int, 
     try:
         yield from _csv_records(reader, known)
     except csv.Error as exc:  # e.g. a field over csv's size limit: the file cannot be read as a whole
-        raise UnusableFile(f"CSV 第 {reader.line_num} 行无法读取：{exc} / line {reader.line_num} is unreadable") from None
+        line = reader.line_num
+        raise UnusableFile(f"CSV 第 {line} 行无法读取：{exc} / line {line} is unreadable") from None
 
 
 def _csv_records(reader: Any, known: list[tuple[int, str]]) -> Iterator[tuple[int, dict[str, Any]]]:

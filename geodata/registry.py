@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from geodata.centre import Centre
-from geodata.index import CentreIndex, Filters, Match, Walker
+from geodata.index import CentreIndex, Filters, Match, StraightLineWalker, Walker
 from geodata.names import NameIndex, NameMatch
 from geodata.store import load_centres, registry_version, upsert_centres
 
@@ -42,6 +42,11 @@ class Registry:
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._checked_at = float("-inf")
+
+    @property
+    def answers_in_memory(self) -> bool:
+        """True when a fresh snapshot answers in microseconds (no street network to walk)."""
+        return isinstance(self.walker, StraightLineWalker)
 
     def needs_check(self) -> bool:
         """Whether the next answer will ask the store for its version (and maybe rebuild)."""

@@ -19,7 +19,6 @@ from sqlalchemy import (
     Table,
     Text,
     select,
-    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -129,11 +128,9 @@ def upsert_centres(engine: Engine, items: Iterable[Centre], batch: int = 1000) -
 
 
 def _bump_version(conn: Any) -> None:
-    changed = conn.execute(
-        update(registry_meta).where(registry_meta.c.key == "registry").values(version=registry_meta.c.version + 1)
-    ).rowcount
-    if not changed:
-        conn.execute(registry_meta.insert().values(key="registry", version=1))
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    conn.execute(insert(registry_meta).values(key="registry", version=1).on_conflict_do_update(
+        index_elements=[registry_meta.c.key], set_={"version": registry_meta.c.version + 1}))
 
 
 def registry_version(engine: Engine) -> int:

@@ -27,10 +27,15 @@ def settings() -> Settings:
 @cache
 def services() -> Services:
     """The process's services, wired once from the settings (the store is created or migrated here)."""
+    return wire(settings())
+
+
+def wire(current: Settings) -> Services:
+    """Services for these settings, or a clear error naming the setting that is wrong."""
     from geodata.streets import StreetNetworkError
 
     try:
-        return build_services(settings())
+        return build_services(current)
     except StreetNetworkError as exc:
         fail(f"CARECIRCLE_STREETS_FILE: {exc}")
 

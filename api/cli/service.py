@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli.common import fail, say, settings
+from api.cli.common import fail, say, settings, wire
 from api.services import Services
 from api.settings import Settings
 from geodata.importer import read_registry_file
@@ -26,11 +26,9 @@ def register(app: typer.Typer) -> None:
 
 def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     """Start the whole service on a fresh demo store holding the bundled SAMPLE registry."""
-    from api.services import build_services
-
     with tempfile.TemporaryDirectory(prefix="carecircle-demo-") as folder:
         demo_settings = settings().model_copy(update={"database_url": f"sqlite:///{Path(folder) / 'demo.db'}"})
-        services = build_services(demo_settings)
+        services = wire(demo_settings)
         report = read_registry_file(SAMPLE_REGISTRY, is_sample=True)
         if report.rejected:
             fail(f"bundled sample registry has {len(report.rejected)} bad rows: {report.rejected[0].as_json()}")
@@ -42,10 +40,8 @@ def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
 
 def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     """Start the web service (JSON API, pages, admin) on the configured store."""
-    from api.services import build_services
-
     current = settings()
-    _run(current, build_services(current), host, port)
+    _run(current, wire(current), host, port)
 
 
 def _run(app_settings: Settings, services: Services, host: str, port: int) -> None:
@@ -55,4 +51,5 @@ def _run(app_settings: Settings, services: Services, host: str, port: int) -> No
 
     app = create_app(app_settings, services)
     say(f"托育圈 carecircle: http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    # No access log: request lines carry parents' coordinates and birth dates, which we do not keep.
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)

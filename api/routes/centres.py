@@ -31,9 +31,12 @@ async def nearest(
 ) -> dict[str, Any]:
     filters = Filters(inclusive=inclusive, kinds=frozenset(kind or ()), mode=mode, age_months=age_months,
                       with_vacancies=vacancies)
-    if registry.needs_check():  # store round trips and rebuilds stay off the event loop
-        await run_in_threadpool(registry.snapshot)
-    return nearest_json(lat, lon, minutes, registry.within(lat, lon, minutes, filters, limit))
+    if registry.needs_check() or not registry.answers_in_memory:
+        # store round trips, rebuilds and street walks stay off the event loop
+        matches = await run_in_threadpool(registry.within, lat, lon, minutes, filters, limit)
+    else:
+        matches = registry.within(lat, lon, minutes, filters, limit)
+    return nearest_json(lat, lon, minutes, matches)
 
 
 @router.get("/search", summary="Is this centre filed? Fuzzy search by name")

@@ -72,8 +72,8 @@ def guidance_article(services: ServicesDep, slug: str,
 
 
 class ChatIn(BaseModel):
-    session: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$", examples=["web-3f2a"])
-    text: str = Field(max_length=2000, examples=["附近有普惠托育吗"])
+    session: str = Field(min_length=1, max_length=100, examples=["web-3f2a"])
+    text: str = Field(max_length=10_000, examples=["附近有普惠托育吗"])
 
 
 class ChatOut(BaseModel):

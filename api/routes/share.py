@@ -41,7 +41,7 @@ def qr_response(text: str, fmt: str, scale: int | None) -> Response:
     else:
         qr.save(out, kind="svg", scale=module_px, border=4, xmldecl=False, title=text, light="#ffffff")
         media = "image/svg+xml"
-    return Response(out.getvalue(), media_type=media, headers={"cache-control": "public, max-age=86400"})
+    return Response(out.getvalue(), media_type=media, headers={"cache-control": "private, max-age=86400"})
 
 
 Scale = Annotated[int | None, Query(ge=1, le=MAX_SCALE, description="pixels per QR module")]

@@ -57,7 +57,10 @@ async def test_chat_keeps_the_conversation(client: httpx.AsyncClient) -> None:
 @pytest.mark.asyncio
 async def test_chat_rejects_bad_bodies(client: httpx.AsyncClient) -> None:
     assert (await client.post("/api/chat", json={"session": "", "text": "hi"})).status_code == 422
-    assert (await client.post("/api/chat", json={"session": "a", "text": "x" * 2001})).status_code == 422
+    assert (await client.post("/api/chat", json={"session": "a", "text": "x" * 10_001})).status_code == 422
+    assert (await client.post("/api/chat", json={"text": "hi"})).status_code == 422
+    odd_session = await client.post("/api/chat", json={"session": "家 长 1", "text": "你好"})
+    assert odd_session.status_code == 200 and odd_session.json()["session"] == "家 长 1"
 
 
 @pytest.mark.asyncio

@@ -260,3 +260,57 @@ def test_language_switch(engine: Engine) -> None:
 def test_unknown_and_empty_messages(engine: Engine) -> None:
     assert say(engine, "今天天气怎么样").intent == "unknown"
     assert say(engine, "   ").intent == "unknown"
+
+
+# -- what play-testing as parents showed ---------------------------------------------------------------------
+def test_despair_is_answered_first_with_people_to_talk_to(engine: Engine) -> None:
+    answer = say(engine, "我不想活了，带孩子太累了")
+    assert "12356" in answer.text and "120" in answer.text and "110" in answer.text
+
+
+@pytest.mark.parametrize(("text", "slug_title"), [
+    ("孩子被花生呛住了，喘不上气", "噎住"),
+    ("孩子误吞了纽扣电池", "120"),
+])
+def test_emergencies_put_120_first_then_the_right_article(engine: Engine, text: str, slug_title: str) -> None:
+    answer = say(engine, text)
+    assert "120" in answer.replies[0].text
+    assert slug_title in answer.replies[1].text
+
+
+def test_twins_and_a_difficult_birth_are_read_from_the_message(engine: Engine) -> None:
+    answer = say(engine, "广东 双胞胎 难产 2025-09-01 出生，产假多少天")
+    assert "223" in answer.text  # 98 + 80 + 30 (难产 in 广东) + 15 (the second baby)
+
+
+def test_birth_order_is_read_from_the_message(engine: Engine) -> None:
+    assert "188" in say(engine, "浙江，二胎，2026年3月1日出生，产假").text
+
+
+def test_a_city_gives_the_province(engine: Engine) -> None:
+    assert "四川省" in say(engine, "我在成都上班，2026-01-05出生，产假多久").text
+
+
+def test_an_age_keeps_guidance_to_that_age(engine: Engine) -> None:
+    answer = say(engine, "8个月要打什么疫苗")
+    assert "8月龄" in answer.replies[0].text and "18月龄" not in answer.replies[0].text
+
+
+def test_a_child_who_went_is_a_loss_but_one_who_walks_is_not(engine: Engine, subs: FakeSubscriptions) -> None:
+    assert say(engine, "宝宝会走了，好开心").intent != "unsubscribe"
+    assert say(engine, "我的宝宝上个月走了").intent == "unsubscribe" and subs.losses == [1]
+
+
+def test_a_miscarriage_question_gets_the_national_figures_with_care(engine: Engine) -> None:
+    answer = say(engine, "我流产了，产假有多少天")
+    assert "难过" in answer.text and "15天" in answer.text and "42天" in answer.text
+
+
+def test_far_from_any_centre_says_none_recorded_not_minutes(engine: Engine) -> None:
+    answer = say(engine, location=(39.99, 116.47))  # Beijing, 1,000 km from the test registry
+    assert "暂未收录" in answer.text and "分钟" not in answer.text
+
+
+def test_english_messages_are_answered_in_english(engine: Engine) -> None:
+    answer = say(engine, "Is there a daycare near 阿勒腾席热镇?")
+    assert answer.intent == "find_centre" and "filed" in answer.text

@@ -51,8 +51,6 @@ MAX_TEXT = 2000  # longer messages are read only this far
 CITY_SUFFIX = re.compile(r"(市|地区|盟|自治州)$")
 TRAILING_WORDS = re.compile(r"[是有吗呢啊呀]+$")  # "小星星托育园是（正规的吗）" leaves 是 behind
 STRONG_READING = 3.0  # a reading this sure starts a new topic even while we wait for an answer
-COMMAND_INTENTS = {"start": "help", "help": "help", "nearby": "find_centre", "leave": "leave", "guide": "guidance",
-                   "subscribe": "subscribe", "stop": "unsubscribe", "forget": "unsubscribe", "language": "help"}
 CHECK_FILLER = re.compile(
     r"(帮我|帮忙|请问|麻烦|我想|想)?(查一下|查查|查询|核实一下|核实|看看|问一下|问问)?|"
     r"(有没有|是否|是不是|有无)?(备案|正规|合法|靠谱|资质|黑托|黑机构)(了|的|过)?(吗|呢|没有|没)?|"
@@ -231,7 +229,7 @@ class Engine:
         command, argument = message.command or "", message.argument.strip()
         state.pending = None
         if command == "start":
-            return self._start(state, argument)
+            return self._start(state, argument, message)
         if command == "language":
             state.language = "en" if state.language == "zh" else "zh"
             return Turn("help", (answers.language_switched(state.language),))
@@ -532,7 +530,9 @@ class Engine:
             return Turn("help", (answers.you_are_welcome(state.language),))
         return Turn("help", (answers.welcome(state.language, None),))
 
-    def _start(self, state: State, payload: str) -> Turn:
+    def _start(self, state: State, payload: str, message: Message) -> Turn:
+        if payload == "subscribe":  # the web page's "subscribe in the bot" link
+            return self._subscribe(state, message, "")
         preset = self.deep_links(payload) if payload else None
         title = None
         if preset:

@@ -37,10 +37,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.store import broadcasts, outbox, subscribers
+from content.guidance.render import TELEGRAM_LIMIT, telegram_length
 from geodata.regions import province_of
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-TELEGRAM_LIMIT = 4096
 LANGUAGES = ("zh", "en")
 Clock = Callable[[], datetime]
 
@@ -356,8 +356,8 @@ def _checked_text(text: str) -> str:
     text = (text or "").strip()
     if not text:
         raise BroadcastError("text: a broadcast needs some text")
-    if len(text) > MAX_BROADCAST_CHARS:
-        raise BroadcastError(f"text: at most {MAX_BROADCAST_CHARS} characters, got {len(text)}")
+    if telegram_length(text) > MAX_BROADCAST_CHARS:  # Telegram counts UTF-16 units: an emoji is two
+        raise BroadcastError(f"text: at most {MAX_BROADCAST_CHARS} characters, got {telegram_length(text)}")
     return text
 
 
@@ -448,8 +448,11 @@ def record(conn: Connection, outcomes: Sequence[Outcome], worker: str, renew: It
             values["sent_at"] = bindparam("at")
         if kind == "retry":
             values["not_before"] = bindparam("next_try")
+        where = [outbox.c.id == bindparam("row_id")]
+        if kind in ("retry", "released"):  # only while the row is still ours: another sender may hold it now
+            where.append(outbox.c.claimed_by == worker)
         conn.execute(
-            update(outbox).where(outbox.c.id == bindparam("row_id")).values(**values),
+            update(outbox).where(*where).values(**values),
             [{"row_id": o.row.id, "step": int(o.count_attempt), "error": (o.error or "")[:300] or None,
               "at": as_utc(o.at), "next_try": o.not_before} for o in chosen],
         )

@@ -19,6 +19,7 @@ from telegram import (
 )
 
 from bot.replies import Button, Reply
+from content.guidance.render import telegram_length as utf16_len  # Telegram counts UTF-16 units
 
 logger = logging.getLogger(__name__)
 
@@ -102,11 +103,6 @@ def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
         rest = rest[cut:].lstrip()
     pieces.append(rest)
     return [piece for piece in pieces if piece]
-
-
-def utf16_len(text: str) -> int:
-    """Telegram counts lengths in UTF-16 code units: an emoji outside the BMP counts twice."""
-    return len(text.encode("utf-16-le")) // 2
 
 
 def _fitting_prefix(text: str, limit: int) -> int:

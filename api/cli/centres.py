@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from tqdm import tqdm
 
+from api.auth import audit
 from api.cli.common import fail, print_json, say, services
 from geodata.centre import KIND_LABELS, MODE_LABELS, STATUS_LABELS, Centre, Kind, Mode
 from geodata.crs import Crs
@@ -49,6 +50,8 @@ def import_centres(
             fail(f"{exc}；未导入任何数据 / nothing was imported")
     if not dry_run and report.accepted:
         registry.save(report.accepted)
+        audit(registry.engine, "cli", "registry.import", file.name,
+              {"accepted": len(report.accepted), "rejected": len(report.rejected)})
     if as_json:
         print_json(report.as_json())
     else:

@@ -52,6 +52,3 @@ def subsidies_for(region_code: str | None) -> list[Subsidy]:
     order = {"parents": 0, "centres": 1, "carers": 2}
     return sorted(found, key=lambda s: (order.get(s.beneficiary, 9), s.region == NATIONAL))
 
-
-def has_local_items(region_code: str | None) -> bool:
-    return any(s.region != NATIONAL for s in subsidies_for(region_code))

@@ -314,3 +314,8 @@ def test_far_from_any_centre_says_none_recorded_not_minutes(engine: Engine) -> N
 def test_english_messages_are_answered_in_english(engine: Engine) -> None:
     answer = say(engine, "Is there a daycare near 阿勒腾席热镇?")
     assert answer.intent == "find_centre" and "filed" in answer.text
+
+
+def test_the_subscribe_deep_link_starts_subscribing(engine: Engine) -> None:
+    answer = engine.handle("tg:1", Message(command="start", argument="subscribe", chat_id=1))
+    assert answer.intent == "subscribe" and "subyes:" in buttons(answer)

@@ -191,17 +191,20 @@ def test_broadcast_with_a_segment_preview_send_and_cancel(desk: Desk, site: Site
     row.get_by_role("button", name="发送 Send").click()
     expect(page.locator("#status")).to_contain_text("已排队")
     assert questions[-1].startswith("确定发送给 1 位家长")
+    # The status line, the report and the list are redrawn one after the other: wait for the last of them.
+    expect(page.locator("#report-fields")).to_contain_text("发送中 sending")
+    expect(row.locator("td").nth(3)).to_have_text("发送中 sending")
     report = dict(zip(page.locator("#report-fields dt").all_inner_texts(),
                       page.locator("#report-fields dd").all_inner_texts(), strict=True))
     assert report["状态 Status"] == "发送中 sending"
     assert (report["收件人 Recipients"], report["待发 Queued"], report["已发 Sent"]) == ("1", "1", "0")
     assert report["对象 Segment"] == "地区 150627；0–12 月龄；中文"
-    assert row.locator("td").nth(3).inner_text() == "发送中 sending"
     screenshot(desk.page, "admin-broadcasts")
 
     row.get_by_role("button", name="取消 Cancel").click()
     expect(page.locator("#status")).to_contain_text("已取消")
     page.locator("#list tr td:nth-child(4)", has_text="已取消").wait_for()
+    expect(page.locator("#report-fields")).to_contain_text("已取消 cancelled")
     report = dict(zip(page.locator("#report-fields dt").all_inner_texts(),
                       page.locator("#report-fields dd").all_inner_texts(), strict=True))
     assert (report["状态 Status"], report["待发 Queued"], report["已取消 Cancelled"]) == ("已取消 cancelled", "0", "1")

@@ -6,7 +6,7 @@ Replies carry plain text for every channel, and Telegram-HTML where links or emp
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from bot.conversations import State
@@ -17,6 +17,7 @@ from content.leave.calculator import LeaveResult
 from content.leave.explain import explain
 from content.subsidies import Subsidy
 from geodata.centre import DEMO_LABELS, KIND_LABELS, MODE_LABELS, STATUS_LABELS, Centre, Mode, Status
+from geodata.gazetteer import Place
 from geodata.index import Match
 from geodata.maplinks import map_links
 from geodata.names import NameMatch
@@ -84,6 +85,13 @@ def ask_location(lang: str) -> Reply:
 def place_not_found(lang: str, text: str) -> Reply:
     return Reply(t(lang, f"没有找到“{text}”这个地方。请换个说法（如小区或社区全称），或直接发送位置。",
                    f"I couldn't find “{text}”. Try the full name of your community, or share your location."),
+                 request_location=True)
+
+
+def which_place(lang: str, name: str, places: Sequence[Place], region_name: Callable[[str], str]) -> Reply:
+    return Reply(t(lang, f"有几个地方都叫“{name}”，您指的是哪一个？", f"Several places are called “{name}”. Which one?"),
+                 buttons=tuple((Button(f"{p.name}（{region_name(p.county_code)}）"[:40],
+                                       data=f"at:{p.lat:.5f},{p.lon:.5f}"),) for p in places[:6]),
                  request_location=True)
 
 

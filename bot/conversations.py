@@ -31,6 +31,7 @@ class State:
     vacancies_only: bool = False
     age_months: int | None = None
     mode: str | None = None
+    place: str | None = None  # the named place last searched around (a community or town, never a point)
     centre_id: str | None = None  # preset by a deep link, or the centre being discussed
     campaign: str | None = None
     consent: bool = False  # consent to subscribe, given in this conversation

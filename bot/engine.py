@@ -39,7 +39,7 @@ from content.guidance.model import Article
 from content.leave.answer import LeaveInputError, leave_result
 from content.subsidies import subsidies_for
 from geodata.centre import Mode
-from geodata.gazetteer import Gazetteer
+from geodata.gazetteer import Gazetteer, Place
 from geodata.geocode import Geocoder
 from geodata.index import Filters, check_point
 from geodata.regions import china_today, province_of
@@ -48,6 +48,7 @@ from geodata.registry import Registry
 CIRCLE_MINUTES = 15
 PAGE = 5
 MAX_TEXT = 2000  # longer messages are read only this far
+PLACE_RANK = {"estate": 0, "landmark": 0, "street": 0, "community": 1, "town": 2, "county": 3}
 CITY_SUFFIX = re.compile(r"(市|地区|盟|自治州)$")
 TRAILING_WORDS = re.compile(r"[是有吗呢啊呀]+$")  # "小星星托育园是（正规的吗）" leaves 是 behind
 STRONG_READING = 3.0  # a reading this sure starts a new topic even while we wait for an answer
@@ -118,8 +119,12 @@ class Engine:
         self.web_url = web_url.rstrip("/")
         self.bot_username = bot_username
         # Place names long enough to be told apart inside a sentence, longest first.
-        names = {n: p for p in gazetteer.places for n in p.names if len(n) >= 3 or p.kind != "county"}
-        self._place_names = sorted(names.items(), key=lambda kv: -len(kv[0]))
+        by_name: dict[str, list[Place]] = {}
+        for place in gazetteer.places:
+            for name in place.names:
+                if len(name) >= 3 or place.kind != "county":
+                    by_name.setdefault(name, []).append(place)
+        self._place_names = sorted(by_name.items(), key=lambda kv: -len(kv[0]))
         # Cities (成都, 运城市) name a prefecture code: enough for the province, and for city-wide policies.
         self._city_codes: dict[str, str] = {}
         self._city_names: dict[str, str] = {}
@@ -257,6 +262,11 @@ class Engine:
             lat, lon, offset, flags = parsed
             state.inclusive_only = kind == "more" and "i" in flags
             return self._find_at(state, lat, lon, offset=offset if kind == "more" else 0, place=None)
+        if kind == "at":  # a place picked from an ambiguous name
+            parsed = answers.parse_more(rest + ",0,i")
+            if parsed is None:
+                return Turn("find_centre", (answers.bad_location(state.language),))
+            return self._find_at(state, parsed[0], parsed[1], offset=0, place=None)
         if kind == "centre":
             return self._centre_detail(state, rest)
         if kind == "guide":
@@ -283,7 +293,17 @@ class Engine:
     # -- find a centre -------------------------------------------------------------------------------
     def _find(self, state: State, message: Message, text: str) -> Turn:
         self._read_filters(state, text)
-        place = self._place_in(text) if text else None
+        places = self._places_in(text) if text else []
+        if not places and state.place and state.pending != "find_place":
+            places = self._places_in(state.place)  # a follow-up ("非普惠的也看看") keeps the place named before
+        if len({(p.name, p.county_code) for p in places}) > 1:
+            state.pending = None
+            said = next((name for name, _ in self._place_names if name in text), places[0].name)
+            return Turn("find_centre", (answers.which_place(state.language, said, places, self._region_name),))
+        place = (places[0].name, places[0].lat, places[0].lon) if places else None
+        if places:
+            county = self.gazetteer.county(places[0].county_code)
+            state.place = places[0].name + (county.name if county and county.name not in places[0].name else "")
         if place is None and state.pending == "find_place" and text:
             found = self.geocoder.geocode(text)
             place = (found[0].name, found[0].lat, found[0].lon) if found else None
@@ -328,17 +348,23 @@ class Engine:
         if wants_vacancies(text):
             state.vacancies_only = True
 
-    def _place_in(self, text: str) -> tuple[str, float, float] | None:
-        for name, place in self._place_names:
-            if name in text:
-                return place.name, place.lat, place.lon
-        return None
+    def _places_in(self, text: str) -> list[Place]:
+        """The most specific places the message names (a 小区 over its town over its county), narrowed by any
+        county it also names; more than one means the name is ambiguous (团结社区 in two banners)."""
+        candidates = [p for name, places in self._place_names if name in text for p in places]
+        if not candidates:
+            return []
+        counties = {p.county_code for p in candidates if p.kind == "county"}
+        finest = min(PLACE_RANK.get(p.kind, 1) for p in candidates)
+        chosen = [p for p in candidates if PLACE_RANK.get(p.kind, 1) == finest]
+        chosen = [p for p in chosen if p.county_code in counties] or chosen
+        return list({(p.name, p.county_code): p for p in chosen}.values())
 
     def _county_code(self, text: str) -> str | None:
         """The most specific division the message names: a place's county, else a city's code."""
-        for name, place in self._place_names:
-            if name in text:
-                return place.county_code
+        counties = {p.county_code for p in self._places_in(text)}
+        if len(counties) == 1:
+            return counties.pop()
         return next((code for name, code in sorted(self._city_codes.items(), key=lambda kv: -len(kv[0]))
                      if name in text), None)
 

@@ -26,7 +26,7 @@ MODE_WORDS = {Mode.full_day: ("全日托", "全天", "整天", "full day", "full
               Mode.hourly: ("计时托", "按小时", "钟点", "几个小时", "hourly"),
               Mode.temporary: ("临时托", "临时", "偶尔", "temporary", "occasional")}
 INCLUSIVE_WORDS = ("普惠", "公办", "便宜", "inclusive", "affordable", "public")
-ALL_CENTRES_WORDS = ("不限普惠", "都行", "全部", "所有", "非普惠也", "all centres", "any centre")
+ALL_CENTRES_WORDS = ("不限普惠", "都行", "全部", "所有", "非普惠", "不是普惠也", "all centres", "any centre")
 VACANCY_WORDS = ("有空位", "有名额", "有位置", "能报名", "还收", "vacanc", "free place", "space")
 EMERGENCY_WORDS = ("抽搐", "抽筋", "昏迷", "叫不醒", "不省人事", "呼吸困难", "喘不上气", "没有呼吸", "嘴唇发紫",
                    "脸色发紫", "窒息", "卡住了", "噎住", "呛住", "卡喉", "溺水", "大出血", "流血", "出血不止",

@@ -319,3 +319,21 @@ def test_english_messages_are_answered_in_english(engine: Engine) -> None:
 def test_the_subscribe_deep_link_starts_subscribing(engine: Engine) -> None:
     answer = engine.handle("tg:1", Message(command="start", argument="subscribe", chat_id=1))
     assert answer.intent == "subscribe" and "subyes:" in buttons(answer)
+
+
+def test_an_ambiguous_place_is_asked_about(engine: Engine) -> None:
+    answer = say(engine, "团结社区附近有托育吗")  # one in 伊金霍洛旗, one in 杭锦旗
+    assert "哪一个" in answer.text
+    picks = [b for b in buttons(answer) if b.startswith("at:")]
+    assert len(picks) == 2
+    assert say(engine, button=picks[0]).intent == "find_centre"
+
+
+def test_a_county_named_with_the_place_settles_it(engine: Engine) -> None:
+    assert "哪一个" not in say(engine, "伊金霍洛旗团结社区附近有托育吗").text
+
+
+def test_a_follow_up_keeps_the_place_and_widens_the_search(engine: Engine) -> None:
+    say(engine, "阿勒腾席热镇附近有托育吗")
+    wider = say(engine, "非普惠的也要看看")
+    assert "阿勒腾席热镇" in wider.text and "centre:T-003" in buttons(wider)

@@ -305,12 +305,7 @@ def guidance_index(request: Request, services: ServicesDep) -> HTMLResponse:
     age_text = request.query_params.get("age_months", "")
     age = int(age_text) if re.fullmatch(r"[0-9]{1,2}", age_text) and int(age_text) <= 36 else None
     error = ("孩子月龄应为 0 到 36", "the child's age must be 0 to 36 months") if age_text and age is None else None
-    if q:
-        found = library.search(q, limit=20)
-        if age is not None:
-            found = [a for a in found if a.covers_age(age)]
-    else:
-        found = library.select(age_months=age)
+    found = library.find(q, age_months=age)
     context = {"articles": _in_language(found, lang), "q": q, "age": age, "age_steps": AGE_STEPS, "error": error,
                "topic_labels": TOPIC_LABELS}
     return render(request, "guidance.html", context, status_code=422 if error else 200)

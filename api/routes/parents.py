@@ -43,15 +43,10 @@ def guidance_list(
     locale: Annotated[str | None, Query(pattern="^(zh|en)$")] = None,
     q: Annotated[str | None, Query(max_length=100, description="fuzzy search over titles and keywords")] = None,
 ) -> dict[str, Any]:
-    library = services.library
     try:
-        found = (library.search(q, locale=locale) if q else
-                 library.select(age_months=age_months, topic=topic, locale=locale))
+        found = services.library.find(q, age_months=age_months, topic=topic, locale=locale)
     except GuidanceError as exc:
         raise HTTPException(422, str(exc)) from None
-    if q and (age_months is not None or topic):
-        allowed = {a.slug for a in library.select(age_months=age_months, topic=topic, locale=locale)}
-        found = [a for a in found if a.slug in allowed]
     return {"articles": [a.as_json() for a in found]}
 
 

@@ -176,6 +176,15 @@ class Library:
             and (locale is None or a.locale == locale)
         ]
 
+    def find(self, query: str | None = None, *, age_months: int | None = None, topic: Topic | str | None = None,
+             locale: str | None = None, limit: int = 20) -> list[Article]:
+        """A search (best first) or a listing, kept to the child's age and topic when they are given."""
+        allowed = self.select(age_months=age_months, topic=topic, locale=locale)
+        if not query or not query.strip():
+            return allowed
+        keep = {(a.slug, a.locale) for a in allowed}
+        return [a for a in self.search(query, locale=locale, limit=limit) if (a.slug, a.locale) in keep]
+
     def pushed(self) -> list[Article]:
         """The canonical versions of the articles sent as stage messages, in sending order."""
         chosen = [a for a in self.articles if a.locale == CANONICAL_LOCALE and a.send_at_days is not None]

@@ -299,3 +299,11 @@ def test_an_unknown_locale_is_refused_by_name():
 
 def test_the_bundled_library_is_read_once():
     assert load_library() is LIBRARY
+
+
+def test_find_keeps_a_search_to_the_age_and_topic():
+    found = LIBRARY.find("疫苗", age_months=8, locale="zh")
+    assert found and all(a.covers_age(8) for a in found)
+    assert "vaccines-8-months" in [a.slug for a in found]
+    assert LIBRARY.find(None, age_months=8, locale="zh") == LIBRARY.select(age_months=8, locale="zh")
+    assert all("vaccination" in a.topics for a in LIBRARY.find("宝宝", topic="vaccination", locale="zh"))

@@ -14,6 +14,9 @@ NUMBER = r"(\d{1,2}|[零〇一二两俩三四五六七八九十]{1,3})"
 
 ISO = re.compile(r"(20\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?")
 SHORT_YEAR = re.compile(r"(?<!\d)(\d{2})年(\d{1,2})月(\d{1,2})[日号]")
+RELATIVE_YEAR = re.compile(r"(前年|去年|今年|明年)(\d{1,2})月(\d{1,2})[日号]?")
+RELATIVE_MONTH = re.compile(r"(上个?月|这个?月|本月|下个?月)(\d{1,2})[日号]")
+YEAR_OFFSETS = {"前年": -2, "去年": -1, "今年": 0, "明年": 1}
 MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})[日号]")
 YEARS_MONTHS = re.compile(NUMBER + r"\s*(?:岁|周岁)\s*(半|" + NUMBER + r"\s*个?月)?")
 MONTHS = re.compile(NUMBER + r"\s*个\s*(?:多)?月")
@@ -70,6 +73,14 @@ def find_date(text: str, today: date) -> date | None:
                 return date(y + century, m, d)
             except ValueError:
                 return None
+    match = RELATIVE_YEAR.search(text)
+    if match:
+        return _date_or_none(today.year + YEAR_OFFSETS[match.group(1)], int(match.group(2)), int(match.group(3)))
+    match = RELATIVE_MONTH.search(text)
+    if match:
+        shift = -1 if match.group(1).startswith("上") else 1 if match.group(1).startswith("下") else 0
+        month_index = today.year * 12 + today.month - 1 + shift
+        return _date_or_none(month_index // 12, month_index % 12 + 1, int(match.group(2)))
     match = MONTH_DAY.search(text)
     if match:
         m, d = int(match.group(1)), int(match.group(2))
@@ -81,6 +92,13 @@ def find_date(text: str, today: date) -> date | None:
                 continue
         return min(candidates, key=lambda c: abs((c - today).days)) if candidates else None
     return None
+
+
+def _date_or_none(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def is_bad_date(text: str) -> bool:

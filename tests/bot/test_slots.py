@@ -1,0 +1,71 @@
+"""Slots read from colloquial messages: dates (absolute and relative), ages, birth details, danger words."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.slots import (
+    find_age_months,
+    find_babies,
+    find_birth_order,
+    find_date,
+    is_crisis,
+    is_emergency,
+    is_loss,
+    looks_english,
+    wants_inclusive,
+)
+
+TODAY = date(2026, 11, 24)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("宝宝2025年3月1日出生", date(2025, 3, 1)),
+    ("2025-03-01", date(2025, 3, 1)),
+    ("2025/3/1", date(2025, 3, 1)),
+    ("25年3月1号", date(2025, 3, 1)),
+    ("预产期明年3月1号", date(2027, 3, 1)),
+    ("去年12月5日生的", date(2025, 12, 5)),
+    ("下个月15号", date(2026, 12, 15)),
+    ("上个月3号出生", date(2026, 10, 3)),
+    ("3月1日", date(2027, 3, 1)),  # the nearest 1 March to today
+    ("2026-02-30", None),
+    ("明年2月30号", None),
+    ("没有日期", None),
+])
+def test_dates(text: str, expected: date | None) -> None:
+    assert find_date(text, TODAY) == expected
+
+
+@pytest.mark.parametrize(("text", "months"), [
+    ("宝宝8个月", 8), ("一岁半", 18), ("两岁三个月", 27), ("十一个月", 11), ("18 months", 18), ("2 years old", 24),
+    ("刚出生", 0), ("满月了", 1), ("三岁", 36), ("没说年龄", None),
+])
+def test_ages(text: str, months: int | None) -> None:
+    assert find_age_months(text) == months
+
+
+def test_birth_details() -> None:
+    assert (find_babies("双胞胎"), find_babies("三胞胎"), find_babies("一个宝宝")) == (2, 3, None)
+    assert (find_birth_order("二胎"), find_birth_order("老三"), find_birth_order("三胞胎")) == (2, 3, None)
+
+
+@pytest.mark.parametrize(("text", "loss"), [
+    ("我的宝宝上个月走了", True), ("孩子去世了", True), ("宝宝没了", True),
+    ("宝宝会走了", False), ("宝宝走路了，好开心", False), ("爷爷去世了", False), ("宝宝刚走了两步", False),
+])
+def test_loss_is_about_the_child(text: str, loss: bool) -> None:
+    assert is_loss(text) is loss
+
+
+def test_danger_words() -> None:
+    assert is_crisis("我不想活了") and not is_crisis("不想做饭了")
+    assert is_emergency("孩子误吞了纽扣电池") and not is_emergency("孩子吃饭慢")
+
+
+def test_inclusive_and_english() -> None:
+    readings = (wants_inclusive("普惠的"), wants_inclusive("非普惠的也要看看"), wants_inclusive("托育"))
+    assert readings == (True, False, None)
+    assert looks_english("Is there a daycare near 锡尼镇?") and not looks_english("锡尼镇附近的托育 ok")

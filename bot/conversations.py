@@ -22,6 +22,7 @@ class State:
 
     language: str = "zh"
     pending: str | None = None  # the question we asked and wait for: "leave_region", "subscribe_date", …
+    paused: str | None = None  # a question set aside when the parent changed the subject
     region_code: str | None = None  # a province or county code the parent gave or confirmed
     birth_date: str | None = None  # ISO date, for leave and subscription questions
     babies: int = 1  # at this birth (twins: 2)

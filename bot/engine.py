@@ -202,7 +202,10 @@ class Engine:
         return flow(state, message, text)
 
     def _continue_pending(self, state: State, message: Message, text: str, reading: Reading) -> Turn | None:
-        """An answer to the question we asked wins over a weak reading of the words."""
+        """An answer to the question we asked wins over a weak reading of the words. A leave question set
+        aside for another topic ("产假多少天" → "孩子发烧怎么办" → "山西") is taken up again by its answer."""
+        if state.pending is None and state.paused in {"leave_region", "leave_date"} and reading.score < STRONG_READING:
+            state.pending, state.paused = state.paused, None
         pending = state.pending
         if pending is None:
             return None
@@ -216,7 +219,7 @@ class Engine:
         if pending == "subscribe_region":
             return self._subscribe(state, message, text)
         if strong:
-            state.pending = None
+            state.pending, state.paused = None, pending
             return None
         if pending == "find_place":
             return self._find(state, message, text)

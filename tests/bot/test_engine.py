@@ -337,3 +337,10 @@ def test_a_follow_up_keeps_the_place_and_widens_the_search(engine: Engine) -> No
     say(engine, "阿勒腾席热镇附近有托育吗")
     wider = say(engine, "非普惠的也要看看")
     assert "阿勒腾席热镇" in wider.text and "centre:T-003" in buttons(wider)
+
+
+def test_a_leave_question_set_aside_is_taken_up_again(engine: Engine) -> None:
+    assert say(engine, "产假多少天").intent == "leave"
+    assert say(engine, "孩子发烧39度怎么办").intent == "guidance"
+    assert say(engine, "山西").intent == "leave"
+    assert "158" in say(engine, "2026-01-05").text

@@ -373,6 +373,7 @@ class Claimed:
     item: str
     attempts: int
     broadcast_text: str | None
+    parts_sent: int = 0
 
 
 @dataclass(frozen=True)
@@ -386,6 +387,7 @@ class Outcome:
     error: str | None = None
     not_before: datetime | None = None
     count_attempt: bool = True
+    parts_sent: int = 0  # for a retry: the parts of the item already delivered
 
 
 def claim(conn: Connection, worker: str, now: datetime, lease: timedelta, limit: int) -> list[Claimed]:
@@ -410,13 +412,14 @@ def claim(conn: Connection, worker: str, now: datetime, lease: timedelta, limit:
     conn.execute(update(outbox).where(outbox.c.id.in_(ids), claimable).values(claimed_by=worker, claimed_at=now))
     rows = conn.execute(
         select(outbox.c.id, outbox.c.subscriber_id, subscribers.c.chat_id, subscribers.c.language, outbox.c.item,
-               outbox.c.attempts, broadcasts.c.text)
+               outbox.c.attempts, broadcasts.c.text, outbox.c.parts_sent)
         .join(subscribers, subscribers.c.id == outbox.c.subscriber_id)
         .outerjoin(broadcasts, broadcasts.c.id == outbox.c.broadcast_id)
         .where(outbox.c.id.in_(ids), outbox.c.claimed_by == worker)
         .order_by(outbox.c.not_before, outbox.c.id)
     ).all()
-    return [Claimed(r.id, r.subscriber_id, int(r.chat_id), r.language, r.item, r.attempts, r.text) for r in rows]
+    return [Claimed(r.id, r.subscriber_id, int(r.chat_id), r.language, r.item, r.attempts, r.text, r.parts_sent)
+            for r in rows]
 
 
 # Built once: this runs before every send.
@@ -448,13 +451,14 @@ def record(conn: Connection, outcomes: Sequence[Outcome], worker: str, renew: It
             values["sent_at"] = bindparam("at")
         if kind == "retry":
             values["not_before"] = bindparam("next_try")
+            values["parts_sent"] = bindparam("parts")
         where = [outbox.c.id == bindparam("row_id")]
         if kind in ("retry", "released"):  # only while the row is still ours: another sender may hold it now
             where.append(outbox.c.claimed_by == worker)
         conn.execute(
             update(outbox).where(*where).values(**values),
             [{"row_id": o.row.id, "step": int(o.count_attempt), "error": (o.error or "")[:300] or None,
-              "at": as_utc(o.at), "next_try": o.not_before} for o in chosen],
+              "at": as_utc(o.at), "next_try": o.not_before, "parts": o.parts_sent} for o in chosen],
         )
         if kind == "blocked":
             for subscriber_id in {o.row.subscriber_id for o in chosen}:

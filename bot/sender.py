@@ -273,14 +273,17 @@ class Sender:
             texts, html = self._texts(row)
         except Exception as exc:  # an unknown or broken article fails its row, not the sender
             return self._outcome(row, "failed", f"cannot render {row.item}: {exc}")
+        first = min(row.parts_sent, len(texts) - 1) if texts else 0  # a retry resumes at the first unsent part
         for part, text in enumerate(texts):
+            if part < first:
+                continue
             retried_429 = False
             while True:
                 wait = self._chat_ready.get(row.chat_id, 0.0) - self._seconds()
                 if wait > 0:
                     await self.sleep(wait)
                 await self.limiter.acquire()
-                if part == 0:
+                if part == first:
                     if batch.stopping:
                         return None
                     if row.chat_id in batch.blocked_chats:
@@ -298,12 +301,12 @@ class Sender:
                     self.limiter.pause(seconds)
                     if retried_429 or seconds > self.lease.total_seconds() / 4 or batch.stopping:
                         return self._outcome(row, "retry", f"429 retry after {seconds:g}s", count=False,
-                                             not_before=self._now() + timedelta(seconds=seconds))
+                                             not_before=self._now() + timedelta(seconds=seconds), parts_sent=part)
                     retried_429 = True
                     continue
                 if isinstance(error, Forbidden):
                     batch.blocked_chats.add(row.chat_id)
-                return self._failure(row, error)
+                return self._failure(row, error, parts_sent=part)
         return self._outcome(row, "sent")
 
     async def _call(self, chat_id: int, text: str, html: bool, batch: _Batch) -> BaseException | None:
@@ -318,7 +321,7 @@ class Sender:
             pass  # read from the future below
         return send.exception()
 
-    def _failure(self, row: Claimed, error: BaseException) -> Outcome:
+    def _failure(self, row: Claimed, error: BaseException, parts_sent: int = 0) -> Outcome:
         message = f"{type(error).__name__}: {error}"
         if isinstance(error, InvalidToken | EndPointNotFound):
             raise error  # the configuration is wrong: stop, rather than fail every message
@@ -330,14 +333,15 @@ class Sender:
             if row.attempts + 1 >= self.max_attempts:
                 return self._outcome(row, "failed", f"after {row.attempts + 1} tries: {message}")
             delay = min(BACKOFF_FIRST_S * 2 ** row.attempts, BACKOFF_MAX_S)
-            return self._outcome(row, "retry", message, not_before=self._now() + timedelta(seconds=delay))
+            return self._outcome(row, "retry", message, not_before=self._now() + timedelta(seconds=delay),
+                                 parts_sent=parts_sent)
         if isinstance(error, TelegramError):
             return self._outcome(row, "failed", message)
         raise error  # a bug, not a delivery problem
 
     def _outcome(self, row: Claimed, kind: str, error: str | None = None, *, count: bool = True,
-                 not_before: datetime | None = None) -> Outcome:
-        return Outcome(row, kind, self._now(), error, not_before, count)
+                 not_before: datetime | None = None, parts_sent: int = 0) -> Outcome:
+        return Outcome(row, kind, self._now(), error, not_before, count, parts_sent)
 
     def _texts(self, row: Claimed) -> tuple[list[str], bool]:
         if row.item.startswith(STAGE_PREFIX):

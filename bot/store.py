@@ -71,6 +71,8 @@ outbox = Table(
     Column("broadcast_id", String(36), ForeignKey("broadcasts.id", ondelete="CASCADE"), index=True),
     Column("status", String(16), nullable=False, default="queued", index=True),
     Column("attempts", Integer, nullable=False, default=0),
+    # How many parts of a long item went out: a retry starts at the next one, so no part goes twice.
+    Column("parts_sent", Integer, nullable=False, default=0, server_default="0"),
     Column("not_before", DateTime(timezone=True), nullable=False, index=True),
     Column("claimed_by", String(64)),
     Column("claimed_at", DateTime(timezone=True)),

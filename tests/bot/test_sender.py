@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import Engine, select
+from telegram.error import NetworkError
 
 from bot.outbox import Broadcasts, Segment, as_utc, claim
 from bot.sender import RateLimiter, Sender, TelegramTransport, quiet_until
@@ -338,3 +339,30 @@ async def test_the_rate_limiter_waits_out_a_429() -> None:
     start = loop.time()
     await limiter.acquire()
     assert loop.time() - start >= 0.2
+
+
+@pytest.mark.asyncio
+async def test_a_long_item_retried_after_a_fault_resumes_at_its_unsent_part(sqlite_store: Engine) -> None:
+    class ThreePartPlan(FakePlan):
+        def render(self, slug: str, language: str) -> list[str]:
+            return [f"{slug} {n}/3" for n in (1, 2, 3)]
+
+    class FailsOnce(RecordingTransport):
+        failed = False
+
+        async def send(self, chat_id: int, text: str, *, html: bool) -> None:
+            if text.endswith("2/3") and not self.failed:
+                self.failed = True
+                raise NetworkError("connection reset")
+            await super().send(chat_id, text, html=html)
+
+    clock = FakeClock(day(35))
+    Subscriptions(sqlite_store, ThreePartPlan(), clock).subscribe(6, BIRTH, None, "zh", clock())
+    transport = FailsOnce(clock)
+    sender = Sender(sqlite_store, transport, ThreePartPlan(), rate=None, clock=clock, sleep=clock.sleep)
+    await drain(sender)
+    clock.now += timedelta(minutes=1)  # past the backoff
+    await drain(sender)
+    assert [text for _, _, text in transport.sent] == ["month-1 1/3", "month-1 2/3", "month-1 3/3"]
+    with sqlite_store.connect() as conn:
+        assert conn.execute(select(outbox.c.status)).scalar_one() == "sent"

@@ -491,14 +491,20 @@ def loss(lang: str, *, with_miscarriage_leave: bool = False) -> Reply:
 
 
 # -- complaints -------------------------------------------------------------------------------------------
-def complaint(lang: str, region_name: str | None) -> Reply:
+def complaint(lang: str, region_name: str | None, about: str | None = None, centre: Centre | None = None) -> Reply:
+    """Where to complain; a child's safety first when harm is described, the consumer line first for fees."""
     where = t(lang, f"{region_name}卫生健康委员会", f"the health commission of {region_name}") if region_name \
         else t(lang, "当地县级卫生健康委员会", "your county health commission")
-    return Reply(t(lang,
-                   "如果孩子正处于危险中（如被打、被虐待），请立即拨打 110 报警；受伤请拨打 120。\n"
-                   f"对托育机构的投诉举报可以：\n· 拨打 12345 政务服务便民热线\n· 向{where}反映（托育机构在这里备案）\n"
-                   "· 收费、合同纠纷可拨打 12315 市场监管投诉热线\n反映时请尽量说明机构名称、时间和经过，保留好照片、聊天记录等证据。",
-                   "If a child is in danger (hit or abused), call the police on 110 now; if hurt, call 120.\n"
-                   f"To complain about a childcare centre:\n· call the 12345 government hotline\n· contact {where} "
-                   "(centres file with it)\n· for fees and contracts, call the 12315 consumer hotline\nGive the centre's "
-                   "name, when and what happened, and keep photos and messages as evidence."))
+    danger = t(lang, "如果孩子正处于危险中（如被打、被虐待），请立即拨打 110 报警；受伤请拨打 120，并带孩子就医、保留诊断证明。",
+               "If a child is in danger (hit or abused), call the police on 110 now; if hurt, call 120, take the child "
+               "to a doctor and keep the medical record.")
+    fees = t(lang, "收费、退费、合同纠纷：拨打 12315 市场监管投诉热线，保留好合同、收据和转账记录。",
+             "Fees, refunds and contracts: call the 12315 consumer hotline; keep the contract, receipts and transfers.")
+    channels = t(lang, f"对托育机构的投诉举报：拨打 12345 政务服务便民热线，或向{where}反映（托育机构在这里备案）。",
+                 f"To complain about a childcare centre: call the 12345 government hotline, or contact {where} "
+                 "(centres file with it).")
+    evidence = t(lang, "反映时请说明机构名称、时间和经过，保留照片、聊天记录等证据。",
+                 "Give the centre's name, when and what happened, and keep photos and messages as evidence.")
+    order = [fees, channels, danger] if about == "fees" else [danger, channels, fees]
+    lines = [_status_sentence(lang, centre)] if centre else []
+    return Reply("\n".join([*lines, *order, evidence]))

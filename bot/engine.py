@@ -48,6 +48,8 @@ from geodata.registry import Registry
 CIRCLE_MINUTES = 15
 PAGE = 5
 MAX_TEXT = 2000  # longer messages are read only this far
+HARM_WORDS = ("打", "虐待", "体罚", "受伤", "小黑屋", "凶", "骂", "饿", "性侵", "猥亵", "abuse", "hit", "hurt")
+FEE_WORDS = ("退费", "乱收费", "学费", "跑路", "押金", "收费", "合同", "refund", "fee")
 PLACE_RANK = {"estate": 0, "landmark": 0, "street": 0, "community": 1, "town": 2, "county": 3}
 CITY_SUFFIX = re.compile(r"(市|地区|盟|自治州)$")
 TRAILING_WORDS = re.compile(r"[是有吗呢啊呀]+$")  # "小星星托育园是（正规的吗）" leaves 是 behind
@@ -550,8 +552,12 @@ class Engine:
     # -- complaint, help, start ----------------------------------------------------------------------
     def _complaint(self, state: State, message: Message, text: str) -> Turn:
         state.pending = None
-        return Turn("complaint", (answers.complaint(state.language, self._region_name(state.region_code)
-                                                     if state.region_code and state.region_code != "-" else None),))
+        named = [m.centre for m in self.registry.search(CHECK_FILLER.sub("", text), limit=1) if m.score >= 85]
+        centre = named[0] if named else None
+        region = centre.district_code if centre else state.region_code
+        region_name = self._region_name(region) if region and region != "-" else None
+        about = "fees" if any(w in text for w in FEE_WORDS) else "harm" if any(w in text for w in HARM_WORDS) else None
+        return Turn("complaint", (answers.complaint(state.language, region_name, about, centre),))
 
     def _help(self, state: State, message: Message, text: str) -> Turn:
         state.pending = None

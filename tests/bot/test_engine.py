@@ -344,3 +344,15 @@ def test_a_leave_question_set_aside_is_taken_up_again(engine: Engine) -> None:
     assert say(engine, "孩子发烧39度怎么办").intent == "guidance"
     assert say(engine, "山西").intent == "leave"
     assert "158" in say(engine, "2026-01-05").text
+
+
+def test_a_complaint_about_fees_leads_with_the_consumer_line(engine: Engine) -> None:
+    fees = say(engine, "托育园不给退费怎么维权").text
+    harm = say(engine, "老师体罚孩子，我要投诉").text
+    assert fees.index("12315") < fees.index("110")
+    assert harm.index("110") < harm.index("12315")
+
+
+def test_a_complaint_naming_a_centre_shows_its_filing(engine: Engine) -> None:
+    answer = say(engine, "我要投诉测试托育园")
+    assert answer.intent == "complaint" and "T-001" in answer.text

@@ -15,6 +15,7 @@ from enum import StrEnum
 from sqlalchemy import Engine, insert, select, update
 
 from api.store import share_links
+from geodata.store import as_utc
 
 CODE_ALPHABET = "23456789abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/l/I
 CODE_LENGTH = 8
@@ -113,7 +114,7 @@ def create_link(engine: Engine, kind: LinkKind | str, target: str, created_by: s
 
 def _link(row: object) -> ShareLink:
     r = row._mapping  # type: ignore[attr-defined]
-    created = r["created_at"] if r["created_at"].tzinfo else r["created_at"].replace(tzinfo=UTC)  # SQLite drops it
+    created = as_utc(r["created_at"])
     return ShareLink(r["code"], LinkKind(r["kind"]), r["target"], r["title"], r["created_by"], created,
                      r["opened"], r["bot_started"])
 

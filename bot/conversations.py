@@ -11,6 +11,7 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.store import conversations
+from geodata.store import as_utc
 
 DEFAULT_TTL = timedelta(hours=24)
 PURGE_EVERY = timedelta(hours=1)
@@ -54,7 +55,7 @@ class ConversationStore:
         with self.engine.connect() as conn:
             row = conn.execute(select(conversations.c.state, conversations.c.expires_at)
                                .where(conversations.c.session == session)).first()
-        if row is None or _aware(row.expires_at) <= self.clock():
+        if row is None or as_utc(row.expires_at) <= self.clock():
             return State()
         return State.from_json(row.state)
 
@@ -79,7 +80,3 @@ class ConversationStore:
     def purge_expired(self) -> int:
         with self.engine.begin() as conn:
             return conn.execute(delete(conversations).where(conversations.c.expires_at <= self.clock())).rowcount
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -39,6 +39,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from bot.store import broadcasts, outbox, subscribers
 from content.guidance.render import TELEGRAM_LIMIT, telegram_length
 from geodata.regions import province_of
+from geodata.store import as_utc
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LANGUAGES = ("zh", "en")
@@ -72,11 +73,6 @@ class RowStatus(StrEnum):
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def as_utc(moment: datetime) -> datetime:
-    """Aware UTC. SQLite hands back naive datetimes; they were stored as UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def local_day(moment: datetime) -> date:

@@ -47,7 +47,6 @@ from bot.outbox import (
     Claimed,
     Clock,
     Outcome,
-    as_utc,
     claim,
     compose_broadcast,
     record,
@@ -56,6 +55,7 @@ from bot.outbox import (
     utc_now,
 )
 from bot.subscriptions import STAGE_PREFIX, Subscriptions
+from geodata.store import as_utc
 
 log = logging.getLogger(__name__)
 

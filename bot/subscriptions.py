@@ -17,23 +17,14 @@ from typing import Any, Protocol
 
 from sqlalchemy import DateTime, Engine, Integer, String, delete, literal, select, update
 
-from bot.outbox import (
-    LANGUAGES,
-    RowStatus,
-    SubscriberStatus,
-    as_utc,
-    cancel_queued,
-    dialect_insert,
-    local_day,
-    utc_now,
-)
+from bot.outbox import LANGUAGES, RowStatus, SubscriberStatus, cancel_queued, dialect_insert, local_day, utc_now
 from bot.store import conversations, outbox, subscribers
 from content.guidance.library import Library
-from content.guidance.plan import stage_plan
+from content.guidance.plan import PLAN_END_DAY, stage_plan
 from content.guidance.render import render_telegram
+from geodata.store import as_utc
 
 STAGE_PREFIX = "guide:"
-PLAN_END_DAYS = 1096  # the third birthday: nothing is pushed after it
 MAX_DUE_DAYS_AHEAD = 300  # a due date is at most about 40 weeks away
 
 class StagePlan(Protocol):
@@ -77,7 +68,7 @@ class Subscriber:
 
 def current_slug(plan: list[tuple[str, date]], birth_date: date, today: date) -> str | None:
     """The latest item already due today; None before the first and after the third birthday."""
-    if today > birth_date + timedelta(days=PLAN_END_DAYS):
+    if today > birth_date + timedelta(days=PLAN_END_DAY):
         return None
     due = [(send_on, slug) for slug, send_on in plan if send_on <= today]
     return max(due, key=lambda pair: pair[0])[1] if due else None
@@ -192,7 +183,7 @@ class Subscriptions:
 def _check(birth_date: date, region_code: str | None, language: str, today: date) -> None:
     if birth_date > today + timedelta(days=MAX_DUE_DAYS_AHEAD):
         raise SubscriptionError("birth_date", "预产期不能晚于今天起 300 天 / a due date is at most 300 days ahead")
-    if birth_date < today - timedelta(days=PLAN_END_DAYS):
+    if birth_date < today - timedelta(days=PLAN_END_DAY):
         raise SubscriptionError("birth_date", "本服务面向 3 岁以下的孩子 / guidance is for children under three")
     if region_code is not None and not re.fullmatch(r"\d{6}", region_code):
         raise SubscriptionError("region_code", f"应为 6 位行政区划代码 / must be a 6-digit code, got {region_code!r}")

@@ -72,6 +72,11 @@ registry_meta = Table(
 )
 
 
+def as_utc(moment: datetime) -> datetime:
+    """Aware UTC. SQLite hands back naive datetimes; everything is stored as UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def _row(centre: Centre, now: datetime) -> dict[str, Any]:
     return {
         "id": centre.id, "name": centre.name, "address": centre.address, "lat": centre.lat,
@@ -89,9 +94,7 @@ def _row(centre: Centre, now: datetime) -> dict[str, Any]:
 
 def centre_from_row(row: Any) -> Centre:
     m = row._mapping
-    updated = m["updated_at"]
-    if updated is not None and updated.tzinfo is None:
-        updated = updated.replace(tzinfo=UTC)
+    updated = as_utc(m["updated_at"]) if m["updated_at"] is not None else None
     return Centre(
         id=m["id"], name=m["name"], address=m["address"], lat=m["lat"], lon=m["lon"],
         district_code=m["district_code"], kind=Kind(m["kind"]), inclusive=bool(m["inclusive"]),

@@ -8,7 +8,7 @@ they keep the token in the browser's sessionStorage and call the JSON API, so ac
 from __future__ import annotations
 
 import tempfile
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -34,6 +34,7 @@ from bot.outbox import (
 )
 from geodata.crs import Crs
 from geodata.importer import UnusableFile, read_registry_file
+from geodata.store import as_utc
 
 router = APIRouter(tags=["admin"])
 templates = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
@@ -188,8 +189,8 @@ def audit_entries(staff: AnyStaff, services: ServicesDep, limit: int = 100) -> d
 def read_audit(engine: Engine, limit: int) -> list[dict[str, Any]]:
     with engine.connect() as conn:
         rows = conn.execute(select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)).all()
-    return [{"at": _utc(r.at).isoformat(), "actor": r.actor, "action": r.action, "target": r.target, "detail": r.detail}
-            for r in rows]
+    return [{"at": as_utc(r.at).isoformat(), "actor": r.actor, "action": r.action, "target": r.target,
+             "detail": r.detail} for r in rows]
 
 
 def _link_json(public_url: str | None, link: ShareLink) -> dict[str, Any]:
@@ -197,9 +198,6 @@ def _link_json(public_url: str | None, link: ShareLink) -> dict[str, Any]:
             "url": (public_url.rstrip("/") + link.path) if public_url else link.path,
             "opened": link.opened, "bot_started": link.bot_started}
 
-
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite drops the zone
 
 
 # -- pages -------------------------------------------------------------------------------------------------

@@ -6,21 +6,18 @@ sender, and a location is answered with the right centres.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from api.app import create_app
 from api.auth import create_token
 from api.services import Services, build_services
 from api.settings import Settings
 from geodata.importer import read_registry_file
+from tests.fakes.server import served_in_thread
 from tests.fakes.telegram import FakeBotApi, callback_update, location_update, message_update
 
 GOOD = Path(__file__).parents[1] / "data" / "registry_good.csv"
@@ -39,17 +36,8 @@ def served(fake: FakeBotApi, tmp_path) -> Iterator[tuple[str, Services]]:  # typ
                         telegram_api_url=fake.base_url, quiet_hours="", send_rate=100)
     services = build_services(settings)
     services.registry.save(read_registry_file(GOOD).accepted)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, services), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}", services
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served_in_thread(create_app(settings, services)) as base:
+        yield base, services
     services.engine.dispose()
 
 

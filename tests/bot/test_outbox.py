@@ -15,11 +15,11 @@ from bot.outbox import (
     SegmentError,
     UnknownBroadcast,
     age_in_months,
-    as_utc,
     months_before,
 )
 from bot.store import outbox, subscribers
 from bot.subscriptions import Subscriptions
+from geodata.store import as_utc
 from tests.bot.test_subscriptions import FakeClock, FakePlan
 
 TODAY = date(2025, 6, 15)

@@ -18,10 +18,11 @@ import pytest
 from sqlalchemy import Engine, select
 from telegram.error import NetworkError
 
-from bot.outbox import Broadcasts, Segment, as_utc, claim
+from bot.outbox import Broadcasts, Segment, claim
 from bot.sender import RateLimiter, Sender, TelegramTransport, quiet_until
 from bot.store import outbox, subscribers
 from bot.subscriptions import Subscriptions
+from geodata.store import as_utc
 from tests.bot.test_subscriptions import BIRTH, FakeClock, FakePlan, day
 from tests.fakes.telegram import FakeBotApi
 

@@ -7,15 +7,11 @@ when it is missing, and fail under CI=true (see skip_or_fail).
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from api import sharelinks as share
 from api.app import create_app
@@ -25,6 +21,7 @@ from api.services import build_services
 from api.settings import Settings
 from geodata.importer import read_registry_file
 from tests.conftest import skip_or_fail
+from tests.fakes.server import served_in_thread
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -32,12 +29,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 PHONE = {"width": 390, "height": 844}
 # Screenshots land in var/ (ignored by git); CARECIRCLE_SCREENSHOTS moves them.
 SCREENSHOTS = Path(os.environ.get("CARECIRCLE_SCREENSHOTS", Path(__file__).parents[2] / "var" / "screenshots"))
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -52,19 +43,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app = create_app(settings, services)
     share.create_link(services.engine, "community", "天骄社区", "browser-test", title="天骄社区托育服务",
                       code="tianjiao")
-    port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="off")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not uv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start within 10 s")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with served_in_thread(app, lifespan="off") as base:
+        yield base
     services.engine.dispose()
 
 

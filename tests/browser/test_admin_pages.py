@@ -7,9 +7,6 @@ console error, an uncaught page error or a CSP violation. Screenshots: var/scree
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -18,7 +15,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import uvicorn
 from playwright.sync_api import expect
 from sqlalchemy import Engine, select
 
@@ -30,6 +26,7 @@ from api.settings import Settings
 from api.store import audit_log, share_links
 from bot.subscriptions import Subscriptions
 from tests.bot.test_subscriptions import FakePlan
+from tests.fakes.server import served_in_thread
 
 pytestmark = pytest.mark.browser
 Shot = Callable[..., Any]  # the screenshot fixture: screenshot(page, name, full_page=False)
@@ -56,12 +53,6 @@ class Site:
 STAFF = {"health_staff": "王医生", "registry_admin": "李管理员", "community_worker": "张社工"}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _families(engine: Engine) -> None:
     """Four subscribers; a broadcast to 150627, 0–12 months, Chinese reaches only chat 1."""
     subs = Subscriptions(engine, FakePlan())
@@ -81,18 +72,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     services = build_services(settings, engine=open_store(settings.database_url))
     tokens = {role: create_token(services.engine, name, role) for role, name in STAFF.items()}
     _families(services.engine)
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, services), host="127.0.0.1", port=_free_port(),
-                                           log_level="warning", ws="none", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start within 10 s")
-        time.sleep(0.02)
-    yield Site(f"http://127.0.0.1:{server.config.port}", services, tokens)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served_in_thread(create_app(settings, services), lifespan="off") as base:
+        yield Site(base, services, tokens)
     services.engine.dispose()
 
 

@@ -21,13 +21,11 @@ from geodata.gazetteer import Place
 from geodata.index import Match
 from geodata.maplinks import map_links
 from geodata.names import NameMatch
+from geodata.policy import FAR_M, MAX_CHILD_AGE_DAYS, MAX_CHILD_AGE_MONTHS, MAX_DUE_DAYS_AHEAD
 
 SAMPLE_ZH, SAMPLE_EN = "【示例数据】", "[SAMPLE] "
 EMERGENCY_ZH = "这可能是紧急情况：请立即拨打 120，或马上去最近的医院急诊，不要等待观察。"
 EMERGENCY_EN = "This may be an emergency: call 120 now, or go straight to the nearest hospital emergency department."
-MAX_DUE_DAYS = 305  # a due date at most 10 months ahead
-MAX_AGE_DAYS = 3 * 366
-FAR_M = 20_000  # beyond this, "the nearest centre" is no longer a useful answer
 
 
 def t(lang: str, zh: str, en: str) -> str:
@@ -122,7 +120,7 @@ def _centre_lines(lang: str, centre: Centre) -> list[str]:
     if centre.modes:
         details.append("/".join(_label(lang, MODE_LABELS[m]) for m in centre.modes))
     low = centre.min_age_months if centre.min_age_months is not None else 0
-    high = centre.max_age_months if centre.max_age_months is not None else 36
+    high = centre.max_age_months if centre.max_age_months is not None else MAX_CHILD_AGE_MONTHS
     details.append(t(lang, f"收{low}–{high}个月", f"ages {low}–{high} months"))
     if centre.vacancies is not None:
         cap = f"/{centre.capacity}" if centre.capacity is not None else ""
@@ -417,10 +415,10 @@ def subscribe_declined(lang: str) -> Reply:
 
 
 def subscription_date_problem(lang: str, birth: date, today: date) -> Reply | None:
-    if birth > today + timedelta(days=MAX_DUE_DAYS):
+    if birth > today + timedelta(days=MAX_DUE_DAYS_AHEAD):
         return Reply(t(lang, "预产期最多只能是10个月以后，请再检查一下日期。", "A due date can be at most 10 months "
                        "ahead; please check it."))
-    if birth < today - timedelta(days=MAX_AGE_DAYS):
+    if birth < today - timedelta(days=MAX_CHILD_AGE_DAYS):
         return Reply(t(lang, "我们的推送覆盖0–3岁，这个日期的宝宝已超过3岁。", "Our messages cover ages 0–3; this "
                        "child is already over three."))
     return None

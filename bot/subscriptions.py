@@ -22,10 +22,10 @@ from bot.store import conversations, outbox, subscribers
 from content.guidance.library import Library
 from content.guidance.plan import PLAN_END_DAY, stage_plan
 from content.guidance.render import render_telegram
+from geodata.policy import MAX_DUE_DAYS_AHEAD
 from geodata.store import as_utc
 
 STAGE_PREFIX = "guide:"
-MAX_DUE_DAYS_AHEAD = 300  # a due date is at most about 40 weeks away
 
 class StagePlan(Protocol):
     """The guidance library's stage plan, as the subscriptions and the sender use it."""

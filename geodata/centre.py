@@ -8,6 +8,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from geodata.policy import MAX_CHILD_AGE_MONTHS
+
 
 class Kind(StrEnum):
     centre = "centre"
@@ -63,7 +65,7 @@ DEMO_LABELS = {
 # China's bounding box, generous at the edges (Hainan's islands and Heilongjiang's tip included).
 CHINA_LAT = (3.0, 54.0)
 CHINA_LON = (73.0, 136.0)
-MAX_AGE_MONTHS = 36
+MAX_AGE_MONTHS = MAX_CHILD_AGE_MONTHS
 
 REQUIRED_FIELDS = ("id", "name", "address", "lat", "lon", "district_code", "kind", "inclusive", "status")
 OPTIONAL_FIELDS = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Engine, delete, select
@@ -17,13 +18,33 @@ DEFAULT_TTL = timedelta(hours=24)
 PURGE_EVERY = timedelta(hours=1)
 
 
+class Pending(StrEnum):
+    """The questions the engine asks and then waits for an answer to: one flow owns each."""
+
+    find_place = "find_place"
+    check_name = "check_name"
+    leave_region = "leave_region"
+    leave_date = "leave_date"
+    subsidy_region = "subsidy_region"
+    subscribe_consent = "subscribe_consent"
+    subscribe_date = "subscribe_date"
+    subscribe_region = "subscribe_region"
+    which_intent = "which_intent"  # the model was unsure; the parent picks with a button or a word
+
+    @property
+    def flow(self) -> str:
+        """The intent whose flow asked the question."""
+        return {"find": "find_centre", "check": "check_centre", "leave": "leave", "subsidy": "subsidy",
+                "subscribe": "subscribe", "which": "unknown"}[self.value.split("_")[0]]
+
+
 @dataclass
 class State:
     """What the engine remembers between turns; never a precise location."""
 
     language: str = "zh"
-    pending: str | None = None  # the question we asked and wait for: "leave_region", "subscribe_date", …
-    paused: str | None = None  # a question set aside when the parent changed the subject
+    pending: Pending | None = None  # the question we asked and wait for
+    paused: Pending | None = None  # a question set aside when the parent changed the subject
     region_code: str | None = None  # a province or county code the parent gave or confirmed
     birth_date: str | None = None  # ISO date, for leave and subscription questions
     babies: int = 1  # at this birth (twins: 2)
@@ -37,10 +58,21 @@ class State:
     centre_id: str | None = None  # preset by a deep link, or the centre being discussed
     campaign: str | None = None
     consent: bool = False  # consent to subscribe, given in this conversation
+    # The entities of the last answer, for follow-ups ("第一家电话多少", "那我老公呢", "还有别的吗").
+    topic: str | None = None  # the intent of the last full answer
+    listed: list[str] = field(default_factory=list)  # every centre id of the last search, in order
+    shown: int = 0  # how many of them the parent has seen
+    leave_ask: str | None = None  # "maternity", "paternity", "parental" or "nursing" when one was asked
+    guide_query: str | None = None  # the words of the last guidance question
+    held_text: str | None = None  # a message we asked about ("您是想…还是…？"), answered once they pick
+    subscribed_on: str | None = None  # the birth date of this chat's subscription, once made
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> State:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        for key in ("pending", "paused"):
+            value = known.get(key)
+            known[key] = Pending(value) if value in Pending.__members__ else None
         return cls(**known)
 
 

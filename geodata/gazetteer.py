@@ -31,6 +31,9 @@ PLACES_CSV = DATA / "places.csv"
 EARTH_RADIUS_KM = 6371.0088
 
 PLACE_KINDS = ("county", "town", "community", "estate", "landmark", "street")
+# In a sentence the finest place named wins: a 小区 over its town over its county.
+SENTENCE_RANK = {"estate": 0, "landmark": 0, "street": 0, "community": 1, "town": 2, "county": 3}
+CITY_SUFFIX = re.compile(r"(市|地区|盟|自治州)$")
 KIND_LABELS = {
     "county": ("区县", "county"),
     "town": ("镇/街道", "town"),
@@ -134,6 +137,24 @@ class Gazetteer:
         points += [(p.lat, p.lon, p.county_code) for p in own if p.county_code in self.counties]
         self._point_codes = [code for _, _, code in points]
         self._tree = cKDTree(_unit_vectors(np.array([p[0] for p in points]), np.array([p[1] for p in points])))
+        # Names long enough to be told apart inside a sentence, longest first.
+        by_name: dict[str, list[Place]] = {}
+        for place in self.places:
+            for name in place.names:
+                if len(name) >= 3 or place.kind != "county":
+                    by_name.setdefault(name, []).append(place)
+        self._sentence_names = sorted(by_name.items(), key=lambda kv: -len(kv[0]))
+        # Cities (成都, 运城市) name a prefecture code: enough for the province, and for city-wide policies.
+        self._city_codes: dict[str, str] = {}
+        self._city_names: dict[str, str] = {}
+        for county in self.counties.values():
+            code = county.code[:4] + "00"
+            if not county.city.endswith(("直辖县级行政区划", "省", "自治区")):
+                for name in {county.city, CITY_SUFFIX.sub("", county.city)}:
+                    if len(name) >= 2:
+                        self._city_codes.setdefault(name, code)
+            self._city_names.setdefault(code, county.city)
+        self._cities_longest_first = sorted(self._city_codes.items(), key=lambda kv: -len(kv[0]))
 
     @classmethod
     def from_csv(cls, counties_csv: Path = COUNTIES_CSV, places_csv: Path = PLACES_CSV) -> Gazetteer:
@@ -193,6 +214,45 @@ class Gazetteer:
             county = self.counties.get(place.county_code)
             matches.append(PlaceMatch(round(score, 1), place, written, county, province_of(place.county_code)))
         return matches
+
+    def places_in(self, text: str) -> list[Place]:
+        """The places a sentence names, the finest first; more than one means the name is ambiguous.
+
+        Every surface (chat, web finder, WeChat) resolves a place this way. A name inside a longer name that
+        is also matched does not count: "运城盐湖区" is the district, not the 运城盐湖 landmark. A county the
+        sentence also names narrows the choice (团结社区 in 杭锦旗, not in 伊金霍洛旗).
+        """
+        spans: list[tuple[int, int, Place]] = []
+        for name, places in self._sentence_names:
+            start = text.find(name)
+            while start >= 0:
+                spans.extend((start, start + len(name), place) for place in places)
+                start = text.find(name, start + 1)
+        if not spans:
+            return []
+        inside_longer = {(a, b) for a, b, _ in spans for c, d, _ in spans if c <= a and b <= d and d - c > b - a}
+        candidates = [place for a, b, place in spans if (a, b) not in inside_longer]
+        counties = {p.county_code for p in candidates if p.kind == "county"}
+        finest = min(SENTENCE_RANK.get(p.kind, 1) for p in candidates)
+        chosen = [p for p in candidates if SENTENCE_RANK.get(p.kind, 1) == finest]
+        chosen = [p for p in chosen if p.county_code in counties] or chosen
+        return list({(p.name, p.county_code): p for p in chosen}.values())
+
+    def division_in(self, text: str) -> str | None:
+        """The most specific division a sentence names: a place's county code, else a city's code."""
+        counties = {p.county_code for p in self.places_in(text)}
+        if len(counties) == 1:
+            return counties.pop()
+        return next((code for name, code in self._cities_longest_first if name in text), None)
+
+    def region_name(self, code: str) -> str:
+        """"内蒙古自治区鄂尔多斯市伊金霍洛旗" for a county, the province and city for a city code."""
+        county = self.county(code)
+        if county:
+            return county.full_name
+        province = province_of(code)
+        city = self._city_names.get(code) if not code.endswith("0000") else None
+        return (province.name if province else "") + (city or "") or code
 
     def county_at(self, lat: float, lon: float, max_km: float = 150.0) -> County | None:
         """The county whose seat, or one of whose sample places, is nearest to the point.

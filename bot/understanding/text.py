@@ -1,0 +1,66 @@
+"""Text as the intent model sees it: normalised characters, words from a Chinese segmenter, and pinyin.
+
+Pinyin puts homophones together (脱育/拖育/托育 all read "tuo yu"), and a segmenter gives word features that
+character n-grams alone miss. Both libraries load once, at start-up (`warm_up`), never on a first message.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from functools import lru_cache
+
+import jieba
+from pypinyin import Style, lazy_pinyin
+
+MAX_CHARS = 300  # a long message is read this far; the ask is near the start
+SPACES = re.compile(r"\s+")
+CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+LATIN_WORD = re.compile(r"[a-z][a-z']+|\d+")
+# Punctuation and emoji carry no intent; digits and Latin letters do ("12345", "td", "cj").
+NOISE = re.compile(r"[^\w\u4e00-\u9fff]+")
+
+_tokenizer = jieba.Tokenizer()
+
+
+def warm_up() -> None:
+    """Load the segmenter's dictionary now (about half a second), not on the first message."""
+    jieba.setLogLevel(logging.WARNING)
+    _tokenizer.initialize()
+    lazy_pinyin("托育")
+
+
+def normalise(text: str) -> str:
+    """Full-width to half-width, lower case, punctuation and emoji to single spaces."""
+    folded = unicodedata.normalize("NFKC", text[:MAX_CHARS]).lower()
+    return SPACES.sub(" ", NOISE.sub(" ", folded)).strip()
+
+
+@lru_cache(maxsize=4096)
+def words(text: str) -> tuple[str, ...]:
+    """Segmented words of the normalised text (Chinese by jieba, Latin words and numbers whole)."""
+    return tuple(w for w in _tokenizer.lcut(text) if w.strip())
+
+
+@lru_cache(maxsize=4096)
+def pinyin(text: str) -> tuple[str, ...]:
+    """Toneless pinyin syllables of the Chinese characters, so that homophones share features."""
+    syllables: list[str] = []
+    for run in CJK_RUN.findall(text):
+        syllables.extend(lazy_pinyin(run, style=Style.NORMAL, errors="ignore"))
+    return tuple(syllables)
+
+
+def word_features(text: str) -> list[str]:
+    """Words and word pairs, for the model's word vectoriser (text is already normalised)."""
+    tokens = list(words(text))
+    return tokens + [a + "_" + b for a, b in zip(tokens, tokens[1:], strict=False)]
+
+
+def pinyin_features(text: str) -> list[str]:
+    """Syllables, syllable pairs and triples: "tuo_yu" matches 托育 typed as 脱育."""
+    syl = list(pinyin(text))
+    pairs = [a + "_" + b for a, b in zip(syl, syl[1:], strict=False)]
+    triples = [a + "_" + b + "_" + c for a, b, c in zip(syl, syl[1:], syl[2:], strict=False)]
+    return syl + pairs + triples

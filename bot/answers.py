@@ -9,12 +9,13 @@ import html
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
+from bot import buttons as data
 from bot.conversations import State
 from bot.replies import Button, Reply
 from content.guidance.model import Article
 from content.guidance.render import render_telegram, web_link
 from content.leave.calculator import LeaveResult
-from content.leave.explain import explain
+from content.leave.explain import UNIT_EN, UNIT_ZH, explain
 from content.subsidies import Subsidy
 from geodata.centre import DEMO_LABELS, KIND_LABELS, MODE_LABELS, STATUS_LABELS, Centre, Mode, Status
 from geodata.gazetteer import Place
@@ -39,14 +40,14 @@ def _label(lang: str, pair: tuple[str, str]) -> str:
 # -- menus and small talk -------------------------------------------------------------------------------
 def menu_buttons(lang: str) -> tuple[tuple[Button, ...], ...]:
     return (
-        (Button(t(lang, "找附近托育", "Find childcare"), data="menu:find_centre"),
-         Button(t(lang, "查机构是否备案", "Is it filed?"), data="menu:check_centre")),
-        (Button(t(lang, "产假/陪产假/育儿假", "Leave"), data="menu:leave"),
-         Button(t(lang, "育儿指导", "Guidance"), data="menu:guidance")),
-        (Button(t(lang, "补贴与收费", "Subsidies"), data="menu:subsidy"),
-         Button(t(lang, "订阅月龄提醒", "Subscribe"), data="menu:subscribe")),
-        (Button(t(lang, "投诉举报", "Complain"), data="menu:complaint"),
-         Button("English" if lang == "zh" else "中文", data="lang:" + ("en" if lang == "zh" else "zh"))),
+        (Button(t(lang, "找附近托育", "Find childcare"), data=data.encode(data.Menu("find_centre"))),
+         Button(t(lang, "查机构是否备案", "Is it filed?"), data=data.encode(data.Menu("check_centre")))),
+        (Button(t(lang, "产假/陪产假/育儿假", "Leave"), data=data.encode(data.Menu("leave"))),
+         Button(t(lang, "育儿指导", "Guidance"), data=data.encode(data.Menu("guidance")))),
+        (Button(t(lang, "补贴与收费", "Subsidies"), data=data.encode(data.Menu("subsidy"))),
+         Button(t(lang, "订阅月龄提醒", "Subscribe"), data=data.encode(data.Menu("subscribe")))),
+        (Button(t(lang, "投诉举报", "Complain"), data=data.encode(data.Menu("complaint"))),
+         Button("English" if lang == "zh" else "中文", data=data.encode(data.Language("en" if lang == "zh" else "zh")))),
     )
 
 
@@ -89,25 +90,13 @@ def place_not_found(lang: str, text: str) -> Reply:
 def which_place(lang: str, name: str, places: Sequence[Place], region_name: Callable[[str], str]) -> Reply:
     return Reply(t(lang, f"有几个地方都叫“{name}”，您指的是哪一个？", f"Several places are called “{name}”. Which one?"),
                  buttons=tuple((Button(f"{p.name}（{region_name(p.county_code)}）"[:40],
-                                       data=f"at:{p.lat:.5f},{p.lon:.5f}"),) for p in places[:6]),
+                                       data=data.encode(data.At(p.lat, p.lon))),) for p in places[:6]),
                  request_location=True)
 
 
 def bad_location(lang: str) -> Reply:
     return Reply(t(lang, "这个位置的坐标无效，请重新发送位置。", "That location is not valid; please send it again."),
                  request_location=True)
-
-
-def encode_more(lat: float, lon: float, offset: int, inclusive: bool) -> str:
-    return f"{lat:.5f},{lon:.5f},{offset},{'i' if inclusive else 'a'}"
-
-
-def parse_more(rest: str) -> tuple[float, float, int, str] | None:
-    try:
-        lat, lon, offset, flags = rest.split(",")
-        return float(lat), float(lon), max(0, int(offset)), flags
-    except ValueError:
-        return None
 
 
 def _centre_lines(lang: str, centre: Centre) -> list[str]:
@@ -187,13 +176,13 @@ def centres(state: State, page: Sequence[Match], lat: float, lon: float, *, offs
                   "not real centres.")
     rows: list[tuple[Button, ...]] = []
     if more:
-        rows.append((Button(t(lang, "更多", "More"), data="more:" + encode_more(lat, lon, offset + len(page),
-                                                                            state.inclusive_only)),))
+        rows.append((Button(t(lang, "更多", "More"), data=data.encode(data.More(lat, lon, offset + len(page),
+                                                                          state.inclusive_only))),))
     if state.inclusive_only:
         rows.append((Button(t(lang, "包括非普惠机构", "Include non-inclusive"),
-                            data="all:" + encode_more(lat, lon, 0, False)),))
-    rows.extend((Button(f"{offset + i + 1}. {m.centre.name[:20]}", data=f"centre:{m.centre.id}"[:64]),)
-                for i, m in enumerate(page) if len(f"centre:{m.centre.id}".encode()) <= 64)
+                            data=data.encode(data.More(lat, lon, 0, False))),))
+    rows.extend((Button(f"{offset + i + 1}. {m.centre.name[:20]}", data=data.encode(data.Centre(m.centre.id))),)
+                for i, m in enumerate(page) if len(f"centre:{m.centre.id}".encode()) <= data.MAX_BYTES)
     text = "\n\n".join([head, *(b[0] for b in blocks), foot])
     rich = "\n\n".join([html.escape(head), *(b[1] for b in blocks), html.escape(foot)])
     return (Reply(text, buttons=tuple(rows), html=rich),)
@@ -217,11 +206,11 @@ def none_within(state: State, beyond: Sequence[Match], lat: float, lon: float, *
                 web_url: str) -> tuple[Reply, ...]:
     lang = state.language
     scope = filters_text(state)
-    near = [m for m in beyond if m.distance_m <= FAR_M]
+    near = near_enough(beyond)
     widen: tuple[tuple[Button, ...], ...] = ()
     if state.inclusive_only:
         widen = ((Button(t(lang, "包括非普惠机构", "Include non-inclusive"),
-                         data="all:" + encode_more(lat, lon, 0, False)),),)
+                         data=data.encode(data.More(lat, lon, 0, False))),),)
     if not near:
         return (Reply(t(lang, f"这个地区附近（{FAR_M // 1000}公里内）暂未收录{scope}已备案托育机构。可以咨询当地卫生健康委员会，"
                               "或拨打 12345 了解。",
@@ -273,14 +262,14 @@ def check_result(lang: str, name: str, found: Sequence[NameMatch]) -> tuple[Repl
         others = [m.centre for m in strong[1:]]
         if others:
             lines.append(t(lang, "名称相近的还有：", "Similar names:") + "、".join(_name(lang, c) for c in others))
-        buttons = tuple((Button(c.name[:30], data=f"centre:{c.id}"[:64]),) for c in [best, *others][:4])
+        buttons = tuple((Button(c.name[:30], data=data.encode(data.Centre(c.id))),) for c in [best, *others][:4])
         return (Reply("\n".join(lines), buttons=buttons),)
     if found:
         listed = "；".join(f"{_name(lang, m.centre)}（{_label(lang, STATUS_LABELS[m.centre.status])}）"
                           for m in found[:4])
         return (Reply(t(lang, f"没有完全匹配“{name}”的机构，您是不是要找：{listed}", f"No exact match for “{name}”. "
                         f"Did you mean: {listed}"),
-                      buttons=tuple((Button(m.centre.name[:30], data=f"centre:{m.centre.id}"[:64]),)
+                      buttons=tuple((Button(m.centre.name[:30], data=data.encode(data.Centre(m.centre.id))),)
                                     for m in found[:4])),
                 Reply(t(lang, "如果都不是：" + HOW_TO_VERIFY_ZH, "If none of these: " + HOW_TO_VERIFY_EN)))
     return (Reply(t(lang, HOW_TO_VERIFY_ZH, HOW_TO_VERIFY_EN)),)
@@ -302,8 +291,9 @@ def centre_detail(lang: str, centre: Centre, web_url: str) -> Reply:
 def ask_province(lang: str) -> Reply:
     return Reply(t(lang, "产假按您工作并参加社保的省份计算。请问您在哪个省份工作？（直接输入，如“内蒙古”）",
                    "Leave follows the province where you work and are insured. Which province is that?"),
-                 buttons=((Button("内蒙古", data="province:150000"), Button("山西", data="province:140000"),
-                           Button("四川", data="province:510000")),))
+                 buttons=((Button("内蒙古", data=data.encode(data.Province("150000"))),
+                           Button("山西", data=data.encode(data.Province("140000"))),
+                           Button("四川", data=data.encode(data.Province("510000")))),))
 
 
 def ask_birth_date(lang: str, *, for_leave: bool) -> Reply:
@@ -353,7 +343,7 @@ def _strip_tags(fragment: str) -> str:
 
 def more_articles(lang: str, items: Sequence[Article]) -> Reply:
     return Reply(t(lang, "相关文章：", "Related: ") + "；".join(a.title for a in items),
-                 buttons=tuple((Button(a.title[:40], data=f"guide:{a.slug}"[:64]),) for a in items))
+                 buttons=tuple((Button(a.title[:40], data=data.encode(data.Guide(a.slug))),) for a in items))
 
 
 def articles_for_age(lang: str, age_months: int, items: Sequence[Article]) -> Reply:
@@ -361,7 +351,7 @@ def articles_for_age(lang: str, age_months: int, items: Sequence[Article]) -> Re
         return Reply(t(lang, "暂时没有这个月龄的文章。", "No articles for that age yet."))
     return Reply(t(lang, f"适合 {age_months} 个月宝宝的育儿指导：", f"Guidance for a {age_months}-month-old: ")
                  + "；".join(a.title for a in items),
-                 buttons=tuple((Button(a.title[:40], data=f"guide:{a.slug}"[:64]),) for a in items))
+                 buttons=tuple((Button(a.title[:40], data=data.encode(data.Guide(a.slug))),) for a in items))
 
 
 def ask_age_or_topic(lang: str) -> Reply:
@@ -398,16 +388,17 @@ def subscribe_in_bot(lang: str, bot_username: str | None) -> Reply:
     return Reply(text, buttons=buttons)
 
 
-def consent(lang: str, web_url: str) -> Reply:
+def consent(lang: str, web_url: str, birth: str | None = None) -> Reply:
     privacy = f"{web_url}/privacy" if web_url else "/privacy"
+    noted = t(lang, f"宝宝的日期：{birth}。", f"The baby's date: {birth}. ") if birth else ""
     return Reply(
-        t(lang, "订阅后，我们会按宝宝的月龄定期给您发送育儿指导（夜间不发送）。\n"
+        noted + t(lang, "订阅后，我们会按宝宝的月龄定期给您发送育儿指导（夜间不发送）。\n"
                 "为此我们只保存：您的聊天编号、宝宝的出生日期或预产期、所在旗县和语言，用于按时发送，不保存您的位置。"
                 f"随时发送 /stop 停止，发送 /forget 删除全部信息。隐私说明：{privacy}\n您同意吗？",
           "We will send you guidance timed to your baby's age (never at night). To do so we keep "
           "only your chat id, the birth or due date, your county and language; never your location. Send /stop "
           f"to stop and /forget to delete everything. Privacy notice: {privacy}\nDo you agree?"),
-        buttons=((Button(t(lang, "同意", "I agree"), data="subyes:"), Button(t(lang, "不同意", "No"), data="subno:")),))
+        buttons=((Button(t(lang, "同意", "I agree"), data=data.encode(data.Consent(True))), Button(t(lang, "不同意", "No"), data=data.encode(data.Consent(False)))),))
 
 
 def subscribe_declined(lang: str) -> Reply:
@@ -424,16 +415,22 @@ def subscription_date_problem(lang: str, birth: date, today: date) -> Reply | No
     return None
 
 
-def ask_subscribe_region(lang: str) -> Reply:
-    return Reply(t(lang, "您在哪个旗县（区）？用于接收当地的通知，例如“伊金霍洛旗”。不想说也可以跳过。",
-                   "Which county are you in? It lets local notices reach you. You may skip this."),
-                 buttons=((Button(t(lang, "跳过", "Skip"), data="skipregion:"),),))
+def ask_subscribe_region(lang: str, birth: date) -> Reply:
+    return Reply(t(lang, f"好的，宝宝的日期记为 {birth.isoformat()}。最后一步：您在哪个旗县（区）？用于接收当地的通知，"
+                         "例如“伊金霍洛旗”。不想说也可以跳过。",
+                   f"Noted: the baby's date is {birth.isoformat()}. Last step: which county are you in? It lets local "
+                   "notices reach you. You may skip this."),
+                 buttons=((Button(t(lang, "跳过", "Skip"), data=data.encode(data.SkipRegion())),),))
 
 
-def subscribed(lang: str, birth: date, today: date) -> Reply:
+def subscribed(lang: str, birth: date, today: date, *, changed: bool = False) -> Reply:
     due = birth > today
     when = t(lang, f"预产期 {birth.isoformat()}" if due else f"出生日期 {birth.isoformat()}",
              f"due date {birth.isoformat()}" if due else f"birth date {birth.isoformat()}")
+    if changed:
+        return Reply(t(lang, f"已把日期改为{when}，之后的推送按新的月龄发送。/stop 停止，/forget 删除全部信息。",
+                       f"Changed to {when}; messages now follow the new age. /stop to stop, /forget to delete "
+                       "everything."))
     return Reply(t(lang, f"订阅成功（{when}）。我们会按月龄给您发送育儿指导；发送新的日期可随时修改，"
                          "/stop 停止，/forget 删除全部信息。",
                    f"Subscribed ({when}). You will get guidance for your baby's age; send a new date to change it, "
@@ -506,3 +503,164 @@ def complaint(lang: str, region_name: str | None, about: str | None = None, cent
     order = [fees, channels, danger] if about == "fees" else [danger, channels, fees]
     lines = [_status_sentence(lang, centre)] if centre else []
     return Reply("\n".join([*lines, *order, evidence]))
+
+
+# -- follow-ups -------------------------------------------------------------------------------------------
+WIDENED = ("普惠机构已全部列出。步行15分钟内还有这些非普惠机构：",
+           "That was every inclusive centre. Within the same 15-minute walk there are also these, not inclusive:")
+
+
+def widened(state: State, page: Sequence[Match], lat: float, lon: float, *, offset: int, place: str | None,
+            web_url: str) -> tuple[Reply, ...]:
+    """The next centres of the same circle once every inclusive one was shown: those that are not inclusive."""
+    lang = state.language
+    head = WIDENED[lang == "en"]
+    blocks = [_match_block(lang, offset + i + 1, m, web_url) for i, m in enumerate(page)]
+    text = "\n\n".join([head, *(b[0] for b in blocks)])
+    rich = "\n\n".join([html.escape(head), *(b[1] for b in blocks)])
+    return (Reply(text, html=rich, buttons=tuple((Button(f"{offset + i + 1}. {m.centre.name[:20]}",
+                                                         data=data.encode(data.Centre(m.centre.id))),)
+                                                 for i, m in enumerate(page))),)
+
+
+def near_enough(matches: Sequence[Match]) -> list[Match]:
+    """Centres beyond the walk that are still worth naming: within FAR_M, the one rule of every surface."""
+    return [m for m in matches if m.distance_m <= FAR_M]
+
+
+def no_more(lang: str, total: int) -> Reply:
+    return Reply(t(lang, f"上次找到的 {total} 家已经全部列出了。可以换个地点，或发送“包括非普惠机构”扩大范围。",
+                   f"That was all {total} of them. Try another place, or ask to include non-inclusive centres."))
+
+
+def centre_cards(state: State, chosen: Sequence[Centre], *, offset: int, more: bool, widened: bool = False) -> Reply:
+    """The rest of a list whose search point was a shared location (not kept): centres without walking times."""
+    lang = state.language
+    head = [WIDENED[lang == "en"]] if widened else []
+    blocks = head + ["\n".join([f"{offset + i + 1}. {_name(lang, c)}", *(f"   {x}" for x in _centre_lines(lang, c))])
+              for i, c in enumerate(chosen)]
+    foot = t(lang, "步行时间请重新发送位置查看。", "Share your location again to see walking times.")
+    if more:
+        foot += t(lang, "还有更多，可以继续问“还有别的吗”。", " There are more: ask “any others?”.")
+    return Reply("\n\n".join([*blocks, foot]),
+                 buttons=tuple((Button(f"{offset + i + 1}. {c.name[:20]}", data=data.encode(data.Centre(c.id))),)
+                               for i, c in enumerate(chosen)))
+
+
+def centre_fact(lang: str, centre: Centre, asked: str) -> Reply:
+    """One short answer about one centre."""
+    name = _name(lang, centre)
+    unknown = t(lang, "名录里没有登记，请直接问机构", "not in the register; ask the centre")
+    if asked == "phone":
+        fact = t(lang, f"电话 {centre.phone}", f"phone {centre.phone}") if centre.phone else unknown
+    elif asked == "fee":
+        fees = _fees(centre)
+        fact = t(lang, f"收费约 {fees} 元/月（以机构为准）", f"about ¥{fees} a month (ask the centre)") if fees \
+            else unknown
+    elif asked == "address":
+        fact = t(lang, f"地址 {centre.address}", f"address {centre.address}")
+    elif asked == "vacancies":
+        fact = (t(lang, f"空余托位 {centre.vacancies}", f"{centre.vacancies} places free")
+                + (f"/{centre.capacity}" if centre.capacity is not None else "")) \
+            if centre.vacancies is not None else unknown
+    elif asked == "hours":
+        fact = t(lang, f"开放时间 {centre.hours}", f"hours {centre.hours}") if centre.hours else unknown
+    elif asked == "ages":
+        low = centre.min_age_months if centre.min_age_months is not None else 0
+        high = centre.max_age_months if centre.max_age_months is not None else MAX_CHILD_AGE_MONTHS
+        fact = t(lang, f"收{low}–{high}个月的孩子", f"takes children aged {low}–{high} months")
+    elif asked == "modes":
+        fact = "/".join(_label(lang, MODE_LABELS[m]) for m in centre.modes) if centre.modes else unknown
+    elif asked == "inclusive":
+        fact = t(lang, "是普惠托育机构", "an inclusive (普惠) centre") if centre.inclusive \
+            else t(lang, "不是普惠机构（按市场价收费）", "not an inclusive centre (market fees)")
+    else:
+        return Reply(_status_sentence(lang, centre))
+    sample = t(lang, "（示例数据）", " (sample data)") if centre.is_sample else ""
+    return Reply(t(lang, f"{name}：{fact}{sample}", f"{name}: {fact}{sample}"))
+
+
+def _fees(centre: Centre) -> str:
+    values = [f"{f:g}" for f in (centre.fee_min, centre.fee_max) if f is not None]
+    return "–".join(dict.fromkeys(values))
+
+
+def leave_brief(lang: str, result: LeaveResult, asked: str | None, *, dated: bool = True) -> Reply:
+    """One line per figure asked for, with its document: "陪产假：25天（《…条例》）"."""
+    province = result.request.province
+    lines = []
+    if asked in (None, "maternity") and result.maternity is not None:
+        m = result.maternity
+        parts = " + ".join(f"{p.days}" for p in m.parts)
+        docs = "、".join(dict.fromkeys(f"《{p.provision.title}》" for p in m.parts))
+        line = t(lang, f"产假：{m.days}天（{parts}；{docs}）", f"maternity leave: {m.days} days ({parts}; {docs})")
+        if dated:
+            line += t(lang, f"，{m.start.isoformat()} 至 {m.end.isoformat()}", f", {m.start} to {m.end}")
+        lines.append(line + ("" if m.verified else t(lang, "【部分未核实】", " [partly unverified]")))
+    if asked in (None, "paternity") and result.paternity is not None:
+        p = result.paternity
+        lines.append(t(lang, f"陪产假：{p.days}{UNIT_ZH[p.unit]}（《{p.provision.title}》）",
+                       f"paternity leave: {p.days} {UNIT_EN[p.unit]} ({p.provision.title})")
+                     + ("" if p.provision.verified else t(lang, "【未核实】", " [unverified]")))
+    if asked in (None, "parental") and result.parental is not None:
+        q = result.parental
+        lines.append(t(lang, f"育儿假：父母每人每年{q.days_per_year}{UNIT_ZH[q.unit]}，到孩子满{q.until_age_years}周岁"
+                             f"（《{q.provision.title}》）",
+                       f"parental leave: {q.days_per_year} {UNIT_EN[q.unit]} a year for each parent until age "
+                       f"{q.until_age_years} ({q.provision.title})")
+                     + ("" if q.provision.verified else t(lang, "【未核实】", " [unverified]")))
+    if not lines:
+        lines.append(t(lang, "这一项在该地区的规定还没有收录，请向单位人事或当地人社部门确认。",
+                       "We have no figure for that here yet; ask your employer or the local social-security office."))
+    return Reply(f"{province.name_en if lang == 'en' else province.name}：" + "\n".join(lines))
+
+
+# -- safety -----------------------------------------------------------------------------------------------
+SAFETY_FIRST = {
+    "harm": ("孩子可能正受到伤害：如有危险，请立即拨打 110 报警；受伤请拨打 120 并带孩子就医、保留诊断证明。",
+             "A child may be being harmed: if in danger, call the police on 110 now; if hurt, call 120, see a doctor "
+             "and keep the medical record."),
+    "emergency": ("这可能是紧急情况：请立即拨打 120，或马上去最近的医院急诊，不要等待观察。",
+                  "This may be an emergency: call 120 now, or go straight to the nearest hospital emergency "
+                  "department. Don't wait and see."),
+    "distress": ("你现在的感受很重要：请拨打心理援助热线 12356 和专业人员聊聊；如有危险，请立即拨打 120 或 110。",
+                 "What you feel matters: call the mental-health line 12356 to talk to someone now; if you are in "
+                 "danger, call 120 or 110."),
+    "medicine": ("用药和剂量请遵医嘱，或咨询医生、药师；如果孩子误服或吃多了药，请立即拨打 120。",
+                 "For medicines and doses, follow your doctor's advice or ask a pharmacist; if your child swallowed "
+                 "medicine or too much of it, call 120 now."),
+    "fraud": ("收费、退费纠纷请拨打 12315 市场监管投诉热线或 12345 政务服务热线；机构卷款跑路的，请拨打 110 报警。",
+              "For fees and refunds call the 12315 consumer hotline or the 12345 government hotline; if the centre "
+              "ran off with the money, call the police on 110."),
+}
+
+
+def safety_first_line(lang: str, kinds: Sequence[str]) -> Reply:
+    """The action and the number, first; every alarm found is covered, harm to a child (110) leading."""
+    return Reply("\n".join(t(lang, *SAFETY_FIRST[kind]) for kind in kinds))
+
+
+def medicine(lang: str) -> Reply:
+    return Reply(t(lang, "我们不提供药物剂量。儿童用药剂量要按体重和年龄由医生决定，请不要自行加量、换药或把成人药给孩子吃。"
+                         "请带上药盒，咨询医生或药师；孩子高烧不退、精神很差、呼吸困难时，请尽快就医或拨打 120。",
+                   "We never give medicine doses. A child's dose depends on weight and age and is for a doctor to "
+                   "decide: don't raise it, switch medicines or give adult medicine. Take the box to a doctor or "
+                   "pharmacist; if the fever won't come down, the child is very unwell or struggles to breathe, see a "
+                   "doctor at once or call 120."))
+
+
+# -- asking which was meant -------------------------------------------------------------------------------
+INTENT_LABELS = {
+    "find_centre": ("找托育机构", "find childcare"), "check_centre": ("查机构是否备案", "check a centre"),
+    "leave": ("问产假/陪产假", "ask about leave"), "guidance": ("育儿指导", "parenting guidance"),
+    "subsidy": ("问补贴和收费", "ask about subsidies and fees"), "subscribe": ("订阅月龄提醒", "subscribe"),
+    "unsubscribe": ("退订消息", "stop messages"), "complaint": ("投诉举报", "make a complaint"),
+    "help": ("看看能做什么", "see what I can do"),
+}
+
+
+def which_intent(lang: str, first: str, second: str) -> Reply:
+    a, b = (_label(lang, INTENT_LABELS[i]) for i in (first, second))
+    return Reply(t(lang, f"您是想{a}，还是{b}？", f"Would you like to {a}, or {b}?"),
+                 buttons=((Button(a, data=data.encode(data.Pick(first))),
+                           Button(b, data=data.encode(data.Pick(second)))),))

@@ -80,7 +80,8 @@ def encode(data: ButtonData) -> str:
         case Language(code):
             text = f"lang:{code}"
         case More(lat, lon, offset, inclusive):
-            text = f"{'more' if inclusive or offset else 'all'}:{lat:.5f},{lon:.5f},{offset},{'i' if inclusive else 'a'}"
+            kind, flag = ("more" if inclusive or offset else "all"), ("i" if inclusive else "a")
+            text = f"{kind}:{lat:.5f},{lon:.5f},{offset},{flag}"
         case At(lat, lon):
             text = f"at:{lat:.5f},{lon:.5f}"
         case Centre(centre_id):

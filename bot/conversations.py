@@ -61,6 +61,7 @@ class State:
     # The entities of the last answer, for follow-ups ("第一家电话多少", "那我老公呢", "还有别的吗").
     topic: str | None = None  # the intent of the last full answer
     listed: list[str] = field(default_factory=list)  # every centre id of the last search, in order
+    nearby: list[str] = field(default_factory=list)  # the same search's centres of any kind (普惠 or not)
     shown: int = 0  # how many of them the parent has seen
     leave_ask: str | None = None  # "maternity", "paternity", "parental" or "nursing" when one was asked
     guide_query: str | None = None  # the words of the last guidance question

@@ -45,6 +45,7 @@ class Turn:
 
     intent: str
     replies: tuple[Reply, ...] = field(default_factory=tuple)
+    centres: tuple[str, ...] = ()  # the ids of the centres this answer lists, in the order shown
 
     @property
     def text(self) -> str:

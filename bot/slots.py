@@ -1,4 +1,4 @@
-"""Slots read from colloquial messages: dates, the child's age, service form, inclusive, places and danger words."""
+"""Slots read from colloquial messages: dates, the child's age, service form, inclusive, twins, birth order, loss."""
 
 from __future__ import annotations
 
@@ -31,14 +31,7 @@ MODE_WORDS = {Mode.full_day: ("全日托", "全天", "整天", "full day", "full
 INCLUSIVE_WORDS = ("普惠", "公办", "便宜", "inclusive", "affordable", "public")
 ALL_CENTRES_WORDS = ("不限普惠", "都行", "全部", "所有", "非普惠", "不是普惠也", "all centres", "any centre")
 VACANCY_WORDS = ("有空位", "有名额", "有位置", "能报名", "还收", "vacanc", "free place", "space")
-EMERGENCY_WORDS = ("抽搐", "抽筋", "昏迷", "叫不醒", "不省人事", "呼吸困难", "喘不上气", "没有呼吸", "嘴唇发紫",
-                   "脸色发紫", "窒息", "卡住了", "噎住", "呛住", "卡喉", "溺水", "大出血", "流血", "出血不止",
-                   "从高处摔", "撞到头", "误服", "误吃", "误吞", "吞了", "纽扣电池", "磁铁", "吃了药", "喝了消毒",
-                   "烫伤", "烧伤", "触电", "not breathing", "unconscious", "seizure", "choking", "swallowed",
-                   "bleeding", "button battery", "burn")
 CHOKING_WORDS = ("噎", "呛住", "卡住", "卡喉", "窒息", "choking", "choke")
-CRISIS_WORDS = ("不想活", "活着没意思", "活着没有意思", "想死", "自杀", "轻生", "结束生命", "活不下去", "伤害自己",
-                "想跳楼", "带着孩子一起走", "want to die", "kill myself", "suicide", "end my life", "hurt myself")
 LOSS_WORDS = ("宝宝没了", "孩子没了", "夭折", "胎停", "死胎", "流产了", "没保住", "stillbirth", "miscarriage",
               "baby died", "lost the baby", "lost our baby")
 # The child (not a grandparent) died, or "went" in the sense of died; never "宝宝会走了" (learned to walk).
@@ -147,6 +140,13 @@ def find_age_months(text: str) -> int | None:
     return None
 
 
+def without_age(text: str) -> str:
+    """The words without the child's age ("8个月宝宝晚上老醒" → "宝宝晚上老醒"), to ask the same at another age."""
+    for pattern in (YEARS_MONTHS, MONTHS, EN_MONTHS, EN_YEARS, WEEKS):
+        text = pattern.sub("", text)
+    return text
+
+
 def find_mode(text: str) -> Mode | None:
     lower = text.lower()
     for mode, words in MODE_WORDS.items():
@@ -170,20 +170,9 @@ def wants_vacancies(text: str) -> bool:
     return any(w in lower for w in VACANCY_WORDS)
 
 
-def is_emergency(text: str) -> bool:
-    lower = text.lower()
-    return any(w in lower for w in EMERGENCY_WORDS)
-
-
 def is_loss(text: str) -> bool:
     lower = text.lower()
     return any(w in lower for w in LOSS_WORDS) or bool(LOSS_PATTERN.search(text))
-
-
-def is_crisis(text: str) -> bool:
-    """Words of self-harm or despair: answered first, with people to talk to now."""
-    lower = text.lower()
-    return any(w in lower for w in CRISIS_WORDS)
 
 
 def is_choking(text: str) -> bool:

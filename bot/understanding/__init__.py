@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from bot.understanding import safety
@@ -47,6 +48,12 @@ class Understanding:
         understanding = cls(IntentModel.load(path))
         understanding.read("你好")  # the first real message pays for nothing
         return understanding
+
+    @staticmethod
+    @cache
+    def shared() -> Understanding:
+        """The shipped model, loaded once per process."""
+        return Understanding.load()
 
     def read(self, text: str, age_months: int | None = None) -> Heard:
         reading, safety_reading = self.model.read(text)

@@ -62,12 +62,18 @@ def read_file(path: Path) -> list[Example]:
 
 
 def load(part: str, root: Path = CORPUS) -> list[Example]:
-    """Every example of one part ("train" or "heldout"), files in name order, duplicates in a part refused."""
+    """Every example of one part ("train" or "heldout"), files in name order, the first of duplicates kept.
+
+    A training message that a held-out writer also wrote ("在吗", "托班") is left out of training, so that the
+    held-out figures only count messages the model never saw.
+    """
     files = sorted((root / part).glob("*.tsv"))
     if not files:
         raise CorpusError(f"no corpus files in {root / part}")
     examples: list[Example] = []
     seen: dict[str, str] = {}
+    if part == "train" and (root / "heldout").is_dir():
+        seen = {e.text: "heldout" for e in load("heldout", root)}
     for path in files:
         for example in read_file(path):
             if example.text in seen:

@@ -6,6 +6,7 @@ character n-grams alone miss. Both libraries load once, at start-up (`warm_up`),
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import unicodedata
@@ -21,12 +22,12 @@ LATIN_WORD = re.compile(r"[a-z][a-z']+|\d+")
 # Punctuation and emoji carry no intent; digits and Latin letters do ("12345", "td", "cj").
 NOISE = re.compile(r"[^\w\u4e00-\u9fff]+")
 
+jieba.setLogLevel(logging.WARNING)
 _tokenizer = jieba.Tokenizer()
 
 
 def warm_up() -> None:
     """Load the segmenter's dictionary now (about half a second), not on the first message."""
-    jieba.setLogLevel(logging.WARNING)
     _tokenizer.initialize()
     lazy_pinyin("托育")
 
@@ -55,12 +56,12 @@ def pinyin(text: str) -> tuple[str, ...]:
 def word_features(text: str) -> list[str]:
     """Words and word pairs, for the model's word vectoriser (text is already normalised)."""
     tokens = list(words(text))
-    return tokens + [a + "_" + b for a, b in zip(tokens, tokens[1:], strict=False)]
+    return tokens + [a + "_" + b for a, b in itertools.pairwise(tokens)]
 
 
 def pinyin_features(text: str) -> list[str]:
     """Syllables, syllable pairs and triples: "tuo_yu" matches 托育 typed as 脱育."""
     syl = list(pinyin(text))
-    pairs = [a + "_" + b for a, b in zip(syl, syl[1:], strict=False)]
+    pairs = [a + "_" + b for a, b in itertools.pairwise(syl)]
     triples = [a + "_" + b + "_" + c for a, b, c in zip(syl, syl[1:], syl[2:], strict=False)]
     return syl + pairs + triples

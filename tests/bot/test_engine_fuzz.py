@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bot.conversations import ConversationStore
 from bot.engine import Engine
-from bot.intents import INTENTS
+from bot.understanding.corpus import INTENTS
 from bot.replies import Message
 from content.guidance.library import load_library
 from geodata.gazetteer import default_gazetteer

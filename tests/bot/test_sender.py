@@ -321,15 +321,25 @@ async def test_long_items_go_out_in_parts_in_order(sqlite_store: Engine) -> None
 
 
 @pytest.mark.asyncio
-async def test_the_rate_holds_in_real_time_with_concurrent_sends(sqlite_store: Engine) -> None:
-    add_families(sqlite_store, range(1, 41))
-    broadcast(sqlite_store)
-    transport = RecordingTransport(lambda: datetime.now(UTC))
-    await drain(Sender(sqlite_store, transport, FakePlan(), rate=50, concurrency=32))
-    times = sorted(at.timestamp() for at, _, _ in transport.sent)
-    assert len(times) == 40
-    assert min(b - a for a, b in itertools.pairwise(times)) >= 0.015  # 20 ms apart, less jitter
-    assert 39 / (times[-1] - times[0]) == pytest.approx(50, rel=0.05)
+async def test_concurrent_senders_are_handed_slots_an_interval_apart() -> None:
+    # Real-time pacing on a loaded machine belongs in bench_sender.py; here the limiter's decisions, exactly.
+    now = [0.0]
+    granted: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+        await asyncio.sleep(0)
+
+    limiter = RateLimiter(50, lambda: now[0], sleep)
+
+    async def send() -> None:
+        await limiter.acquire()
+        granted.append(now[0])
+
+    await asyncio.gather(*(send() for _ in range(40)))
+    assert len(granted) == 40
+    assert min(b - a for a, b in itertools.pairwise(granted)) == pytest.approx(0.02)
+    assert granted[-1] - granted[0] == pytest.approx(39 * 0.02)
 
 
 @pytest.mark.asyncio

@@ -1,4 +1,4 @@
-"""Slots read from colloquial messages: dates (absolute and relative), ages, birth details, danger words."""
+"""Slots read from colloquial messages: dates (absolute and relative), ages, birth details, a loss."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ from bot.slots import (
     find_babies,
     find_birth_order,
     find_date,
-    is_crisis,
-    is_emergency,
     is_loss,
     looks_english,
     wants_inclusive,
@@ -58,11 +56,6 @@ def test_birth_details() -> None:
 ])
 def test_loss_is_about_the_child(text: str, loss: bool) -> None:
     assert is_loss(text) is loss
-
-
-def test_danger_words() -> None:
-    assert is_crisis("我不想活了") and not is_crisis("不想做饭了")
-    assert is_emergency("孩子误吞了纽扣电池") and not is_emergency("孩子吃饭慢")
 
 
 def test_inclusive_and_english() -> None:

@@ -1,0 +1,57 @@
+"""The flows, one module per topic. Each flow takes the conversation state and the message, asks the domain,
+and returns a Turn worded by bot/answers.py. The engine (bot/engine.py) only routes between them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from content.guidance.library import Library
+from geodata.gazetteer import Gazetteer
+from geodata.geocode import Geocoder
+from geodata.regions import china_today
+from geodata.registry import Registry
+
+
+@dataclass(frozen=True)
+class Preset:
+    """What a shared deep link sets: a region, a centre or a campaign."""
+
+    region_code: str | None = None
+    centre_id: str | None = None
+    campaign: str | None = None
+    title: str | None = None
+
+
+class Subscriptions(Protocol):
+    """The part of the subscription service the flows use."""
+
+    def subscribe(self, chat_id: int, birth_date: date, region_code: str | None, language: str,
+                  consent_at: datetime) -> object: ...
+
+    def stop(self, chat_id: int) -> bool: ...
+
+    def forget(self, chat_id: int) -> None: ...
+
+    def mark_loss(self, chat_id: int) -> None: ...
+
+
+@dataclass
+class Context:
+    """What every flow may use: the domain services and the engine's settings."""
+
+    registry: Registry
+    gazetteer: Gazetteer
+    geocoder: Geocoder
+    library: Library
+    subscriptions: Subscriptions | None
+    deep_links: Callable[[str], Preset | None]
+    clock: Callable[[], datetime]
+    web_url: str
+    bot_username: str | None
+
+    def today(self) -> date:
+        return china_today(self.clock())

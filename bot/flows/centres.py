@@ -1,0 +1,171 @@
+"""Finding centres around a place or a point, checking a centre by name, and questions about a listed one."""
+
+from __future__ import annotations
+
+import re
+
+from bot import answers
+from bot.conversations import Pending, State
+from bot.flows import Context
+from bot.replies import Message, Turn
+from bot.slots import find_age_months, find_mode, wants_inclusive, wants_vacancies
+from geodata.centre import Centre, Mode
+from geodata.index import Filters, check_point
+from geodata.policy import CIRCLE_MINUTES, MAX_CHILD_AGE_MONTHS
+
+PAGE = 5
+TRAILING_WORDS = re.compile(r"[是有吗呢啊呀]+$")  # "小星星托育园是（正规的吗）" leaves 是 behind
+CHECK_FILLER = re.compile(
+    r"(帮我|帮忙|请问|麻烦|我想|想)?(查一下|查查|查询|核实一下|核实|看看|问一下|问问)?|"
+    r"(有没有|是否|是不是|有无)?(备案|正规|合法|靠谱|资质|黑托|黑机构)(了|的|过)?(吗|呢|没有|没)?|"
+    r"(这家|这个|那家|那个|一家|叫做|叫|名字是|机构|的)|[?？!！。,，、\s]|"
+    r"\b(is|it|the|centre|center|registered|filed|licensed|legit|check|a)\b",
+    re.I,
+)
+
+
+def find(ctx: Context, state: State, message: Message, text: str) -> Turn:
+    read_filters(state, text)
+    places = ctx.gazetteer.places_in(text) if text else []
+    if not places and state.place and state.pending is not Pending.find_place:
+        places = ctx.gazetteer.places_in(state.place)  # a follow-up ("非普惠的也看看") keeps the place named before
+    if len({(p.name, p.county_code) for p in places}) > 1:
+        state.pending = None
+        said = next((name for p in places for name in p.names if name in text), places[0].name)
+        return Turn("find_centre", (answers.which_place(state.language, said, places, ctx.gazetteer.region_name),))
+    if places:
+        place = places[0]
+        county = ctx.gazetteer.county(place.county_code)
+        state.place = place.name + (county.name if county and county.name not in place.name else "")
+        state.pending = None
+        return find_at(ctx, state, place.lat, place.lon, place=place.name)
+    if state.pending is Pending.find_place and text:
+        found = ctx.geocoder.geocode(text)
+        if not found:
+            return Turn("find_centre", (answers.place_not_found(state.language, text),))
+        state.pending = None
+        return find_at(ctx, state, found[0].lat, found[0].lon, place=found[0].name)
+    state.pending = Pending.find_place
+    return Turn("find_centre", (answers.ask_location(state.language),))
+
+
+def find_at(ctx: Context, state: State, lat: float, lon: float, *, place: str | None, offset: int = 0) -> Turn:
+    try:
+        check_point(lat, lon)
+    except ValueError:
+        return Turn("find_centre", (answers.bad_location(state.language),))
+    county = ctx.gazetteer.county_at(lat, lon)
+    if county and not state.region_code:
+        state.region_code = county.code
+    if place is None:
+        state.place = None  # a shared point replaces a named place; the point itself is not kept
+    within = ctx.registry.within(lat, lon, CIRCLE_MINUTES, _filters(state), limit=None)
+    state.topic, state.centre_id = "find_centre", None
+    state.nearby = [m.centre.id for m in ctx.registry.within(lat, lon, CIRCLE_MINUTES, _filters(state, any_kind=True),
+                                                             limit=None)] if state.inclusive_only else []
+    if within:
+        page = within[offset:offset + PAGE]
+        state.listed, state.shown = [m.centre.id for m in within], offset + len(page)
+        replies = answers.centres(state, page, lat, lon, offset=offset, more=len(within) > offset + PAGE,
+                                  total=len(within), place=place, web_url=ctx.web_url)
+        return Turn("find_centre", replies, centres=tuple(m.centre.id for m in page))
+    beyond = answers.near_enough(ctx.registry.nearest(lat, lon, _filters(state), limit=3))
+    state.listed, state.shown = [m.centre.id for m in beyond], len(beyond)
+    replies = answers.none_within(state, beyond, lat, lon, place=place, web_url=ctx.web_url)
+    return Turn("find_centre", replies, centres=tuple(m.centre.id for m in beyond))
+
+
+def next_page(ctx: Context, state: State) -> Turn:
+    """"还有别的吗": the next centres of the last search. A named place is searched again; after a shared
+    point (never kept) the rest of the list is shown by name."""
+    if not state.listed and not state.nearby:
+        return find(ctx, state, Message(), "")
+    if state.shown >= len(state.listed):
+        return _widen(ctx, state)
+    if state.place:
+        places = ctx.gazetteer.places_in(state.place)
+        if places:
+            return find_at(ctx, state, places[0].lat, places[0].lon, place=places[0].name, offset=state.shown)
+    start = state.shown
+    chosen = [c for c in (ctx.registry.get(i) for i in state.listed[start:start + PAGE]) if c is not None]
+    state.shown = start + PAGE
+    return Turn("find_centre", (answers.centre_cards(state, chosen, offset=start,
+                                                     more=len(state.listed) > state.shown),),
+                centres=tuple(c.id for c in chosen))
+
+
+def _widen(ctx: Context, state: State) -> Turn:
+    """Every inclusive centre is shown: the others in the same circle come next, with the parent told so."""
+    others = [i for i in state.nearby if i not in state.listed]
+    if not others:
+        return Turn("find_centre", (answers.no_more(state.language, len(state.listed)),))
+    state.inclusive_only, state.nearby = False, []
+    state.listed, state.shown = state.listed + others, len(state.listed)
+    if state.place:
+        places = ctx.gazetteer.places_in(state.place)
+        if places:
+            matches = [m for m in ctx.registry.within(places[0].lat, places[0].lon, CIRCLE_MINUTES, _filters(state),
+                                                      limit=None) if m.centre.id in others][:PAGE]
+            state.shown += len(matches)
+            return Turn("find_centre", answers.widened(state, matches, places[0].lat, places[0].lon,
+                                                       offset=state.shown - len(matches), place=places[0].name,
+                                                       web_url=ctx.web_url),
+                        centres=tuple(m.centre.id for m in matches))
+    chosen = [c for c in (ctx.registry.get(i) for i in others[:PAGE]) if c is not None]
+    start, state.shown = state.shown, state.shown + len(chosen)
+    return Turn("find_centre", (answers.centre_cards(state, chosen, offset=start,
+                                                     more=len(state.listed) > state.shown, widened=True),),
+                centres=tuple(c.id for c in chosen))
+
+
+def read_filters(state: State, text: str) -> None:
+    inclusive = wants_inclusive(text)
+    if inclusive is not None:
+        state.inclusive_only = inclusive
+    mode = find_mode(text)
+    if mode:
+        state.mode = mode.value
+    age = find_age_months(text)
+    if age is not None and age <= MAX_CHILD_AGE_MONTHS:
+        state.age_months = age
+    if wants_vacancies(text):
+        state.vacancies_only = True
+
+
+def _filters(state: State, *, any_kind: bool = False) -> Filters:
+    return Filters(inclusive=state.inclusive_only and not any_kind, mode=Mode(state.mode) if state.mode else None,
+                   age_months=state.age_months, with_vacancies=state.vacancies_only)
+
+
+def check(ctx: Context, state: State, message: Message, text: str) -> Turn:
+    name = centre_name_in(text)
+    if len(name) < 2:
+        state.pending = Pending.check_name
+        return Turn("check_centre", (answers.ask_centre_name(state.language),))
+    state.pending = None
+    found = ctx.registry.search(name, limit=5)
+    strong = [m.centre for m in found if m.score >= 85]
+    state.topic = "check_centre"
+    state.listed, state.shown = [c.id for c in strong[:4]], len(strong[:4])
+    state.centre_id = strong[0].id if strong else None
+    return Turn("check_centre", answers.check_result(state.language, name, found),
+                centres=tuple(state.listed))
+
+
+def centre_name_in(text: str) -> str:
+    return TRAILING_WORDS.sub("", CHECK_FILLER.sub("", text).strip())
+
+
+def centre_detail(ctx: Context, state: State, centre_id: str) -> Turn:
+    centre = ctx.registry.get(centre_id)
+    if centre is None:
+        return Turn("check_centre", (answers.centre_unknown(state.language),))
+    state.centre_id = centre.id
+    return Turn("check_centre", (answers.centre_detail(state.language, centre, ctx.web_url),), centres=(centre.id,))
+
+
+def centre_question(ctx: Context, state: State, centre: Centre, asked: str, intent: str) -> Turn:
+    """A short answer about one listed centre: its phone, fee, address, hours, ages, vacancies, filing."""
+    state.centre_id = centre.id
+    return Turn(intent, (answers.centre_fact(state.language, centre, asked),), centres=(centre.id,))
+

@@ -1,0 +1,32 @@
+"""Complaints: where to complain about a centre, harm to a child first (110), fees to 12315."""
+
+from __future__ import annotations
+
+import re
+
+from bot import answers
+from bot.conversations import State
+from bot.flows import Context
+from bot.flows.centres import CHECK_FILLER
+from bot.replies import Message, Turn
+from geodata.centre import Centre
+
+FEE_WORDS = re.compile(r"退费|乱收费|学费|跑路|押金|收费|合同|refund|fee", re.I)
+HARM_WORDS = re.compile(r"打|虐待|体罚|受伤|小黑屋|凶|骂|饿|性侵|猥亵|abuse|hit|hurt", re.I)
+
+
+def complaint(ctx: Context, state: State, message: Message, text: str, *, about: str | None = None) -> Turn:
+    state.pending, state.topic = None, "complaint"
+    centre = named_centre(ctx, text)
+    region = centre.district_code if centre else state.region_code
+    region_name = ctx.gazetteer.region_name(region) if region and region != "-" else None
+    if about is None:
+        about = "fees" if FEE_WORDS.search(text) else "harm" if HARM_WORDS.search(text) else None
+    return Turn("complaint", (answers.complaint(state.language, region_name, about, centre),),
+                centres=(centre.id,) if centre else ())
+
+
+def named_centre(ctx: Context, text: str) -> Centre | None:
+    """A filed centre the message names, matched against the registry; None when no name is close enough."""
+    found = [m.centre for m in ctx.registry.search(CHECK_FILLER.sub("", text), limit=1) if m.score >= 85]
+    return found[0] if found else None

@@ -1,0 +1,125 @@
+"""Follow-ups that refer back to the last answer: "第一家电话多少", "它收多少钱", "还有别的吗", "那锡尼镇呢",
+"那我老公呢", "山西呢", "那要是3个月以下呢". Each resolves against the entities the state keeps, and is answered
+briefly; None means the message is not a follow-up and goes on to the intent model.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.conversations import State
+from bot.flows import Context, centres, guidance, leave
+from bot.replies import Message, Turn
+from bot.slots import chinese_number, find_age_months, find_date, find_province
+from geodata.centre import Centre
+
+ORDINAL = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*(家|个|所|间|条)?|头一家|最后(一)?(家|个)|"
+                     r"\b(first|second|third|fourth|fifth|last)\b|\bno\.?\s*(\d)\b|#(\d)", re.I)
+EN_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
+PRONOUN = re.compile(r"它|这家|那家|这个机构|那个机构|这所|那所|该机构|这里|那里|\bit\b|\bthis one\b|\bthat one\b|"
+                     r"\bthis (centre|center|place|nursery)\b|\bthat (centre|center|place|nursery)\b|\bthey\b", re.I)
+# What a parent asks about one centre; the first that matches is answered.
+ATTRIBUTES = (
+    ("phone", re.compile(r"电话|号码|手机|联系方式|怎么联系|\bphone\b|\bnumber\b|\bcall\b|\bcontact\b", re.I)),
+    ("fee", re.compile(r"多少钱|收费|费用|学费|价格|价钱|贵不贵|贵吗|\bfees?\b|\bcost\b|\bprice\b|how much", re.I)),
+    ("address", re.compile(r"地址|在哪|在什么地方|怎么走|位置在|\baddress\b|where is|located", re.I)),
+    ("vacancies", re.compile(r"空位|名额|还收|满了|有位置|\bvacanc|\bspaces?\b|\bspots?\b|places? (free|left)|"
+                            r"free (places?|spots?)|any places", re.I)),
+    ("hours", re.compile(r"几点|营业|开门|关门|接送时间|开放时间|\bhours\b|\bopen\b|\bclose\b", re.I)),
+    ("ages", re.compile(r"多大|几个月|几岁|年龄|月龄|\bages?\b|how old", re.I)),
+    ("modes", re.compile(r"全日托|半日托|计时|临时托|托育形式|full.?day|half.?day|hourly", re.I)),
+    ("inclusive", re.compile(r"普惠|\binclusive\b|\bsubsidi[sz]ed\b", re.I)),
+    ("filing", re.compile(r"备案|正规|合法|资质|\bfiled\b|\bregistered\b|\blicen[cs]ed\b", re.I)),
+)
+EVERYDAY = {"phone", "fee", "address", "hours"}  # asked without "第几家/它": the centre in focus is meant
+MORE = re.compile(r"还有(别的|其他|其它|更多|没有别的)|再(来|看|找)几家|下一页|换一批|更多|其他的|其它的|"
+                  r"\bmore\b|\bothers?\b|\banything else\b|\bnext\b", re.I)
+ELLIPSIS = re.compile(r"呢|^那|^换|^改|what about|how about|^and\b|^in\b", re.I)
+SPOUSE = re.compile(r"老公|丈夫|爸爸|男方|他爸|孩子爸|我爱人|配偶|陪产|护理假|"
+                    r"husband|partner|father|dad\b|paternity", re.I)
+MOTHER = re.compile(r"老婆|媳妇|妻子|女方|孩子妈|我自己|产假|wife|maternity", re.I)
+PARENTAL = re.compile(r"育儿假|parental", re.I)
+UNDER = re.compile(r"以下|以内|之内|不到|不满|\bunder\b|\bbelow\b|less than|younger than", re.I)
+SHORT = 20  # characters: longer messages are new questions, not ellipsis
+
+
+def resolve(ctx: Context, state: State, message: Message, text: str) -> Turn | None:
+    if state.topic in {"find_centre", "check_centre"}:
+        return _about_centres(ctx, state, message, text)
+    if state.topic == "leave":
+        return _about_leave(ctx, state, message, text)
+    if state.topic == "guidance":
+        return _about_guidance(ctx, state, message, text)
+    return None
+
+
+# -- centres ---------------------------------------------------------------------------------------------
+def _about_centres(ctx: Context, state: State, message: Message, text: str) -> Turn | None:
+    referred = _referred_centre(ctx, state, text)
+    asked = next((name for name, pattern in ATTRIBUTES if pattern.search(text)), None)
+    explicit = bool(ORDINAL.search(text) or PRONOUN.search(text))
+    if referred is not None and asked and (explicit or (asked in EVERYDAY and len(text) <= SHORT)):
+        return centres.centre_question(ctx, state, referred, asked, state.topic or "find_centre")
+    if referred is not None and ORDINAL.search(text) and len(text) <= 8:  # "第二家" alone: its details
+        return centres.centre_detail(ctx, state, referred.id)
+    if state.topic == "find_centre" and MORE.search(text) and len(text) <= SHORT:
+        return centres.next_page(ctx, state)
+    if state.topic == "find_centre" and len(text) <= SHORT and ELLIPSIS.search(text) \
+            and ctx.gazetteer.places_in(text):
+        return centres.find(ctx, state, message, text)  # "那锡尼镇呢": the same search, somewhere else
+    return None
+
+
+def _referred_centre(ctx: Context, state: State, text: str) -> Centre | None:
+    if not state.listed and not state.centre_id:
+        return None
+    position = _ordinal(text, len(state.listed))
+    if position is not None:
+        chosen = state.listed[position] if 0 <= position < len(state.listed) else None
+    else:
+        chosen = state.centre_id or (state.listed[0] if state.listed else None)
+    return ctx.registry.get(chosen) if chosen else None
+
+
+def _ordinal(text: str, count: int) -> int | None:
+    match = ORDINAL.search(text)
+    if not match:
+        return None
+    word = match.group(0).lower()
+    if word.startswith("最后") or "last" in word:
+        return count - 1
+    if word == "头一家":
+        return 0
+    if match.group(1):
+        number = chinese_number(match.group(1))
+        return None if number is None else number - 1
+    if match.group(5):
+        return EN_ORDINALS[match.group(5).lower()] - 1
+    digits = match.group(6) or match.group(7)
+    return int(digits) - 1 if digits else None
+
+
+# -- leave -----------------------------------------------------------------------------------------------
+def _about_leave(ctx: Context, state: State, message: Message, text: str) -> Turn | None:
+    if len(text) > SHORT:
+        return None
+    asked = "paternity" if SPOUSE.search(text) else "parental" if PARENTAL.search(text) \
+        else "maternity" if MOTHER.search(text) else None
+    new_region = find_province(text) is not None or ctx.gazetteer.division_in(text) is not None
+    new_date = find_date(text, ctx.today()) is not None
+    if not (asked or ((new_region or new_date) and (ELLIPSIS.search(text) or len(text) <= 8))):
+        return None
+    if asked:
+        state.leave_ask = asked
+    return leave.leave(ctx, state, message, text, brief=True)
+
+
+# -- guidance --------------------------------------------------------------------------------------------
+def _about_guidance(ctx: Context, state: State, message: Message, text: str) -> Turn | None:
+    age = find_age_months(text)
+    if age is None or len(text) > SHORT or not state.guide_query or not ELLIPSIS.search(text):
+        return None
+    if UNDER.search(text) and age > 0:
+        age -= 1  # "3个月以下": younger than three months
+    state.age_months = age
+    return guidance.guidance(ctx, state, message, state.guide_query, age_given=age)

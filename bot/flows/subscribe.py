@@ -1,0 +1,97 @@
+"""Subscribing to age-timed guidance (consent, date, region), changing the date, stopping, forgetting."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from bot import answers
+from bot.conversations import Pending, State
+from bot.flows import Context
+from bot.replies import Message, Turn
+from bot.slots import find_date, is_bad_date
+
+AGREE = re.compile(r"^(我)?(同意|好的?|好吧|可以|行|嗯+|是的?|对|没问题|确定|确认|ok|okay|yes|yep|sure|agree|i agree|"
+                   r"同意的|同意了)[。.!！~～]*$", re.I)
+DECLINE = re.compile(r"^(我)?(不同意|不要|算了|不用了?|不了|拒绝|no|nope|don'?t)[。.!！~～]*$", re.I)
+
+
+def subscribe(ctx: Context, state: State, message: Message, text: str) -> Turn:
+    lang, today = state.language, ctx.today()
+    if ctx.subscriptions is None or message.chat_id is None:
+        return Turn("subscribe", (answers.subscribe_in_bot(lang, ctx.bot_username),))
+    if is_bad_date(text):
+        state.pending = Pending.subscribe_date
+        return Turn("subscribe", (answers.bad_date(lang),))
+    born = find_date(text, today)
+    if born:
+        state.birth_date = born.isoformat()
+    division = ctx.gazetteer.division_in(text)
+    if division:
+        state.region_code = division
+    if state.pending is Pending.subscribe_consent and AGREE.match(text.strip()):
+        state.consent = True  # typed consent counts like the button
+    if not state.consent:
+        state.pending = Pending.subscribe_consent
+        return Turn("subscribe", (answers.consent(lang, ctx.web_url, state.birth_date),))
+    if not state.birth_date:
+        state.pending = Pending.subscribe_date
+        return Turn("subscribe", (answers.ask_birth_date(lang, for_leave=False),))
+    birth = date.fromisoformat(state.birth_date)
+    problem = answers.subscription_date_problem(lang, birth, today)
+    if problem:
+        state.birth_date, state.pending = None, Pending.subscribe_date
+        return Turn("subscribe", (problem,))
+    if not state.region_code:
+        state.pending = Pending.subscribe_region
+        return Turn("subscribe", (answers.ask_subscribe_region(lang, birth),))
+    region = None if state.region_code == "-" else state.region_code
+    try:
+        ctx.subscriptions.subscribe(message.chat_id, birth, region, lang, ctx.clock())
+    except ValueError:  # the service's own checks (date, region); our questions should have caught them
+        state.birth_date, state.pending = None, Pending.subscribe_date
+        return Turn("subscribe", (answers.ask_birth_date(lang, for_leave=False),))
+    changed = state.subscribed_on is not None and state.subscribed_on != birth.isoformat()
+    state.pending, state.topic, state.subscribed_on = None, "subscribe", birth.isoformat()
+    return Turn("subscribe", (answers.subscribed(lang, birth, today, changed=changed),))
+
+
+def consent_answer(ctx: Context, state: State, message: Message, text: str) -> Turn | None:
+    """A typed answer to the consent question: 同意/好的/可以/yes counts like the button, 不同意 declines."""
+    if AGREE.match(text.strip()):
+        state.consent = True
+        return subscribe(ctx, state, message, "")
+    if DECLINE.match(text.strip()):
+        return declined(state)
+    return None
+
+
+def declined(state: State) -> Turn:
+    state.pending, state.consent = None, False
+    return Turn("subscribe", (answers.subscribe_declined(state.language),))
+
+
+def new_date(ctx: Context, state: State, message: Message, text: str) -> Turn | None:
+    """A date sent after subscribing changes the subscription ("发送新的日期可随时修改")."""
+    if state.subscribed_on is None or not (find_date(text, ctx.today()) or is_bad_date(text)) or len(text) > 40:
+        return None
+    return subscribe(ctx, state, message, text)
+
+
+def unsubscribe(ctx: Context, state: State, message: Message, text: str) -> Turn:
+    state.pending, state.topic, state.subscribed_on = None, "unsubscribe", None
+    stopped = bool(ctx.subscriptions and message.chat_id is not None and ctx.subscriptions.stop(message.chat_id))
+    return Turn("unsubscribe", (answers.unsubscribed(state.language, stopped),))
+
+
+def forget(ctx: Context, session: str, state: State, message: Message) -> Turn:
+    if ctx.subscriptions is not None and message.chat_id is not None:
+        ctx.subscriptions.forget(message.chat_id)
+    return Turn("forgotten", (answers.forgotten(state.language),))
+
+
+def loss(ctx: Context, state: State, message: Message, asks_leave: bool) -> Turn:
+    if ctx.subscriptions is not None and message.chat_id is not None:
+        ctx.subscriptions.mark_loss(message.chat_id)
+    state.pending, state.birth_date, state.age_months, state.subscribed_on = None, None, None, None
+    return Turn("unsubscribe", (answers.loss(state.language, with_miscarriage_leave=asks_leave),))

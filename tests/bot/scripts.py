@@ -1,0 +1,104 @@
+"""Scripted follow-up conversations (bot/understanding/corpus/followups/*.jsonl), run against the engine on the
+sample registry. Each check of each turn holds or not; the figure is the share that holds."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bot.conversations import ConversationStore
+from bot.engine import Engine
+from bot.replies import Message, Turn
+from geodata.registry import Registry
+
+SCRIPTS = Path(__file__).parents[2] / "bot" / "understanding" / "corpus" / "followups"
+NOW = datetime(2026, 11, 24, 3, tzinfo=UTC)
+
+
+@dataclass
+class Outcome:
+    script: str
+    turn: int
+    check: str
+    held: bool
+    text: str = field(repr=False, default="")
+
+
+def load(name: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (SCRIPTS / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def run(engine: Engine, registry: Registry, scripts: list[dict[str, Any]]) -> list[Outcome]:
+    outcomes: list[Outcome] = []
+    for script in scripts:
+        session, listed = f"script-{script['id']}", []
+        for number, step in enumerate(script["turns"], start=1):
+            if "location" in step:
+                message = Message(location=tuple(step["location"]), chat_id=hash(session) % 10**9)  # type: ignore[arg-type]
+            else:
+                message = Message(text=step["say"], chat_id=hash(session) % 10**9)
+            turn = engine.handle(session, message)
+            for name, held in _checks(turn, step.get("expect", {}), listed, registry):
+                outcomes.append(Outcome(script["id"], number, name, held, turn.text))
+            if len(turn.centres) > 1 or (turn.centres and turn.intent == "find_centre" and not listed):
+                listed = list(turn.centres)
+            elif turn.centres and turn.intent == "find_centre" and turn.centres[0] not in listed:
+                listed = list(turn.centres)
+    return outcomes
+
+
+def _checks(turn: Turn, expect: dict[str, Any], listed: list[str], registry: Registry):  # type: ignore[no-untyped-def]
+    text = turn.text.lower()
+    if "intent" in expect:
+        yield "intent", turn.intent == expect["intent"]
+    for word in expect.get("has", []):
+        yield f"has {word}", word.lower() in text
+    if "has_any" in expect:
+        yield "has_any", any(w.lower() in text for w in expect["has_any"])
+    for word in expect.get("lacks", []):
+        yield f"lacks {word}", word.lower() not in text
+    for ref in expect.get("refers", []):
+        yield f"refers {ref}", _refers(ref, text, listed, registry)
+    if expect.get("short"):
+        yield "short", len([line for line in turn.text.splitlines() if line.strip()]) <= 4
+    if "lists_centres" in expect:
+        yield "lists_centres", bool(turn.centres and turn.intent == "find_centre") == expect["lists_centres"]
+    if "listed_county" in expect:
+        centres = [registry.get(i) for i in turn.centres]
+        yield "listed_county", bool(centres) and all(c is not None and c.district_code == expect["listed_county"]
+                                                     for c in centres)
+
+
+def _refers(ref: str, text: str, listed: list[str], registry: Registry) -> bool:
+    head, _, attribute = ref.partition(".")
+    position = int(head[head.index("[") + 1:head.index("]")])
+    if position >= len(listed):
+        return False
+    centre = registry.get(listed[position])
+    if centre is None:
+        return False
+    value = getattr(centre, attribute, None)
+    if value is None:
+        return False
+    shown = f"{value:g}" if isinstance(value, float) else str(value)
+    return shown.lower() in text
+
+
+def new_engine(store, subscriptions=None) -> tuple[Engine, Registry]:  # type: ignore[no-untyped-def]
+    from content.guidance.library import load_library
+    from geodata.gazetteer import default_gazetteer
+    from geodata.geocode import GazetteerGeocoder
+    from geodata.importer import read_registry_file
+    from geodata.index import StraightLineWalker
+    from geodata.walk import WalkModel
+
+    sample = Path(__file__).parents[2] / "geodata" / "data" / "sample_centres.csv"
+    registry = Registry(store, StraightLineWalker(WalkModel()))
+    registry.save(read_registry_file(sample, is_sample=True).accepted)
+    engine = Engine(registry=registry, conversations=ConversationStore(store, clock=lambda: NOW),
+                    gazetteer=default_gazetteer(), geocoder=GazetteerGeocoder(), library=load_library(),
+                    subscriptions=subscriptions, clock=lambda: NOW)
+    return engine, registry

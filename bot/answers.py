@@ -585,6 +585,10 @@ def _fees(centre: Centre) -> str:
     return "–".join(dict.fromkeys(values))
 
 
+def _titled(title: str) -> str:
+    return title if title.startswith("《") else f"《{title}》"
+
+
 def leave_brief(lang: str, result: LeaveResult, asked: str | None, *, dated: bool = True) -> Reply:
     """One line per figure asked for, with its document: "陪产假：25天（《…条例》）"."""
     province = result.request.province
@@ -592,20 +596,20 @@ def leave_brief(lang: str, result: LeaveResult, asked: str | None, *, dated: boo
     if asked in (None, "maternity") and result.maternity is not None:
         m = result.maternity
         parts = " + ".join(f"{p.days}" for p in m.parts)
-        docs = "、".join(dict.fromkeys(f"《{p.provision.title}》" for p in m.parts))
+        docs = "、".join(dict.fromkeys(_titled(p.provision.title) for p in m.parts))
         line = t(lang, f"产假：{m.days}天（{parts}；{docs}）", f"maternity leave: {m.days} days ({parts}; {docs})")
         if dated:
             line += t(lang, f"，{m.start.isoformat()} 至 {m.end.isoformat()}", f", {m.start} to {m.end}")
         lines.append(line + ("" if m.verified else t(lang, "【部分未核实】", " [partly unverified]")))
     if asked in (None, "paternity") and result.paternity is not None:
         p = result.paternity
-        lines.append(t(lang, f"陪产假：{p.days}{UNIT_ZH[p.unit]}（《{p.provision.title}》）",
+        lines.append(t(lang, f"陪产假：{p.days}{UNIT_ZH[p.unit]}（{_titled(p.provision.title)}）",
                        f"paternity leave: {p.days} {UNIT_EN[p.unit]} ({p.provision.title})")
                      + ("" if p.provision.verified else t(lang, "【未核实】", " [unverified]")))
     if asked in (None, "parental") and result.parental is not None:
         q = result.parental
         lines.append(t(lang, f"育儿假：父母每人每年{q.days_per_year}{UNIT_ZH[q.unit]}，到孩子满{q.until_age_years}周岁"
-                             f"（《{q.provision.title}》）",
+                             f"（{_titled(q.provision.title)}）",
                        f"parental leave: {q.days_per_year} {UNIT_EN[q.unit]} a year for each parent until age "
                        f"{q.until_age_years} ({q.provision.title})")
                      + ("" if q.provision.verified else t(lang, "【未核实】", " [unverified]")))

@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 
 from bot.conversations import State
-from bot.flows import Context, centres, guidance, leave
+from bot.flows import Context, centres, guidance, leave, safety
 from bot.replies import Message, Turn
 from bot.slots import chinese_number, find_age_months, find_date, find_province
+from bot.understanding.safety import Alarm, word_alarms
 from geodata.centre import Centre
 
 ORDINAL = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*(家|个|所|间|条)?|头一家|最后(一)?(家|个)|"
@@ -122,4 +123,7 @@ def _about_guidance(ctx: Context, state: State, message: Message, text: str) -> 
     if UNDER.search(text) and age > 0:
         age -= 1  # "3个月以下": younger than three months
     state.age_months = age
+    kinds = word_alarms(state.guide_query, age)  # the same question may be an emergency at the new age
+    if kinds:
+        return safety.alarm(ctx, state, state.guide_query, Alarm(tuple(kinds), by_words=True))
     return guidance.guidance(ctx, state, message, state.guide_query, age_given=age)

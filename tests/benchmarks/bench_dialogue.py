@@ -19,12 +19,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[2]))
 
-from api.db import open_store  # noqa: E402
-from bot.replies import Message  # noqa: E402
-from bot.understanding import Understanding, corpus  # noqa: E402
-from bot.understanding.evaluate import evaluate  # noqa: E402
-from bot.understanding.model import MODEL_FILE, IntentModel  # noqa: E402
-from tests.bot.scripts import load, new_engine, run  # noqa: E402
+from api.db import open_store
+from bot.replies import Message
+from bot.understanding import Understanding, corpus
+from bot.understanding.evaluate import evaluate
+from bot.understanding.model import MODEL_FILE, IntentModel
+from tests.bot.scripts import load, new_engine, run
 
 
 def cross_validate() -> None:

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from bot.conversations import ConversationStore
 from bot.engine import Engine
-from bot.understanding.corpus import INTENTS
 from bot.replies import Message
+from bot.understanding.corpus import INTENTS
 from content.guidance.library import load_library
 from geodata.gazetteer import default_gazetteer
 from geodata.geocode import GazetteerGeocoder

@@ -43,7 +43,8 @@ def run(engine: Engine, registry: Registry, scripts: list[dict[str, Any]]) -> li
             turn = engine.handle(session, message)
             for name, held in _checks(turn, step.get("expect", {}), listed, registry):
                 outcomes.append(Outcome(script["id"], number, name, held, turn.text))
-            if len(turn.centres) > 1 or (turn.centres and turn.intent == "find_centre" and not listed) or (turn.centres and turn.intent == "find_centre" and turn.centres[0] not in listed):
+            if len(turn.centres) > 1 or (turn.intent == "find_centre" and turn.centres
+                                         and (not listed or turn.centres[0] not in listed)):
                 listed = list(turn.centres)
     return outcomes
 

@@ -19,9 +19,12 @@ def register(app: typer.Typer) -> None:
 
 def train() -> None:
     """Rebuild the model from bot/understanding/corpus/train (deterministic) and write it as package data."""
+    from bot.understanding import corpus
     from bot.understanding.model import MODEL_FILE, build
+    from bot.understanding.text import SEGMENTER_DICT, segmenter_dictionary
 
-    model = build()
+    SEGMENTER_DICT.write_text(segmenter_dictionary(e.text for e in corpus.load("train")), encoding="utf-8")
+    model = build().export()
     model.save()
     typer.echo(f"{MODEL_FILE} ({MODEL_FILE.stat().st_size // 1024} KiB), corpus {model.corpus_digest[:12]}", err=True)
 

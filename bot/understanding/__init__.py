@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
 from bot.understanding import safety
-from bot.understanding.model import MODEL_FILE, IntentModel, Reading
+from bot.understanding.model import MODEL_FILE, CompactModel, Reading, SafetyReading
 from bot.understanding.text import warm_up
 
 # The model asks instead of guessing below this probability, or when the runner-up is this close.
@@ -38,14 +39,18 @@ class Heard:
         return r.probability < UNSURE_BELOW or r.probability - r.runner_up_probability < CLOSE_MARGIN
 
 
+class Model(Protocol):
+    def read(self, text: str) -> tuple[Reading, SafetyReading]: ...
+
+
 class Understanding:
-    def __init__(self, model: IntentModel):
+    def __init__(self, model: Model):
         self.model = model
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> Understanding:
         warm_up()
-        understanding = cls(IntentModel.load(path))
+        understanding = cls(CompactModel.load(path))
         understanding.read("你好")  # the first real message pays for nothing
         return understanding
 

@@ -4,26 +4,36 @@ Features (scikit-learn): TF-IDF of character 1–3-grams of the normalised text,
 and of pinyin syllables, pairs and triples. Two logistic regressions share them: one for the ten intents, one for
 the safety classes. Training is deterministic (sorted data, lbfgs), so `carecircle dialogue train` rebuilds the
 same model from the same corpus.
+
+The shipped file holds the fitted numbers only (vocabularies, idf weights, coefficients) and `CompactModel`
+applies them with numpy: the same arithmetic as scikit-learn's transform and predict_proba (a test compares
+them), without importing scikit-learn at start-up or paying its per-call checks on every message.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import joblib
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion
 
 from bot.understanding import corpus
 from bot.understanding.text import normalise, pinyin_features, word_features
 
-MODEL_FILE = Path(__file__).parent / "intent_model.joblib"
-FORMAT = 1
+if TYPE_CHECKING:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion
+
+MODEL_FILE = Path(__file__).parent / "intent_model.npz"
+FORMAT = 2
+WHITE_SPACES = re.compile(r"\s\s+")  # as scikit-learn's char analyser folds them
 
 
 @dataclass(frozen=True)
@@ -52,10 +62,26 @@ class SafetyReading:
     none_probability: float
 
 
+def char_features(text: str) -> list[str]:
+    """Character 1–3-grams, exactly as scikit-learn's analyzer="char", ngram_range=(1, 3) makes them."""
+    text = WHITE_SPACES.sub(" ", text)
+    grams = list(text)
+    for n in (2, 3):
+        grams.extend(text[i:i + n] for i in range(len(text) - n + 1))
+    return grams
+
+
+ANALYSERS: tuple[tuple[str, Callable[[str], list[str]]], ...] = (
+    ("chars", char_features), ("words", word_features), ("pinyin", pinyin_features))
+
+
 def _features(settings: Settings) -> FeatureUnion:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion
+
     return FeatureUnion([
-        ("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=settings.min_df, sublinear_tf=True,
-                                  lowercase=False, dtype=np.float32)),
+        ("chars", TfidfVectorizer(analyzer=char_features, min_df=settings.min_df, sublinear_tf=True,
+                                  dtype=np.float32)),
         ("words", TfidfVectorizer(analyzer=word_features, min_df=settings.min_df, sublinear_tf=True,
                                   dtype=np.float32)),
         ("pinyin", TfidfVectorizer(analyzer=pinyin_features, min_df=settings.min_df, sublinear_tf=True,
@@ -64,6 +90,8 @@ def _features(settings: Settings) -> FeatureUnion:
 
 
 class IntentModel:
+    """The scikit-learn model, as trained; `export()` gives the compact form that ships."""
+
     def __init__(self, features: FeatureUnion, intents: LogisticRegression, safety: LogisticRegression,
                  corpus_digest: str, settings: Settings):
         self.features = features
@@ -76,6 +104,8 @@ class IntentModel:
     @classmethod
     def train(cls, examples: Sequence[corpus.Example], settings: Settings = Settings(),
               corpus_digest: str = "") -> IntentModel:
+        from sklearn.linear_model import LogisticRegression
+
         ordered = sorted(examples, key=lambda e: (e.text, e.intent, e.safety))
         texts = [normalise(e.text) for e in ordered]
         features = _features(settings)
@@ -99,23 +129,101 @@ class IntentModel:
         top = int(np.argmax(s))
         return reading, SafetyReading(str(self.safety.classes_[top]), float(s[top]), none_p)
 
+    def export(self) -> CompactModel:
+        vocabularies, idfs = [], []
+        for _, vectoriser in self.features.transformer_list:
+            terms = sorted(vectoriser.vocabulary_, key=vectoriser.vocabulary_.__getitem__)
+            vocabularies.append(terms)
+            idfs.append(np.asarray(vectoriser.idf_, dtype=np.float64))
+        return CompactModel(
+            vocabularies=vocabularies, idfs=idfs,
+            heads={"intents": _Head(list(map(str, self.intents.classes_)), self.intents.coef_, self.intents.intercept_),
+                   "safety": _Head(list(map(str, self.safety.classes_)), self.safety.coef_, self.safety.intercept_)},
+            corpus_digest=self.corpus_digest)
+
+
+@dataclass(frozen=True)
+class _Head:
+    classes: list[str]
+    coef: np.ndarray  # classes × features
+    intercept: np.ndarray
+
+    def probabilities(self, indices: np.ndarray, values: np.ndarray) -> np.ndarray:
+        scores = self.coef[:, indices] @ values + self.intercept
+        scores = np.exp(scores - scores.max())
+        return scores / scores.sum()
+
+
+class CompactModel:
+    """The shipped model: fitted numbers applied with numpy, in microseconds and without scikit-learn."""
+
+    def __init__(self, vocabularies: list[list[str]], idfs: list[np.ndarray], heads: dict[str, _Head],
+                 corpus_digest: str):
+        self.vocabularies = [{term: i for i, term in enumerate(terms)} for terms in vocabularies]
+        self._terms = vocabularies
+        self.idfs = idfs
+        self.offsets = np.cumsum([0] + [len(t) for t in vocabularies])[:-1].tolist()
+        self.heads = heads
+        self.corpus_digest = corpus_digest
+        self._safe_index = heads["safety"].classes.index("none")
+
+    def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The sparse TF-IDF row (indices, values): sublinear tf × idf, each block normalised to unit length."""
+        indices: list[int] = []
+        values: list[float] = []
+        normalised = normalise(text)
+        for (_, analyse), vocabulary, idf, offset in zip(ANALYSERS, self.vocabularies, self.idfs, self.offsets,
+                                                         strict=True):
+            counts = Counter(i for i in map(vocabulary.get, analyse(normalised)) if i is not None)
+            block = [(i, (1.0 + math.log(n)) * idf[i]) for i, n in counts.items()]
+            norm = math.sqrt(sum(v * v for _, v in block)) or 1.0
+            indices.extend(offset + i for i, _ in block)
+            values.extend(v / norm for _, v in block)
+        return np.asarray(indices, dtype=np.intp), np.asarray(values)
+
+    def read(self, text: str) -> tuple[Reading, SafetyReading]:
+        indices, values = self.vector(text)
+        head = self.heads["intents"]
+        p = head.probabilities(indices, values)
+        first, second = np.argsort(p)[::-1][:2]
+        reading = Reading(head.classes[first], float(p[first]), head.classes[second], float(p[second]))
+        safety = self.heads["safety"]
+        s = safety.probabilities(indices, values)
+        none_p = float(s[self._safe_index])
+        s[self._safe_index] = -1.0
+        top = int(np.argmax(s))
+        return reading, SafetyReading(safety.classes[top], float(s[top]), none_p)
+
     # -- the shipped file ------------------------------------------------------------------------------
     def dumps(self) -> bytes:
+        arrays: dict[str, np.ndarray] = {}
+        for n, (terms, idf) in enumerate(zip(self._terms, self.idfs, strict=True)):
+            arrays[f"terms{n}"] = np.array(terms, dtype=str)
+            arrays[f"idf{n}"] = idf
+        meta: dict[str, object] = {"format": FORMAT, "corpus_digest": self.corpus_digest, "blocks": len(self._terms),
+                                   "classes": {name: head.classes for name, head in self.heads.items()}}
+        for name, head in self.heads.items():
+            arrays[f"{name}_coef"] = head.coef
+            arrays[f"{name}_intercept"] = head.intercept
+        arrays["meta"] = np.array(json.dumps(meta, ensure_ascii=False))
         buffer = io.BytesIO()
-        joblib.dump({"format": FORMAT, "features": self.features, "intents": self.intents, "safety": self.safety,
-                     "corpus_digest": self.corpus_digest, "settings": self.settings}, buffer, compress=3)
+        np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
         return buffer.getvalue()
 
     def save(self, path: Path = MODEL_FILE) -> None:
         path.write_bytes(self.dumps())
 
     @classmethod
-    def load(cls, path: Path = MODEL_FILE) -> IntentModel:
-        bundle = joblib.load(path)
-        if bundle.get("format") != FORMAT:
-            raise ValueError(f"{path.name} was written by another version; run `carecircle dialogue train`")
-        return cls(bundle["features"], bundle["intents"], bundle["safety"], bundle["corpus_digest"],
-                   bundle["settings"])
+    def load(cls, path: Path = MODEL_FILE) -> CompactModel:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(str(data["meta"]))
+            if meta.get("format") != FORMAT:
+                raise ValueError(f"{path.name} was written by another version; run `carecircle dialogue train`")
+            blocks = range(meta["blocks"])
+            heads = {name: _Head(classes, data[f"{name}_coef"], data[f"{name}_intercept"])
+                     for name, classes in meta["classes"].items()}
+            return cls([data[f"terms{n}"].tolist() for n in blocks], [data[f"idf{n}"] for n in blocks], heads,
+                       meta["corpus_digest"])
 
 
 def build(root: Path = corpus.CORPUS, settings: Settings = Settings()) -> IntentModel:

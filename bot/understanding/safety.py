@@ -30,7 +30,7 @@ from bot.understanding.model import SafetyReading
 KINDS = ("harm", "emergency", "distress", "medicine", "fraud")
 
 # Chosen by writer-grouped cross-validation on the training corpus (recall first, then false alarms).
-MODEL_ALARM = 0.2  # the classifier alone raises the alarm when "none" is less likely than this
+MODEL_ALARM = 0.3  # the classifier alone raises the alarm when "none" is less likely than this
 WEAK_SUPPORT = 0.9  # a weak pattern raises the alarm when "none" is less likely than this
 
 
@@ -51,7 +51,7 @@ HIT = (r"(?:打|踢|踹|掐|扇|拧|揪|拽|戳|勒|推倒|抽(?!烟|血|空|时
        r"(?:了|着|过|得|死|伤|肿|破|" + CHILD[3:-1] + r"|我家|俺家|俺孙|手心|屁股|脸|头|耳|腿|大腿|胳膊)")
 # Marks on a child's body, and someone else to account for them.
 MARKS = (r"(?:淤青|瘀青|青紫|青一块|紫一块|(?:几|好几|多)(?:块|处)\S?青|一块块\S?青|青了|全是紫|伤痕|有伤(?!害)|勒痕|"
-         r"红印子|伤口|红肿|bruis|marks?\b)")
+         r"红印|(?:几|好几|多)道\S{0,2}(?:印|痕)|伤口|红肿|bruis|marks?\b)")
 SOMEONE_ELSE = (r"(?:托班|托儿所|托育|老师|阿姨|保姆|保育员|园里|接回来|接娃|说不知道|说不清|不晓得|支支吾吾|"
                 r"不明原因|怎么弄的|咋弄的|咋回事|说是\S{0,4}摔|说是自己|摔的|我不信|不像|谁信|男朋友|后妈|后爸|"
                 r"继父|nursery|daycare|teacher|staff)")
@@ -69,18 +69,21 @@ HARM = _rx(
     r"被\S{0,6}?(?:打|踢|踹|掐|扇|揪|拧)(?:了|得|伤|哭|肿)|被" + ADULT + r"\S{0,4}?(?:推|拽|摔)|挨打|"
     r"(?:经常|老是|天天|总是?|老|就)(?:打|掐|拧|揪|抽)" + CHILD,
     # beaten with something: 拿衣架抽娃腿, 用尺子打手心
-    r"(?:拿|用)\S{0,4}(?:衣架|尺子|棍|鞋|皮带|腰带|扫帚|藤条|戒尺|筷子|拖鞋|绳|脚)\S{0,4}(?:打|抽|扎|戳|勒|踢)",
+    r"(?:拿|用)\S{0,4}(?:衣架|尺子|棍|鞋|皮带|腰带|扫帚|藤条|戒尺|筷子|拖鞋|绳|脚|夹子|针|烟头)\S{0,4}"
+    r"(?:打|抽|扎|戳|勒|踢|夹|烫)",
     # marks someone else has to account for; marks alone are weak
     r"^(?=[\s\S]*?" + MARKS + r")(?=[\s\S]*?" + SOMEONE_ELSE + r")",
     r"巴掌印|手指头?印|指甲印|掐(?:的|出)?\S{0,2}(?:痕|印)|牙印|咬痕|烟头|一道一道|像是?(?:拿|用)\S{0,4}抽的|像是被绑|"
     r"(?:绑|勒)(?:过|的印)",
     # confinement and restraint
-    r"小黑屋|黑屋|关(?:在|进|到)?(?:小黑屋|黑屋子?|厕所|卫生间|阳台|柜子|门外|屋里|房间)|关起来|"
+    r"小黑屋|黑屋|关(?:在|进|到)?(?:小黑屋|黑屋子?|厕所|卫生间|阳台|柜子|门外|屋里|房间)|关起来|被关|"
+    r"把" + CHILD + r"\S{0,2}关(?:在|进|到)|关在\S{0,5}(?:间|室|柜|门外)|"
     r"锁(?:在|进)?(?:屋|家|卫生间|厕所|阳台|房间)|锁(?:在|进)柜|反锁|把\S{0,6}锁(?:在|起来)|"
     r"绑(?:在|起来|住|了)|捆(?:在|起来|住)|胶带|封(?:住)?\S{0,4}嘴|嘴\S{0,2}粘|"
     r"蒙在被子|(?:被子|被)蒙住|蒙住(?:头|脸|嘴)",
     # food, water, toilet withheld; forced feeding; cruel punishment
-    r"不(?:给|让|许)\S{0,3}(?:吃饭|饭吃|吃东西|喝水|上厕所)|不给饭|饿(?:了|一)(?:一|整)?(?:天|下午|中午|上午)|"
+    ADULT + r"\S{0,8}不(?:给|让|许)\S{0,3}(?:吃|喝|上厕所)|不(?:给|让|许)\S{0,4}(?:吃|喝)\S{0,6}(?:惩罚|罚)|"
+    r"不听话就不给|不给饭|饿(?:了|一)(?:一|整)?(?:天|下午|中午|上午)|"
     r"罚\S{0,3}站|罚\S{0,2}(?:不许|不准|看别人吃)|捏着\S{0,4}鼻子|硬灌|强灌|往\S{0,3}(?:地上|床上|墙上)\S{0,2}(?:摔|甩)|"
     r"在地上拖|拎着\S{0,4}(?:胳膊|腿|衣领)|(?:针|牙签)扎|拿针|用针|脱了衣服站|光着\S{0,3}(?:屁股|身子)\S{0,3}站|"
     r"(?:使劲|猛)摇|摇坏|(?:脑袋|头)\S{0,2}戳|(?:老师|阿姨)\S{0,6}不管\S{0,6}(?:活该|还说)",
@@ -130,7 +133,8 @@ EMERGENCY = _rx(
     r"(?:吞|吃|喝|咽|舔|咬破|咬|含|误食|误服|误吃|误喝|误吞)\S{0,10}?" + POISON,
     POISON + r"\S{0,10}?(?:吞|吃|喝|咽|咬破)(?:了|下去了|进去了|光了|掉了)",
     r"(?:吞|咽)(?:下去|进去)?了(?:个|一个|一颗|两颗|一枚|好几个)|一下子咽下去了|(?:药|退烧药|糖浆)\S{0,4}(?:吃|喝|喂)(?:多|重|错)了|"
-    r"(?:吃|喝|喂)(?:多|重|错)了\S{0,4}药|两倍的?量|双倍|中毒|当糖(?:吃|喝)",
+    r"(?:吃|喝|喂)(?:多|重|错)了\S{0,4}药|两倍的?量|双倍|中毒|当糖(?:吃|喝)|"
+    r"(?:吃|喝|吞)了?\S{0,3}(?:一整?瓶|大半瓶|半瓶|一把|好几片|好几颗|一板)",
     # choking, drowning
     r"(?:卡|噎|呛)(?:住|到)了|卡住|噎住|卡在(?:嗓子|喉咙|气管)|嗓子里卡|呛水|呛进|窒息|咳不出|说不出话|"
     r"脸(?:都)?憋(?:得)?(?:红|紫|青)|(?:呛|卡|噎)\S{0,8}(?:喘|憋)",
@@ -180,7 +184,8 @@ FEVER = _rx(
     r"3[7]\.[5-9]|3[89](?:\.\d)?(?:度|℃|°)|4[0-2](?:\.\d)?(?:度|℃|°)|(?:体温|量了?|烧到|temp\w*|says|reads|of)\s*(?:3[89]|4[01])|"
     r"\bfever|\bfeels? (?:very |really )?hot|\bhigh temp",
 )
-NEWBORN = _rx(r"新生儿|刚满月|没满月|未满月|满月的|刚出生|才出生|出生没几天|newborn|neonat")
+NEWBORN = _rx(r"新生儿|刚满月|没满月|未满月|满月的|满月没几天|刚出生|才出生|出生没几天|月子里的?(?:宝宝|娃|孩子)|"
+               r"(?:不到|不满|没到)(?:一|两|三|1|2|3)个?(?:多)?月|newborn|neonat")
 CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 NUMBER = r"(\d+(?:\.\d)?|[零一二两三四五六七八九十百]+)"
 AGE = re.compile(NUMBER + r"\s*(?:个)?\s*(多|半)?\s*(个?月|周|个?星期|天|(?:-|\s)?(?:week|wk|month|mo|day)s?\b)", re.I)
@@ -192,7 +197,7 @@ ENGLISH_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 
 
 # -- a parent in despair ---------------------------------------------------------------------------------------
 DISTRESS = _rx(
-    r"不想活|活着没意思|活着\S{0,2}(?:累|没劲|就是\S{0,2}累赘)|想死|(?:想|怎么)去死|想着怎么死|自杀|轻生|"
+    r"不想活|活着没意思|活着\S{0,2}(?:累|没劲|就是\S{0,2}累赘)|想死|(?:想|怎么)去死|想\S{0,3}怎么(?:去)?死(?!了)|自杀|轻生|"
     r"结束(?:自己的)?生命|结束这一切|活不下去|伤害自己|自残|割腕|划(?:自己|手腕|胳膊)|拿刀划|(?:打|扇|掐)自己|撞墙|"
     r"一了百了|撑不(?:下去|住)了|不想(?:再)?醒(?:过来|来)|再也不醒|解脱|想消失|只想消失|消失了大家|"
     r"(?:我|她)(?:不在|没|死)了\S{0,8}(?:就好|都会?轻松|更好|都好)|没(?:有)?我\S{0,8}(?:会)?(?:更好|更轻松)|"
@@ -200,13 +205,15 @@ DISTRESS = _rx(
     r"(?:带着|抱着|跟)\S{0,6}(?:一起|一块儿?)(?:走|死|跳|消失)|一起走了算了|替我照顾|想怎么结束|不配当妈",
     # afraid of hurting the baby
     r"想(?:把\S{0,3})?(?:掐|捂|闷|摔|扔)\S{0,3}(?:他|她|娃|宝宝|孩子|了|出去)|差点把\S{0,3}(?:扔|摔|掐|捂)|把娃捂住|"
-    r"怕(?:我)?(?:会|哪天会)?(?:伤害|掐|摔|打)(?:他|她|娃|宝宝|孩子)|控制不住\S{0,4}(?:掐|打|摔|扔)|"
+    r"怕(?:我)?(?:会|哪天会)?(?:伤害|掐|摔|打|闷|捂)死?(?:他|她|娃|宝宝|孩子)|控制不住\S{0,4}(?:掐|打|摔|扔)|"
+    r"(?:想|怕|会)\S{0,3}(?:掐死|闷死|捂死|摔死|弄死)|"
     r"恨\S{0,3}(?:这个)?(?:孩子|娃)|怕(?:我)?自己|吓到我自己",
     # postpartum low mood that has gone far
     r"(?:自己|我)(?:是个|就是个)?(?:废物|没用)|对不起(?:娃|孩子)|(?:看着|对)\S{0,4}一点感觉都没有|"
     r"(?:产后|生完|坐月子)\S{0,12}(?:天天|每天|一直)\S{0,2}(?:哭|想哭)\S{0,8}(?:没意思|没用|废物|累赘|死)",
     # English
-    r"\bwant to die|\bkill myself|\bsuicid|\bend (?:it all|my life)|\bcan'?t go on|\bhurt(?:ing)? myself|"
+    r"\bwant to die|\bkill myself|\bsuicid|\bend(?:ing)? (?:it all|my life)|\bcan'?t go on|\bhurt(?:ing)? myself|"
+    r"\b(?:want|going|tempted) to (?:throw|drop|smother|suffocate)|\b(?:scared|afraid) of (?:myself|what i might do)|"
     r"\bharm(?:ing)? myself|\bbetter off without me|\bdisappear(?:ing)? for good|\bdon'?t want to (?:live|wake up|be here)|"
     r"\bno point (?:in )?living|\b(?:going to|gonna|might|could|want to|afraid i'?ll) (?:shake|hurt|smother) (?:him|her|the baby)|"
     r"\bfeel nothing for",
@@ -264,11 +271,13 @@ FRAUD = _rx(
     r"\bran (?:off|away) with|\bscam|\bfraud|\brefus\w* to (?:refund|return)|\bwon'?t (?:refund|give (?:back|us)|return)|"
     r"\bno refund|\bkept (?:our|my|the) (?:money|deposit|fees)|\bdisappeared with|\bclosed (?:down )?(?:overnight|suddenly)|"
     r"\bowner'?s gone|\bdoors? (?:are |is )?locked|\bphone is off|\bstopped replying|\bfiling number was fake|"
-    r"\bfake (?:filing|registration|licen)|\bnot their responsibility|\bbasically they kept",
+    r"\bfake (?:filing|registration|licen)|\bnot their responsibility|\bbasically they kept|"
+    r"\b(?:took|taken|kept|with) (?:our|my|the|all the) (?:money|deposits?|fees?)\b.{0,40}\b(?:disappear|vanish|gone|closed)|"
+    r"\bprepaid\b.{0,60}\b(?:locked|closed|gone|shut)",
     # pinyin
     r"\bjuan ?(?:qian|kuan) ?(?:pao|zou)|\bpao ?lu ?le\b|\bbu ?tui ?(?:qian|fei|ya ?jin)\b",
 )
-FRAUD_WEAK = _rx(r"倒闭|卷走|跑了|\brefund|\bprepaid")
+FRAUD_WEAK = _rx(r"倒闭|卷走|\brefund|\bprepaid")
 
 STRONG = {"harm": HARM, "emergency": EMERGENCY, "distress": DISTRESS, "medicine": MEDICINE, "fraud": FRAUD}
 WEAK = {"harm": HARM_WEAK, "emergency": EMERGENCY_WEAK, "distress": DISTRESS_WEAK, "medicine": MEDICINE_WEAK,
@@ -281,7 +290,7 @@ QUIET = _rx(
     r"(?:公司|厂|单位|工地|饭店|店)\S{0,4}(?:老板)?(?:跑路|倒闭|跑了|关门)",
     r"退不退|给退不|能不能退|能退吗|退吗|可以退吗|没说不退|一般\S{0,4}退",
     r"对\S{0,4}翻白眼|不憋气|咳(?:出来|两声|几声)(?:了)?(?:就)?好|咳出来了|会不会(?:噎|卡|呛)|怕\S{0,2}(?:噎|卡|呛|吞|咽|烫)",
-    r"打(?:疫苗|针|预防针)|自己\S{0,4}(?:抓|撞|磕|摔)|胎记|不想吃药|不吃药|怕(?:老师|阿姨|保姆)\S{0,2}打(?:娃|孩子)|(?:没|没有|从不|不会)(?:打|掐|踢|骂)",
+    r"打(?:疫苗|针|预防针)|自己\S{0,4}(?:抓|撞|磕|摔)|胎记|不想吃药|不吃药|怕(?:老师|阿姨|保姆)\S{0,2}打(?:娃|孩子)|(?:没|没有|从来?不|不会|不)(?:打|掐|踢|骂|虐)",
     r"想死(?:你|宝宝|娃|孩子|他|她|闺女|儿子|我)|(?:会|会不会|怕|听说)\S{0,2}中毒|不想\S{0,6}(?:关|锁)",
 )
 # Asked ahead of time, in general, or already fine: the words alone decide nothing.
@@ -290,7 +299,7 @@ PREVENTION = _rx(
     r"放哪|够不着|拿不到|注意(?:啥|什么|哪些)|观察(?:啥|什么|哪些)|一般|的话|万一|新闻|一切正常|现在好好的|还在玩|"
     r"还没签|签(?:合同)?(?:之)?前|"
     r"\bin advance|\bprevent|\bstore\b|\bsafely\b|\bworried about\b|\bjust in case\b|\bfirst aid\b|"
-    r"\b(?:scared|afraid) of\b",
+    r"\b(?:scared|afraid) of\b(?! myself)|\bjust asking|\basking (?:for later|ahead)|\bwhat (?:to do|should i do) if\b",
 )
 # Signs that it is happening now, which a prevention word does not undo.
 HAPPENED = _rx(r"刚才|刚刚|急|救命|!!")

@@ -10,7 +10,9 @@ import itertools
 import logging
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 import jieba
 from pypinyin import Style, lazy_pinyin
@@ -22,8 +24,37 @@ LATIN_WORD = re.compile(r"[a-z][a-z']+|\d+")
 # Punctuation and emoji carry no intent; digits and Latin letters do ("12345", "td", "cj").
 NOISE = re.compile(r"[^\w\u4e00-\u9fff]+")
 
+SEGMENTER_DICT = Path(__file__).with_name("segmenter.dict")
+LONGEST_WORD = 8
+UNUSED = "\ue000"  # a private-use character no message holds: it carries the rest of jieba's total frequency
+
 jieba.setLogLevel(logging.WARNING)
-_tokenizer = jieba.Tokenizer()
+_tokenizer = jieba.Tokenizer(str(SEGMENTER_DICT)) if SEGMENTER_DICT.exists() else jieba.Tokenizer()
+
+
+def segmenter_dictionary(texts: Iterable[str]) -> str:
+    """jieba's dictionary cut down to the words that occur in these texts, for a start-up in milliseconds.
+
+    The left-out words' frequencies go to one unused entry, so the total (and with it every word's probability)
+    stays as in the full dictionary: the texts are cut exactly as the full dictionary cuts them, and words the
+    corpus never holds carry no weight in the model anyway.
+    """
+    pieces = {t[i:i + n] for t in map(normalise, texts) for n in range(1, LONGEST_WORD + 1)
+              for i in range(len(t) - n + 1)}
+    kept, total, left_out = [], 0, 0
+    with jieba.get_dict_file() as handle:
+        for raw in handle:
+            line = raw.decode("utf-8").strip()
+            if not line:
+                continue
+            word, freq = line.split(" ")[:2]
+            total += int(freq)
+            if word in pieces:
+                kept.append(line)
+            else:
+                left_out += int(freq)
+    kept.append(f"{UNUSED} {left_out}")
+    return "\n".join(kept) + "\n"
 
 
 def warm_up() -> None:

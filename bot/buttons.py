@@ -111,9 +111,10 @@ def decode(text: str) -> ButtonData | None:
             return At(float(lat), float(lon))
     except ValueError:
         return None
-    simple = {"menu": Menu, "pick": Pick, "lang": Language, "centre": Centre, "guide": Guide, "province": Province}
+    simple: dict[str, type[Menu | Pick | Language | Centre | Guide | Province]] = {
+        "menu": Menu, "pick": Pick, "lang": Language, "centre": Centre, "guide": Guide, "province": Province}
     if kind in simple and rest:
-        return simple[kind](rest)  # type: ignore[abstract]
+        return simple[kind](rest)
     if kind in {"subyes", "subno"}:
         return Consent(kind == "subyes")
     if kind == "skipregion":

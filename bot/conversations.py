@@ -73,7 +73,7 @@ class State:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         for key in ("pending", "paused"):
             value = known.get(key)
-            known[key] = Pending(value) if value in Pending.__members__ else None
+            known[key] = Pending(value) if isinstance(value, str) and value in Pending.__members__ else None
         return cls(**known)
 
 

@@ -580,6 +580,10 @@ def centre_fact(lang: str, centre: Centre, asked: str) -> Reply:
     return Reply(t(lang, f"{name}：{fact}{sample}", f"{name}: {fact}{sample}"))
 
 
+def listed_facts(lang: str, chosen: Sequence[Centre], asked: str, *, offset: int) -> Reply:
+    return Reply("\n".join(f"{offset + i + 1}. {centre_fact(lang, c, asked).text}" for i, c in enumerate(chosen)))
+
+
 def _fees(centre: Centre) -> str:
     values = [f"{f:g}" for f in (centre.fee_min, centre.fee_max) if f is not None]
     return "–".join(dict.fromkeys(values))
@@ -651,6 +655,42 @@ def medicine(lang: str) -> Reply:
                    "decide: don't raise it, switch medicines or give adult medicine. Take the box to a doctor or "
                    "pharmacist; if the fever won't come down, the child is very unwell or struggles to breathe, see a "
                    "doctor at once or call 120."))
+
+
+SAFETY_STILL = {
+    "harm": ("报警请拨打 110，说明孩子所在的机构、时间和经过；受伤请拨打 120 或带孩子就医并保留诊断证明。"
+             "照片、聊天记录和监控请保存好，并向当地卫生健康委员会或 12345 反映这家机构。",
+             "To report it, call the police on 110 and say which centre, when and what happened; if the child is hurt, "
+             "call 120 or see a doctor and keep the record. Keep photos, messages and camera footage, and report the "
+             "centre to the local health commission or 12345."),
+    "emergency": ("如果还没有拨打，请现在就拨打 120，告诉接线员孩子的年龄、症状和您所在的位置。等待时让孩子侧躺，"
+                  "不要喂水、喂药或催吐，把误服的东西或药盒带上。即使症状好转，也请尽快带孩子去医院检查。",
+                  "If you haven't yet, call 120 now and tell them the child's age, what is happening and where you "
+                  "are. While you wait, lay the child on their side; give nothing to eat or drink, no medicine, and "
+                  "don't make them vomit; bring what was swallowed or the medicine box. Even if things improve, have "
+                  "a doctor check the child soon."),
+    "distress": ("我们还在这里。请现在就拨打心理援助热线 12356，或告诉身边的家人；如果你有伤害自己或孩子的念头，"
+                 "请立即拨打 120 或 110。你不是一个人，也可以得到帮助。",
+                 "We are still here. Please call the mental-health line 12356 now, or tell someone close to you; if "
+                 "you might hurt yourself or your child, call 120 or 110 now. You are not alone, and help is there."),
+    "medicine": ("用药请咨询医生或药师，我们不提供剂量。孩子精神差、呼吸困难或误服药物时，请立即拨打 120。",
+                 "Ask a doctor or pharmacist about medicines: we never give doses. If the child is very unwell, "
+                 "struggles to breathe or swallowed medicine, call 120 now."),
+    "fraud": ("请保留合同、收据和转账记录，拨打 12315 或 12345 反映；机构负责人卷款失联的，请拨打 110 报警。",
+              "Keep the contract, receipts and transfers, and report it on 12315 or 12345; if the owner vanished with "
+              "the money, call the police on 110."),
+}
+
+
+def safety_still(lang: str, kind: str) -> Reply:
+    """The turn after an alarm: the same action and number again, with what to do next."""
+    return Reply(t(lang, *SAFETY_FIRST[kind]) + "\n" + t(lang, *SAFETY_STILL[kind]))
+
+
+def nothing_to_agree(lang: str) -> Reply:
+    return Reply(t(lang, "好的。您想了解什么？可以直接打字提问，或点下面的按钮。",
+                   "All right. What would you like to know? Type a question, or tap a button."),
+                 buttons=menu_buttons(lang))
 
 
 # -- asking which was meant -------------------------------------------------------------------------------

@@ -114,9 +114,20 @@ class Engine:
             return safety.alarm(self.ctx, state, text, heard.alarm)
         if is_loss(text):
             return subscribing.loss(self.ctx, state, message, heard.intent == "leave" or "假" in text)
+        if self._still_about_safety(state, text, heard):
+            return safety.still(state)
+        if state.pending is None and subscribing.is_consent_word(text):  # "同意" with nothing to agree to
+            return Turn("help", (answers.nothing_to_agree(state.language),))
         return (self._answer_to_question(state, message, text, heard)
                 or followup.resolve(self.ctx, state, message, text)
                 or self._intent(state, message, text, heard))
+
+    @staticmethod
+    def _still_about_safety(state: State, text: str, heard: Heard) -> bool:
+        """After an alarm, a short message stays with it unless it clearly asks something else."""
+        if not (state.topic or "").startswith("safety:") or len(text) > 40 or state.pending or state.paused:
+            return False
+        return heard.reading.probability < SURE or heard.intent in {"unknown", "help", "guidance", "complaint"}
 
     def _language_from(self, state: State, text: str) -> Turn | None:
         """"English" or "中文" typed alone switches; a message written in English is answered in English."""

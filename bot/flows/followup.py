@@ -10,7 +10,16 @@ import re
 from bot.conversations import State
 from bot.flows import Context, centres, guidance, leave, safety
 from bot.replies import Message, Turn
-from bot.slots import chinese_number, find_age_months, find_date, find_province
+from bot.slots import (
+    chinese_number,
+    find_age_months,
+    find_babies,
+    find_birth_order,
+    find_date,
+    find_province,
+    mentions_difficult_birth,
+    wants_inclusive,
+)
 from bot.understanding.safety import Alarm, word_alarms
 from geodata.centre import Centre
 
@@ -42,9 +51,15 @@ MOTHER = re.compile(r"老婆|媳妇|妻子|女方|孩子妈|我自己|产假|wif
 PARENTAL = re.compile(r"育儿假|parental", re.I)
 UNDER = re.compile(r"以下|以内|之内|不到|不满|\bunder\b|\bbelow\b|less than|younger than", re.I)
 SHORT = 20  # characters: longer messages are new questions, not ellipsis
+NAME_FILLER = re.compile(r"一个月|每个?月|一月|怎么样|多少|几|吗|呢|啊|的|孩子|宝宝|收|请问|是|有没有|有|"
+                         r"[?？!！。,，\s]")
+EVERY_LISTED = {"ages", "vacancies", "modes", "fee", "hours"}  # "收几个月的": each centre just shown
 
 
 def resolve(ctx: Context, state: State, message: Message, text: str) -> Turn | None:
+    named = _named_centre_question(ctx, state, text)
+    if named:
+        return named
     if state.topic in {"find_centre", "check_centre"}:
         return _about_centres(ctx, state, message, text)
     if state.topic == "leave":
@@ -55,11 +70,37 @@ def resolve(ctx: Context, state: State, message: Message, text: str) -> Turn | N
 
 
 # -- centres ---------------------------------------------------------------------------------------------
+def _named_centre_question(ctx: Context, state: State, text: str) -> Turn | None:
+    """"蓝天幼儿园托班一个月多少钱": a question about a centre named outright, answered from the registry."""
+    asked = _asked(text)
+    if asked in {None, "filing"} or len(text) > 40:  # "备案了吗" is the check flow's, with what a status means
+        return None
+    name = text
+    for _, pattern in ATTRIBUTES:
+        name = pattern.sub("", name)
+    name = NAME_FILLER.sub("", name)
+    if len(name) < 3:
+        return None
+    found = ctx.registry.search(name, limit=2)
+    if not found or found[0].score < 90 or (len(found) > 1 and found[1].score > found[0].score - 10):
+        return None
+    return centres.centre_question(ctx, state, found[0].centre, asked, "check_centre")
+
+
+def _asked(text: str) -> str | None:
+    return next((name for name, pattern in ATTRIBUTES if pattern.search(text)), None)
+
+
 def _about_centres(ctx: Context, state: State, message: Message, text: str) -> Turn | None:
     referred = _referred_centre(ctx, state, text)
-    asked = next((name for name, pattern in ATTRIBUTES if pattern.search(text)), None)
+    asked = _asked(text)
     explicit = bool(ORDINAL.search(text) or PRONOUN.search(text))
-    if referred is not None and asked and (explicit or (asked in EVERYDAY and len(text) <= SHORT)):
+    page = state.listed[max(0, state.shown - centres.PAGE):state.shown]
+    if state.topic == "find_centre" and wants_inclusive(text) is False:  # "非普惠的也要看看": the same place, wider
+        return centres.find(ctx, state, message, text)
+    if asked in EVERY_LISTED and not explicit and state.centre_id is None and len(page) > 1 and len(text) <= SHORT:
+        return centres.listed_question(ctx, state, page, asked)
+    if referred is not None and asked and (explicit or (asked in EVERYDAY | EVERY_LISTED and len(text) <= SHORT)):
         return centres.centre_question(ctx, state, referred, asked, state.topic or "find_centre")
     if referred is not None and ORDINAL.search(text) and len(text) <= 8:  # "第二家" alone: its details
         return centres.centre_detail(ctx, state, referred.id)
@@ -104,8 +145,9 @@ def _ordinal(text: str, count: int) -> int | None:
 def _about_leave(ctx: Context, state: State, message: Message, text: str) -> Turn | None:
     if len(text) > SHORT:
         return None
+    birth_detail = bool(find_babies(text) or find_birth_order(text) or mentions_difficult_birth(text))
     asked = "paternity" if SPOUSE.search(text) else "parental" if PARENTAL.search(text) \
-        else "maternity" if MOTHER.search(text) else None
+        else "maternity" if MOTHER.search(text) or birth_detail else None
     new_region = find_province(text) is not None or ctx.gazetteer.division_in(text) is not None
     new_date = find_date(text, ctx.today()) is not None
     if not (asked or ((new_region or new_date) and (ELLIPSIS.search(text) or len(text) <= 8))):

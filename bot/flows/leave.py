@@ -44,11 +44,12 @@ def leave(ctx: Context, state: State, message: Message, text: str, *, brief: boo
     if not state.region_code or state.region_code == "-":
         state.pending = Pending.leave_region
         return Turn("leave", (answers.ask_province(lang),))
-    if not state.birth_date:
-        if brief:  # "那我老公呢" needs no date: the days do not depend on it
-            return _figures_without_date(ctx, state)
+    if not state.birth_date:  # the days in force today at once; the dates once we know the birth
+        figures = _figures_without_date(ctx, state)
+        if brief or state.pending is Pending.leave_region:
+            return figures
         state.pending = Pending.leave_date
-        return Turn("leave", (answers.ask_birth_date(lang, for_leave=True),))
+        return Turn("leave", (*figures.replies, answers.ask_birth_date(lang, for_leave=True)))
     state.pending = None
     try:
         result = leave_result(state.region_code[:2] + "0000", state.birth_date, today=today,

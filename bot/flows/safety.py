@@ -25,6 +25,12 @@ def alarm(ctx: Context, state: State, text: str, found: Alarm) -> Turn:
         replies.append(answers.medicine(lang))
     elif found.kind == "distress":
         replies.append(answers.crisis(lang))
-    state.topic = None
+    state.topic = f"safety:{found.kind}"  # the next short message stays with this, not a new topic
     return Turn(SAFETY_INTENT[found.kind], tuple(replies))
+
+
+def still(state: State) -> Turn:
+    """A short message after an alarm ("我要报警吗", "现在停了", "没人帮我"): the action and the number again."""
+    kind = (state.topic or "").partition(":")[2]
+    return Turn(SAFETY_INTENT[kind], (answers.safety_still(state.language, kind),))
 

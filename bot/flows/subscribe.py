@@ -66,6 +66,10 @@ def consent_answer(ctx: Context, state: State, message: Message, text: str) -> T
     return None
 
 
+def is_consent_word(text: str) -> bool:
+    return bool(AGREE.match(text.strip()) or DECLINE.match(text.strip()))
+
+
 def declined(state: State) -> Turn:
     state.pending, state.consent = None, False
     return Turn("subscribe", (answers.subscribe_declined(state.language),))

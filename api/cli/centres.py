@@ -12,7 +12,7 @@ import typer
 from tqdm import tqdm
 
 from api.auth import audit
-from api.cli.common import fail, print_json, say, services
+from api.cli.common import fail, print_json, say, say_import_report, services
 from geodata.centre import KIND_LABELS, MODE_LABELS, STATUS_LABELS, Centre, Kind, Mode
 from geodata.crs import Crs
 from geodata.export import centre_properties, nearest_json, to_geojson, to_hsds
@@ -55,12 +55,7 @@ def import_centres(
     if as_json:
         print_json(report.as_json())
     else:
-        verb = "可导入（试运行，未保存）/ would be imported (dry run)" if dry_run else "已导入 / imported"
-        say(f"{len(report.accepted)} 行{verb}；{len(report.rejected)} 行被拒绝 / rejected")
-        for r in report.rejected:
-            say(f"  第 {r.row} 行 row {r.row} (id: {r.id or '—'}):")
-            for e in r.errors:
-                say(f"    - {e}")
+        say_import_report(report, dry_run)
     raise typer.Exit(1 if report.rejected else 0)
 
 

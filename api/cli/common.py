@@ -65,3 +65,15 @@ def print_json(payload: Any) -> None:
 def fail(message: str, code: int = 2) -> NoReturn:
     say(f"错误 / error: {message}")
     raise typer.Exit(code)
+
+
+def say_import_report(report: Any, dry_run: bool) -> None:
+    """An import's outcome for people (standard error): counts, then each rejected row with its reasons."""
+    verb = "可导入（试运行，未保存）/ would be imported (dry run)" if dry_run else "已导入 / imported"
+    say(f"{len(report.accepted)} 行{verb}；{len(report.rejected)} 行被拒绝 / rejected")
+    for r in report.rejected:
+        say(f"  第 {r.row} 行 row {r.row} (id: {r.id or '—'}):")
+        for e in r.errors:
+            say(f"    - {e}")
+    for w in getattr(report, "warnings", ()):
+        say(f"  第 {w.row} 行 row {w.row} (id: {w.id or '—'}) 提醒 warning: {w.field}: {w.message}")

@@ -168,6 +168,7 @@ class Coverage:
     minutes: float
     computed_on: date
     walk: str  # how walks were measured, in words
+    reach_m: float  # straight-line radius of the walk (exact for the straight-line model, an outer bound on streets)
     areas: list[Area]  # the region's areas, by id
     covered: np.ndarray  # bool per area
     inclusive_covered: np.ndarray  # bool per area
@@ -318,6 +319,7 @@ def compute_coverage(division: Division, all_areas: Sequence[Area], all_centres:
     sample = any(a.is_sample for a in areas) or any(c.is_sample for c in [*centres, *providers])
     return Coverage(
         division=division, minutes=minutes, computed_on=today or china_today(), walk=describe_walk(walker, minutes),
+        reach_m=walker.search_radius_m(minutes),
         areas=areas, covered=covered, inclusive_covered=inclusive_covered, accessibility=accessibility,
         accessibility_basis=basis, figures=figures, centres=centres, providers=providers, gaps=gaps,
         gap_nearest_m={}, suggestions=suggestions, suggestions_stop=stop, suggestion_basis=suggestion_basis,

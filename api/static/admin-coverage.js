@@ -207,7 +207,9 @@
     byId("download-xlsx").addEventListener("click", action(byId("download-xlsx"), () => download("xlsx")));
     byId("download-csv").addEventListener("click", action(byId("download-csv"), () => download("csv")));
     const params = new URLSearchParams(location.search);
-    const first = params.get("region") || (regions.find((r) => r.level === "county" && r.has_targets) || regions[0] || {}).code;
+    // Without ?region=, the county with the most population data.
+    const counties = regions.filter((r) => r.level === "county").sort((a, b) => b.areas - a.areas);
+    const first = params.get("region") || (counties[0] || regions[0] || {}).code;
     if (params.get("minutes")) byId("minutes").value = params.get("minutes");
     if (params.get("sites")) byId("sites").value = params.get("sites");
     if (first) {

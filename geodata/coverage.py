@@ -22,8 +22,10 @@ Every figure is defined in the README ("Coverage for health staff"). In short:
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -174,11 +176,12 @@ class Coverage:
     inclusive_covered: np.ndarray  # bool per area
     accessibility: np.ndarray  # places reachable per 1,000 (2SFCA) per area
     accessibility_basis: str  # "under3" or "population"
+    demand: np.ndarray  # per area: children under three, or people (the 2SFCA basis)
     figures: Figures
     centres: list[Centre]  # active centres in the region
     providers: list[Centre]  # active centres with places that reach the region's areas (any region)
-    gaps: list[Area]  # uncovered areas, most populous first
-    gap_nearest_m: dict[str, float]  # for the gaps measured so far
+    gaps: np.ndarray  # indices of the uncovered areas, most populous first
+    gap_nearest_m: np.ndarray  # per gap: metres to the nearest centre with places (nan: not measured yet)
     suggestions: list[Suggestion]
     suggestions_stop: str  # "target_met", "limit", "no_gain"
     suggestion_basis: str  # "under3" or "population"
@@ -192,12 +195,16 @@ class Coverage:
 
     def gap_list(self, limit: int | None = DEFAULT_GAPS) -> list[Gap]:
         """The uncovered areas, most populous first, each with its distance to the nearest centre with places."""
-        chosen = self.gaps if limit is None else self.gaps[:limit]
-        missing = [a for a in chosen if a.id not in self.gap_nearest_m]
-        if missing and self._nearest is not None:
-            found = self._nearest(np.array([a.lat for a in missing]), np.array([a.lon for a in missing]))
-            self.gap_nearest_m.update(zip((a.id for a in missing), found.tolist(), strict=True))
-        return [Gap(a, self.gap_nearest_m.get(a.id, float("inf"))) for a in chosen]
+        count = len(self.gaps) if limit is None else min(limit, len(self.gaps))
+        with _no_gc_pauses():
+            todo = np.flatnonzero(np.isnan(self.gap_nearest_m[:count]))
+            if len(todo) and self._nearest is not None:
+                chosen = self.gaps[todo].tolist()
+                lats = np.array([self.areas[i].lat for i in chosen])
+                lons = np.array([self.areas[i].lon for i in chosen])
+                self.gap_nearest_m[todo] = self._nearest(lats, lons)
+            return [Gap(self.areas[i], float(d)) for i, d in
+                    zip(self.gaps[:count].tolist(), self.gap_nearest_m[:count].tolist(), strict=True)]
 
     def as_json(self, gaps: int | None = DEFAULT_GAPS) -> dict[str, Any]:
         """The contract's JSON ("Coverage for health staff"), with more keys after its own."""
@@ -245,19 +252,29 @@ class Coverage:
         }
 
     def accessibility_json(self, short: int = 10) -> dict[str, Any]:
-        """2SFCA summary: the population-weighted mean, and the covered areas where places are shortest."""
-        weights = np.array([self._demand(a) for a in self.areas], dtype=float)
-        mean = float((self.accessibility * weights).sum() / weights.sum()) if weights.sum() > 0 else None
+        """2SFCA summary: the demand-weighted mean, and the covered areas where places are shortest."""
+        total = float(self.demand.sum())
+        mean = float((self.accessibility * self.demand).sum()) / total if total > 0 else None
         covered = np.flatnonzero(self.covered)
-        order = sorted(covered.tolist(), key=lambda i: (self.accessibility[i], -self.areas[i].population,
-                                                        self.areas[i].id))
+        population = np.array([self.areas[i].population for i in covered.tolist()], dtype=float)
+        order = covered[np.lexsort((covered, -population, self.accessibility[covered]))][:short]
         return {"basis": self.accessibility_basis, "per": PER, "mean": _round(mean),
                 "short": [{"id": self.areas[i].id, "name": self.areas[i].name, "population": self.areas[i].population,
                            "under3": self.areas[i].under3, "score": _round(float(self.accessibility[i]))}
-                          for i in order[:short]]}
+                          for i in order.tolist()]}
 
-    def _demand(self, area: Area) -> int:
-        return (area.under3 or 0) if self.accessibility_basis == "under3" else area.population
+
+@contextmanager
+def _no_gc_pauses() -> Iterator[None]:
+    """No cyclic garbage collection while a computation builds many small objects and no cycles: at 200,000 areas
+    the collector's full passes cost more than the computation itself."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def compute_coverage(division: Division, all_areas: Sequence[Area], all_centres: Sequence[Centre], walker: Walker,
@@ -265,17 +282,22 @@ def compute_coverage(division: Division, all_areas: Sequence[Area], all_centres:
                      county_names: Mapping[str, str] | None = None, today: date | None = None,
                      progress: Progress | None = None) -> Coverage:
     """The region's coverage, accessibility, targets and suggestions (see the module's docstring)."""
+    with _no_gc_pauses():
+        return _compute(division, all_areas, all_centres, walker, minutes, targets, sites, county_names or {}, today,
+                        progress)
+
+
+def _compute(division: Division, all_areas: Sequence[Area], all_centres: Sequence[Centre], walker: Walker,
+             minutes: float, targets: Sequence[RegionTargets], sites: int, county_names: Mapping[str, str],
+             today: date | None, progress: Progress | None) -> Coverage:
     if sites < 0:
         raise ValueError(f"建议选址数 {sites} 不能为负 / sites {sites} cannot be negative")
     tell = progress or (lambda stage, done, total: None)
-    county_names = county_names or {}
     areas = sorted((a for a in all_areas if division.contains(a.district_code)), key=lambda a: a.id)
+    cols = _Columns.of(areas)
     centres = [c for c in all_centres if c.status is Status.active and division.contains(c.district_code)]
     providers_all = [c for c in all_centres if c.status is Status.active and (c.capacity or 0) > 0]
     index = CentreIndex(providers_all, walker)
-    lats = np.array([a.lat for a in areas], dtype=float)
-    lons = np.array([a.lon for a in areas], dtype=float)
-    population = np.array([a.population for a in areas], dtype=float)
 
     # Which areas each centre with places reaches (the region's areas first).
     tell("areas", 0, len(areas))
@@ -286,7 +308,7 @@ def compute_coverage(division: Division, all_areas: Sequence[Area], all_centres:
         done += n
         tell("areas", done, len(areas))
 
-    pairs = index.reach(lats, lons, minutes, step)
+    pairs = index.reach(cols.lats, cols.lons, minutes, step)
     capacity = np.array([c.capacity or 0 for c in index.centres], dtype=float)
     inclusive = np.array([c.inclusive for c in index.centres], dtype=bool)
     covered = np.zeros(len(areas), dtype=bool)
@@ -297,23 +319,25 @@ def compute_coverage(division: Division, all_areas: Sequence[Area], all_centres:
     # Demand within each centre's walk, the areas across the border included (2SFCA's first step).
     tell("accessibility", 0, 1)
     outside = _outside_pairs(division, all_areas, index, pairs, walker, minutes)
-    basis = "under3" if areas and all(a.under3 is not None for a in [*areas, *outside.areas]) else "population"
-    demand = population if basis == "population" else np.array([a.under3 or 0 for a in areas], dtype=float)
+    basis = "under3" if cols.all_under3 and all(a.under3 is not None for a in outside.areas) else "population"
+    demand = cols.population if basis == "population" else cols.under3
     accessibility = _two_step(pairs, demand, capacity, outside.demand(basis), len(areas))
-    shared = _two_step(pairs, population, capacity, outside.demand("population"), len(areas)) / PER * population
+    shared = _two_step(pairs, cols.population, capacity, outside.demand("population"), len(areas)) / PER \
+        * cols.population
     tell("accessibility", 1, 1)
 
-    figures = _figures(areas, covered, inclusive_covered, centres, shared)
-    towns, without = _towns(areas, covered, centres, county_names)
+    figures = _figures(cols, covered, inclusive_covered, centres, shared)
+    towns, without = _towns(areas, cols, covered, centres, county_names)
     figures = _with_towns(figures, towns, without)
     checks = [TargetCheck(t, figures.value(t.measure), t.met_by(figures.value(t.measure)), (r.code, r.name))
               for r in targets for t in r.targets]
     unmeasured = [u for r in targets for u in r.not_measured]
 
-    gaps = sorted((a for a, c in zip(areas, covered.tolist(), strict=True) if not c),
-                  key=lambda a: (-a.population, a.id))
-    suggestion_basis = "under3" if areas and all(a.under3 is not None for a in areas) else "population"
-    suggestions, stop = _suggest(areas, covered, walker, minutes, sites, suggestion_basis,
+    uncovered = np.flatnonzero(~covered)
+    order = np.lexsort((uncovered, -cols.population[uncovered]))  # most populous first, then by id
+    gaps = uncovered[order]
+    suggestion_basis = "under3" if cols.all_under3 else "population"
+    suggestions, stop = _suggest(areas, cols, covered, walker, minutes, sites, suggestion_basis,
                                  [c.target for c in checks if c.target.measure in COVERAGE_MEASURES], tell)
     providers = [index.centres[j] for j in np.unique(pairs.target).tolist()]
     sample = any(a.is_sample for a in areas) or any(c.is_sample for c in [*centres, *providers])
@@ -321,11 +345,37 @@ def compute_coverage(division: Division, all_areas: Sequence[Area], all_centres:
         division=division, minutes=minutes, computed_on=today or china_today(), walk=describe_walk(walker, minutes),
         reach_m=walker.search_radius_m(minutes),
         areas=areas, covered=covered, inclusive_covered=inclusive_covered, accessibility=accessibility,
-        accessibility_basis=basis, figures=figures, centres=centres, providers=providers, gaps=gaps,
-        gap_nearest_m={}, suggestions=suggestions, suggestions_stop=stop, suggestion_basis=suggestion_basis,
-        targets=checks, not_measured=unmeasured, towns=towns, towns_without_inclusive=without, sample=sample,
-        _nearest=index.nearest_m,
+        accessibility_basis=basis, demand=demand, figures=figures, centres=centres, providers=providers,
+        gaps=gaps, gap_nearest_m=np.full(len(gaps), np.nan), suggestions=suggestions, suggestions_stop=stop,
+        suggestion_basis=suggestion_basis, targets=checks, not_measured=unmeasured, towns=towns,
+        towns_without_inclusive=without, sample=sample, _nearest=index.nearest_m,
     )
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """The region's areas as arrays (one pass over the objects), for the figures that add them up."""
+
+    lats: np.ndarray
+    lons: np.ndarray
+    population: np.ndarray  # float
+    under3: np.ndarray  # float, 0 where not given
+    all_under3: bool  # every area gives its children under three
+    urban: np.ndarray  # bool (None counts as not urban)
+    new: np.ndarray  # bool (None counts as old, 已建成)
+
+    @classmethod
+    def of(cls, areas: Sequence[Area]) -> _Columns:
+        n = len(areas)
+        return cls(
+            lats=np.fromiter((a.lat for a in areas), dtype=float, count=n),
+            lons=np.fromiter((a.lon for a in areas), dtype=float, count=n),
+            population=np.fromiter((a.population for a in areas), dtype=float, count=n),
+            under3=np.fromiter((a.under3 or 0 for a in areas), dtype=float, count=n),
+            all_under3=bool(n) and all(a.under3 is not None for a in areas),
+            urban=np.fromiter((bool(a.urban) for a in areas), dtype=bool, count=n),
+            new=np.fromiter((bool(a.new_area) for a in areas), dtype=bool, count=n),
+        )
 
 
 def describe_walk(walker: Walker, minutes: float) -> str:
@@ -386,85 +436,91 @@ def _two_step(pairs: Reach, demand: np.ndarray, capacity: np.ndarray, outside: t
     return np.bincount(pairs.origin, weights=ratio[pairs.target], minlength=n_areas) * PER
 
 
-def _figures(areas: list[Area], covered: np.ndarray, inclusive_covered: np.ndarray, centres: list[Centre],
+def _figures(cols: _Columns, covered: np.ndarray, inclusive_covered: np.ndarray, centres: list[Centre],
              shared_places: np.ndarray) -> Figures:
-    population = sum(a.population for a in areas)
-    under3 = sum(a.under3 or 0 for a in areas) if areas and all(a.under3 is not None for a in areas) else None
+    population = int(cols.population.sum())
     places = sum(c.capacity or 0 for c in centres)
     inclusive_places = sum(c.capacity or 0 for c in centres if c.inclusive)
-    cov = covered.tolist()
-    inc = inclusive_covered.tolist()
-    covered_population = sum(a.population for a, c in zip(areas, cov, strict=True) if c)
-    inclusive_population = sum(a.population for a, c in zip(areas, inc, strict=True) if c)
-    urban = [c for a, c in zip(areas, cov, strict=True) if a.urban]
-    new = [i for i, a in enumerate(areas) if a.new_area]
-    old = [i for i, a in enumerate(areas) if not a.new_area]
-    new_population = sum(areas[i].population for i in new)
-    old_population = sum(areas[i].population for i in old)
+    covered_population = int(cols.population[covered].sum())
+    inclusive_population = int(cols.population[inclusive_covered].sum())
+    urban, urban_covered = int(cols.urban.sum()), int((cols.urban & covered).sum())
+    new_population = int(cols.population[cols.new].sum())
+    old_population = int(cols.population[~cols.new].sum())
+    n_new = int(cols.new.sum())
+    n_old = len(cols.new) - n_new
     return Figures(
-        population=population, under3=under3, areas=len(areas), places=places,
-        places_per_1000=_ratio(places * PER, population), inclusive_places=inclusive_places,
+        population=population, under3=int(cols.under3.sum()) if cols.all_under3 else None, areas=len(cols.lats),
+        places=places, places_per_1000=_ratio(places * PER, population), inclusive_places=inclusive_places,
         inclusive_share=_ratio(inclusive_places, places), centres=len(centres),
-        covered_areas=sum(cov), covered_population=covered_population,
+        covered_areas=int(covered.sum()), covered_population=covered_population,
         coverage=_ratio(covered_population, population),
-        inclusive_covered_areas=sum(inc), inclusive_covered_population=inclusive_population,
+        inclusive_covered_areas=int(inclusive_covered.sum()), inclusive_covered_population=inclusive_population,
         inclusive_coverage=_ratio(inclusive_population, population),
-        urban_areas=len(urban), urban_covered_areas=sum(urban), urban_coverage=_ratio(sum(urban), len(urban)),
-        area_coverage=_ratio(sum(cov), len(areas)),
-        new_areas=len(new), new_population=new_population,
-        places_per_1000_new=_ratio(float(shared_places[new].sum()) * PER, new_population) if new else None,
+        urban_areas=urban, urban_covered_areas=urban_covered, urban_coverage=_ratio(urban_covered, urban),
+        area_coverage=_ratio(int(covered.sum()), len(cols.lats)),
+        new_areas=n_new, new_population=new_population,
+        places_per_1000_new=_ratio(float(shared_places[cols.new].sum()) * PER, new_population) if n_new else None,
         old_population=old_population,
-        places_per_1000_old=_ratio(float(shared_places[old].sum()) * PER, old_population) if old else None,
+        places_per_1000_old=_ratio(float(shared_places[~cols.new].sum()) * PER, old_population) if n_old else None,
         towns=0, towns_without_inclusive=0,
     )
 
 
-def _towns(areas: list[Area], covered: np.ndarray, centres: list[Centre], names: Mapping[str, str]
-           ) -> tuple[list[TownRow], list[tuple[str, str]]]:
+def _towns(areas: list[Area], cols: _Columns, covered: np.ndarray, centres: list[Centre],
+           names: Mapping[str, str]) -> tuple[list[TownRow], list[tuple[str, str]]]:
     """Rows per town and per county; a centre belongs to the town of the nearest area in its county."""
-    by_county: dict[str, list[int]] = defaultdict(list)
+    keys: dict[tuple[str, str | None], int] = {}
+    group = np.fromiter((keys.setdefault((a.district_code or "", a.town), len(keys)) for a in areas), dtype=np.intp,
+                        count=len(areas))
+    n = len(keys)
+
+    def total(values: np.ndarray) -> list[int]:
+        return np.bincount(group, weights=values, minlength=n).round().astype(np.int64).tolist()
+
+    counts, people = total(np.ones(len(areas))), total(cols.population)
+    missing_under3 = total(np.fromiter((a.under3 is None for a in areas), dtype=float, count=len(areas)))
+    under3 = total(cols.under3)
+    covered_areas, covered_people = total(covered.astype(float)), total(np.where(covered, cols.population, 0.0))
+    urban, urban_covered = total(cols.urban.astype(float)), total((cols.urban & covered).astype(float))
+    rows: dict[tuple[str, str | None], TownRow] = {}
+    for (code, town), g in keys.items():
+        rows[(code, town)] = TownRow(
+            code, names.get(code) or code, town or NO_TOWN[0], areas=counts[g], population=people[g],
+            under3=None if missing_under3[g] else under3[g], covered_areas=covered_areas[g],
+            covered_population=covered_people[g], urban_areas=urban[g], urban_covered_areas=urban_covered[g])
+    members: dict[str, list[int]] = defaultdict(list)
     for i, a in enumerate(areas):
-        by_county[a.district_code or ""].append(i)
-    rows: list[TownRow] = []
-    without: list[tuple[str, str]] = []
-    centres_by_county: dict[str, list[Centre]] = defaultdict(list)
+        members[a.district_code or ""].append(i)
+    has_inclusive: set[tuple[str, str | None]] = set()
+    by_county: dict[str, list[Centre]] = defaultdict(list)
     for c in centres:
-        centres_by_county[c.district_code].append(c)
-    for code in sorted(set(by_county) | set(centres_by_county)):
-        members = by_county.get(code, [])
-        county_name = names.get(code) or code
-        per_town: dict[str | None, TownRow] = {}
-        total = TownRow(code, county_name, None)
-        for i in members:
-            a = areas[i]
-            row = per_town.setdefault(a.town, TownRow(code, county_name, a.town or NO_TOWN[0]))
-            for target in (row, total):
-                _add_area(target, a, bool(covered[i]))
-        here = centres_by_county.get(code, [])
-        towns_of = _town_of_centres(areas, members, here)
-        has_inclusive: set[str | None] = set()
-        for centre, town in zip(here, towns_of, strict=True):
-            row = per_town.setdefault(town, TownRow(code, county_name, town or NO_TOWN[0]))
-            for target in (row, total):
-                _add_centre(target, centre)
+        by_county[c.district_code].append(c)
+    for code, here in by_county.items():
+        for centre, town in zip(here, _town_of_centres(areas, cols, members.get(code, []), here), strict=True):
+            row = rows.setdefault((code, town), TownRow(code, names.get(code) or code, town or NO_TOWN[0]))
+            _add_centre(row, centre)
             if centre.inclusive:
-                has_inclusive.add(town)
-        for town in sorted(per_town, key=lambda t: (t is None, t or "")):
-            rows.append(per_town[town])
-            if town is not None and town not in has_inclusive and per_town[town].areas:
-                without.append((county_name, town))
-        rows.append(total)
-    return rows, without
+                has_inclusive.add((code, town))
+    out: list[TownRow] = []
+    without: list[tuple[str, str]] = []
+    for code in sorted({code for code, _ in rows}):
+        county = TownRow(code, names.get(code) or code, None, under3=0)
+        for key in sorted((k for k in rows if k[0] == code), key=lambda k: (k[1] is None, k[1] or "")):
+            row = rows[key]
+            out.append(row)
+            _add_row(county, row)
+            if key[1] is not None and key not in has_inclusive and row.areas:
+                without.append((row.county_name, key[1]))
+        out.append(county)
+    return out, without
 
 
-def _add_area(row: TownRow, area: Area, covered: bool) -> None:
-    row.areas += 1
-    row.population += area.population
-    row.under3 = None if row.under3 is None or area.under3 is None else row.under3 + area.under3
-    row.covered_areas += covered
-    row.covered_population += area.population if covered else 0
-    row.urban_areas += bool(area.urban)
-    row.urban_covered_areas += bool(area.urban) and covered
+def _add_row(total: TownRow, row: TownRow) -> None:
+    for name in ("areas", "population", "covered_areas", "covered_population", "urban_areas", "urban_covered_areas",
+                 "centres", "inclusive_centres", "places", "inclusive_places"):
+        setattr(total, name, getattr(total, name) + getattr(row, name))
+    total.under3 = None if total.under3 is None or (row.under3 is None and row.areas) else \
+        total.under3 + (row.under3 or 0)
 
 
 def _add_centre(row: TownRow, centre: Centre) -> None:
@@ -474,12 +530,11 @@ def _add_centre(row: TownRow, centre: Centre) -> None:
     row.inclusive_places += (centre.capacity or 0) if centre.inclusive else 0
 
 
-def _town_of_centres(areas: list[Area], members: list[int], centres: list[Centre]) -> list[str | None]:
-    if not centres:
-        return []
+def _town_of_centres(areas: list[Area], cols: _Columns, members: list[int], centres: list[Centre]
+                     ) -> list[str | None]:
     if not members:
         return [None] * len(centres)
-    tree = PointTree.of([areas[i].lat for i in members], [areas[i].lon for i in members])
+    tree = PointTree.of(cols.lats[members], cols.lons[members])
     _, nearest = tree.tree.query(unit_vectors(np.array([c.lat for c in centres]), np.array([c.lon for c in centres])))
     return [areas[members[int(k)]].town for k in np.atleast_1d(nearest).tolist()]
 
@@ -489,21 +544,20 @@ def _with_towns(figures: Figures, towns: list[TownRow], without: list[tuple[str,
     return Figures(**{**figures.__dict__, "towns": len(named), "towns_without_inclusive": len(without)})
 
 
-def _suggest(areas: list[Area], covered: np.ndarray, walker: Walker, minutes: float, sites: int, basis: str,
-             coverage_targets: list[Target], tell: Progress) -> tuple[list[Suggestion], str]:
+def _suggest(areas: list[Area], cols: _Columns, covered: np.ndarray, walker: Walker, minutes: float, sites: int,
+             basis: str, coverage_targets: list[Target], tell: Progress) -> tuple[list[Suggestion], str]:
     """Greedy maximal coverage over candidate sites at the region's areas (see the module's docstring)."""
-    population = np.array([a.population for a in areas], dtype=float)
-    weight = population if basis == "population" else np.array([a.under3 or 0 for a in areas], dtype=float)
+    population = cols.population
+    weight = population if basis == "population" else cols.under3
     still = ~covered
-    if _targets_met(coverage_targets, areas, ~still):
+    if _targets_met(coverage_targets, cols, ~still):
         return [], "target_met"
     uncovered = np.flatnonzero(still)
     if sites == 0 or not len(uncovered):
         return [], "limit" if sites == 0 else "no_gain"
     tell("sites", 0, sites)
-    candidates = PointTree.of([a.lat for a in areas], [a.lon for a in areas])
-    pairs = reach(np.array([areas[i].lat for i in uncovered]), np.array([areas[i].lon for i in uncovered]),
-                  candidates, walker, minutes)
+    candidates = PointTree.of(cols.lats, cols.lons)
+    pairs = reach(cols.lats[uncovered], cols.lons[uncovered], candidates, walker, minutes)
     # Rows: candidate sites; columns: the areas uncovered at the start (their index in `areas`).
     matrix = csr_matrix((np.ones(len(pairs), dtype=float), (pairs.target, uncovered[pairs.origin])),
                         shape=(len(areas), len(areas)))
@@ -518,35 +572,32 @@ def _suggest(areas: list[Area], covered: np.ndarray, walker: Walker, minutes: fl
             stop = "no_gain"
             break
         reached = matrix.indices[matrix.indptr[best]:matrix.indptr[best + 1]]
-        new = reached[still[reached]]
+        new = np.sort(reached[still[reached]])
         still[new] = False
         live[new] = 0.0
         covered_now = ~still
         site = areas[best]
         chosen.append(Suggestion(
             lat=site.lat, lon=site.lon, near=site, adds_population=int(population[new].sum()),
-            adds_under3=int(sum(areas[i].under3 or 0 for i in new.tolist())) if basis == "under3" else None,
-            adds_areas=len(new), area_ids=tuple(areas[i].id for i in sorted(new.tolist())),
+            adds_under3=int(cols.under3[new].sum()) if basis == "under3" else None,
+            adds_areas=len(new), area_ids=tuple(areas[i].id for i in new.tolist()),
             coverage_after=_ratio(float(population[covered_now].sum()), float(population.sum())),
         ))
         tell("sites", len(chosen), sites)
-        if _targets_met(coverage_targets, areas, covered_now):
+        if _targets_met(coverage_targets, cols, covered_now):
             stop = "target_met"
             break
     return chosen, stop
 
 
-def _targets_met(targets: list[Target], areas: list[Area], covered: np.ndarray) -> bool:
+def _targets_met(targets: list[Target], cols: _Columns, covered: np.ndarray) -> bool:
     """Whether every coverage target (population, urban or all areas) is met with these areas covered."""
     if not targets:
         return False
-    population = sum(a.population for a in areas)
-    urban = [bool(c) for a, c in zip(areas, covered.tolist(), strict=True) if a.urban]
     values = {
-        Measure.coverage: _ratio(sum(a.population for a, c in zip(areas, covered.tolist(), strict=True) if c),
-                                 population),
-        Measure.urban_coverage: _ratio(sum(urban), len(urban)),
-        Measure.area_coverage: _ratio(int(covered.sum()), len(areas)),
+        Measure.coverage: _ratio(float(cols.population[covered].sum()), float(cols.population.sum())),
+        Measure.urban_coverage: _ratio(int((cols.urban & covered).sum()), int(cols.urban.sum())),
+        Measure.area_coverage: _ratio(int(covered.sum()), len(covered)),
     }
     return all(t.met_by(values[t.measure]) for t in targets)
 

@@ -409,19 +409,22 @@ class PointTree:
 def nearest_m(targets: PointTree, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
     """Geodesic metres from each point to its nearest target (inf when there is none), exactly.
 
-    The k nearest by chord are measured on the ellipsoid; where the k-th is not surely beyond the best found, the
-    ball around the point is measured whole."""
+    The k nearest by chord are candidates; only those whose spherical distance could beat the nearest one's (they
+    differ from the ellipsoid's by under 1%) are measured on the ellipsoid. Where the k-th candidate is not surely
+    beyond the best found, the ball around the point is measured whole."""
     lats, lons = np.asarray(lats, dtype=float), np.asarray(lons, dtype=float)
-    out = np.full(len(lats), math.inf)
-    if not len(lats) or not len(targets):
-        return out
+    n = len(lats)
+    if not n or not len(targets):
+        return np.full(n, math.inf)
     k = min(NEAREST_K, len(targets))
     chords, idx = targets.tree.query(unit_vectors(lats, lons), k=k)
-    chords, idx = chords.reshape(len(lats), k), idx.reshape(len(lats), k)
-    rows = np.repeat(np.arange(len(lats)), k)
-    _, _, dist = GEOD.inv(lons[rows], lats[rows], targets.lons[idx.ravel()], targets.lats[idx.ravel()])
-    out = np.asarray(dist, dtype=float).reshape(len(lats), k).min(axis=1)
-    doubtful = np.flatnonzero((k < len(targets)) & (arc_m(chords[:, -1]) < out * SEARCH_MARGIN))
+    sphere = arc_m(chords.reshape(n, k))
+    idx = idx.reshape(n, k)
+    rows, cols = np.nonzero(sphere <= sphere[:, :1] * SEARCH_MARGIN ** 2 + 1e-6)
+    _, _, dist = GEOD.inv(lons[rows], lats[rows], targets.lons[idx[rows, cols]], targets.lats[idx[rows, cols]])
+    out = np.full(n, math.inf)
+    np.minimum.at(out, rows, np.asarray(dist, dtype=float))
+    doubtful = np.flatnonzero((k < len(targets)) & (sphere[:, -1] < out * SEARCH_MARGIN))
     for p in doubtful.tolist():
         hits = targets.tree.query_ball_point(unit_vector(lats[p], lons[p]), chord_of(out[p] * SEARCH_MARGIN + 1.0))
         out[p] = float(geodesic_m(float(lats[p]), float(lons[p]), targets.lats[hits], targets.lons[hits]).min())

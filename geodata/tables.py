@@ -8,8 +8,8 @@ workbooks (.xlsx, the first sheet). One reader serves every import (centres, pop
 A row number is the one a person sees: the CSV record, or the row Excel shows. Blank rows are skipped.
 An unusable file (unreadable, empty, a required column missing) raises UnusableFile: nothing is imported.
 
-Excel is read with python-calamine (Rust): on a 50,000-row workbook it took 0.6–0.9 s where openpyxl's read-only
-mode took 5.8 s, with the same memory (tests/benchmarks/bench_xlsx.py).
+Excel is read with python-calamine (Rust): on a 50,000-row workbook it took 0.4–0.9 s where openpyxl's read-only
+mode took 5.8–6.1 s, with about the same memory (tests/benchmarks/bench_xlsx.py). openpyxl only writes the reports.
 """
 
 from __future__ import annotations

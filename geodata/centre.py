@@ -154,13 +154,7 @@ def check_row(raw: dict[str, Any], *, is_sample: bool = False) -> Checked:
     def err(name: str, zh: str, en: str) -> None:
         errors.append(RowError(name, zh, en))
 
-    for name in REQUIRED_FIELDS:
-        if _blank(raw.get(name)):
-            err(name, "必填项为空", "is required but empty")
-
-    for name, longest in MAX_LENGTHS.items():
-        if len(_text(raw.get(name))) > longest:
-            err(name, f"内容过长（最多 {longest} 个字符）", f"is longer than {longest} characters")
+    check_present_and_short(raw, REQUIRED_FIELDS, MAX_LENGTHS, err)
     centre_id = _text(raw.get("id"))
     lat, lon = check_point_fields(raw, err)
     district = check_district_code(raw, err)
@@ -231,6 +225,17 @@ def check_row(raw: dict[str, Any], *, is_sample: bool = False) -> Checked:
             health_eval_passed=health_eval, is_sample=is_sample,
         )
     )
+
+
+def check_present_and_short(raw: dict[str, Any], required: tuple[str, ...], max_lengths: dict[str, int],
+                            err: Any) -> None:
+    """Every required field is filled in, and no field is longer than its column in the store."""
+    for name in required:
+        if _blank(raw.get(name)):
+            err(name, "必填项为空", "is required but empty")
+    for name, longest in max_lengths.items():
+        if len(_text(raw.get(name))) > longest:
+            err(name, f"内容过长（最多 {longest} 个字符）", f"is longer than {longest} characters")
 
 
 def check_point_fields(raw: dict[str, Any], err: Any) -> tuple[float | None, float | None]:

@@ -19,7 +19,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from geodata.centre import RowError, _blank, _count, _flag, _text, check_district_code, check_point_fields
+from geodata.centre import (
+    RowError,
+    _count,
+    _flag,
+    _text,
+    check_district_code,
+    check_point_fields,
+    check_present_and_short,
+)
 from geodata.crs import Crs
 from geodata.importer import ImportReport, check_table, converted, normalise_values
 from geodata.tables import Columns, read_bytes, table_rows
@@ -107,12 +115,7 @@ def check_area_row(raw: dict[str, Any], *, is_sample: bool = False, source: str 
     def err(name: str, zh: str, en: str) -> None:
         errors.append(RowError(name, zh, en))
 
-    for name in REQUIRED_FIELDS:
-        if _blank(raw.get(name)):
-            err(name, "必填项为空", "is required but empty")
-    for name, longest in MAX_LENGTHS.items():
-        if len(_text(raw.get(name))) > longest:
-            err(name, f"内容过长（最多 {longest} 个字符）", f"is longer than {longest} characters")
+    check_present_and_short(raw, REQUIRED_FIELDS, MAX_LENGTHS, err)
     lat, lon = check_point_fields(raw, err)
     district = check_district_code(raw, err)
     population = _count(raw, "population", err)

@@ -9,13 +9,11 @@ from typing import Annotated, Any
 import typer
 from tqdm import tqdm
 
-from api.auth import audit
-from api.cli.common import fail, print_json, say, say_import_report, services
+from api.cli.common import fail, print_json, run_import, say, services
 from geodata.coverage import DEFAULT_GAPS, DEFAULT_SITES, Coverage
 from geodata.coverage_report import file_name, to_csv, to_xlsx
 from geodata.crs import Crs
 from geodata.divisions import UnknownDivision
-from geodata.tables import UnusableFile
 from geodata.targets import SHARES, Measure
 
 population_app = typer.Typer(help="常住人口（社区、村）/ residential areas and their population", no_args_is_help=True)
@@ -41,20 +39,8 @@ def import_population(
     """Import or update residential areas (communities, villages) with their population; a bad row never stops
     the good ones."""
     planner = services().planner
-    with tqdm(desc="检查 checking", unit=" 行 rows", file=sys.stderr, disable=None, mininterval=0.5) as bar:
-        try:
-            report = planner.read_file(file, crs, progress=bar.update)
-        except UnusableFile as exc:
-            fail(f"{exc}；未导入任何数据 / nothing was imported")
-    if not dry_run and report.accepted:
-        planner.save(report.accepted)
-        audit(planner.engine, "cli", "population.import", file.name,
-              {"accepted": len(report.accepted), "rejected": len(report.rejected)})
-    if as_json:
-        print_json(report.as_json())
-    else:
-        say_import_report(report, dry_run)
-    raise typer.Exit(1 if report.rejected else 0)
+    run_import(file, lambda progress: planner.read_file(file, crs, progress=progress), planner.save, planner.engine,
+               "population.import", dry_run=dry_run, as_json=as_json)
 
 
 def coverage(

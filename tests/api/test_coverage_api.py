@@ -244,3 +244,18 @@ def test_the_map_stays_readable_with_2000_areas_and_grids_beyond() -> None:
     assert len(many.areas) == 4000 > MAX_DOTS
     gridded = ET.fromstring(coverage_map(many))
     assert gridded.get("data-mode") == "grid" and gridded.findall(f".//{SVG}rect[@class='cell']")
+
+
+def test_the_demo_loads_the_sample_population_and_prints_a_health_staff_token(
+        sqlite_store: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    from api.auth import find_staff
+    from api.cli.service import load_sample_population
+
+    services = build_services(Settings(database_url="sqlite:///demo.db"), engine=sqlite_store)
+    load_sample_population(services)
+    said = capsys.readouterr().err
+    token = next(line.strip() for line in said.splitlines() if line.strip().startswith("cc_"))
+    staff = find_staff(sqlite_store, token)
+    assert staff is not None and staff.role.value == "health_staff"
+    assert "SAMPLE" in said and "/admin/coverage" in said and "CARECIRCLE_DATABASE_URL=sqlite:///demo.db" in said
+    assert len(services.planner.areas()) == 79 and all(a.is_sample for a in services.planner.areas())

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from geodata.centre import Centre, Kind, Status
 from geodata.coverage import Coverage, compute_coverage
 from geodata.divisions import Division, Level
-from geodata.index import PointTree, StraightLineWalker, reach
+from geodata.index import CentreIndex, PointTree, StraightLineWalker, reach
 from geodata.population import Area
 from geodata.targets import Compare, DocumentSpec, Measure, RegionTargets, Target, Text
 from geodata.walk import WalkModel
@@ -254,3 +254,33 @@ def test_reach_finds_exactly_the_pairs_within_the_walk(case) -> None:  # type: i
     # geopy and pyproj agree to nanometres; a pair within 1 µm of the edge may fall either side
     unsure = {(i, j) for i, p in enumerate(points) for j, t in enumerate(targets) if abs(metres(p, t) - LIMIT_M) < 1e-6}
     assert got - unsure == want - unsure
+
+
+# --- with a street network: the same walks as `nearest` ---------------------------------------------------------
+
+
+def test_with_streets_an_area_is_covered_exactly_when_nearest_finds_a_centre_within_the_walk() -> None:
+    from tests.geodata.test_streets import grid, junction, walker
+
+    streets = walker(grid(river=True))  # a river between rows 2 and 3, bridged only at column 0
+    centres = [make_centre(id="S1", lat=junction(4, 2)[0], lon=junction(4, 2)[1], district_code=COUNTY.code,
+                           capacity=30),
+               make_centre(id="S2", lat=junction(1, 0)[0], lon=junction(1, 0)[1], district_code=COUNTY.code,
+                           capacity=0)]  # no places: never covers
+    spots = [(i + 0.5 * (j % 2), j) for i in range(5) for j in range(5)] + [(4, 3), (4, 3.5), (2.5, 1)]
+    areas = [Area(f"S{n:02d}", f"街区{n}", *junction(*spot), 1000 + n, COUNTY.code, "阿勒腾席热镇", True, 20)
+             for n, spot in enumerate(spots)]
+    minutes = 6.0  # 450 m along streets
+    result = compute_coverage(COUNTY, areas, centres, streets, minutes, sites=3)
+    index = CentreIndex([c for c in centres if (c.capacity or 0) > 0], streets)
+    expected = [bool(index.within(a.lat, a.lon, minutes)) for a in result.areas]
+    assert result.covered.tolist() == expected
+    across = result.areas[[a.id for a in result.areas].index("S25")]  # (4, 3): 100 m away, across the river
+    assert metres((across.lat, across.lon), (centres[0].lat, centres[0].lon)) < 120
+    assert not result.covered[[a.id for a in result.areas].index("S25")]
+    for site in result.suggestions:  # each site reaches what a walk along the streets reaches
+        for area_id in site.area_ids:
+            area = result.areas[[a.id for a in result.areas].index(area_id)]
+            walked, _ = streets.walk_to(area.lat, area.lon, site.lat, site.lon)
+            assert walked <= minutes * (1 + 1e-9)
+    assert "街道" in result.walk

@@ -508,14 +508,15 @@ def _towns(areas: list[Area], cols: _Columns, covered: np.ndarray, centres: list
         for key in sorted((k for k in rows if k[0] == code), key=lambda k: (k[1] is None, k[1] or "")):
             row = rows[key]
             out.append(row)
-            _add_row(county, row)
+            add_row(county, row)
             if key[1] is not None and key not in has_inclusive and row.areas:
                 without.append((row.county_name, key[1]))
         out.append(county)
     return out, without
 
 
-def _add_row(total: TownRow, row: TownRow) -> None:
+def add_row(total: TownRow, row: TownRow) -> None:
+    """Adds a town's (or county's) row into a total row."""
     for name in ("areas", "population", "covered_areas", "covered_population", "urban_areas", "urban_covered_areas",
                  "centres", "inclusive_centres", "places", "inclusive_places"):
         setattr(total, name, getattr(total, name) + getattr(row, name))

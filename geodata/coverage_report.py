@@ -14,13 +14,14 @@ import io
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from geodata.coverage import Coverage, TownRow
+from geodata.coverage import Coverage, TownRow, add_row
 from geodata.divisions import LEVEL_LABELS
 from geodata.targets import SHARES, Measure
 
 SAMPLE_WARNING = ("示例数据：虚构，仅供演示，不是统计数据 / "
                   "SAMPLE DATA: fictional, for demonstration only, not statistics")
 
+REGION_TOTAL = "（全地区合计 region total）"
 # (header, value of a row, format): "int", "share" (a percentage), "rate" (two decimals) or "text"
 Column = tuple[str, Callable[[TownRow], Any], str]
 TOWN_COLUMNS: tuple[Column, ...] = (
@@ -68,12 +69,9 @@ def town_rows(result: Coverage) -> list[TownRow]:
     rows = list(result.towns)
     counties = [r for r in rows if r.town is None]
     if len(counties) > 1:
-        total = TownRow(result.division.code, result.division.name, None)
+        total = TownRow(result.division.code, result.division.name, REGION_TOTAL)
         for row in counties:
-            for name in ("areas", "population", "covered_areas", "covered_population", "urban_areas",
-                         "urban_covered_areas", "centres", "inclusive_centres", "places", "inclusive_places"):
-                setattr(total, name, getattr(total, name) + getattr(row, name))
-            total.under3 = None if total.under3 is None or row.under3 is None else total.under3 + row.under3
+            add_row(total, row)
         rows.append(total)
     return rows
 

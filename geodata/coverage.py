@@ -192,6 +192,8 @@ class Coverage:
     sample: bool
     sources: list[str] = field(default_factory=list)
     _nearest: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
+    _lats: np.ndarray = field(default_factory=lambda: np.empty(0))  # the areas' coordinates, for the gaps
+    _lons: np.ndarray = field(default_factory=lambda: np.empty(0))
 
     def gap_list(self, limit: int | None = DEFAULT_GAPS) -> list[Gap]:
         """The uncovered areas, most populous first, each with its distance to the nearest centre with places."""
@@ -199,10 +201,8 @@ class Coverage:
         with _no_gc_pauses():
             todo = np.flatnonzero(np.isnan(self.gap_nearest_m[:count]))
             if len(todo) and self._nearest is not None:
-                chosen = self.gaps[todo].tolist()
-                lats = np.array([self.areas[i].lat for i in chosen])
-                lons = np.array([self.areas[i].lon for i in chosen])
-                self.gap_nearest_m[todo] = self._nearest(lats, lons)
+                chosen = self.gaps[todo]
+                self.gap_nearest_m[todo] = self._nearest(self._lats[chosen], self._lons[chosen])
             return [Gap(self.areas[i], float(d)) for i, d in
                     zip(self.gaps[:count].tolist(), self.gap_nearest_m[:count].tolist(), strict=True)]
 
@@ -293,7 +293,12 @@ def _compute(division: Division, all_areas: Sequence[Area], all_centres: Sequenc
     if sites < 0:
         raise ValueError(f"建议选址数 {sites} 不能为负 / sites {sites} cannot be negative")
     tell = progress or (lambda stage, done, total: None)
-    areas = sorted((a for a in all_areas if division.contains(a.district_code)), key=lambda a: a.id)
+    prefix = division.prefix
+    inside: list[Area] = []
+    outside_areas: list[Area] = []
+    for a in all_areas:  # one pass: membership is a prefix of the 6-digit county code
+        (inside if a.district_code and a.district_code.startswith(prefix) else outside_areas).append(a)
+    areas = sorted(inside, key=lambda a: a.id)
     cols = _Columns.of(areas)
     centres = [c for c in all_centres if c.status is Status.active and division.contains(c.district_code)]
     providers_all = [c for c in all_centres if c.status is Status.active and (c.capacity or 0) > 0]
@@ -318,7 +323,7 @@ def _compute(division: Division, all_areas: Sequence[Area], all_centres: Sequenc
 
     # Demand within each centre's walk, the areas across the border included (2SFCA's first step).
     tell("accessibility", 0, 1)
-    outside = _outside_pairs(division, all_areas, index, pairs, walker, minutes)
+    outside = _outside_pairs(outside_areas, index, pairs, walker, minutes)
     basis = "under3" if cols.all_under3 and all(a.under3 is not None for a in outside.areas) else "population"
     demand = cols.population if basis == "population" else cols.under3
     accessibility = _two_step(pairs, demand, capacity, outside.demand(basis), len(areas))
@@ -348,7 +353,7 @@ def _compute(division: Division, all_areas: Sequence[Area], all_centres: Sequenc
         accessibility_basis=basis, demand=demand, figures=figures, centres=centres, providers=providers,
         gaps=gaps, gap_nearest_m=np.full(len(gaps), np.nan), suggestions=suggestions, suggestions_stop=stop,
         suggestion_basis=suggestion_basis, targets=checks, not_measured=unmeasured, towns=towns,
-        towns_without_inclusive=without, sample=sample, _nearest=index.nearest_m,
+        towns_without_inclusive=without, sample=sample, _nearest=index.nearest_m, _lats=cols.lats, _lons=cols.lons,
     )
 
 
@@ -366,16 +371,14 @@ class _Columns:
 
     @classmethod
     def of(cls, areas: Sequence[Area]) -> _Columns:
-        n = len(areas)
-        return cls(
-            lats=np.fromiter((a.lat for a in areas), dtype=float, count=n),
-            lons=np.fromiter((a.lon for a in areas), dtype=float, count=n),
-            population=np.fromiter((a.population for a in areas), dtype=float, count=n),
-            under3=np.fromiter((a.under3 or 0 for a in areas), dtype=float, count=n),
-            all_under3=bool(n) and all(a.under3 is not None for a in areas),
-            urban=np.fromiter((bool(a.urban) for a in areas), dtype=bool, count=n),
-            new=np.fromiter((bool(a.new_area) for a in areas), dtype=bool, count=n),
-        )
+        """One pass over the areas; None under3 is NaN until the columns are split."""
+        table = np.array([(a.lat, a.lon, a.population, np.nan if a.under3 is None else a.under3, bool(a.urban),
+                           bool(a.new_area)) for a in areas], dtype=float).reshape(len(areas), 6)
+        under3 = table[:, 3]
+        known = ~np.isnan(under3)
+        return cls(lats=table[:, 0].copy(), lons=table[:, 1].copy(), population=table[:, 2].copy(),
+                   under3=np.where(known, under3, 0.0), all_under3=bool(len(areas)) and bool(known.all()),
+                   urban=table[:, 4] > 0, new=table[:, 5] > 0)
 
 
 def describe_walk(walker: Walker, minutes: float) -> str:
@@ -405,11 +408,10 @@ class _Outside:
         return self.pairs.target, values[self.pairs.origin] if len(self.areas) else np.empty(0)
 
 
-def _outside_pairs(division: Division, all_areas: Sequence[Area], index: CentreIndex, inside: Reach,
-                   walker: Walker, minutes: float) -> _Outside:
+def _outside_pairs(others: list[Area], index: CentreIndex, inside: Reach, walker: Walker, minutes: float
+                   ) -> _Outside:
     """Residents across the border walk to the same centres: their demand counts in each centre's ratio."""
     shared = np.unique(inside.target)
-    others = [a for a in all_areas if not division.contains(a.district_code)]
     empty = _Outside([], Reach(np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)))
     if not len(shared) or not others:
         return empty

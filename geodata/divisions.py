@@ -46,13 +46,13 @@ class Division:
 
     def contains(self, district_code: str | None) -> bool:
         """Whether a county code lies in this region."""
-        if not district_code:
-            return False
-        if self.level is Level.province:
-            return district_code[:2] == self.code[:2]
-        if self.level is Level.city:
-            return district_code[:4] == self.code[:4]
-        return district_code == self.code
+        return bool(district_code) and len(district_code or "") == 6 and (district_code or "").startswith(self.prefix)
+
+    @property
+    def prefix(self) -> str:
+        """The leading digits every county code in the region shares: 15 (a province), 1408 (a city), 150627."""
+        return self.code[:2] if self.level is Level.province else self.code[:4] if self.level is Level.city \
+            else self.code
 
     @property
     def province_code(self) -> str:

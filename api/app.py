@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api import web
-from api.routes import admin, centres, pages, parents, share, telegram
+from api.routes import admin, centres, coverage, pages, parents, share, telegram
 from api.services import Services, build_services
 from api.settings import Settings
 from bot.telegram import build_application, serving
@@ -39,7 +39,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    for module in (centres, parents, admin, telegram, share, pages):
+    for module in (centres, parents, admin, coverage, telegram, share, pages):
         app.include_router(module.router)
     web.install(app, settings)
     return app

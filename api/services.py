@@ -25,6 +25,7 @@ from content.guidance.render import web_link
 from geodata.gazetteer import Gazetteer, default_gazetteer
 from geodata.geocode import ChainGeocoder, GazetteerGeocoder, Geocoder, GeopyGeocoder
 from geodata.index import StraightLineWalker, Walker
+from geodata.planning import Planner
 from geodata.registry import Registry
 
 
@@ -55,6 +56,11 @@ class Services:
         if not self.settings.geocoder_domain:
             return offline
         return ChainGeocoder(offline, GeopyGeocoder(domain=self.settings.geocoder_domain))
+
+    @cached_property
+    def planner(self) -> Planner:
+        """Population, coverage and targets for health staff (geodata/planning.py)."""
+        return Planner(self.engine, self.registry, self.gazetteer)
 
     @cached_property
     def library(self) -> Library:

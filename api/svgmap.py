@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from markupsafe import escape
 from shapely.geometry import MultiPolygon, Polygon
 
+from geodata.centre import KIND_LABELS, Kind
+from geodata.coverage import Coverage
+
 M_PER_DEG_LAT = 110_574.0
 M_PER_DEG_LON_AT_EQUATOR = 111_320.0
 SCALE_STEPS_M = (50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000, 20_000)
@@ -58,14 +61,21 @@ class _Frame:
 
 
 def _frame(lat: float, lon: float, area: Polygon | MultiPolygon | None, pins: Sequence[Pin], size: int) -> _Frame:
-    probe = _Frame(lat, lon, 0.0, 0.0, 1.0, size)
-    points = [(0.0, 0.0)] + [probe.metres(p.lat, p.lon) for p in pins]
+    points = [(lat, lon)] + [(p.lat, p.lon) for p in pins]
     if area is not None and not area.is_empty:
         west, south, east, north = area.bounds  # lon/lat
-        points += [probe.metres(south, west), probe.metres(north, east)]
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    span = max(max(xs) - min(xs), max(ys) - min(ys), 200.0) * 1.18  # a margin for labels and markers
-    return _Frame(lat, lon, (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2, size / span, size)
+        points += [(south, west), (north, east)]
+    return _fit(lat, lon, points, size)
+
+
+def _fit(lat0: float, lon0: float, points: Sequence[tuple[float, float]], size: int, min_span_m: float = 200.0,
+         margin: float = 1.18) -> _Frame:
+    """A frame around (lat0, lon0) that shows every (lat, lon) point, with a margin for labels and markers."""
+    probe = _Frame(lat0, lon0, 0.0, 0.0, 1.0, size)
+    metres = [probe.metres(lat, lon) for lat, lon in points] or [(0.0, 0.0)]
+    xs, ys = [p[0] for p in metres], [p[1] for p in metres]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), min_span_m) * margin
+    return _Frame(lat0, lon0, (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2, size / span, size)
 
 
 def _path(frame: _Frame, area: Polygon | MultiPolygon) -> str:
@@ -104,15 +114,8 @@ def circle_map(lat: float, lon: float, area: Polygon | MultiPolygon | None, pins
         f'<title id="map-title">{escape(title)}</title>',
         f'<rect width="{size}" height="{size}" fill="#f3f6f4"/>',
     ]
-    # A faint grid at the scale bar's spacing, so distances can be read by eye.
-    step_m, step_px = _scale_bar(frame)
+    out += _grid(frame, lat, lon)
     ox, oy = frame.pixel(lat, lon)
-    for k in range(-20, 21):
-        x, y = ox + k * step_px, oy + k * step_px
-        if 0 <= x <= size:
-            out.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{size}" stroke="#e2e8e4" stroke-width="1"/>')
-        if 0 <= y <= size:
-            out.append(f'<line x1="0" y1="{y:.1f}" x2="{size}" y2="{y:.1f}" stroke="#e2e8e4" stroke-width="1"/>')
     if area is not None and not area.is_empty:
         out.append(f'<path class="walk-circle" d="{_path(frame, area)}" fill="#d5eddf" fill-opacity="0.85" '
                    f'stroke="{INCLUSIVE_FILL}" stroke-width="2" stroke-dasharray="6 4"/>')
@@ -135,15 +138,220 @@ def circle_map(lat: float, lon: float, area: Polygon | MultiPolygon | None, pins
                f'<circle cx="{ox:.1f}" cy="{oy:.1f}" r="7" fill="{PARENT_FILL}"/>'
                f'<text x="{ox:.1f}" y="{oy + 25:.1f}" text-anchor="middle" font-size="12" fill="{PARENT_FILL}" {HALO}>'
                f'{escape("您在这里" if zh else "You")}</text></g>')
-    # Scale bar (bottom left) and north (top right).
-    y_bar = size - 14
-    out.append(f'<g class="scale"><rect x="10" y="{y_bar - 18}" width="{step_px + 16:.1f}" height="26" rx="4" '
-               f'fill="#ffffff" fill-opacity="0.8"/>'
-               f'<path d="M18,{y_bar - 4} V{y_bar} H{18 + step_px:.1f} V{y_bar - 4}" fill="none" stroke="#333333" '
-               f'stroke-width="2"/><text x="{18 + step_px / 2:.1f}" y="{y_bar - 6}" text-anchor="middle" '
-               f'font-size="11" fill="#333333">{escape(_length(step_m, lang))}</text></g>')
-    out.append(f'<g class="north"><path d="M{size - 22},12 L{size - 28},30 L{size - 22},26 L{size - 16},30 Z" '
-               f'fill="#333333"/><text x="{size - 22}" y="44" text-anchor="middle" font-size="11" fill="#333333">'
-               f'{escape("北" if zh else "N")}</text></g>')
+    out += _scale_and_north(frame, lang, size - 14)
     out.append("</svg>")
     return "".join(out)
+
+
+def _grid(frame: _Frame, lat: float, lon: float, height: int | None = None) -> list[str]:
+    """A faint grid at the scale bar's spacing through (lat, lon), so distances can be read by eye."""
+    width, height = frame.size, height or frame.size
+    step_px = _scale_bar(frame)[1]
+    ox, oy = frame.pixel(lat, lon)
+    lines = []
+    for k in range(-40, 41):
+        x, y = ox + k * step_px, oy + k * step_px
+        if 0 <= x <= width:
+            lines.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height}" stroke="#e2e8e4" stroke-width="1"/>')
+        if 0 <= y <= height:
+            lines.append(f'<line x1="0" y1="{y:.1f}" x2="{width}" y2="{y:.1f}" stroke="#e2e8e4" stroke-width="1"/>')
+    return lines
+
+
+def _scale_and_north(frame: _Frame, lang: str, y_bar: float) -> list[str]:
+    """Scale bar (bottom left, its baseline at y_bar) and north arrow (top right)."""
+    size = frame.size
+    step_m, step_px = _scale_bar(frame)
+    return [
+        f'<g class="scale"><rect x="10" y="{y_bar - 18}" width="{step_px + 16:.1f}" height="26" rx="4" '
+        f'fill="#ffffff" fill-opacity="0.8"/>'
+        f'<path d="M18,{y_bar - 4} V{y_bar} H{18 + step_px:.1f} V{y_bar - 4}" fill="none" stroke="#333333" '
+        f'stroke-width="2"/><text x="{18 + step_px / 2:.1f}" y="{y_bar - 6}" text-anchor="middle" '
+        f'font-size="11" fill="#333333">{escape(_length(step_m, lang))}</text></g>',
+        f'<g class="north"><path d="M{size - 22},12 L{size - 28},30 L{size - 22},26 L{size - 16},30 Z" '
+        f'fill="#333333"/><text x="{size - 22}" y="44" text-anchor="middle" font-size="11" fill="#333333">'
+        f'{escape("北" if lang != "en" else "N")}</text></g>',
+    ]
+
+
+# --- the coverage map of a region (staff page /admin/coverage) ------------------------------------------------
+
+COVERED_FILL = "#2e8b57"
+UNCOVERED_FILL = "#c62828"
+SITE_FILL = "#1a5fb4"
+# Up to this many areas each get a dot; more are drawn as a grid of cells coloured by the share of people covered.
+MAX_DOTS = 3000
+GRID_CELLS = 48  # cells across the map when areas are gridded
+LEGEND_HEIGHT = 64
+# Centres by kind: a shape each, so kinds are told apart without colour (colour tells inclusive from not).
+KIND_SHAPES = {"centre": "circle", "kindergarten_class": "square", "home": "triangle", "community": "diamond",
+               "workplace": "pentagon"}
+
+
+def coverage_map(result: Coverage, *, lang: str = "zh", size: int = 720) -> str:
+    """The region's areas (covered or not), its centres by kind and inclusiveness, and the suggested sites.
+
+    Needs no tiles, like the finder's map. With more than MAX_DOTS areas the areas become a grid of cells
+    coloured by the share of their people covered, so a province stays readable."""
+    zh = lang != "en"
+    areas = result.areas
+    centres = {c.id: c for c in [*result.providers, *result.centres]}
+    points = [(a.lat, a.lon) for a in areas] + [(s.lat, s.lon) for s in result.suggestions]
+    if not points:
+        points = [(c.lat, c.lon) for c in centres.values()]
+    lat0 = (min(p[0] for p in points) + max(p[0] for p in points)) / 2 if points else 35.0
+    lon0 = (min(p[1] for p in points) + max(p[1] for p in points)) / 2 if points else 105.0
+    frame = _fit(lat0, lon0, points, size, min_span_m=1000.0, margin=1.12)
+    height = size + LEGEND_HEIGHT
+    title = (f"{result.division.name}托育服务覆盖示意图：{_minutes(result.minutes)}分钟步行范围内有无托育机构" if zh
+             else f"Sketch map of childcare coverage in {result.division.name}: areas within a "
+                  f"{_minutes(result.minutes)}-minute walk of a centre or not")
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="coverage-map" viewBox="0 0 {size} {height}" '
+        f'width="{size}" height="{height}" role="img" aria-labelledby="coverage-map-title" font-family="sans-serif" '
+        f'data-areas="{len(areas)}" data-mode="{"dots" if len(areas) <= MAX_DOTS else "grid"}">',
+        f'<title id="coverage-map-title">{escape(title)}</title>',
+        f'<rect width="{size}" height="{size}" fill="#f3f6f4"/>',
+        *_grid(frame, lat0, lon0),
+    ]
+    if len(areas) <= MAX_DOTS:
+        out += _area_dots(frame, result, zh)
+    else:
+        out += _area_cells(frame, result, zh)
+    out.append('<g class="centres">')
+    visible = [c for c in centres.values() if 0 <= frame.pixel(c.lat, c.lon)[0] <= size
+               and 0 <= frame.pixel(c.lat, c.lon)[1] <= size]
+    radius = 5.0 if len(visible) <= 400 else 3.0
+    for centre in sorted(visible, key=lambda c: c.id):
+        x, y = frame.pixel(centre.lat, centre.lon)
+        fill = INCLUSIVE_FILL if centre.inclusive else OTHER_FILL
+        places = centre.capacity or 0
+        paint = f'fill="{fill}"' if places else f'fill="#ffffff" stroke="{fill}" stroke-width="1.5"'
+        kind_zh, kind_en = KIND_LABELS[centre.kind]
+        label = (f"{centre.name}（{kind_zh}，{'普惠' if centre.inclusive else '非普惠'}，{places} 个托位）" if zh else
+                 f"{centre.name} ({kind_en}, {'inclusive' if centre.inclusive else 'not inclusive'}, {places} places)")
+        out.append(f'<g class="centre" data-kind="{centre.kind.value}" '
+                   f'data-inclusive="{str(centre.inclusive).lower()}"><title>{escape(label)}</title>'
+                   f'{_shape(KIND_SHAPES[centre.kind.value], x, y, radius, paint)}</g>')
+    out.append("</g>")
+    reach_px = _reach_px(result, frame)
+    for number, site in enumerate(result.suggestions, start=1):
+        x, y = frame.pixel(site.lat, site.lon)
+        label = (f"建议选址 {number}：{site.near.name}附近，新增覆盖 {site.adds_population} 人、"
+                 f"{site.adds_areas} 个社区" if zh else
+                 f"Suggested site {number}: near {site.near.name}, adds {site.adds_population} people, "
+                 f"{site.adds_areas} areas")
+        ring = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{reach_px:.1f}" fill="none" stroke="{SITE_FILL}" '
+                f'stroke-width="1.5" stroke-dasharray="5 4"/>' if reach_px >= 4 else "")
+        out.append(f'<g class="site" data-number="{number}"><title>{escape(label)}</title>{ring}'
+                   f'<circle cx="{x:.1f}" cy="{y:.1f}" r="10" fill="{SITE_FILL}" stroke="#ffffff" stroke-width="2"/>'
+                   f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" font-size="11" font-weight="bold" '
+                   f'fill="#ffffff">{number}</text></g>')
+    out += _scale_and_north(frame, lang, size - 14)
+    out += _legend(size, zh, gridded=len(areas) > MAX_DOTS)
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _minutes(value: float) -> str:
+    return f"{value:g}"
+
+
+def _area_radius(population: int) -> float:
+    return min(8.0, max(2.5, math.sqrt(max(population, 0)) / 25))
+
+
+def _area_dots(frame: _Frame, result: Coverage, zh: bool) -> list[str]:
+    """A dot per area, its size by population; uncovered ones drawn last, on top, so gaps are never hidden."""
+    covered = result.covered.tolist()
+    order = sorted(range(len(result.areas)), key=lambda i: (not covered[i], -result.areas[i].population))
+    dots = ['<g class="areas">']
+    for i in order:
+        a = result.areas[i]
+        x, y = frame.pixel(a.lat, a.lon)
+        state = ("已覆盖" if covered[i] else "未覆盖") if zh else ("covered" if covered[i] else "not covered")
+        label = f"{a.name}：{a.population} 人，{state}" if zh else f"{a.name}: {a.population} people, {state}"
+        fill = COVERED_FILL if covered[i] else UNCOVERED_FILL
+        dots.append(f'<circle class="area {"covered" if covered[i] else "uncovered"}" cx="{x:.1f}" cy="{y:.1f}" '
+                    f'r="{_area_radius(a.population):.1f}" fill="{fill}" fill-opacity="0.75" stroke="#ffffff" '
+                    f'stroke-width="0.8"><title>{escape(label)}</title></circle>')
+    dots.append("</g>")
+    return dots
+
+
+def _area_cells(frame: _Frame, result: Coverage, zh: bool) -> list[str]:
+    """Areas gathered into square cells, each coloured from red (no one covered) to green (everyone)."""
+    cell = frame.size / GRID_CELLS
+    people: dict[tuple[int, int], list[int]] = {}
+    for a, covered in zip(result.areas, result.covered.tolist(), strict=True):
+        x, y = frame.pixel(a.lat, a.lon)
+        key = (int(x // cell), int(y // cell))
+        entry = people.setdefault(key, [0, 0, 0])
+        entry[0] += a.population
+        entry[1] += a.population if covered else 0
+        entry[2] += 1
+    out = ['<g class="areas gridded">']
+    for (col, row), (total, covered_people, count) in sorted(people.items()):
+        share = covered_people / total if total else 0.0
+        label = (f"{count} 个社区/村，{total} 人，覆盖 {share * 100:.0f}%" if zh
+                 else f"{count} areas, {total} people, {share * 100:.0f}% covered")
+        out.append(f'<rect class="cell" x="{col * cell:.1f}" y="{row * cell:.1f}" width="{cell:.1f}" '
+                   f'height="{cell:.1f}" fill="{_blend(share)}" fill-opacity="0.8">'
+                   f'<title>{escape(label)}</title></rect>')
+    out.append("</g>")
+    return out
+
+
+def _blend(share: float) -> str:
+    """Red at 0, green at 1."""
+    (r1, g1, b1), (r2, g2, b2) = (0xC6, 0x28, 0x28), (0x2E, 0x8B, 0x57)
+    mix = [round(a + (b - a) * share) for a, b in ((r1, r2), (g1, g2), (b1, b2))]
+    return "#" + "".join(f"{v:02x}" for v in mix)
+
+
+def _reach_px(result: Coverage, frame: _Frame) -> float:
+    """The straight-line radius of the walk, in pixels (the model's circle; along streets, its outer bound)."""
+    return result.reach_m * frame.scale
+
+
+def _shape(kind: str, x: float, y: float, r: float, paint: str) -> str:
+    if kind == "square":
+        return f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" {paint}/>'
+    if kind in ("triangle", "diamond", "pentagon"):
+        corners = {"triangle": 3, "diamond": 4, "pentagon": 5}[kind]
+        r = r * 1.25
+        points = " ".join(f"{x + r * math.sin(2 * math.pi * k / corners):.1f},"
+                          f"{y - r * math.cos(2 * math.pi * k / corners):.1f}" for k in range(corners))
+        return f'<polygon points="{points}" {paint}/>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" {paint}/>'
+
+
+def _legend(size: int, zh: bool, gridded: bool) -> list[str]:
+    y = size + 8
+    items: list[str] = [f'<g class="legend" font-size="12" fill="#333333"><rect x="0" y="{size}" width="{size}" '
+                        f'height="{LEGEND_HEIGHT}" fill="#ffffff"/>']
+    areas = (("已覆盖的社区/村", "covered area"), ("未覆盖（缺口）", "not covered (gap)")) if not gridded else \
+        (("格内人口全部覆盖", "all covered"), ("格内无人覆盖", "none covered"))
+    x = 10.0
+    for (zh_label, en_label), fill in zip(areas, (COVERED_FILL, UNCOVERED_FILL), strict=True):
+        items.append(f'<circle cx="{x + 6:.1f}" cy="{y + 8}" r="6" fill="{fill}" fill-opacity="0.75"/>'
+                     f'<text x="{x + 16:.1f}" y="{y + 12}">{escape(zh_label if zh else en_label)}</text>')
+        x += 150
+    site = "建议选址（虚线：步行范围）" if zh else "suggested site (dashed: walk)"
+    items.append(f'<circle cx="{x + 6:.1f}" cy="{y + 8}" r="9" fill="{SITE_FILL}"/>'
+                 f'<text x="{x + 6:.1f}" y="{y + 12}" text-anchor="middle" font-size="10" fill="#ffffff">1</text>'
+                 f'<text x="{x + 20:.1f}" y="{y + 12}">{escape(site)}</text>')
+    y += 26
+    x = 10.0
+    for fill, (zh_label, en_label) in ((INCLUSIVE_FILL, ("普惠", "inclusive")),
+                                       (OTHER_FILL, ("非普惠", "not inclusive"))):
+        items.append(f'<circle cx="{x + 5:.1f}" cy="{y + 8}" r="5" fill="{fill}"/>'
+                     f'<text x="{x + 14:.1f}" y="{y + 12}">{escape(zh_label if zh else en_label)}</text>')
+        x += 80 if zh else 110
+    for kind, shape in KIND_SHAPES.items():
+        label = KIND_LABELS[Kind(kind)][0 if zh else 1]
+        items.append(_shape(shape, x + 5, y + 8, 5, 'fill="#555555"')
+                     + f'<text x="{x + 14:.1f}" y="{y + 12}">{escape(label)}</text>')
+        x += 16 + 13 * len(label) if zh else 20 + 6.5 * len(label)
+    items.append("</g>")
+    return items

@@ -156,31 +156,10 @@ def check_row(raw: dict[str, Any], *, is_sample: bool = False) -> Checked:
     def err(name: str, zh: str, en: str) -> None:
         errors.append(RowError(name, zh, en))
 
-    for name in REQUIRED_FIELDS:
-        if _blank(raw.get(name)):
-            err(name, "必填项为空", "is required but empty")
-
-    for name, longest in MAX_LENGTHS.items():
-        if len(_text(raw.get(name))) > longest:
-            err(name, f"内容过长（最多 {longest} 个字符）", f"is longer than {longest} characters")
+    check_present_and_short(raw, REQUIRED_FIELDS, MAX_LENGTHS, err)
     centre_id = _text(raw.get("id"))
-    lat = _number(raw, "lat", err)
-    lon = _number(raw, "lon", err)
-    if lat is not None and not -90 <= lat <= 90:
-        err("lat", f"纬度 {lat} 超出 -90 至 90", f"latitude {lat} is outside -90..90")
-        lat = None
-    if lon is not None and not -180 <= lon <= 180:
-        err("lon", f"经度 {lon} 超出 -180 至 180", f"longitude {lon} is outside -180..180")
-        lon = None
-    if lat is not None and lon is not None and not (
-        CHINA_LAT[0] <= lat <= CHINA_LAT[1] and CHINA_LON[0] <= lon <= CHINA_LON[1]
-    ):
-        err("lat/lon", f"坐标 ({lat}, {lon}) 不在中国境内，请检查是否填反了经纬度",
-            f"point ({lat}, {lon}) is outside China; are lat and lon swapped?")
-
-    district = _text(raw.get("district_code"))
-    if district and not re.fullmatch(r"\d{6}", district):
-        err("district_code", f"行政区划代码“{district}”应为6位数字", f"'{district}' is not a 6-digit division code")
+    lat, lon = check_point_fields(raw, err)
+    district = check_district_code(raw, err)
 
     kind = _choice(raw, "kind", Kind, "机构类型", err)
     status = _choice(raw, "status", Status, "状态", err)
@@ -248,6 +227,43 @@ def check_row(raw: dict[str, Any], *, is_sample: bool = False) -> Checked:
             health_eval_passed=health_eval, is_sample=is_sample,
         )
     )
+
+
+def check_present_and_short(raw: dict[str, Any], required: tuple[str, ...], max_lengths: dict[str, int],
+                            err: Any) -> None:
+    """Every required field is filled in, and no field is longer than its column in the store."""
+    for name in required:
+        if _blank(raw.get(name)):
+            err(name, "必填项为空", "is required but empty")
+    for name, longest in max_lengths.items():
+        if len(_text(raw.get(name))) > longest:
+            err(name, f"内容过长（最多 {longest} 个字符）", f"is longer than {longest} characters")
+
+
+def check_point_fields(raw: dict[str, Any], err: Any) -> tuple[float | None, float | None]:
+    """The row's `lat` and `lon`: numbers in range, and in China (a swapped pair is the commonest slip)."""
+    lat = _number(raw, "lat", err)
+    lon = _number(raw, "lon", err)
+    if lat is not None and not -90 <= lat <= 90:
+        err("lat", f"纬度 {lat} 超出 -90 至 90", f"latitude {lat} is outside -90..90")
+        lat = None
+    if lon is not None and not -180 <= lon <= 180:
+        err("lon", f"经度 {lon} 超出 -180 至 180", f"longitude {lon} is outside -180..180")
+        lon = None
+    if lat is not None and lon is not None and not (
+        CHINA_LAT[0] <= lat <= CHINA_LAT[1] and CHINA_LON[0] <= lon <= CHINA_LON[1]
+    ):
+        err("lat/lon", f"坐标 ({lat}, {lon}) 不在中国境内，请检查是否填反了经纬度",
+            f"point ({lat}, {lon}) is outside China; are lat and lon swapped?")
+    return lat, lon
+
+
+def check_district_code(raw: dict[str, Any], err: Any) -> str:
+    """The row's 6-digit division code, or "" when it is blank."""
+    district = _text(raw.get("district_code"))
+    if district and not re.fullmatch(r"\d{6}", district):
+        err("district_code", f"行政区划代码“{district}”应为6位数字", f"'{district}' is not a 6-digit division code")
+    return district
 
 
 def _number(raw: dict[str, Any], name: str, err: Any) -> float | None:

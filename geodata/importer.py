@@ -1,21 +1,22 @@
-"""Reading a filing list (CSV or GeoJSON) into checked centres, row by row.
+"""Reading a filing list (CSV, .xlsx or GeoJSON) into checked centres, row by row.
 
 A bad row never stops the good ones; an unusable file (unreadable, or required columns missing) stops everything.
 """
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from geodata.centre import ALL_FIELDS, MODE_SEPARATORS, REQUIRED_FIELDS, Centre, RowError, check_row
 from geodata.crs import Crs, to_wgs84
+from geodata.tables import Columns, UnusableFile, csv_rows, decode, is_xlsx, read_bytes, xlsx_rows
+
+__all__ = ["ImportReport", "Rejected", "UnusableFile", "check_rows", "check_table", "read_registry_file"]
+T = TypeVar("T")
 
 # Chinese headers as health commissions export them, and the Chinese words clerks type for values.
 HEADER_ALIASES: dict[str, str] = {
@@ -48,11 +49,8 @@ VALUE_ALIASES: dict[str, dict[str, str]] = {
                    "市级": "city"},
     "modes": {"全日托": "full_day", "半日托": "half_day", "计时托": "hourly", "临时托": "temporary"},
 }
-MAX_FILE_BYTES = 200 * 1024 * 1024
-
-
-class UnusableFile(Exception):
-    """The whole file cannot be used; nothing is stored."""
+CENTRE_COLUMNS = Columns(required=REQUIRED_FIELDS, known=ALL_FIELDS, aliases=HEADER_ALIASES)
+ID_LABEL = ("备案编号", "id")
 
 
 @dataclass
@@ -66,8 +64,8 @@ class Rejected:
 
 
 @dataclass
-class ImportReport:
-    accepted: list[Centre] = field(default_factory=list)
+class ImportReport(Generic[T]):
+    accepted: list[T] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
@@ -75,93 +73,57 @@ class ImportReport:
 
 
 def read_registry_file(path: Path, crs: Crs | str = Crs.wgs84, *, is_sample: bool = False,
-                       progress: Callable[[int], None] | None = None) -> ImportReport:
-    """Check every row of a CSV or GeoJSON file; raises UnusableFile if the file as a whole is unusable."""
+                       progress: Callable[[int], None] | None = None) -> ImportReport[Centre]:
+    """Check every row of a CSV, .xlsx or GeoJSON file; raises UnusableFile if the file as a whole is unusable."""
     crs = Crs(crs)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UnusableFile(f"无法读取文件 {path}：{exc.strerror} / cannot read {path}: {exc.strerror}") from exc
-    if len(data) > MAX_FILE_BYTES:
-        raise UnusableFile(f"文件超过 {MAX_FILE_BYTES // 2**20} MB / file is larger than {MAX_FILE_BYTES // 2**20} MB")
-    text = _decode(data)
-    looks_json = path.suffix.lower() in {".geojson", ".json"} or text.lstrip().startswith("{")
-    rows = _geojson_rows(text) if looks_json else _csv_rows(text)
+    data = read_bytes(path)
+    if is_xlsx(path, data):
+        rows = xlsx_rows(data, CENTRE_COLUMNS)
+    else:
+        text = decode(data)
+        looks_json = path.suffix.lower() in {".geojson", ".json"} or text.lstrip().startswith("{")
+        rows = _geojson_rows(text) if looks_json else csv_rows(text, CENTRE_COLUMNS)
     return check_rows(rows, crs, is_sample=is_sample, progress=progress)
 
 
 def check_rows(rows: Iterator[tuple[int, dict[str, Any]]], crs: Crs = Crs.wgs84, *, is_sample: bool = False,
-               progress: Callable[[int], None] | None = None) -> ImportReport:
-    report = ImportReport()
+               progress: Callable[[int], None] | None = None) -> ImportReport[Centre]:
+    def check(_: int, raw: dict[str, Any]) -> tuple[Centre | None, list[RowError]]:
+        checked = check_row(converted(normalise_values(raw), crs), is_sample=is_sample)
+        return checked.centre, checked.errors
+
+    return check_table(rows, check, ID_LABEL, progress)
+
+
+def check_table(rows: Iterator[tuple[int, dict[str, Any]]],
+                check: Callable[[int, dict[str, Any]], tuple[T | None, list[RowError]]],
+                id_label: tuple[str, str] = ("编号", "id"),
+                progress: Callable[[int], None] | None = None) -> ImportReport[T]:
+    """Checks each row with `check(row number, values)`; a repeated id is the later row's error. A bad row never
+    stops the good ones."""
+    report: ImportReport[T] = ImportReport()
     first_seen: dict[str, int] = {}
+    zh_label, en_label = id_label
     for number, raw in rows:
-        raw = _normalise_values(raw)
-        centre_id = str(raw.get("id") or "").strip() or None
-        checked = check_row(_converted(raw, crs), is_sample=is_sample)
-        errors = list(checked.errors)
-        if centre_id and centre_id in first_seen:
-            errors.append(RowError("id", f"备案编号“{centre_id}”与第 {first_seen[centre_id]} 行重复",
-                                   f"id '{centre_id}' repeats row {first_seen[centre_id]}"))
-        elif centre_id:
-            first_seen[centre_id] = number
-        if errors or checked.centre is None:
-            report.rejected.append(Rejected(number, centre_id, errors))
+        row_id = str(raw.get("id") or "").strip() or None
+        item, found = check(number, raw)
+        errors = list(found)
+        if row_id and row_id in first_seen:
+            errors.append(RowError("id", f"{zh_label}“{row_id}”与第 {first_seen[row_id]} 行重复",
+                                   f"{en_label} '{row_id}' repeats row {first_seen[row_id]}"))
+        elif row_id:
+            first_seen[row_id] = number
+        if errors or item is None:
+            report.rejected.append(Rejected(number, row_id, errors))
         else:
-            report.accepted.append(checked.centre)
+            report.accepted.append(item)
         if progress:
             progress(1)
     return report
 
 
-def _decode(data: bytes) -> str:
-    # Excel in China saves CSV as GB18030 more often than not.
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise UnusableFile("文件编码无法识别（应为 UTF-8 或 GB18030）/ the file is neither UTF-8 nor GB18030")
-
-
 def canonical_header(name: str) -> str:
-    name = name.strip()
-    return HEADER_ALIASES.get(name, name)
-
-
-def _check_columns(headers: list[str]) -> None:
-    missing = [c for c in REQUIRED_FIELDS if c not in headers]
-    if missing:
-        raise UnusableFile(f"缺少必需的列：{', '.join(missing)} / required columns missing: {', '.join(missing)}")
-
-
-def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    dialect: type[csv.Dialect] = csv.excel  # one column, or too little text to tell: plain commas
-    with contextlib.suppress(csv.Error):
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    reader = csv.reader(io.StringIO(text), dialect)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise UnusableFile("文件是空的 / the file is empty") from None
-    headers = [canonical_header(h) for h in header]
-    _check_columns(headers)
-    known = [(i, h) for i, h in enumerate(headers) if h in ALL_FIELDS]
-    return _csv_iter(reader, known)
-
-
-def _csv_iter(reader: Any, known: list[tuple[int, str]]) -> Iterator[tuple[int, dict[str, Any]]]:
-    try:
-        yield from _csv_records(reader, known)
-    except csv.Error as exc:  # e.g. a field over csv's size limit: the file cannot be read as a whole
-        line = reader.line_num
-        raise UnusableFile(f"CSV 第 {line} 行无法读取：{exc} / line {line} is unreadable") from None
-
-
-def _csv_records(reader: Any, known: list[tuple[int, str]]) -> Iterator[tuple[int, dict[str, Any]]]:
-    for number, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        yield number, {name: (cells[i] if i < len(cells) else "") for i, name in known}
+    return CENTRE_COLUMNS.canonical(name)
 
 
 def _geojson_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -173,7 +135,7 @@ def _geojson_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
         raise UnusableFile("GeoJSON 应为 FeatureCollection / GeoJSON must be a FeatureCollection")
     names = {canonical_header(str(k)) for f in doc["features"] if isinstance(f, dict)
              and isinstance(f.get("properties"), dict) for k in f["properties"]}
-    _check_columns(sorted(names | {"lat", "lon"}))
+    CENTRE_COLUMNS.check(sorted(names | {"lat", "lon"}))
     return _feature_iter(doc["features"])
 
 
@@ -191,9 +153,10 @@ def _feature_iter(features: list[Any]) -> Iterator[tuple[int, dict[str, Any]]]:
         yield number, raw
 
 
-def _normalise_values(raw: dict[str, Any]) -> dict[str, Any]:
+def normalise_values(raw: dict[str, Any], aliases: dict[str, dict[str, str]] = VALUE_ALIASES) -> dict[str, Any]:
+    """Chinese words clerks type (托育机构, 是, 城镇) as the values the checks know; "a、b" lists joined with ";"."""
     out = dict(raw)
-    for name, words in VALUE_ALIASES.items():
+    for name, words in aliases.items():
         value = out.get(name)
         if isinstance(value, str) and value.strip():
             if name == "modes":
@@ -204,7 +167,8 @@ def _normalise_values(raw: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _converted(raw: dict[str, Any], crs: Crs) -> dict[str, Any]:
+def converted(raw: dict[str, Any], crs: Crs) -> dict[str, Any]:
+    """The row with its lat/lon converted to WGS-84 from `crs` (left alone when not a valid pair)."""
     if crs is Crs.wgs84:
         return raw
     try:

@@ -10,7 +10,7 @@ the sphere only chooses candidates, never decides.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -90,6 +90,11 @@ class Walker(Protocol):
         """Minutes to each centre; `max_minutes` lets the walker stop looking further than that."""
         ...
 
+    def walks_to(self, lat: float, lon: float, lats: np.ndarray, lons: np.ndarray, distances_m: np.ndarray,
+                 max_minutes: float | None = None) -> Walks:
+        """The same as `walks`, to points (a residential area, a candidate site) instead of centres."""
+        ...
+
     def isochrone(self, lat: float, lon: float, minutes: float) -> Polygon | MultiPolygon:
         """The area reached within `minutes`, in WGS-84 (x = lon, y = lat)."""
         ...
@@ -108,6 +113,10 @@ class StraightLineWalker:
               max_minutes: float | None = None) -> Walks:
         minutes = np.asarray(distances_m, dtype=float) * (self.model.detour / self.model.metres_per_minute)
         return Walks(minutes, np.zeros(len(minutes), dtype=bool))
+
+    def walks_to(self, lat: float, lon: float, lats: np.ndarray, lons: np.ndarray, distances_m: np.ndarray,
+                 max_minutes: float | None = None) -> Walks:
+        return self.walks(lat, lon, (), distances_m, max_minutes)
 
     def isochrone(self, lat: float, lon: float, minutes: float) -> Polygon:
         return geodesic_circle(lat, lon, self.model.radius_m(minutes))
@@ -186,6 +195,22 @@ class CentreIndex:
 
     def __len__(self) -> int:
         return len(self.centres)
+
+    @property
+    def points(self) -> PointTree:
+        """The centres as a PointTree (their k-d tree shared), for the batch searches below."""
+        return PointTree(self._lats, self._lons, self._tree if self._tree is not None else cKDTree(np.empty((0, 3))))
+
+    def reach(self, lats: np.ndarray, lons: np.ndarray, minutes: float,
+              progress: Callable[[int], None] | None = None) -> Reach:
+        """For many points at once (residential areas): every (point, centre) pair within the walk.
+
+        The same model and limit as `within`, for each point; `Reach.target` indexes `self.centres`."""
+        return reach(lats, lons, self.points, self.walker, minutes, progress)
+
+    def nearest_m(self, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+        """Geodesic metres from each point to its nearest centre (inf with no centre)."""
+        return nearest_m(self.points, lats, lons)
 
     def circle(self, lat: float, lon: float, minutes: float) -> Polygon | MultiPolygon:
         """The walking circle itself (a geodesic circle, or a street isochrone when streets are loaded)."""
@@ -275,3 +300,132 @@ class CentreIndex:
         return [Match(centres[i], d, w, s) for w, d, _, i, s in ranked[:limit]]
 
 
+
+
+# --- many origins at once: coverage of residential areas (geodata/coverage.py) ------------------------------
+
+# Origins handled per pass of the pair search, so the candidate pairs of a province never sit in memory at once.
+REACH_CHUNK = 25_000
+# Candidates taken per point by the batch nearest search before it checks that none nearer was missed.
+NEAREST_K = 8
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Every (origin, target) pair whose estimated walk is within the limit, as two parallel index arrays."""
+
+    origin: np.ndarray  # intp, indices into the origins
+    target: np.ndarray  # intp, indices into the targets
+
+    def __len__(self) -> int:
+        return len(self.origin)
+
+
+def arc_m(chord: np.ndarray) -> np.ndarray:
+    """The great-circle distance (metres, mean Earth radius) of a chord of the unit sphere."""
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(np.asarray(chord, dtype=float) / 2, 1.0))
+
+
+def reach(origin_lats: np.ndarray, origin_lons: np.ndarray, targets: PointTree, walker: Walker, minutes: float,
+          progress: Callable[[int], None] | None = None) -> Reach:
+    """The pairs of origins and targets within `minutes` of walking (origin → target), by the walker's model.
+
+    Candidates come from the k-d trees (a ball a little wider than the walk); the sphere only chooses them. With
+    the straight-line model a pair whose spherical distance is 1% or more inside (outside) the circle is in (out)
+    for certain, since the sphere and the ellipsoid disagree by under 0.6% (the index's SEARCH_MARGIN); only the
+    pairs in that thin band are measured on the ellipsoid, as `within` measures them. With a street network every
+    candidate is walked by the walker, as `nearest` walks it. `progress(n)` is told of each n origins done.
+    """
+    _check_minutes(minutes)
+    origin_lats, origin_lons = np.asarray(origin_lats, dtype=float), np.asarray(origin_lons, dtype=float)
+    found_origin: list[np.ndarray] = []
+    found_target: list[np.ndarray] = []
+    if len(origin_lats) and len(targets):
+        radius = walker.search_radius_m(minutes) * SEARCH_MARGIN
+        for start in range(0, len(origin_lats), REACH_CHUNK):
+            lats, lons = origin_lats[start:start + REACH_CHUNK], origin_lons[start:start + REACH_CHUNK]
+            chunk = cKDTree(unit_vectors(lats, lons))
+            pairs = chunk.sparse_distance_matrix(targets.tree, chord_of(radius), output_type="ndarray")
+            i, j = pairs["i"].astype(np.intp), pairs["j"].astype(np.intp)
+            if isinstance(walker, StraightLineWalker):
+                keep = _within_straight(lats, lons, targets, i, j, arc_m(pairs["v"]), walker.model.radius_m(minutes))
+            else:
+                keep = _within_walked(lats, lons, targets, i, j, walker, minutes)
+            found_origin.append(i[keep] + start)
+            found_target.append(j[keep])
+            if progress:
+                progress(len(lats))
+    if not found_origin:
+        return Reach(np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp))
+    return Reach(np.concatenate(found_origin), np.concatenate(found_target))
+
+
+def _within_straight(lats: np.ndarray, lons: np.ndarray, targets: PointTree, i: np.ndarray, j: np.ndarray,
+                     sphere_m: np.ndarray, limit_m: float) -> np.ndarray:
+    bound = limit_m * (1 + LIMIT_TOLERANCE)
+    keep = sphere_m * SEARCH_MARGIN <= bound
+    unsure = np.flatnonzero(~keep & (sphere_m < bound * SEARCH_MARGIN))
+    if len(unsure):
+        _, _, exact = GEOD.inv(lons[i[unsure]], lats[i[unsure]], targets.lons[j[unsure]], targets.lats[j[unsure]])
+        keep[unsure] = np.asarray(exact, dtype=float) <= bound
+    return keep
+
+
+def _within_walked(lats: np.ndarray, lons: np.ndarray, targets: PointTree, i: np.ndarray, j: np.ndarray,
+                   walker: Walker, minutes: float) -> np.ndarray:
+    keep = np.zeros(len(i), dtype=bool)
+    if not len(i):
+        return keep
+    _, _, dist = GEOD.inv(lons[i], lats[i], targets.lons[j], targets.lats[j])
+    dist = np.asarray(dist, dtype=float)
+    order = np.argsort(i, kind="stable")
+    starts = np.flatnonzero(np.r_[True, i[order][1:] != i[order][:-1]])
+    bound = minutes * (1 + LIMIT_TOLERANCE)
+    for group in np.split(order, starts[1:]):
+        o = int(i[group[0]])
+        walks = walker.walks_to(float(lats[o]), float(lons[o]), targets.lats[j[group]], targets.lons[j[group]],
+                                dist[group], minutes)
+        keep[group] = walks.minutes <= bound
+    return keep
+
+
+@dataclass(frozen=True)
+class PointTree:
+    """Points (WGS-84) in a k-d tree of unit vectors: the targets of `reach` and `nearest_m`."""
+
+    lats: np.ndarray
+    lons: np.ndarray
+    tree: cKDTree
+
+    @classmethod
+    def of(cls, lats: Sequence[float] | np.ndarray, lons: Sequence[float] | np.ndarray) -> PointTree:
+        la, lo = np.asarray(lats, dtype=float), np.asarray(lons, dtype=float)
+        return cls(la, lo, cKDTree(unit_vectors(la, lo) if len(la) else np.empty((0, 3))))
+
+    def __len__(self) -> int:
+        return len(self.lats)
+
+
+def nearest_m(targets: PointTree, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Geodesic metres from each point to its nearest target (inf when there is none), exactly.
+
+    The k nearest by chord are candidates; only those whose spherical distance could beat the nearest one's (they
+    differ from the ellipsoid's by under 1%) are measured on the ellipsoid. Where the k-th candidate is not surely
+    beyond the best found, the ball around the point is measured whole."""
+    lats, lons = np.asarray(lats, dtype=float), np.asarray(lons, dtype=float)
+    n = len(lats)
+    if not n or not len(targets):
+        return np.full(n, math.inf)
+    k = min(NEAREST_K, len(targets))
+    chords, idx = targets.tree.query(unit_vectors(lats, lons), k=k)
+    sphere = arc_m(chords.reshape(n, k))
+    idx = idx.reshape(n, k)
+    rows, cols = np.nonzero(sphere <= sphere[:, :1] * SEARCH_MARGIN ** 2 + 1e-6)
+    _, _, dist = GEOD.inv(lons[rows], lats[rows], targets.lons[idx[rows, cols]], targets.lats[idx[rows, cols]])
+    out = np.full(n, math.inf)
+    np.minimum.at(out, rows, np.asarray(dist, dtype=float))
+    doubtful = np.flatnonzero((k < len(targets)) & (sphere[:, -1] < out * SEARCH_MARGIN))
+    for p in doubtful.tolist():
+        hits = targets.tree.query_ball_point(unit_vector(lats[p], lons[p]), chord_of(out[p] * SEARCH_MARGIN + 1.0))
+        out[p] = float(geodesic_m(float(lats[p]), float(lons[p]), targets.lats[hits], targets.lons[hits]).min())
+    return out

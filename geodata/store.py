@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from geodata.centre import Centre, DemoLevel, Kind, Mode, Status
+from geodata.population import Area
 
 # One metadata for the whole store: bot/ and api/ add their tables to it, and Alembic reads it.
 metadata = MetaData(naming_convention={
@@ -63,7 +64,8 @@ centres = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
-# One row: a counter bumped on every registry write, so each replica knows when to rebuild its index.
+POPULATION_KEY = "population"  # registry_meta's counter for the areas table
+# One row per key: a counter bumped on every registry (or population) write, so each replica knows when to rebuild.
 registry_meta = Table(
     "registry_meta", metadata,
     Column("key", String(32), primary_key=True),
@@ -130,15 +132,15 @@ def upsert_centres(engine: Engine, items: Iterable[Centre], batch: int = 1000) -
     return len(rows)
 
 
-def _bump_version(conn: Any) -> None:
+def _bump_version(conn: Any, key: str = "registry") -> None:
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    conn.execute(insert(registry_meta).values(key="registry", version=1).on_conflict_do_update(
+    conn.execute(insert(registry_meta).values(key=key, version=1).on_conflict_do_update(
         index_elements=[registry_meta.c.key], set_={"version": registry_meta.c.version + 1}))
 
 
-def registry_version(engine: Engine) -> int:
+def registry_version(engine: Engine, key: str = "registry") -> int:
     with engine.connect() as conn:
-        value = conn.execute(select(registry_meta.c.version).where(registry_meta.c.key == "registry")).scalar()
+        value = conn.execute(select(registry_meta.c.version).where(registry_meta.c.key == key)).scalar()
     return int(value or 0)
 
 
@@ -151,3 +153,54 @@ def get_centre(engine: Engine, centre_id: str) -> Centre | None:
     with engine.connect() as conn:
         row = conn.execute(select(centres).where(centres.c.id == centre_id)).first()
     return centre_from_row(row) if row else None
+
+
+# Residential areas with their population (geodata/population.py): the demand side of coverage.
+areas = Table(
+    "areas", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("population", Integer, nullable=False),
+    Column("district_code", String(6), index=True),
+    Column("town", String(80)),
+    Column("urban", Boolean),
+    Column("under3", Integer),
+    Column("new_area", Boolean),
+    Column("is_sample", Boolean, nullable=False, default=False),
+    Column("source", String(200)),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+AREA_FIELDS = ("id", "name", "lat", "lon", "population", "district_code", "town", "urban", "under3", "new_area",
+               "is_sample", "source")
+
+
+def upsert_areas(engine: Engine, items: Iterable[Area], batch: int = 1000) -> int:
+    """Insert or update residential areas by id in one transaction; returns how many were written."""
+    now = datetime.now(UTC)
+    rows = [{**{name: getattr(a, name) for name in AREA_FIELDS}, "updated_at": now} for a in items]
+    if not rows:
+        return 0
+    insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+    with engine.begin() as conn:
+        for start in range(0, len(rows), batch):
+            stmt = insert(areas).values(rows[start:start + batch])
+            stmt = stmt.on_conflict_do_update(
+                index_elements=[areas.c.id],
+                set_={col.name: stmt.excluded[col.name] for col in areas.columns if col.name != "id"},
+            )
+            conn.execute(stmt)
+        _bump_version(conn, POPULATION_KEY)
+    return len(rows)
+
+
+def load_areas(engine: Engine) -> list[Area]:
+    with engine.connect() as conn:
+        return [Area(**{name: r._mapping[name] for name in AREA_FIELDS},
+                     updated_at=as_utc(r._mapping["updated_at"]))
+                for r in conn.execute(select(areas).order_by(areas.c.id))]
+
+
+def population_version(engine: Engine) -> int:
+    return registry_version(engine, POPULATION_KEY)

@@ -209,15 +209,21 @@ class NetworkWalker:
 
     def walks(self, lat: float, lon: float, centres: Sequence[Centre], distances_m: np.ndarray,
               max_minutes: float | None = None) -> Walks:
-        estimate = self._straight.walks(lat, lon, centres, distances_m)
+        lats = np.fromiter((c.lat for c in centres), dtype=float, count=len(centres))
+        lons = np.fromiter((c.lon for c in centres), dtype=float, count=len(centres))
+        return self.walks_to(lat, lon, lats, lons, distances_m, max_minutes)
+
+    def walks_to(self, lat: float, lon: float, lats: np.ndarray, lons: np.ndarray, distances_m: np.ndarray,
+                 max_minutes: float | None = None) -> Walks:
+        estimate = self._straight.walks_to(lat, lon, lats, lons, distances_m)
         minutes, along = estimate.minutes.copy(), estimate.along_streets.copy()
         origin = self.network.snap(lat, lon, self.max_access_m)
-        if origin is None or not centres:
+        if origin is None or not len(lats):
             return Walks(minutes, along)
         limit = max_minutes if max_minutes is not None else self.max_walk_minutes
         reached = self.network.distances_from(origin, limit * self.model.metres_per_minute)
-        for i, centre in enumerate(centres):
-            target = self._snap_centre(centre.lat, centre.lon)
+        for i, (to_lat, to_lon) in enumerate(zip(lats.tolist(), lons.tolist(), strict=True)):
+            target = self._snap_centre(to_lat, to_lon)
             if target is None:
                 continue  # off the streets: the straight-line estimate stands
             metres = _walk_m(origin, target, reached)

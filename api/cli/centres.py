@@ -9,14 +9,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from tqdm import tqdm
 
-from api.auth import audit
-from api.cli.common import fail, print_json, say, services
+from api.cli.common import fail, print_json, run_import, say, services
 from geodata.centre import KIND_LABELS, MODE_LABELS, STATUS_LABELS, Centre, Kind, Mode
 from geodata.crs import Crs
 from geodata.export import centre_properties, nearest_json, to_geojson, to_hsds
-from geodata.importer import UnusableFile, read_registry_file
+from geodata.importer import read_registry_file
 from geodata.index import Filters, check_point
 
 centres_app = typer.Typer(help="登记在册的托育机构 / the registry of filed centres", no_args_is_help=True)
@@ -43,25 +41,8 @@ def import_centres(
 ) -> None:
     """Import or update centres; every row is checked, and a bad row never stops the good ones."""
     registry = services().registry
-    with tqdm(desc="检查 checking", unit=" 行 rows", file=sys.stderr, disable=None, mininterval=0.5) as bar:
-        try:
-            report = read_registry_file(file, crs, progress=bar.update)
-        except UnusableFile as exc:
-            fail(f"{exc}；未导入任何数据 / nothing was imported")
-    if not dry_run and report.accepted:
-        registry.save(report.accepted)
-        audit(registry.engine, "cli", "registry.import", file.name,
-              {"accepted": len(report.accepted), "rejected": len(report.rejected)})
-    if as_json:
-        print_json(report.as_json())
-    else:
-        verb = "可导入（试运行，未保存）/ would be imported (dry run)" if dry_run else "已导入 / imported"
-        say(f"{len(report.accepted)} 行{verb}；{len(report.rejected)} 行被拒绝 / rejected")
-        for r in report.rejected:
-            say(f"  第 {r.row} 行 row {r.row} (id: {r.id or '—'}):")
-            for e in r.errors:
-                say(f"    - {e}")
-    raise typer.Exit(1 if report.rejected else 0)
+    run_import(file, lambda progress: read_registry_file(file, crs, progress=progress), registry.save,
+               registry.engine, "registry.import", dry_run=dry_run, as_json=as_json)
 
 
 @centres_app.command("nearest")

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
 from pydantic import ValidationError
 from sqlalchemy import Engine
+from tqdm import tqdm
 
 from api.services import Services, build_services
 from api.settings import Settings
+from geodata.tables import UnusableFile
 
 
 @cache
@@ -65,3 +69,36 @@ def print_json(payload: Any) -> None:
 def fail(message: str, code: int = 2) -> NoReturn:
     say(f"错误 / error: {message}")
     raise typer.Exit(code)
+
+
+def say_import_report(report: Any, dry_run: bool) -> None:
+    """An import's outcome for people (standard error): counts, then each rejected row with its reasons."""
+    verb = "可导入（试运行，未保存）/ would be imported (dry run)" if dry_run else "已导入 / imported"
+    say(f"{len(report.accepted)} 行{verb}；{len(report.rejected)} 行被拒绝 / rejected")
+    for r in report.rejected:
+        say(f"  第 {r.row} 行 row {r.row} (id: {r.id or '—'}):")
+        for e in r.errors:
+            say(f"    - {e}")
+    for w in getattr(report, "warnings", ()):
+        say(f"  第 {w.row} 行 row {w.row} (id: {w.id or '—'}) 提醒 warning: {w.field}: {w.message}")
+
+
+def run_import(file: Path, read: Callable[[Callable[[int], Any]], Any], save: Callable[[Any], Any], engine: Engine,
+               action: str, *, dry_run: bool, as_json: bool) -> NoReturn:
+    """An import command: check every row (with a progress bar), store the good rows unless it is a dry run (and
+    audit it), report, and exit 1 if any row was rejected (2 if the file as a whole is unusable)."""
+    with tqdm(desc="检查 checking", unit=" 行 rows", file=sys.stderr, disable=None, mininterval=0.5) as bar:
+        try:
+            report = read(bar.update)
+        except UnusableFile as exc:
+            fail(f"{exc}；未导入任何数据 / nothing was imported")
+    if not dry_run and report.accepted:
+        save(report.accepted)
+        from api.auth import audit  # it imports the web framework: only an import needs it
+
+        audit(engine, "cli", action, file.name, {"accepted": len(report.accepted), "rejected": len(report.rejected)})
+    if as_json:
+        print_json(report.as_json())
+    else:
+        say_import_report(report, dry_run)
+    raise typer.Exit(1 if report.rejected else 0)

@@ -8,12 +8,14 @@ from typing import Annotated
 
 import typer
 
+from api.auth import Role, create_token
 from api.cli.common import fail, say, settings, wire
 from api.services import Services
 from api.settings import Settings
 from geodata.importer import read_registry_file
 
 SAMPLE_REGISTRY = Path(__file__).resolve().parents[2] / "geodata" / "data" / "sample_centres.csv"
+SAMPLE_POPULATION = SAMPLE_REGISTRY.with_name("sample_population.csv")
 
 Host = Annotated[str, typer.Option(help="address to listen on")]
 Port = Annotated[int, typer.Option(min=1, max=65535, help="port to listen on")]
@@ -35,7 +37,21 @@ def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
         services.registry.save(report.accepted)
         say(f"演示模式：已载入 {len(report.accepted)} 家【示例】机构（虚构数据，仅供演示）\n"
             f"Demo mode: {len(report.accepted)} SAMPLE centres loaded (fictional, for demonstration only)")
+        load_sample_population(services)
         _run(demo_settings, services, host, port)
+
+
+def load_sample_population(services: Services) -> None:
+    """The bundled SAMPLE population of the four demo towns, for /admin/coverage and `carecircle coverage`."""
+    population = services.planner.read_file(SAMPLE_POPULATION, is_sample=True)
+    if population.rejected:
+        fail(f"bundled sample population has bad rows: {population.rejected[0].as_json()}")
+    services.planner.save(population.accepted)
+    token = create_token(services.engine, "demo-health-staff", Role.health_staff)
+    say(f"已载入 {len(population.accepted)} 个【示例】社区/村的人口（虚构）；覆盖率页面 /admin/coverage，"
+        f"卫健工作人员令牌：\n{len(population.accepted)} SAMPLE residential areas loaded (fictional); coverage at "
+        f"/admin/coverage, health_staff token:\n  {token}\n"
+        f"命令行 CLI: CARECIRCLE_DATABASE_URL={services.settings.database_url} carecircle coverage --region 150627")
 
 
 def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:

@@ -207,6 +207,7 @@ PAGES = {
     "broadcasts": "群发消息 Broadcasts",
     "registry": "机构名录导入 Registry upload",
     "links": "推广链接 Share links",
+    "coverage": "覆盖与规划 Coverage",
     "audit": "操作记录 Audit log",
 }
 # The pages load admin.css, admin.js and admin-<page>.js from /static: the CSP allows no inline script or style.

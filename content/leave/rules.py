@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from content.text import Text
 from geodata.regions import BY_CODE
 
 RULES_DIR = Path(__file__).parent / "rules"
@@ -52,12 +53,6 @@ class Counting(StrEnum):
 class Unit(StrEnum):
     days = "days"
     working_days = "working_days"
-
-
-class Text(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    zh: str = Field(min_length=1)
-    en: str = Field(min_length=1)
 
 
 class DocumentSpec(BaseModel):

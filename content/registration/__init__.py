@@ -17,17 +17,10 @@ from pathlib import Path
 
 import yaml
 
-from content.text import Text
+from content.text import Source, Text, quotes
 
 DATA = Path(__file__).with_name("routes.yaml")
 NATIONAL = "000000"
-
-
-@dataclass(frozen=True)
-class Source:
-    title: str
-    number: str
-    article: str
 
 
 @dataclass(frozen=True)
@@ -67,12 +60,11 @@ def all_routes() -> tuple[Route, ...]:
     raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
     routes = []
     for r in raw["routes"]:
-        quote = r.get("quote") or []
         routes.append(Route(
             region=str(r["region"]), name=Text(**r["name"]),
             registration=tuple(Step(Text(**s["provider"]), Text(**s["office"])) for s in r["registration"]),
             filing=Text(**r["filing"]), source=Source(**r["source"]), verified=bool(r["verified"]),
-            quote=tuple(str(q).strip() for q in (quote if isinstance(quote, list) else [quote]))))
+            quote=quotes(r.get("quote"))))
     return tuple(routes)
 
 

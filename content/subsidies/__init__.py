@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from content.text import Text
+from content.text import Source, Text, quotes
 
 DATA = Path(__file__).with_name("subsidies.yaml")
 NATIONAL = "000000"
@@ -40,13 +40,6 @@ RECIPIENT_LABELS: dict[Recipient, Text] = {
     Recipient.employers: Text(zh="给用人单位", en="For employers"),
 }
 ORDER = tuple(Recipient)  # families first
-
-
-@dataclass(frozen=True)
-class Source:
-    title: str
-    number: str
-    article: str
 
 
 @dataclass(frozen=True)
@@ -120,12 +113,6 @@ class SubsidyAnswer:
                 if (found := tuple(s for s in self.items if s.recipient is r))]
 
 
-def _quotes(raw: object) -> tuple[str, ...]:
-    if raw is None:
-        return ()
-    return tuple(str(q).strip() for q in (raw if isinstance(raw, list) else [raw]))
-
-
 @cache
 def all_subsidies() -> tuple[Subsidy, ...]:
     raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
@@ -133,7 +120,7 @@ def all_subsidies() -> tuple[Subsidy, ...]:
         Subsidy(id=i["id"], region=str(i["region"]), beneficiary=Recipient(i["for"]).value, zh=i["zh"].strip(),
                 en=i["en"].strip(), source=Source(**i["source"]), verified=bool(i["verified"]),
                 how_to_apply=Text(**i["how_to_apply"]) if i.get("how_to_apply") else None,
-                quote=_quotes(i.get("quote")))
+                quote=quotes(i.get("quote")))
         for i in raw["items"]
     )
 

@@ -19,7 +19,7 @@ import yaml
 from pydantic import ValidationError
 from rapidfuzz import fuzz, utils
 
-from content.guidance.model import LOCALES, MAX_AGE_MONTHS, Article, Locale, Topic
+from content.guidance.model import LOCALES, MAX_AGE_MONTHS, Article, Locale, SignOff, Topic
 
 ARTICLES_DIR = Path(__file__).parent / "articles"
 CANONICAL_LOCALE: Locale = "zh"
@@ -149,6 +149,24 @@ class Library:
             return (a.age_from_months, NEVER_PUSHED if a.send_at_days is None else a.send_at_days, a.slug, a.locale)
 
         return cls(tuple(sorted(articles, key=reading_order)))
+
+    def with_sign_offs(self, sign_offs: Iterable[SignOff]) -> Library:
+        """The library with each article's latest sign-off applied, where it was given to the text as it is now.
+
+        A sign-off of an earlier text (the article changed since) is not applied: the article awaits review again."""
+        latest: dict[tuple[str, str], SignOff] = {}
+        for sign_off in sign_offs:  # oldest first: a later sign-off replaces an earlier one
+            latest[(sign_off.slug, sign_off.locale)] = sign_off
+        if not latest:
+            return self
+
+        def signed(article: Article) -> Article:
+            found = latest.get((article.slug, article.locale))
+            if found is None or found.content_hash != article.content_hash():
+                return article
+            return article.signed_off(found.reviewed_by, found.reviewed_on)
+
+        return Library(tuple(signed(a) for a in self.articles))
 
     def get(self, slug: str, locale: str = CANONICAL_LOCALE) -> Article:
         """The article `slug` in `locale` (Chinese unless asked); UnknownArticle names the locales it has."""

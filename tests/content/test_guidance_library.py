@@ -34,7 +34,7 @@ def test_every_file_parses_into_an_article_with_every_field():
     assert len(articles) == len(files) == len(LIBRARY.articles)
     for article in articles:
         assert article.title and article.summary and article.body and article.topics
-        assert article.sources and article.reviewed_on
+        assert article.sources and article.written_on
 
 
 def test_the_library_has_the_promised_size():
@@ -57,7 +57,7 @@ def test_every_article_names_its_sources():
     for article in LIBRARY.articles:
         for source in article.sources:
             assert source.title and source.issuer
-            assert 1990 <= source.year <= article.reviewed_on.year, (article.slug, source.title)
+            assert 1990 <= source.year <= article.written_on.year, (article.slug, source.title)
 
 
 def test_the_named_authoritative_sources_are_all_used():
@@ -195,7 +195,7 @@ send_at_days: {send}
 topics: [sleep]
 sources:
   - {{title: 某指南, issuer: 某机构, year: 2022}}
-reviewed_on: 2026-01-01
+written_on: 2026-01-01
 translations: {translations}
 ---
 {body}
@@ -307,3 +307,32 @@ def test_find_keeps_a_search_to_the_age_and_topic():
     assert "vaccines-8-months" in [a.slug for a in found]
     assert LIBRARY.find(None, age_months=8, locale="zh") == LIBRARY.select(age_months=8, locale="zh")
     assert all("vaccination" in a.topics for a in LIBRARY.find("宝宝", topic="vaccination", locale="zh"))
+
+
+# --- review ----------------------------------------------------------------------------------------------
+
+
+def test_no_article_claims_a_review_until_a_named_reviewer_signs_it_off():
+    assert all(a.reviewed_by is None and a.reviewed_on is None for a in LIBRARY.articles)
+
+
+def test_a_sign_off_applies_to_the_text_it_was_given_to_only():
+    import datetime as dt
+
+    from content.guidance import SignOff
+
+    fever = LIBRARY.get("fever")
+    good = SignOff("fever", "zh", "王医生", dt.date(2026, 12, 1), fever.content_hash())
+    signed = LIBRARY.with_sign_offs([good]).get("fever")
+    assert (signed.reviewed_by, signed.reviewed_on) == ("王医生", dt.date(2026, 12, 1))
+    assert LIBRARY.with_sign_offs([good]).get("fever", "en").reviewed_by is None
+    stale = SignOff("fever", "zh", "李医生", dt.date(2026, 12, 2), "0" * 64)  # given to an earlier text
+    assert LIBRARY.with_sign_offs([good, stale]).get("fever").reviewed_by is None
+    assert LIBRARY.with_sign_offs([stale, good]).get("fever").reviewed_by == "王医生"
+    assert fever.content_hash() == fever.signed_off("王医生", dt.date(2026, 12, 1)).content_hash()
+
+
+def test_front_matter_needs_both_reviewer_and_date_or_neither():
+    text = (ARTICLES_DIR / "fever.zh.md").read_text(encoding="utf-8").replace("reviewed_by: null", "reviewed_by: 王医生")
+    with pytest.raises(GuidanceError, match="reviewed_by and reviewed_on"):
+        parse_article(text)

@@ -333,6 +333,7 @@ def test_a_sign_off_applies_to_the_text_it_was_given_to_only():
 
 
 def test_front_matter_needs_both_reviewer_and_date_or_neither():
-    text = (ARTICLES_DIR / "fever.zh.md").read_text(encoding="utf-8").replace("reviewed_by: null", "reviewed_by: 王医生")
+    text = (ARTICLES_DIR / "fever.zh.md").read_text(encoding="utf-8")
+    text = text.replace("reviewed_by: null", "reviewed_by: 王医生")
     with pytest.raises(GuidanceError, match="reviewed_by and reviewed_on"):
         parse_article(text)

@@ -33,6 +33,9 @@ DOSE_PATTERN = re.compile(
     r"|(?:每|per\s*)(?:公斤|千克|kg)(?:体重|\s*of\s*body\s*weight)?",
     re.IGNORECASE,
 )
+# A nutrition recommendation is not a medicine dose. The one allowed: vitamin D for infants, 400 IU a day
+# (中国居民膳食指南（2022）). Any other amount, or any other substance with an amount, is still refused.
+NUTRITION_RECOMMENDATIONS = re.compile(r"维生素\s*D\s*400\s*国际单位(?:（IU）)?|vitamin\s+D\s+400\s*IU", re.IGNORECASE)
 SEARCH_CUTOFF = 70
 NEVER_PUSHED = 10**6  # sorts never-pushed articles after the pushed ones of the same age
 
@@ -118,7 +121,7 @@ def library_problems(articles: Sequence[Article]) -> list[str]:
             if (target, a.locale) not in by_key:
                 problems.append(f"{name}: link to guidance:{target} has no {a.locale} article")
         for text in (a.title, a.summary, a.body):
-            if match := DOSE_PATTERN.search(text):
+            if match := DOSE_PATTERN.search(NUTRITION_RECOMMENDATIONS.sub("", text)):
                 problems.append(f"{name}: reads like a medicine dose: {match.group(0)!r}")
         if a.send_at_days is not None and a.send_at_days >= 0:
             month = int(a.send_at_days // DAYS_PER_MONTH)

@@ -21,9 +21,12 @@ INTERNAL_SCHEME = "guidance:"
 LinkFor = Callable[[str, str], str]
 
 LABELS = {
-    "zh": {"sources": "来源", "written": "编写日期：", "reviewed": "审核：", "awaiting": "待专家审核"},
+    "zh": {"sources": "来源", "written": "编写日期：", "reviewed": "审核：", "awaiting": "待专家审核",
+           "closing": "本文是一般性的育儿知识，不能代替医生的诊断。孩子不舒服请及时就医；紧急情况请立即拨打120。"},
     "en": {"sources": "Sources", "written": "Written on: ", "reviewed": "Reviewed: ",
-           "awaiting": "awaiting expert review"},
+           "awaiting": "awaiting expert review",
+           "closing": "This is general guidance, not a doctor's diagnosis. If your child is unwell, see a doctor; "
+                      "in an emergency, call 120 at once."},
 }
 
 
@@ -76,7 +79,8 @@ def render_html(article: Article, link_for: LinkFor = web_link) -> str:
     items = "".join(f"<li>{_source_html(article, i)}</li>" for i in range(len(article.sources)))
     state = "reviewed" if article.reviewed else "awaiting-review"
     return (
-        f'{body}<section class="guidance-sources"><h2>{labels["sources"]}</h2><ul>{items}</ul>'
+        f'{body}<p class="see-a-doctor">{html.escape(labels["closing"])}</p>'
+        f'<section class="guidance-sources"><h2>{labels["sources"]}</h2><ul>{items}</ul>'
         f'<p class="review {state}">{html.escape(review_line(article))}</p></section>\n'
     )
 
@@ -118,6 +122,7 @@ def render_telegram(article: Article, link_for: LinkFor | None = None) -> list[s
     blocks = [
         f"<b>{_escape(article.title)}</b>",
         *(b for child in root.children for b in renderer.blocks(child)),
+        f"<b>{_escape(labels['closing'])}</b>",
         f"<i>{labels['sources']}</i>\n{sources}\n<i>{_escape(review_line(article))}</i>",
     ]
     return pack_messages(blocks)

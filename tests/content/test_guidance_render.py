@@ -127,3 +127,14 @@ def test_every_bundled_article_renders_for_the_bot_and_the_web(locale):
         assert all(tags_in(m) <= TELEGRAM_TAGS for m in messages)
         assert item.sources[0].issuer in messages[-1]
         assert "guidance:" not in render_html(item)
+
+
+def test_every_article_points_to_a_doctor_and_to_120_on_every_surface() -> None:
+    from content.guidance import load_library
+
+    for item in load_library().articles:
+        doctor = "医生" if item.locale == "zh" else "doctor"
+        html = render_html(item)
+        telegram = "\n".join(render_telegram(item))
+        for text in (html, telegram):
+            assert "120" in text and doctor in text, item.slug

@@ -74,7 +74,7 @@ def render_html(article: Article, link_for: LinkFor = web_link) -> str:
                 token.attrSet("rel", "noopener noreferrer")
     body = md.renderer.render(tokens, md.options, {})
     if article.locale == "en":
-        body = _mark_chinese(body)
+        body = mark_chinese(body)
     labels = LABELS[article.locale]
     items = "".join(f"<li>{_source_html(article, i)}</li>" for i in range(len(article.sources)))
     state = "reviewed" if article.reviewed else "awaiting-review"
@@ -97,7 +97,7 @@ CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 CJK_RUN = re.compile(f"[{CJK}]+(?:[0-9.]+[{CJK}]+)*")  # 运政办发〔2020〕37号 is one run
 
 
-def _mark_chinese(fragment: str) -> str:
+def mark_chinese(fragment: str) -> str:
     """In an English article, the Chinese terms it glosses (备案, 市场监管局) are marked as Chinese: lang="zh-CN"
     lets screen readers and fonts treat them as such. Only text between tags is touched."""
     parts = re.split(r"(<[^>]+>)", fragment)

@@ -48,6 +48,10 @@ class Msg:
         """"中文 / English", for the JSON API and logs, where no page language applies."""
         return f"{self.zh} / {self.en}"
 
+    def lines(self) -> str:
+        """Chinese, then English on the next line: for the console."""
+        return f"{self.zh}\n{self.en}"
+
     def __add__(self, other: Msg) -> Msg:
         return Msg(self.zh + other.zh, self.en + other.en)
 
@@ -100,3 +104,10 @@ def msg(key: str, **values: Any) -> Msg:
 def messages_for_js(prefix: str, lang: str) -> dict[str, str]:
     """The messages under `prefix` in one language, for a page's script (placeholders left for it to fill)."""
     return {key[len(prefix) + 1:]: text(lang) for key, text in catalogue().items() if key.startswith(prefix + ".")}
+
+
+def distance_msg(metres: float) -> Msg:
+    """A straight-line distance as people say it: "612 米", "2.7 公里"."""
+    if metres < 1000:
+        return msg("walk.metres", n=round(metres))
+    return msg("walk.kilometres", n=f"{metres / 1000:.1f}")

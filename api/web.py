@@ -31,7 +31,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.i18n import LANGS, Lang, Msg, msg
+from api.i18n import LANGS, Lang, Msg, distance_msg, msg
 from api.settings import Settings
 from content.guidance import Article
 from content.guidance.render import mark_chinese
@@ -108,12 +108,6 @@ def _local(context: Context, value: Any) -> str:
 def walk_text(context: Context, minutes: float) -> str:
     """约10分钟步行（估算）: always labelled as an estimate."""
     return msg("walk.minutes", n=max(1, round(minutes)))(context.get("lang", "zh"))  # as the bot words it
-
-
-def distance_msg(metres: float) -> Msg:
-    if metres < 1000:
-        return msg("walk.metres", n=round(metres))
-    return msg("walk.kilometres", n=f"{metres / 1000:.1f}")
 
 
 @pass_context

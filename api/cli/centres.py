@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from api.auth import audit
 from api.cli.common import fail, print_json, say, services
+from api.i18n import distance_msg, msg
 from geodata.centre import KIND_LABELS, MODE_LABELS, STATUS_LABELS, Centre, Kind, Mode
 from geodata.crs import Crs
 from geodata.export import centre_properties, nearest_json, to_geojson, to_hsds
@@ -43,11 +44,12 @@ def import_centres(
 ) -> None:
     """Import or update centres; every row is checked, and a bad row never stops the good ones."""
     registry = services().registry
-    with tqdm(desc="检查 checking", unit=" 行 rows", file=sys.stderr, disable=None, mininterval=0.5) as bar:
+    with tqdm(desc=msg("cli.checking").both(), unit=msg("cli.rows").en, file=sys.stderr, disable=None,
+              mininterval=0.5) as bar:
         try:
             report = read_registry_file(file, crs, progress=bar.update)
         except UnusableFile as exc:
-            fail(f"{exc}；未导入任何数据 / nothing was imported")
+            fail(msg("api.nothing_imported", problem=str(exc)).both())
     if not dry_run and report.accepted:
         registry.save(report.accepted)
         audit(registry.engine, "cli", "registry.import", file.name,
@@ -55,10 +57,10 @@ def import_centres(
     if as_json:
         print_json(report.as_json())
     else:
-        verb = "可导入（试运行，未保存）/ would be imported (dry run)" if dry_run else "已导入 / imported"
-        say(f"{len(report.accepted)} 行{verb}；{len(report.rejected)} 行被拒绝 / rejected")
+        counts = {"accepted": len(report.accepted), "rejected": len(report.rejected)}
+        say(msg("cli.would_import" if dry_run else "cli.imported", **counts).lines())
         for r in report.rejected:
-            say(f"  第 {r.row} 行 row {r.row} (id: {r.id or '—'}):")
+            say("  " + msg("cli.row", row=r.row, id=r.id or "—").both())
             for e in r.errors:
                 say(f"    - {e}")
     raise typer.Exit(1 if report.rejected else 0)
@@ -90,8 +92,7 @@ def nearest(
         print_json(payload)
         return
     if not matches:
-        typer.echo(f"{minutes} 分钟步行范围内没有符合条件的在营机构 / "
-                   f"no matching centre within {minutes} minutes' walk")
+        typer.echo(msg("cli.none_within", minutes=minutes).both())
         return
     for i, m in enumerate(matches, 1):
         c = m.centre
@@ -99,7 +100,8 @@ def nearest(
         tags = [KIND_LABELS[c.kind][0], "普惠" if c.inclusive else "非普惠"]
         tags += [MODE_LABELS[x][0] for x in c.modes]
         typer.echo(f"{i}. {mark}{c.name}（{'、'.join(tags)}）")
-        typer.echo(f"   约{m.walk_minutes:.0f}分钟步行（估算），直线 {m.distance_m:.0f} 米 · {c.address}")
+        walk = msg("walk.minutes", n=max(1, round(m.walk_minutes))).zh
+        typer.echo(f"   {walk}，{msg('card.straight_line', distance=distance_msg(m.distance_m)).zh} · {c.address}")
 
 
 @centres_app.command("search")
@@ -115,8 +117,7 @@ def search(
             {**_summary(m.centre), "score": m.score} for m in found]})
         return
     if not found:
-        typer.echo(f"登记册中没有找到“{name}”。未备案的机构不得开展托育服务，可向当地卫生健康部门或拨打 12345 核实。\n"
-                   f"No filed centre matches '{name}'. Ask the local health commission or call 12345.")
+        typer.echo(msg("cli.not_filed", name=name).lines())
         return
     for m in found:
         c = m.centre
@@ -130,7 +131,7 @@ def show(centre_id: Annotated[str, typer.Argument(help="filing number (备案编
     """One centre, every detail."""
     centre = services().registry.get(centre_id)
     if centre is None:
-        fail(f"没有备案编号为“{centre_id}”的机构 / no centre with id '{centre_id}'")
+        fail(msg("api.no_centre", id=centre_id).both())
     props = centre_properties(centre)
     if as_json:
         print_json(props)
@@ -152,7 +153,7 @@ def export(
     text = json.dumps(doc, ensure_ascii=False, indent=1)
     if output:
         output.write_text(text + "\n", encoding="utf-8")
-        say(f"已导出 {len(items)} 家机构到 {output} / exported {len(items)} centres")
+        say(msg("cli.exported", n=len(items), path=output).both())
     else:
         sys.stdout.write(text + "\n")
 

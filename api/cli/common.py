@@ -11,6 +11,7 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy import Engine
 
+from api.i18n import msg
 from api.services import Services, build_services
 from api.settings import Settings
 
@@ -21,7 +22,7 @@ def settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         problems = "; ".join(f"CARECIRCLE_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
-        fail(f"配置有误 / bad configuration: {problems}")
+        fail(msg("cli.bad_configuration", problems=problems).both())
 
 
 @cache
@@ -63,5 +64,5 @@ def print_json(payload: Any) -> None:
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    say(f"错误 / error: {message}")
+    say(f"{msg('cli.error').both()}: {message}")
     raise typer.Exit(code)

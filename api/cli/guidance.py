@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from api.cli.common import fail, print_json, say, services
+from api.i18n import msg
 from api.reviews import ReviewError, record_review, reviewed_library
 from content.guidance import (
     TOPIC_LABELS,
@@ -51,7 +52,7 @@ def _date(value: str, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        fail(f"{option}: 日期应为 YYYY-MM-DD 格式的真实日期，收到 {value!r} / expected a real date YYYY-MM-DD")
+        fail(msg("cli.bad_date", option=option, value=repr(value)).both())
 
 
 def _age_label(article: Article) -> str:
@@ -131,7 +132,7 @@ def review(
     if as_json:
         print_json(signed.as_json())
         return
-    say(f"已记录审核 / signed off: {slug} [{locale.value}] — {review_line(signed)}")
+    say(msg("cli.signed_off", slug=slug, locale=locale.value, review=review_line(signed)).both())
 
 
 @guidance_app.command("search")
@@ -146,7 +147,7 @@ def search(
     if as_json:
         print_json({"query": query, "articles": [a.as_json() for a in found]})
         return
-    say(f"找到 {len(found)} 篇 / found {len(found)}")
+    say(msg("cli.found", n=len(found)).both())
     for article in found:
         typer.echo(_describe(article))
 

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, select
 
 from api.auth import Role, Staff, audit, require_role, write_audit
 from api.deps import ServicesDep
-from api.i18n import messages_for_js
+from api.i18n import messages_for_js, msg
 from api.sharelinks import ShareLink, ShareLinkError, create_link, list_links
 from api.store import audit_log
 from api.web import render, request_lang
@@ -154,7 +154,7 @@ def import_registry(
         try:
             report = read_registry_file(path, crs)
         except UnusableFile as exc:
-            raise HTTPException(422, f"{exc}；未导入任何数据 / nothing was imported") from None
+            raise HTTPException(422, msg("api.nothing_imported", problem=str(exc)).both()) from None
     if not dry_run and report.accepted:
         services.registry.save(report.accepted)
     result = {**report.as_json(), "dry_run": dry_run}

@@ -34,7 +34,7 @@ class Recipient(StrEnum):
 
 
 RECIPIENT_LABELS: dict[Recipient, Text] = {
-    Recipient.parents: Text(zh="发给家庭", en="For families"),
+    Recipient.parents: Text(zh="家庭可享受", en="For families"),
     Recipient.centres: Text(zh="给托育机构（不发给家庭）", en="For childcare centres (not paid to families)"),
     Recipient.carers: Text(zh="给托育从业人员", en="For childcare workers"),
     Recipient.employers: Text(zh="给用人单位", en="For employers"),

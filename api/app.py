@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api import web
+from api.i18n import msg
 from api.routes import admin, centres, coverage, pages, parents, share, telegram
 from api.services import Services, build_services
 from api.settings import Settings
@@ -31,7 +32,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     async def _bad_parameters(_: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [_problem(e) for e in exc.errors()]
         return JSONResponse(status_code=422, content={
-            "error": "参数有误 / invalid parameters: " + "; ".join(p["message"] for p in problems),
+            "error": msg("api.invalid_parameters").both() + ": " + "; ".join(p["message"] for p in problems),
             "detail": problems,
         })
 

@@ -18,6 +18,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection, Engine, select, update
 
+from api.i18n import msg
 from api.store import audit_log, staff_tokens
 
 TOKEN_PREFIX = "cc_"
@@ -113,14 +114,14 @@ def require_role(*roles: Role) -> Callable[..., Staff]:
 
     def dependency(request: Request, credentials: BearerDep) -> Staff:
         if credentials is None or credentials.scheme.lower() != "bearer":
-            raise HTTPException(401, "需要工作人员令牌 / a staff token is required (Authorization: Bearer …)",
+            raise HTTPException(401, msg("api.token_required").both(),
                                 headers={"WWW-Authenticate": "Bearer"})
         staff = find_staff(request.app.state.services.engine, credentials.credentials)
         if staff is None:
-            raise HTTPException(401, "令牌无效或已撤销 / unknown or revoked token",
+            raise HTTPException(401, msg("api.token_unknown").both(),
                                 headers={"WWW-Authenticate": "Bearer"})
         if staff.role not in roles:
-            raise HTTPException(403, f"此操作需要角色 / this needs the role: {', '.join(roles)}")
+            raise HTTPException(403, msg("api.role_needed", roles=", ".join(roles)).both())
         return staff
 
     return dependency

@@ -13,6 +13,7 @@ from functools import cached_property
 from sqlalchemy import Engine
 
 from api.db import open_store
+from api.reviews import reviewed_library
 from api.settings import Settings
 from api.sharelinks import LinkKind, code_of_payload, count_bot_started
 from bot.conversations import ConversationStore
@@ -64,7 +65,9 @@ class Services:
 
     @cached_property
     def library(self) -> Library:
-        return load_library()
+        """The bundled articles with the sign-offs recorded when first used (the bot's messages read this; the
+        pages and the CLI read the store's sign-offs afresh on every request)."""
+        return reviewed_library(load_library(), self.engine)
 
     @cached_property
     def conversations(self) -> ConversationStore:

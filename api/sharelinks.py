@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from sqlalchemy import Engine, insert, select, update
 
+from api.i18n import Msg, msg
 from api.store import share_links
 from geodata.store import as_utc
 
@@ -54,9 +55,9 @@ class ShareLink:
 class ShareLinkError(ValueError):
     """Bad input for a new link, naming the field."""
 
-    def __init__(self, field: str, zh: str, en: str):
-        super().__init__(f"{field}: {zh} / {en}")
-        self.field = field
+    def __init__(self, field: str, message: Msg):
+        super().__init__(f"{field}: {message.both()}")
+        self.field, self.message = field, message
 
 
 # --- the store ---------------------------------------------------------------------------------------------
@@ -82,15 +83,13 @@ def check_target(kind: LinkKind | str, target: str) -> tuple[LinkKind, str]:
     try:
         link_kind = LinkKind(kind)
     except ValueError:
-        allowed = "、".join(k.value for k in LinkKind)
-        raise ShareLinkError("kind", f"链接类型“{kind}”无法识别，可选：{allowed}",
-                             f"unknown link kind '{kind}'; allowed: {allowed}") from None
+        allowed = ", ".join(k.value for k in LinkKind)
+        raise ShareLinkError("kind", msg("api.link_kind", kind=kind, allowed=allowed)) from None
     target = target.strip()
     if not target or len(target) > 120:
-        raise ShareLinkError("target", "目标不能为空，且不超过120个字符", "target must be 1 to 120 characters")
+        raise ShareLinkError("target", msg("api.link_target"))
     if link_kind is LinkKind.campaign and not SITE_PATH.match(target):
-        raise ShareLinkError("target", "活动链接的目标应为本站页面路径，如 /leave",
-                             "a campaign's target must be a path on this site, such as /leave")
+        raise ShareLinkError("target", msg("api.link_campaign_target"))
     return link_kind, target
 
 
@@ -99,13 +98,12 @@ def create_link(engine: Engine, kind: LinkKind | str, target: str, created_by: s
     """A new link with a fresh random code (or the code given, if free)."""
     link_kind, target = check_target(kind, target)
     if code is not None and not CODE_PATTERN.match(code):
-        raise ShareLinkError("code", "短码只能包含字母、数字、- 和 _，最多32个字符",
-                             "a code may hold letters, digits, - and _, at most 32 of them")
+        raise ShareLinkError("code", msg("api.link_code"))
     link = ShareLink(code or new_code(), link_kind, target, (title or "").strip()[:120] or None, created_by,
                      datetime.now(UTC))
     with engine.begin() as conn:
         if conn.execute(select(share_links.c.code).where(share_links.c.code == link.code)).first():
-            raise ShareLinkError("code", f"短码“{link.code}”已被使用", f"code '{link.code}' is taken")
+            raise ShareLinkError("code", msg("api.link_code_taken", code=link.code))
         conn.execute(insert(share_links).values(
             code=link.code, kind=link.kind.value, target=link.target, title=link.title, created_by=created_by,
             created_at=link.created_at, opened=0, bot_started=0))

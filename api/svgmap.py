@@ -2,6 +2,8 @@
 
 It needs no map tiles, so it works offline and in WeChat's browser. The projection is a local
 equirectangular one around the parent (metres east and north), exact enough across a few kilometres.
+Pins that would overlap each other, or the "you are here" marker, are moved apart, each with a thin line to
+its true spot; and the map says how far the circle reaches (about 900 m with the defaults).
 
     svg = circle_map(39.6, 109.76, circle_polygon, [Pin(1, 39.601, 109.761, "小星星托育园", "/centres/X")])
 """
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from markupsafe import escape
 from shapely.geometry import MultiPolygon, Polygon
 
+from api.i18n import msg
 from geodata.centre import KIND_LABELS, Kind
 from geodata.coverage import Coverage
 
@@ -25,6 +28,9 @@ INCLUSIVE_FILL = "#1f7a4d"
 OTHER_FILL = "#b26a00"
 PARENT_FILL = "#1a5fb4"
 HALO = 'stroke="#ffffff" stroke-width="3" paint-order="stroke"'  # white outline: labels stay legible
+PIN_R = 12.0  # a pin's radius, in pixels
+YOU_R = 11.0  # the parent's marker
+GAP = 2.0  # pixels kept free between two markers
 
 
 @dataclass(frozen=True)
@@ -95,19 +101,47 @@ def _scale_bar(frame: _Frame) -> tuple[int, float]:
     return metres, metres * frame.scale
 
 
-def _length(metres: int, lang: str) -> str:
+def _length(metres: float, lang: str) -> str:
     if metres >= 1000:
-        return f"{metres // 1000} km" if lang == "en" else f"{metres // 1000} 公里"
-    return f"{metres} m" if lang == "en" else f"{metres} 米"
+        return msg("walk.kilometres", n=f"{metres / 1000:g}")(lang)
+    return msg("walk.metres", n=f"{metres:g}")(lang)
+
+
+def reach_m(frame: _Frame, area: Polygon | MultiPolygon) -> float:
+    """How far the circle reaches from the parent, in a straight line, rounded to 50 m (900 m at the defaults)."""
+    polygons = area.geoms if isinstance(area, MultiPolygon) else [area]
+    farthest = max(math.hypot(*frame.metres(y, x)) for polygon in polygons for x, y in polygon.exterior.coords)
+    return max(50.0, round(farthest / 50) * 50)
+
+
+def place_pins(frame: _Frame, pins: Sequence[Pin], you: tuple[float, float]) -> dict[int, tuple[float, float]]:
+    """Where each pin is drawn: at its spot, or, where it would cover the parent's marker (and its label) or a
+    nearer pin, moved out on a ring around its spot to the first free place inside the picture."""
+    ox, oy = you
+    taken = [(ox, oy, YOU_R), (ox, oy + 21, 14.0)]  # the marker, and "您在这里" under it
+    placed: dict[int, tuple[float, float]] = {}
+    margin = PIN_R + 2
+
+    def free(x: float, y: float) -> bool:
+        inside = margin <= x <= frame.size - margin and margin <= y <= frame.size - margin
+        return inside and all(math.hypot(x - tx, y - ty) >= PIN_R + r + GAP for tx, ty, r in taken)
+
+    for pin in sorted(pins, key=lambda p: p.number):  # the nearest keep their spot first
+        x, y = frame.pixel(pin.lat, pin.lon)
+        ring = [(x + r * math.cos(math.radians(a)), y + r * math.sin(math.radians(a)))
+                for r in (PIN_R * 2 + GAP, PIN_R * 3 + GAP, PIN_R * 4 + GAP, PIN_R * 6, PIN_R * 8)
+                for a in range(-90, 270, 30)]
+        spot = next((p for p in [(x, y), *ring] if free(*p)), (x, y))
+        placed[pin.number] = spot
+        taken.append((spot[0], spot[1], PIN_R))
+    return placed
 
 
 def circle_map(lat: float, lon: float, area: Polygon | MultiPolygon | None, pins: Sequence[Pin], *,
                minutes: int = 15, lang: str = "zh", size: int = 360) -> str:
     """The map as an SVG element (every text escaped), ready to inline in a page."""
     frame = _frame(lat, lon, area, pins, size)
-    zh = lang != "en"
-    title = (f"{minutes}分钟步行圈示意图：您的位置和附近的托育机构" if zh
-             else f"Sketch map of the {minutes}-minute walking circle: you and the centres near you")
+    title = msg("map.title", minutes=minutes)(lang)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="circle-map" viewBox="0 0 {size} {size}" '
         f'width="{size}" height="{size}" role="img" aria-labelledby="map-title" font-family="sans-serif">',
@@ -119,14 +153,22 @@ def circle_map(lat: float, lon: float, area: Polygon | MultiPolygon | None, pins
     if area is not None and not area.is_empty:
         out.append(f'<path class="walk-circle" d="{_path(frame, area)}" fill="#d5eddf" fill-opacity="0.85" '
                    f'stroke="{INCLUSIVE_FILL}" stroke-width="2" stroke-dasharray="6 4"/>')
-        label = f"虚线内：{minutes}分钟步行圈（估算）" if zh else f"Dashed: {minutes}-min walk (estimate)"
-        out.append(f'<text x="10" y="20" font-size="13" fill="{INCLUSIVE_FILL}" {HALO}>{escape(label)}</text>')
-    # Centres: farthest first, so the nearest are drawn on top.
+        reach = _length(reach_m(frame, area), lang)
+        label = msg("map.circle", minutes=minutes, reach=reach)(lang)
+        out.append(f'<text class="reach" x="10" y="20" font-size="13" fill="{INCLUSIVE_FILL}" {HALO}>'
+                   f'{escape(label)}</text>')
+    # Centres: farthest first, so the nearest are drawn on top; a moved pin keeps a line to its true spot.
+    spots = place_pins(frame, pins, (ox, oy))
     for pin in sorted(pins, key=lambda p: -p.number):
-        x, y = frame.pixel(pin.lat, pin.lon)
+        tx, ty = frame.pixel(pin.lat, pin.lon)
+        x, y = spots[pin.number]
         fill = INCLUSIVE_FILL if pin.inclusive else OTHER_FILL
-        marker = (f'<title>{escape(f"{pin.number}. {pin.title}")}</title>'
-                  f'<circle cx="{x:.1f}" cy="{y:.1f}" r="12" fill="{fill}" stroke="#ffffff" stroke-width="2"/>'
+        leader = ""
+        if (x, y) != (tx, ty):
+            leader = (f'<line class="leader" x1="{tx:.1f}" y1="{ty:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="{fill}" '
+                      f'stroke-width="1.5"/><circle cx="{tx:.1f}" cy="{ty:.1f}" r="3" fill="{fill}"/>')
+        marker = (f'<title>{escape(f"{pin.number}. {pin.title}")}</title>{leader}'
+                  f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{PIN_R:g}" fill="{fill}" stroke="#ffffff" stroke-width="2"/>'
                   f'<text x="{x:.1f}" y="{y + 4.5:.1f}" text-anchor="middle" font-size="13" font-weight="bold" '
                   f'fill="#ffffff">{pin.number}</text>')
         if pin.href:
@@ -137,7 +179,7 @@ def circle_map(lat: float, lon: float, area: Polygon | MultiPolygon | None, pins
     out.append(f'<g class="you"><circle cx="{ox:.1f}" cy="{oy:.1f}" r="11" fill="#ffffff" fill-opacity="0.9"/>'
                f'<circle cx="{ox:.1f}" cy="{oy:.1f}" r="7" fill="{PARENT_FILL}"/>'
                f'<text x="{ox:.1f}" y="{oy + 25:.1f}" text-anchor="middle" font-size="12" fill="{PARENT_FILL}" {HALO}>'
-               f'{escape("您在这里" if zh else "You")}</text></g>')
+               f'{escape(msg("map.you")(lang))}</text></g>')
     out += _scale_and_north(frame, lang, size - 14)
     out.append("</svg>")
     return "".join(out)
@@ -170,7 +212,7 @@ def _scale_and_north(frame: _Frame, lang: str, y_bar: float) -> list[str]:
         f'font-size="11" fill="#333333">{escape(_length(step_m, lang))}</text></g>',
         f'<g class="north"><path d="M{size - 22},12 L{size - 28},30 L{size - 22},26 L{size - 16},30 Z" '
         f'fill="#333333"/><text x="{size - 22}" y="44" text-anchor="middle" font-size="11" fill="#333333">'
-        f'{escape("北" if lang != "en" else "N")}</text></g>',
+        f'{escape(msg("map.north")(lang))}</text></g>',
     ]
 
 

@@ -1,4 +1,4 @@
-"""The web layer's plumbing: templates with bilingual helpers, security headers, size and rate limits.
+"""The web layer's plumbing: templates with the message catalogue, security headers, size and rate limits.
 
 create_app installs all of it with one call:
 
@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
@@ -31,16 +31,16 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.i18n import LANGS, Lang, Msg, distance_msg, msg
 from api.settings import Settings
-from geodata.centre import DEMO_LABELS, KIND_LABELS, MODE_LABELS, STATUS_LABELS
+from content.guidance import Article
+from content.guidance.render import mark_chinese
 
 HERE = Path(__file__).parent
 TEMPLATES_DIR = HERE / "templates"
 STATIC_DIR = HERE / "static"
 STATIC_VERSION = "1"  # bump when a static file changes, so phones fetch the new one
 
-Lang = Literal["zh", "en"]
-LANGS: tuple[Lang, ...] = ("zh", "en")
 LANG_COOKIE = "lang"
 
 # Everything from our own origin; no inline script or style (SVG presentation attributes are not styles).
@@ -86,37 +86,54 @@ def request_lang(request: Request) -> Lang:
 
 
 def switch_url(request: Request, lang: Lang) -> str:
-    """This page in the other language."""
-    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    """This page in the other language (an article's ?locale= gives way to it)."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("lang", "locale")]
     params.append(("lang", lang))
     return request.url.path + "?" + urlencode(params)
 
 
 @pass_context
-def _t(context: Context, zh: str, en: str) -> str:
-    return en if context.get("lang") == "en" else zh
+def _message(context: Context, key: str, **values: Any) -> str:
+    """`{{ _("finder.near_place", place=query.at) }}`: a catalogue message in the page's language."""
+    return msg(key, **values)(context.get("lang", "zh"))
 
 
 @pass_context
-def _label(context: Context, pair: tuple[str, str]) -> str:
-    return pair[1] if context.get("lang") == "en" else pair[0]
+def _local(context: Context, value: Any) -> str:
+    """`{{ province | local }}`: a domain value that carries both languages, in the page's language."""
+    return Msg.of(value)(context.get("lang", "zh"))
 
 
 @pass_context
 def walk_text(context: Context, minutes: float) -> str:
     """约10分钟步行（估算）: always labelled as an estimate."""
-    whole = max(1, round(minutes))  # as the bot words it
-    if context.get("lang") == "en":
-        return f"about {whole} min walk (estimate)"
-    return f"约{whole}分钟步行（估算）"
+    return msg("walk.minutes", n=max(1, round(minutes)))(context.get("lang", "zh"))  # as the bot words it
 
 
 @pass_context
 def distance_text(context: Context, metres: float) -> str:
-    en = context.get("lang") == "en"
-    if metres < 1000:
-        return f"{round(metres)} m" if en else f"{round(metres)} 米"
-    return f"{metres / 1000:.1f} km" if en else f"{metres / 1000:.1f} 公里"
+    return distance_msg(metres)(context.get("lang", "zh"))
+
+
+def age_window_msg(article: Article) -> Msg:
+    """An article's ages: "孕期（出生前）" before birth, "12 个月", or "6–8 个月" (never "0–0 个月")."""
+    if article.before_birth:
+        return msg("age.before_birth")
+    if article.age_from_months == article.age_to_months:
+        return msg("age.months", n=article.age_from_months)
+    return msg("age.window", low=article.age_from_months, high=article.age_to_months)
+
+
+@pass_context
+def age_window(context: Context, article: Article) -> str:
+    return age_window_msg(article)(context.get("lang", "zh"))
+
+
+@pass_context
+def cite_chinese(context: Context, text: str) -> Markup:
+    """Domain text in English that quotes Chinese titles (《…》, 〔2021〕62号): the quotes are marked lang="zh-CN"."""
+    escaped = str(escape(text))
+    return Markup(mark_chinese(escaped) if context.get("lang") == "en" else escaped)
 
 
 def static_url(path: str) -> str:
@@ -132,10 +149,9 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(
-        t=_t, label=_label, walk_text=walk_text, distance_text=distance_text, static=static_url, reply_html=reply_html,
-        KIND_LABELS=KIND_LABELS, MODE_LABELS=MODE_LABELS, STATUS_LABELS=STATUS_LABELS, DEMO_LABELS=DEMO_LABELS,
-    )
+    env.globals.update(_=_message, walk_text=walk_text, distance_text=distance_text, age_window=age_window,
+                       static=static_url, reply_html=reply_html)
+    env.filters.update(local=_local, cite_chinese=cite_chinese)
     return env
 
 
@@ -160,9 +176,10 @@ def telegram_link(request: Request, payload: str | None = None) -> str | None:
 
 
 def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
-           status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
-    """A page: the template with the language, the switch link and the site's links in its context."""
-    lang = request_lang(request)
+           status_code: int = 200, headers: dict[str, str] | None = None, lang: Lang | None = None) -> HTMLResponse:
+    """A page: the template with the language (the request's, unless given), the switch link and the site's links
+    in its context."""
+    lang = lang or request_lang(request)
     values = {
         "request": request, "lang": lang, "other_lang_url": switch_url(request, "en" if lang == "zh" else "zh"),
         "path": request.url.path, "base_url": base_url(request), "bot_link": telegram_link(request),
@@ -299,9 +316,8 @@ class BodyLimit:
                 await _refuse(scope, send, 413, self._message(limit))
 
     @staticmethod
-    def _message(limit: int) -> tuple[str, str]:
-        kib = limit // 1024
-        return f"请求内容过大（上限 {kib} KB）", f"request body too large (limit {kib} KB)"
+    def _message(limit: int) -> Msg:
+        return msg("error.body_too_large", kib=limit // 1024)
 
 
 class RateLimit:
@@ -351,21 +367,22 @@ class RateLimit:
             await self.app(scope, receive, send)
             return
         wait = max(1, math.ceil(1 / self.rate))
-        await _refuse(scope, send, 429, ("请求太频繁，请稍后再试", "too many requests; please try again shortly"),
-                      {"retry-after": str(wait)})
+        await _refuse(scope, send, 429, msg("error.too_many_requests"), {"retry-after": str(wait)})
 
 
-async def _refuse(scope: Scope, send: Send, status: int, message: tuple[str, str],
+async def _refuse(scope: Scope, send: Send, status: int, message: Msg,
                   headers: dict[str, str] | None = None) -> None:
-    """A short answer without the app: JSON for the API and non-browsers, a small page for browsers."""
-    zh, en = message
+    """A short answer without the app: JSON for the API and non-browsers, a small page for browsers (in both
+    languages: the app, which knows the page's language, is not asked)."""
     if _wants_html(scope):
+        home = msg("error.home")
         body = (f"<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><meta name=\"viewport\" "
                 f"content=\"width=device-width,initial-scale=1\"><title>{status}</title>"
-                f"<p>{zh}</p><p>{en}</p><p><a href=\"/\">返回首页 / Home</a></p></html>").encode()
+                f"<p>{message.zh}</p><p lang=\"en\">{message.en}</p>"
+                f"<p><a href=\"/\">{home.zh}</a> · <a href=\"/\" lang=\"en\">{home.en}</a></p></html>").encode()
         content_type = b"text/html; charset=utf-8"
     else:
-        body = json.dumps({"error": f"{zh} / {en}"}, ensure_ascii=False).encode()
+        body = json.dumps({"error": message.both()}, ensure_ascii=False).encode()
         content_type = b"application/json"
     raw_headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
     raw_headers += [(k.encode(), v.encode()) for k, v in (headers or {}).items()]
@@ -387,11 +404,11 @@ async def _page_not_found(request: Request, exc: Exception) -> Response:
     """Browsers asking for a page that is not there get a page; the API keeps its JSON."""
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 404 and _wants_html(request.scope):
-        return not_found(request, ("页面不存在", "Page not found"))
+        return not_found(request, msg("error.page_not_found"))
     return await http_exception_handler(request, exc)
 
 
-def not_found(request: Request, message: tuple[str, str]) -> HTMLResponse:
+def not_found(request: Request, message: Msg) -> HTMLResponse:
     return render(request, "error.html", {"status": 404, "message": message}, status_code=404)
 
 

@@ -122,6 +122,30 @@ class Centre:
         high = self.max_age_months if self.max_age_months is not None else MAX_AGE_MONTHS
         return low <= age_months <= high
 
+    @property
+    def fee_span(self) -> str | None:
+        """The monthly fee as a span of yuan ("1200–1800", "2200"); None when no fee is registered."""
+        return span(self.fee_min, self.fee_max)
+
+    @property
+    def age_span(self) -> str:
+        """The ages taken, in months ("6–36", "12"); an unregistered end is 0 or 36."""
+        low = self.min_age_months if self.min_age_months is not None else 0
+        high = self.max_age_months if self.max_age_months is not None else MAX_AGE_MONTHS
+        return span(low, high) or ""
+
+
+def span(low: float | None, high: float | None) -> str | None:
+    """Two ends of a range as people read them: "1200–1800"; "2200" when both ends are the same (never
+    "2200–2200"); "≥1200" or "≤1800" when one end is unknown; None when both are."""
+    if low is None and high is None:
+        return None
+    if low is None:
+        return f"≤{high:g}"
+    if high is None:
+        return f"≥{low:g}"
+    return f"{low:g}" if low == high else f"{low:g}–{high:g}"
+
 
 @dataclass
 class RowError:

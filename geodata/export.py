@@ -60,8 +60,7 @@ def _hsds_service(c: Centre, now: str) -> dict[str, Any]:
     service_id, location_id, org_id = _uid("service", c), _uid("location", c), _uid("organization", c)
     kind_zh, kind_en = KIND_LABELS[c.kind]
     modes = "、".join(MODE_LABELS[m][0] for m in c.modes)
-    ages = (f"{c.min_age_months if c.min_age_months is not None else 0}–"
-            f"{c.max_age_months if c.max_age_months is not None else 36} 个月")
+    ages = f"{c.age_span} 个月"
     updated = c.updated_at.isoformat() if c.updated_at else now
     service: dict[str, Any] = {
         "id": service_id,
@@ -108,11 +107,7 @@ def _hsds_service(c: Centre, now: str) -> dict[str, Any]:
 
 
 def _fees(c: Centre) -> str | None:
-    if c.fee_min is None and c.fee_max is None:
-        return None
-    low = f"{c.fee_min:g}" if c.fee_min is not None else "?"
-    high = f"{c.fee_max:g}" if c.fee_max is not None else "?"
-    return f"每月 {low}–{high} 元 (CNY per month)"
+    return f"每月 {c.fee_span} 元 (CNY per month)" if c.fee_span else None
 
 
 def nearest_json(lat: float, lon: float, minutes: float, matches: Iterable[Match]) -> dict[str, Any]:

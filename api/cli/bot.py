@@ -11,6 +11,7 @@ import typer
 from telegram.error import InvalidToken, NetworkError
 
 from api.cli.common import fail, say, services, settings
+from api.i18n import msg
 from api.services import Services
 from bot.telegram import BackgroundJob, BlockedHook, TelegramApp, build_application, run_polling
 
@@ -26,24 +27,23 @@ def bot() -> None:
     """Run the Telegram bot (polling) and the broadcast sender, until Ctrl+C or SIGTERM."""
     current = settings()
     if current.telegram_token is None:
-        fail("未设置 CARECIRCLE_TELEGRAM_TOKEN，机器人无法运行（令牌可向 @BotFather 申请）\n"
-             "CARECIRCLE_TELEGRAM_TOKEN is not set: the bot needs a token (ask @BotFather for one)")
+        fail(msg("cli.no_bot_token").lines())
     wired = services()
     application = build_application(current.telegram_token.get_secret_value(), wired.dialogue,
                                     base_url=current.telegram_api_url, on_blocked=blocked_hook(wired))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per poll otherwise
-    say("托育圈机器人运行中（轮询），按 Ctrl+C 停止 / carecircle bot is polling; Ctrl+C stops it")
+    say(msg("cli.bot_polling").both())
     try:
         asyncio.run(_until_signalled(application, background_jobs(wired)))
     except InvalidToken:
-        fail("Telegram 拒绝了 CARECIRCLE_TELEGRAM_TOKEN / Telegram refused CARECIRCLE_TELEGRAM_TOKEN")
+        fail(msg("cli.bot_token_refused").both())
     except NetworkError as exc:
-        fail(f"无法连接 Telegram Bot API / cannot reach the Bot API at {current.telegram_api_url}: {exc}", code=1)
+        fail(msg("cli.bot_unreachable", url=current.telegram_api_url, problem=exc).both(), code=1)
     except ExceptionGroup as group:  # a background job failed: logged, and a supervisor should restart us
         logger.error("the bot stopped", exc_info=group)
-        fail(f"机器人已停止 / the bot stopped: {group.exceptions[0]!r}", code=1)
-    say("托育圈机器人已停止 / carecircle bot stopped")
+        fail(msg("cli.bot_failed", problem=repr(group.exceptions[0])).both(), code=1)
+    say(msg("cli.bot_stopped").both())
 
 
 def blocked_hook(wired: Services) -> BlockedHook:

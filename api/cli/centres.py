@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from api.cli.common import fail, print_json, run_import, say, services
+from api.i18n import distance_msg, msg
 from geodata.centre import KIND_LABELS, MODE_LABELS, STATUS_LABELS, Centre, Kind, Mode
 from geodata.crs import Crs
 from geodata.export import centre_properties, nearest_json, to_geojson, to_hsds
@@ -71,8 +72,7 @@ def nearest(
         print_json(payload)
         return
     if not matches:
-        typer.echo(f"{minutes} 分钟步行范围内没有符合条件的在营机构 / "
-                   f"no matching centre within {minutes} minutes' walk")
+        typer.echo(msg("cli.none_within", minutes=minutes).both())
         return
     for i, m in enumerate(matches, 1):
         c = m.centre
@@ -80,7 +80,8 @@ def nearest(
         tags = [KIND_LABELS[c.kind][0], "普惠" if c.inclusive else "非普惠"]
         tags += [MODE_LABELS[x][0] for x in c.modes]
         typer.echo(f"{i}. {mark}{c.name}（{'、'.join(tags)}）")
-        typer.echo(f"   约{m.walk_minutes:.0f}分钟步行（估算），直线 {m.distance_m:.0f} 米 · {c.address}")
+        walk = msg("walk.minutes", n=max(1, round(m.walk_minutes))).zh
+        typer.echo(f"   {walk}，{msg('card.straight_line', distance=distance_msg(m.distance_m)).zh} · {c.address}")
 
 
 @centres_app.command("search")
@@ -96,8 +97,7 @@ def search(
             {**_summary(m.centre), "score": m.score} for m in found]})
         return
     if not found:
-        typer.echo(f"登记册中没有找到“{name}”。未备案的机构不得开展托育服务，可向当地卫生健康部门或拨打 12345 核实。\n"
-                   f"No filed centre matches '{name}'. Ask the local health commission or call 12345.")
+        typer.echo(msg("cli.not_filed", name=name).lines())
         return
     for m in found:
         c = m.centre
@@ -111,7 +111,7 @@ def show(centre_id: Annotated[str, typer.Argument(help="filing number (备案编
     """One centre, every detail."""
     centre = services().registry.get(centre_id)
     if centre is None:
-        fail(f"没有备案编号为“{centre_id}”的机构 / no centre with id '{centre_id}'")
+        fail(msg("api.no_centre", id=centre_id).both())
     props = centre_properties(centre)
     if as_json:
         print_json(props)
@@ -133,7 +133,7 @@ def export(
     text = json.dumps(doc, ensure_ascii=False, indent=1)
     if output:
         output.write_text(text + "\n", encoding="utf-8")
-        say(f"已导出 {len(items)} 家机构到 {output} / exported {len(items)} centres")
+        say(msg("cli.exported", n=len(items), path=output).both())
     else:
         sys.stdout.write(text + "\n")
 

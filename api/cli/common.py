@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 from tqdm import tqdm
 
+from api.i18n import msg
 from api.services import Services, build_services
 from api.settings import Settings
 from geodata.tables import UnusableFile
@@ -25,7 +26,7 @@ def settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         problems = "; ".join(f"CARECIRCLE_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
-        fail(f"配置有误 / bad configuration: {problems}")
+        fail(msg("cli.bad_configuration", problems=problems).both())
 
 
 @cache
@@ -67,16 +68,16 @@ def print_json(payload: Any) -> None:
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    say(f"错误 / error: {message}")
+    say(f"{msg('cli.error').both()}: {message}")
     raise typer.Exit(code)
 
 
 def say_import_report(report: Any, dry_run: bool) -> None:
     """An import's outcome for people (standard error): counts, then each rejected row with its reasons."""
-    verb = "可导入（试运行，未保存）/ would be imported (dry run)" if dry_run else "已导入 / imported"
-    say(f"{len(report.accepted)} 行{verb}；{len(report.rejected)} 行被拒绝 / rejected")
+    counts = {"accepted": len(report.accepted), "rejected": len(report.rejected)}
+    say(msg("cli.would_import" if dry_run else "cli.imported", **counts).lines())
     for r in report.rejected:
-        say(f"  第 {r.row} 行 row {r.row} (id: {r.id or '—'}):")
+        say("  " + msg("cli.row", row=r.row, id=r.id or "—").both())
         for e in r.errors:
             say(f"    - {e}")
     for w in getattr(report, "warnings", ()):
@@ -87,11 +88,12 @@ def run_import(file: Path, read: Callable[[Callable[[int], Any]], Any], save: Ca
                action: str, *, dry_run: bool, as_json: bool) -> NoReturn:
     """An import command: check every row (with a progress bar), store the good rows unless it is a dry run (and
     audit it), report, and exit 1 if any row was rejected (2 if the file as a whole is unusable)."""
-    with tqdm(desc="检查 checking", unit=" 行 rows", file=sys.stderr, disable=None, mininterval=0.5) as bar:
+    with tqdm(desc=msg("cli.checking").both(), unit=msg("cli.rows").en, file=sys.stderr, disable=None,
+              mininterval=0.5) as bar:
         try:
             report = read(bar.update)
         except UnusableFile as exc:
-            fail(f"{exc}；未导入任何数据 / nothing was imported")
+            fail(msg("api.nothing_imported", problem=str(exc)).both())
     if not dry_run and report.accepted:
         save(report.accepted)
         from api.auth import audit  # it imports the web framework: only an import needs it

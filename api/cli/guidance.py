@@ -8,7 +8,9 @@ from typing import Annotated
 
 import typer
 
-from api.cli.common import fail, print_json, say
+from api.cli.common import fail, print_json, say, services
+from api.i18n import msg
+from api.reviews import ReviewError, record_review, reviewed_library
 from content.guidance import (
     TOPIC_LABELS,
     Article,
@@ -20,6 +22,8 @@ from content.guidance import (
     stage_plan,
     subscriber_plan,
 )
+from content.guidance.render import review_line
+from geodata.regions import china_today
 
 guidance_app = typer.Typer(help="科学育儿指导文章 / parenting guidance", no_args_is_help=True)
 
@@ -36,20 +40,26 @@ def register(app: typer.Typer) -> None:
 
 
 def _library() -> Library:
+    """The bundled articles, with the reviewers' sign-offs recorded in the store."""
     try:
-        return load_library()
+        library = load_library()
     except GuidanceError as exc:
         fail(str(exc))
+    return reviewed_library(library, services().engine)
 
 
 def _date(value: str, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        fail(f"{option}: 日期应为 YYYY-MM-DD 格式的真实日期，收到 {value!r} / expected a real date YYYY-MM-DD")
+        fail(msg("cli.bad_date", option=option, value=repr(value)).both())
 
 
 def _age_label(article: Article) -> str:
+    if article.before_birth:
+        return "孕期"
+    if article.age_from_months == article.age_to_months:
+        return f"{article.age_from_months}月龄"
     return f"{article.age_from_months}–{article.age_to_months}月龄"
 
 
@@ -97,7 +107,32 @@ def show(
     typer.echo("\n来源：")
     for source in article.sources:
         typer.echo(f"  《{source.title}》，{source.issuer}，{source.year}")
-    typer.echo(f"审核日期：{article.reviewed_on.isoformat()}")
+    typer.echo(review_line(article))
+
+
+@guidance_app.command("review")
+def review(
+    slug: Annotated[str, typer.Argument(help="the article's slug, e.g. fever")],
+    by: Annotated[str, typer.Option("--by", help="the reviewer's name (and title), e.g. 王医生（儿科主任医师）")],
+    locale: Annotated[LocaleChoice, typer.Option(help="the language version reviewed")] = LocaleChoice.zh,
+    on: Annotated[str | None, typer.Option("--on", help="date of the sign-off, YYYY-MM-DD (default: today)")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Records a named reviewer's sign-off of one article in the audit log."""
+    try:
+        article = load_library().get(slug, locale.value)
+    except UnknownArticle as exc:
+        fail(str(exc))
+    day = _date(on, "--on") if on is not None else china_today()
+    try:
+        record_review(services().engine, article, by, day)
+    except ReviewError as exc:
+        fail(str(exc))
+    signed = _library().get(slug, locale.value)
+    if as_json:
+        print_json(signed.as_json())
+        return
+    say(msg("cli.signed_off", slug=slug, locale=locale.value, review=review_line(signed)).both())
 
 
 @guidance_app.command("search")
@@ -112,7 +147,7 @@ def search(
     if as_json:
         print_json({"query": query, "articles": [a.as_json() for a in found]})
         return
-    say(f"找到 {len(found)} 篇 / found {len(found)}")
+    say(msg("cli.found", n=len(found)).both())
     for article in found:
         typer.echo(_describe(article))
 

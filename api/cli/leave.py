@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from api.cli.common import fail, print_json
+from api.i18n import Msg
 from content.leave import LeaveInputError, leave_answer
 from content.leave.answer import read_date
 from geodata.regions import china_today
@@ -36,7 +37,7 @@ def leave(
             birth_order=birth_order, miscarriage_months=miscarriage_months,
         )
     except LeaveInputError as exc:
-        fail(f"--{exc.field.replace('_', '-')}: {exc.message_zh} / {exc.message_en}")
+        fail(f"--{exc.field.replace('_', '-')}: {Msg.of(exc).both()}")
     if as_json:
         print_json(answer)
     else:
@@ -51,4 +52,4 @@ def _today(text: str | None) -> date:
     try:
         return read_date(text, "today")
     except LeaveInputError as exc:
-        fail(f"--today: {exc.message_zh} / {exc.message_en}")
+        fail(f"--today: {Msg.of(exc).both()}")

@@ -10,6 +10,7 @@ import typer
 
 from api.auth import Role, create_token
 from api.cli.common import fail, say, settings, wire
+from api.i18n import msg
 from api.services import Services
 from api.settings import Settings
 from geodata.importer import read_registry_file
@@ -35,8 +36,7 @@ def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
         if report.rejected:
             fail(f"bundled sample registry has {len(report.rejected)} bad rows: {report.rejected[0].as_json()}")
         services.registry.save(report.accepted)
-        say(f"演示模式：已载入 {len(report.accepted)} 家【示例】机构（虚构数据，仅供演示）\n"
-            f"Demo mode: {len(report.accepted)} SAMPLE centres loaded (fictional, for demonstration only)")
+        say(msg("cli.demo_loaded", n=len(report.accepted)).lines())
         load_sample_population(services)
         _run(demo_settings, services, host, port)
 

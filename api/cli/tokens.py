@@ -8,6 +8,7 @@ import typer
 
 from api.auth import Role, TokenError, create_token, list_tokens, revoke_token
 from api.cli.common import fail, print_json, say, store
+from api.i18n import msg
 
 tokens_app = typer.Typer(help="工作人员令牌 / staff tokens", no_args_is_help=True)
 
@@ -32,8 +33,7 @@ def create(
     if as_json:
         print_json({"name": name.strip(), "role": role.value, "token": token})
         return
-    say(f"已为 {name.strip()} 创建令牌（角色 {role.value}）。令牌只显示这一次，请妥善保存。\n"
-        f"Token created for {name.strip()} (role {role.value}). It is shown only once: keep it safe.")
+    say(msg("cli.token_created", name=name.strip(), role=role.value).lines())
     typer.echo(token)
 
 
@@ -41,8 +41,8 @@ def create(
 def revoke(name: Annotated[str, typer.Argument(help="whose token to revoke")]) -> None:
     """Revoke a person's token; it stops working at once."""
     if not revoke_token(store(), name):
-        fail(f"没有名为 {name!r} 的有效令牌 / no live token named {name!r}")
-    say(f"已撤销 {name} 的令牌 / revoked the token of {name}")
+        fail(msg("cli.no_live_token", name=repr(name)).both())
+    say(msg("cli.token_revoked", name=name).both())
 
 
 @tokens_app.command("list")

@@ -14,15 +14,15 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Engine, select
 
 from api.auth import Role, Staff, audit, require_role, write_audit
 from api.deps import ServicesDep
+from api.i18n import messages_for_js, msg
 from api.sharelinks import ShareLink, ShareLinkError, create_link, list_links
 from api.store import audit_log
-from api.web import static_url
+from api.web import render, request_lang
 from bot.outbox import (
     SHANGHAI,
     BroadcastError,
@@ -37,7 +37,6 @@ from geodata.importer import UnusableFile, read_registry_file
 from geodata.store import as_utc
 
 router = APIRouter(tags=["admin"])
-templates = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
 
 HealthStaff = Annotated[Staff, Depends(require_role(Role.health_staff))]
 RegistryAdmin = Annotated[Staff, Depends(require_role(Role.registry_admin))]
@@ -155,7 +154,7 @@ def import_registry(
         try:
             report = read_registry_file(path, crs)
         except UnusableFile as exc:
-            raise HTTPException(422, f"{exc}；未导入任何数据 / nothing was imported") from None
+            raise HTTPException(422, msg("api.nothing_imported", problem=str(exc)).both()) from None
     if not dry_run and report.accepted:
         services.registry.save(report.accepted)
     result = {**report.as_json(), "dry_run": dry_run}
@@ -194,29 +193,27 @@ def read_audit(engine: Engine, limit: int) -> list[dict[str, Any]]:
 
 
 def _link_json(public_url: str | None, link: ShareLink) -> dict[str, Any]:
+    """A link as staff see it. `public_url_set` false: CARECIRCLE_PUBLIC_URL is unset, and its QR code and poster
+    hold an address other people cannot open (the admin page warns before a poster is printed)."""
     return {"code": link.code, "kind": link.kind.value, "target": link.target, "title": link.title,
             "url": (public_url.rstrip("/") + link.path) if public_url else link.path,
-            "opened": link.opened, "bot_started": link.bot_started}
+            "opened": link.opened, "bot_started": link.bot_started, "public_url_set": bool(public_url)}
 
 
 
 # -- pages -------------------------------------------------------------------------------------------------
 
-PAGES = {
-    "index": "工作人员入口 Staff sign-in",
-    "broadcasts": "群发消息 Broadcasts",
-    "registry": "机构名录导入 Registry upload",
-    "links": "推广链接 Share links",
-    "coverage": "覆盖与规划 Coverage",
-    "audit": "操作记录 Audit log",
-}
+# The admin pages, in menu order; their titles are admin.page.<page> in the message catalogue.
+PAGES = ("index", "broadcasts", "registry", "links", "coverage", "audit")
 # The pages load admin.css, admin.js and admin-<page>.js from /static: the CSP allows no inline script or style.
-templates.env.globals["static"] = static_url
+# Their scripts read their words from the page (data-messages): the catalogue's admin.js messages.
 
 
 @router.get("/admin", response_class=HTMLResponse, include_in_schema=False)
 @router.get("/admin/{page}", response_class=HTMLResponse, include_in_schema=False)
-def admin_page(request: Request, page: str = "index") -> HTMLResponse:
+def admin_page(request: Request, services: ServicesDep, page: str = "index") -> HTMLResponse:
     if page not in PAGES:
         raise HTTPException(404, "no such admin page")
-    return templates.TemplateResponse(request, f"admin/{page}.html", {"page": page, "pages": PAGES})
+    context = {"page": page, "pages": PAGES, "js_messages": messages_for_js("admin.js", request_lang(request)),
+               "public_url_set": bool(services.settings.public_url)}
+    return render(request, f"admin/{page}.html", context)

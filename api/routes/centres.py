@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.concurrency import run_in_threadpool
 
 from api.deps import RegistryDep
+from api.i18n import msg
 from geodata.centre import Kind, Mode
 from geodata.export import centre_properties, nearest_json, to_geojson, to_hsds
 from geodata.index import Filters
@@ -63,5 +64,5 @@ def export_hsds(registry: RegistryDep) -> dict[str, Any]:
 def detail(registry: RegistryDep, centre_id: str) -> dict[str, Any]:
     centre = registry.get(centre_id)
     if centre is None:
-        raise HTTPException(404, f"没有备案编号为“{centre_id}”的机构 / no centre with id '{centre_id}'")
+        raise HTTPException(404, msg("api.no_centre", id=centre_id).both())
     return centre_properties(centre)

@@ -20,28 +20,29 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from api.deps import RegistryDep, ServicesDep
+from api.i18n import LANGS, Msg, msg
+from api.reviews import reviewed_library
 from api.svgmap import Pin, circle_map
 from api.web import not_found, render, request_lang
 from bot.replies import Message, Turn
-from content.guidance import TOPIC_LABELS, Article, Library, render_html
+from content.guidance import Article, Library, render_html
 from content.leave import LeaveInputError, leave_answer
 from content.leave.answer import NOT_MAINLAND
 from geodata.centre import Centre, Mode
 from geodata.geocode import GeocodeResult
 from geodata.index import Filters, Match
-from geodata.maplinks import CRS_LABELS, map_links
+from geodata.maplinks import map_links
+from geodata.policy import CIRCLE_MINUTES, FAR_M
 from geodata.regions import PROVINCES, china_today
 from geodata.registry import Registry
 
 router = APIRouter(include_in_schema=False)
 
-MINUTES = 15
+MINUTES = CIRCLE_MINUTES
 RESULT_LIMIT = 10
 BEYOND_LIMIT = 3
 MAX_TEXT = 100  # longest place or centre name we look up
-AGE_CHOICES = ((3, "3个月", "3 months"), (6, "6个月", "6 months"), (12, "1岁", "1 year"),
-               (18, "1岁半", "18 months"), (24, "2岁", "2 years"), (30, "2岁半", "30 months"),
-               (36, "3岁", "3 years"))
+AGE_CHOICES = (3, 6, 12, 18, 24, 30, 36)  # months; their names are age.m<months> in the catalogue
 
 
 # --- view models ------------------------------------------------------------------------------------------
@@ -49,11 +50,11 @@ AGE_CHOICES = ((3, "3个月", "3 months"), (6, "6个月", "6 months"), (12, "1�
 
 @dataclass(frozen=True)
 class NavLink:
-    """A link out to a map app, with the coordinate system it is given (shown as small print)."""
+    """A link out to a map app. The page shows the app's name as a button; the coordinate system it is given
+    stays in the link itself (parents need the button, not the datum's name)."""
 
-    label: tuple[str, str]
+    label: Msg
     href: str
-    system: tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -67,9 +68,8 @@ class CentreRow:
 
 
 def navigation_links(centre: Centre) -> list[NavLink]:
-    """高德 (GCJ-02), 百度 (BD-09) and Apple Maps, each labelled with the coordinate system it is given."""
-    return [NavLink((m.label_zh, m.label_en), m.url, CRS_LABELS[m.crs])
-            for m in map_links(centre.lat, centre.lon, centre.name, centre.address)]
+    """高德 (given GCJ-02), 百度 (BD-09) and Apple Maps, each in the coordinate system the app expects."""
+    return [NavLink(Msg.of(m), m.url) for m in map_links(centre.lat, centre.lon, centre.name, centre.address)]
 
 
 def rows_of(matches: list[Match], first_number: int = 1) -> list[CentreRow]:
@@ -89,7 +89,7 @@ class FinderQuery:
     inclusive: bool = True
     age_months: int | None = None
     mode: Mode | None = None
-    errors: dict[str, tuple[str, str]] = field(default_factory=dict)
+    errors: dict[str, Msg] = field(default_factory=dict)
 
     @property
     def has_point(self) -> bool:
@@ -126,9 +126,9 @@ def read_finder_query(request: Request) -> FinderQuery:
     if raw_lat or raw_lon:
         lat, lon = _float(raw_lat), _float(raw_lon)
         if lat is None or not -90 <= lat <= 90:
-            query.errors["lat"] = ("位置有误：纬度应在 -90 到 90 之间", "bad position: latitude must be -90 to 90")
+            query.errors["lat"] = msg("finder.error_lat")
         elif lon is None or not -180 <= lon <= 180:
-            query.errors["lon"] = ("位置有误：经度应在 -180 到 180 之间", "bad position: longitude must be -180 to 180")
+            query.errors["lon"] = msg("finder.error_lon")
         else:
             query.lat, query.lon = lat, lon
     inclusive = params.getlist("inclusive")
@@ -138,13 +138,13 @@ def read_finder_query(request: Request) -> FinderQuery:
         if re.fullmatch(r"[0-9]{1,2}", age) and 0 <= int(age) <= 36:
             query.age_months = int(age)
         else:
-            query.errors["age_months"] = ("孩子月龄应为 0 到 36", "the child's age must be 0 to 36 months")
+            query.errors["age_months"] = msg("finder.error_age")
     mode = params.get("mode", "")
     if mode:
         try:
             query.mode = Mode(mode)
         except ValueError:
-            query.errors["mode"] = ("托育形式无法识别", "unknown service form")
+            query.errors["mode"] = msg("finder.error_mode")
     return query
 
 
@@ -154,19 +154,29 @@ def read_finder_query(request: Request) -> FinderQuery:
 @dataclass
 class FinderResult:
     rows: list[CentreRow]
-    beyond: list[CentreRow]  # when the circle is empty: the nearest further away
+    beyond: list[CentreRow]  # when the circle is empty: the nearest further away, never beyond FAR_M
     map_svg: Markup
+    along_streets: bool = False
+
+
+def nearest_beyond(registry: Registry, lat: float, lon: float, filters: Filters,
+                   limit: int = BEYOND_LIMIT) -> list[Match]:
+    """When the circle is empty: the nearest centres further away, but only within FAR_M (20 km). A centre in
+    another banner 90 km off is no help to a family, and it broke the map's scale."""
+    return [m for m in registry.nearest(lat, lon, filters, limit) if m.distance_m <= FAR_M]
 
 
 def find(registry: Registry, query: FinderQuery, lang: str) -> FinderResult:
     assert query.lat is not None and query.lon is not None
     lat, lon = query.lat, query.lon
-    rows = rows_of(registry.within(lat, lon, MINUTES, query.filters, RESULT_LIMIT))
-    beyond = [] if rows else rows_of(registry.nearest(lat, lon, query.filters, BEYOND_LIMIT))
+    within = registry.within(lat, lon, MINUTES, query.filters, RESULT_LIMIT)
+    rows = rows_of(within)
+    beyond = [] if rows else rows_of(nearest_beyond(registry, lat, lon, query.filters))
     area = registry.snapshot().index.circle(lat, lon, MINUTES)
     pins = [Pin(r.number, r.centre.lat, r.centre.lon, r.centre.name, f"/centres/{quote(r.centre.id)}",
                 r.centre.inclusive) for r in rows + beyond]
-    return FinderResult(rows, beyond, Markup(circle_map(lat, lon, area, pins, minutes=MINUTES, lang=lang)))
+    streets = any(r.along_streets for r in rows + beyond)
+    return FinderResult(rows, beyond, Markup(circle_map(lat, lon, area, pins, minutes=MINUTES, lang=lang)), streets)
 
 
 def finder_page(request: Request, registry: Registry, services: Any, *, query: FinderQuery | None = None,
@@ -181,10 +191,9 @@ def finder_page(request: Request, registry: Registry, services: Any, *, query: F
             best = candidates[0]
             query.lat, query.lon, query.at = best.lat, best.lon, best.name
         else:
-            query.errors["place"] = (f"没有找到“{query.place}”，请换个说法（如小区、社区、街道名称），或使用定位",
-                                     f"no place called '{query.place}' found; try another name, or use your location")
+            query.errors["place"] = msg("finder.error_place", place=query.place)
     context: dict[str, Any] = {"query": query, "candidates": candidates[1:], "result": None, "age_choices": AGE_CHOICES,
-                               "modes": list(Mode), "minutes": MINUTES}
+                               "modes": list(Mode), "minutes": MINUTES, "far_km": FAR_M // 1000}
     if query.has_point and not query.errors:
         result = find(registry, query, lang)
         shown = result.rows + result.beyond
@@ -216,7 +225,7 @@ def centre_page(request: Request, centre: Centre, *, extra: dict[str, Any] | Non
 def centre_detail(request: Request, registry: RegistryDep, centre_id: str) -> HTMLResponse:
     centre = registry.get(centre_id)
     if centre is None:
-        return not_found(request, (f"没有备案编号为“{centre_id}”的机构", f"no centre with filing number '{centre_id}'"))
+        return not_found(request, msg("centre.not_found", id=centre_id))
     return centre_page(request, centre)
 
 
@@ -237,19 +246,14 @@ def privacy(request: Request) -> HTMLResponse:
 # --- leave -----------------------------------------------------------------------------------------------
 
 LEAVE_PROVINCES = [p for p in PROVINCES if p.code not in NOT_MAINLAND]
-UNIT_LABELS = {"days": ("天", "days"), "working_days": ("个工作日", "working days")}
-ENTITLEMENT_LABELS = {"maternity": ("产假", "Maternity leave"),
-                      "paternity": ("陪产假（配偶护理假）", "Paternity leave (for the spouse)"),
-                      "parental": ("育儿假", "Parental leave")}
 
 
-def _small_int(value: str, field_name: str, low: int, high: int, default: int,
-               errors: dict[str, tuple[str, str]]) -> int:
+def _small_int(value: str, field_name: str, low: int, high: int, default: int, errors: dict[str, Msg]) -> int:
     if not value:
         return default
     if re.fullmatch(r"[0-9]{1,3}", value) and low <= int(value) <= high:
         return int(value)
-    errors[field_name] = (f"应为 {low} 到 {high} 之间的整数", f"must be a whole number from {low} to {high}")
+    errors[field_name] = msg("leave.error_number", low=low, high=high)
     return default
 
 
@@ -260,55 +264,62 @@ def leave(request: Request) -> HTMLResponse:
     form = {"region": params.get("region", "").strip()[:40], "birth_date": params.get("birth_date", "").strip()[:20],
             "babies": params.get("babies", ""), "birth_order": params.get("birth_order", "")}
     difficult_birth = params.get("difficult_birth") in ("1", "true", "on")
-    errors: dict[str, tuple[str, str]] = {}
+    errors: dict[str, Msg] = {}
     babies = _small_int(form["babies"], "babies", 1, 9, 1, errors)
     birth_order = _small_int(form["birth_order"], "birth_order", 1, 20, 1, errors)
     answer = None
     submitted = bool(form["region"] or form["birth_date"])
     if submitted:
         if not form["region"]:
-            errors["region"] = ("请选择地区", "choose a region")
+            errors["region"] = msg("leave.error_region")
         if not form["birth_date"]:
-            errors["birth_date"] = ("请填写出生日期或预产期", "give the birth or due date")
+            errors["birth_date"] = msg("leave.error_birth_date")
     if submitted and not errors:
         try:
             answer = leave_answer(form["region"], form["birth_date"], today=china_today(), babies=babies,
                                   difficult_birth=difficult_birth, birth_order=birth_order)
         except LeaveInputError as exc:
-            errors[exc.field] = (exc.message_zh, exc.message_en)
+            errors[exc.field] = Msg.of(exc)
     context = {"form": form, "difficult_birth": difficult_birth, "errors": errors, "answer": answer,
-               "provinces": LEAVE_PROVINCES, "unit_labels": UNIT_LABELS, "entitlement_labels": ENTITLEMENT_LABELS}
+               "provinces": LEAVE_PROVINCES}
     return render(request, "leave.html", context, status_code=422 if errors else 200)
 
 
 # --- guidance --------------------------------------------------------------------------------------------
 
-AGE_STEPS = ((0, "新生儿", "newborn"), (3, "3个月", "3 months"), (6, "6个月", "6 months"), (12, "1岁", "1 year"),
-             (18, "1岁半", "18 months"), (24, "2岁", "2 years"), (36, "3岁", "3 years"))
+AGE_STEPS = (0, 3, 6, 12, 18, 24, 36)  # months; their names are age.m<months> in the catalogue
 
 
 def _in_language(articles: list[Article], lang: str) -> list[Article]:
-    """One version of each article: the page's language where it exists, else the Chinese original."""
-    chosen: dict[str, Article] = {}
-    for article in articles:
-        if article.locale == lang or (article.locale == "zh" and article.slug not in chosen):
-            chosen[article.slug] = article
-    return [a for a in articles if chosen.get(a.slug) is a]
+    """One version of each article, in the page's language: an English page lists English articles only."""
+    return [a for a in articles if a.locale == lang]
+
+
+def _library(services: Any) -> Library:
+    """The articles, with the reviewers' sign-offs recorded in the store."""
+    return reviewed_library(services.library, services.engine)
 
 
 @router.get("/guidance", response_class=HTMLResponse)
 def guidance_index(request: Request, services: ServicesDep) -> HTMLResponse:
-    """Articles for the child's age (or a search), each with its age range and sources."""
-    library: Library = services.library
+    """Articles for the child's age (or a search), each with its age range, topics and review state."""
+    library = _library(services)
     lang = request_lang(request)
     q = request.query_params.get("q", "").strip()[:MAX_TEXT]
     age_text = request.query_params.get("age_months", "")
     age = int(age_text) if re.fullmatch(r"[0-9]{1,2}", age_text) and int(age_text) <= 36 else None
-    error = ("孩子月龄应为 0 到 36", "the child's age must be 0 to 36 months") if age_text and age is None else None
+    error = msg("guidance.error_age") if age_text and age is None else None
     found = library.find(q, age_months=age)
-    context = {"articles": _in_language(found, lang), "q": q, "age": age, "age_steps": AGE_STEPS, "error": error,
-               "topic_labels": TOPIC_LABELS}
+    shown = _in_language(found, lang)
+    only_chinese = len({a.slug for a in found} - {a.slug for a in shown}) if lang != "zh" else 0
+    context = {"articles": shown, "q": q, "age": age, "age_steps": AGE_STEPS, "error": error,
+               "chinese_only": only_chinese, "chinese_url": _switched(request, "zh")}
     return render(request, "guidance.html", context, status_code=422 if error else 200)
+
+
+def _switched(request: Request, lang: str) -> str:
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("lang", "locale")]
+    return request.url.path + "?" + urlencode([*params, ("lang", lang)])
 
 
 def _article_link(lang: str) -> Any:
@@ -319,17 +330,21 @@ def _article_link(lang: str) -> Any:
 
 @router.get("/guidance/{slug}", response_class=HTMLResponse)
 def guidance_article(request: Request, services: ServicesDep, slug: str) -> HTMLResponse:
-    library: Library = services.library
-    wanted = request.query_params.get("locale") or request_lang(request)
+    """One article in the page's language. `?locale=` (the bot's links) sets the page's language too, so a page
+    never mixes languages; an English page of a Chinese-only article says so and links to it."""
+    library = _library(services)
+    asked = request.query_params.get("locale")
+    lang = asked if asked in LANGS else request_lang(request)
     locales = library.locales_of(slug)
     if not locales:
-        return not_found(request, ("没有这篇文章", "no such article"))
-    locale = wanted if wanted in locales else ("zh" if "zh" in locales else locales[0])
-    article = library.get(slug, locale)
-    body = Markup(render_html(article, _article_link(request_lang(request))))
-    context = {"article": article, "body": body, "topic_labels": TOPIC_LABELS, "translated": locale == wanted,
-               "og_title": article.title, "og_description": article.summary}
-    return render(request, "article.html", context)
+        return not_found(request, msg("article.not_found"))
+    translated = lang in locales
+    article = library.get(slug, lang if translated else "zh")
+    body = Markup(render_html(article, _article_link(lang)))
+    context = {"article": article, "body": body, "translated": translated, "chinese_url": _switched(request, "zh"),
+               "og_title": article.title if translated else None,
+               "og_description": article.summary if translated else None}
+    return render(request, "article.html", context, lang=lang)
 
 
 # --- chat ------------------------------------------------------------------------------------------------
@@ -402,7 +417,7 @@ async def chat_send(request: Request, services: ServicesDep) -> HTMLResponse:
     lat, lon = _float(value["lat"]), _float(value["lon"])
     lang = request_lang(request)
     if lat is not None and lon is not None and -90 <= lat <= 90 and -180 <= lon <= 180:
-        message, said = Message(location=(lat, lon)), ("📍 我的位置" if lang == "zh" else "📍 My location")
+        message, said = Message(location=(lat, lon)), msg("chat.my_location")(lang)
     elif value["button"]:
         data, _, button_label = value["button"].partition(BUTTON_SEPARATOR)
         message, said = Message(button=data[:64]), button_label[:100] or data[:64]

@@ -10,6 +10,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.deps import ServicesDep
+from api.i18n import msg
+from api.reviews import reviewed_library
 from bot.replies import Message
 from content.guidance.library import GuidanceError
 from content.guidance.plan import stage_plan
@@ -44,7 +46,8 @@ def guidance_list(
     q: Annotated[str | None, Query(max_length=100, description="fuzzy search over titles and keywords")] = None,
 ) -> dict[str, Any]:
     try:
-        found = services.library.find(q, age_months=age_months, topic=topic, locale=locale)
+        found = reviewed_library(services.library, services.engine).find(q, age_months=age_months, topic=topic,
+                                                                        locale=locale)
     except GuidanceError as exc:
         raise HTTPException(422, str(exc)) from None
     return {"articles": [a.as_json() for a in found]}
@@ -61,9 +64,9 @@ def guidance_plan(services: ServicesDep, birth_date: date) -> dict[str, Any]:
 def guidance_article(services: ServicesDep, slug: str,
                      locale: Annotated[str, Query(pattern="^(zh|en)$")] = "zh") -> dict[str, Any]:
     try:
-        return services.library.get(slug, locale).as_json(with_body=True)
+        return reviewed_library(services.library, services.engine).get(slug, locale).as_json(with_body=True)
     except GuidanceError:
-        raise HTTPException(404, f"没有这篇文章 / no article '{slug}' in '{locale}'") from None
+        raise HTTPException(404, msg("api.no_article", slug=slug, locale=locale).both()) from None
 
 
 class ChatIn(BaseModel):

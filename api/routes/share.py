@@ -18,6 +18,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import RegistryDep, ServicesDep
+from api.i18n import msg
 from api.routes.pages import FinderQuery, centre_page, finder_page
 from api.sharelinks import CODE_PATTERN, LinkKind, count_open, get_link
 from api.web import base_url, not_found, render, telegram_link
@@ -50,14 +51,14 @@ Scale = Annotated[int | None, Query(ge=1, le=MAX_SCALE, description="pixels per 
 @router.get("/centres/{centre_id}/qr.{fmt}")
 def centre_qr(request: Request, registry: RegistryDep, centre_id: str, fmt: str, scale: Scale = None) -> Response:
     if fmt not in ("png", "svg") or registry.get(centre_id) is None:
-        return not_found(request, ("没有这个二维码", "no such QR code"))
+        return not_found(request, msg("share.no_qr"))
     return qr_response(f"{base_url(request)}/centres/{quote(centre_id)}", fmt, scale)
 
 
 @router.get("/s/{code}/qr.{fmt}")
 def share_qr(request: Request, services: ServicesDep, code: str, fmt: str, scale: Scale = None) -> Response:
     if fmt not in ("png", "svg") or get_link(services.engine, code) is None:
-        return not_found(request, ("没有这个二维码", "no such QR code"))
+        return not_found(request, msg("share.no_qr"))
     return qr_response(f"{base_url(request)}/s/{code}", fmt, scale)
 
 
@@ -65,7 +66,9 @@ def share_qr(request: Request, services: ServicesDep, code: str, fmt: str, scale
 
 
 def _community_point(services: Any, target: str) -> tuple[float, float, str] | None:
-    """Where a community link centres the finder: "lat,lon", a county code (its seat), or a place name."""
+    """Where a community link centres the finder, and the name of that point: a county code (its seat, named),
+    a place name (as the geocoder names it) or "lat,lon" (no name: the page gives the coordinates). The link's
+    title never names the place: "天骄社区托育宣传" is a campaign's title, not where the search starts."""
     if target.isdigit() and (county := services.gazetteer.county(target)) is not None:
         return county.lat, county.lon, county.name
     if match := POINT.match(target):
@@ -80,28 +83,33 @@ def open_link(request: Request, services: ServicesDep, registry: RegistryDep, co
     """Counts the open (a number, nothing about who) and shows the link's page with its Telegram link."""
     link = get_link(services.engine, code) if CODE_PATTERN.match(code) else None
     if link is None:
-        return not_found(request, ("链接不存在或已失效", "this link does not exist"))
+        return not_found(request, msg("share.no_link"))
     count_open(services.engine, code)
     extra = {"share_banner": True, "link": link, "telegram_link": telegram_link(request, link.payload),
              "og_path": link.path, "og_title": link.title or None}
     if link.kind is LinkKind.centre:
         centre = registry.get(link.target)
         if centre is None:
-            return not_found(request, ("链接指向的机构已不在登记册中", "the centre of this link is no longer listed"))
+            return not_found(request, msg("share.centre_gone"))
         return centre_page(request, centre, extra={**extra, "og_title": link.title or centre.name})
     if link.kind is LinkKind.community:
         point = _community_point(services, link.target)
         if point is None:
-            return not_found(request, ("链接指向的地点无法识别", "the place of this link is unknown"))
-        query = FinderQuery(lat=point[0], lon=point[1], at=link.title or point[2] or link.target)
+            return not_found(request, msg("share.place_unknown"))
+        query = FinderQuery(lat=point[0], lon=point[1], at=point[2])
         return finder_page(request, registry, services, query=query, extra=extra)
     return render(request, "share.html", extra)
 
 
 @router.get("/s/{code}/poster", response_class=HTMLResponse)
-def poster(request: Request, services: ServicesDep, code: str) -> HTMLResponse:
-    """A printable A4 poster: the title, a large QR code and the short address."""
+def poster(request: Request, services: ServicesDep, registry: RegistryDep, code: str) -> HTMLResponse:
+    """A printable A4 poster: the title, a large QR code and the short address. A poster for a sample centre
+    carries the 示例 mark; without CARECIRCLE_PUBLIC_URL it warns on screen (never on paper) that the QR code
+    holds an address other people cannot open."""
     link = get_link(services.engine, code) if CODE_PATTERN.match(code) else None
     if link is None:
-        return not_found(request, ("链接不存在或已失效", "this link does not exist"))
-    return render(request, "poster.html", {"link": link, "telegram_link": telegram_link(request, link.payload)})
+        return not_found(request, msg("share.no_link"))
+    centre = registry.get(link.target) if link.kind is LinkKind.centre else None
+    return render(request, "poster.html", {
+        "link": link, "telegram_link": telegram_link(request, link.payload), "centre": centre,
+        "sample": centre is not None and centre.is_sample, "public_url_set": bool(services.settings.public_url)})

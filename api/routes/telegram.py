@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse, Response
 
+from api.i18n import msg
 from bot.telegram import WEBHOOK_PATH, Webhook
 
 router = APIRouter(tags=["telegram"])
@@ -22,9 +23,9 @@ async def telegram_webhook(
 ) -> Response:
     webhook: Webhook | None = getattr(request.app.state, "telegram_webhook", None)
     if webhook is None:
-        return _error(404, "Telegram 机器人未以 webhook 模式运行 / the Telegram bot is not running in webhook mode")
+        return _error(404, msg("api.no_webhook").both())
     if not webhook.accepts(x_telegram_bot_api_secret_token):
-        return _error(403, "X-Telegram-Bot-Api-Secret-Token 不正确 / wrong or missing secret token")
+        return _error(403, msg("api.bad_secret").both())
     try:
         await webhook.receive(await request.json())
     except ValueError as exc:  # bad JSON, or JSON that is not an update

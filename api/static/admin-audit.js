@@ -2,17 +2,19 @@
 "use strict";
 
 (() => {
-  const {byId, api, cell, when, onReady} = admin;
-  const ACTIONS = {
-    "token.create": "创建令牌", "token.revoke": "撤销令牌", "broadcast.create": "新建群发", "broadcast.send": "发送群发",
-    "broadcast.cancel": "取消群发", "registry.import": "导入名录", "share_link.create": "生成推广链接",
+  const {t, byId, api, cell, when, onReady} = admin;
+  // "token.create" → the catalogue's action_token_create; an action without a name shows its code.
+  const actionName = (action) => {
+    const key = "action_" + action.replace(/\./g, "_");
+    const name = t(key);
+    return name === key ? action : t("with_code", {name, code: action});
   };
 
   // {"accepted": 4, "rejected": 0} → "accepted: 4；rejected: 0"
   function detail(values) {
     if (!values) return "";
     return Object.entries(values)
-      .map(([key, value]) => `${key}: ${typeof value === "object" ? JSON.stringify(value) : value}`).join("；");
+      .map(([key, value]) => `${key}: ${typeof value === "object" ? JSON.stringify(value) : value}`).join(t("separator"));
   }
 
   onReady(async () => {
@@ -23,7 +25,7 @@
       const row = document.createElement("tr");
       cell(row, when(e.at)).className = "when";
       cell(row, e.actor).className = "who";
-      cell(row, ACTIONS[e.action] ? `${ACTIONS[e.action]} ${e.action}` : e.action);
+      cell(row, actionName(e.action));
       cell(row, e.target);
       cell(row, detail(e.detail)).className = "detail";
       list.appendChild(row);

@@ -3,8 +3,8 @@
 "use strict";
 
 (() => {
-  const {byId, api, show, cell, button, when, statusName, onReady, action} = admin;
-  const LANGUAGES = {zh: "中文", en: "English"};
+  const {t, byId, api, show, cell, button, when, statusName, onReady, action} = admin;
+  const languageName = (code) => t(`language_${code}`);
 
   function segmentOf() {
     const segment = {};
@@ -24,18 +24,20 @@
 
   function describe(segment) {
     const parts = [];
-    if (segment.regions && segment.regions.length) parts.push(`地区 ${segment.regions.join("、")}`);
-    if (segment.age_months) parts.push(`${segment.age_months[0]}–${segment.age_months[1]} 月龄`);
-    if (segment.language) parts.push(LANGUAGES[segment.language] || segment.language);
-    return parts.length ? parts.join("；") : "全部订阅家长 all subscribers";
+    if (segment.regions && segment.regions.length) {
+      parts.push(t("segment_regions", {regions: segment.regions.join(t("list_separator"))}));
+    }
+    if (segment.age_months) parts.push(t("segment_ages", {from: segment.age_months[0], to: segment.age_months[1]}));
+    if (segment.language) parts.push(languageName(segment.language));
+    return parts.length ? parts.join(t("separator")) : t("segment_everyone");
   }
 
   function showPreview(result) {
-    byId("count").textContent = `将发送给 ${result.recipients} 位家长 / ${result.recipients} recipients`;
+    byId("count").textContent = t("preview_count", {n: result.recipients});
     const box = byId("preview-messages");
     box.replaceChildren();
     for (const [language, text] of Object.entries(result.messages)) {
-      cell(box, LANGUAGES[language] || language, "h3");
+      cell(box, languageName(language), "h3");
       cell(box, text, "pre").className = "message";
     }
     byId("preview-box").hidden = false;
@@ -45,11 +47,11 @@
     const fields = byId("report-fields");
     fields.replaceChildren();
     const rows = [
-      ["状态 Status", statusName(b.status)], ["内容 Text", b.text], ["对象 Segment", describe(b.segment)],
-      ["收件人 Recipients", b.recipients], ["待发 Queued", b.queued], ["已发 Sent", b.sent],
-      ["失败 Failed", b.failed], ["屏蔽 Blocked", b.blocked], ["已取消 Cancelled", b.cancelled],
-      ["创建 Created", `${when(b.created_at)} · ${b.created_by}`],
-      ["定时 Scheduled", b.scheduled_at ? when(b.scheduled_at) : "立即 now"],
+      [t("report_status"), statusName(b.status)], [t("report_text"), b.text], [t("report_segment"), describe(b.segment)],
+      [t("report_recipients"), b.recipients], [t("report_queued"), b.queued], [t("report_sent"), b.sent],
+      [t("report_failed"), b.failed], [t("report_blocked"), b.blocked], [t("report_cancelled"), b.cancelled],
+      [t("report_created"), `${when(b.created_at)} · ${b.created_by}`],
+      [t("report_scheduled"), b.scheduled_at ? when(b.scheduled_at) : t("report_now")],
     ];
     for (const [label, value] of rows) {
       cell(fields, label, "dt");
@@ -65,13 +67,10 @@
   }
 
   async function act(b, what) {
-    const question = what === "send"
-      ? `确定发送给 ${b.recipients} 位家长？Send to ${b.recipients} recipients?`
-      : "确定取消？尚未发出的消息将不再发送。Cancel? Nothing more will go out.";
+    const question = what === "send" ? t("confirm_send", {n: b.recipients}) : t("confirm_cancel");
     if (!confirm(question)) return;
     const result = await api(`/api/admin/broadcasts/${encodeURIComponent(b.id)}/${what}`, {method: "POST"});
-    show(what === "send" ? `已排队发送给 ${result.recipients} 位家长 / queued for ${result.recipients}`
-                         : "已取消 / cancelled", true);
+    show(what === "send" ? t("queued_for", {n: result.recipients}) : t("cancelled"), true);
     await Promise.all([load(), report(b.id)]);
   }
 
@@ -89,9 +88,9 @@
       for (const n of [b.recipients, b.queued, b.sent, b.failed, b.blocked]) cell(row, n).className = "num";
       const actions = cell(row, "");
       actions.className = "row-actions";
-      actions.appendChild(button("报告 Report", () => report(b.id)));
-      if (b.status === "draft") actions.appendChild(button("发送 Send", () => act(b, "send")));
-      if (["draft", "queued", "sending"].includes(b.status)) actions.appendChild(button("取消 Cancel", () => act(b, "cancel")));
+      actions.appendChild(button(t("button_report"), () => report(b.id)));
+      if (b.status === "draft") actions.appendChild(button(t("button_send"), () => act(b, "send")));
+      if (["draft", "queued", "sending"].includes(b.status)) actions.appendChild(button(t("button_cancel"), () => act(b, "cancel")));
       list.appendChild(row);
     }
     byId("empty").hidden = broadcasts.length > 0;
@@ -105,7 +104,7 @@
     }));
     form.addEventListener("submit", action(form.querySelector("button[type=submit]"), async () => {
       const made = await api("/api/admin/broadcasts", {method: "POST", json: broadcastOf()});
-      show(`草稿已保存，收件人 ${made.recipients} 位；请在下方核对后发送。Draft saved for ${made.recipients} recipients.`, true);
+      show(t("draft_saved", {n: made.recipients}), true);
       await Promise.all([load(), report(made.id)]);
     }));
     return load();

@@ -2,7 +2,7 @@
 "use strict";
 
 (() => {
-  const {KEY, byId, show, roleName, whoAmI, onReady, action} = admin;
+  const {KEY, t, byId, show, roleName, whoAmI, onReady, action} = admin;
 
   function welcome(me) {
     for (const item of byId("welcome").querySelectorAll("li")) {
@@ -23,7 +23,7 @@
       throw error;
     }
     byId("token").value = "";
-    show(`已登录：${me.name}，${roleName(me.role)} / signed in`, true);
+    show(t("signed_in", {name: me.name, role: roleName(me.role)}), true);
     welcome(me);
   }));
 

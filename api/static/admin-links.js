@@ -2,8 +2,7 @@
 "use strict";
 
 (() => {
-  const {byId, api, show, cell, onReady, action} = admin;
-  const KINDS = {community: "社区", centre: "机构", campaign: "活动"};
+  const {t, byId, api, show, cell, onReady, action} = admin;
 
   function link(href, text) {
     const a = document.createElement("a");
@@ -27,10 +26,16 @@
       qr.className = "qr";
       const image = document.createElement("img");
       image.src = `${qrPath}?scale=2`;
-      image.alt = `二维码 QR code: ${l.url}`;
+      image.alt = t("qr_of", {url: l.url});
       qr.appendChild(link(qrPath, "")).appendChild(image);
-      qr.appendChild(link(`/s/${encodeURIComponent(l.code)}/poster`, "海报 Poster"));
-      cell(row, KINDS[l.kind] ? `${KINDS[l.kind]} ${l.kind}` : l.kind);
+      const poster = qr.appendChild(link(`/s/${encodeURIComponent(l.code)}/poster`, t("poster")));
+      if (!l.public_url_set) {
+        // Printed without a public address, the QR code leads nowhere for the people who scan it.
+        poster.addEventListener("click", (event) => {
+          if (!confirm(t("poster_without_public_url"))) event.preventDefault();
+        });
+      }
+      cell(row, t(`kind_${l.kind}`));
       cell(row, l.target);
       cell(row, l.title);
       cell(row, l.opened).className = "num";
@@ -45,7 +50,7 @@
     form.addEventListener("submit", action(form.querySelector("button[type=submit]"), async () => {
       const made = await api("/api/admin/share-links", {method: "POST", json: {
         kind: byId("kind").value, target: byId("target").value.trim(), title: byId("title").value.trim() || null}});
-      show(`已生成 / created: ${made.url}`, true);
+      show(t("created", {url: made.url}), true);
       form.reset();
       await load();
     }));

@@ -3,26 +3,24 @@
 "use strict";
 
 (() => {
-  const {byId, api, show, cell, onReady, action} = admin;
+  const {t, byId, api, show, cell, onReady, action} = admin;
 
   function report(result) {
     const rejected = result.rejected;
-    byId("summary").textContent = (result.dry_run
-      ? `检查完成（未保存）：可导入 ${result.accepted} 行，有问题 ${rejected.length} 行。`
-      : `已导入 ${result.accepted} 行，被拒绝 ${rejected.length} 行。`)
-      + ` Accepted ${result.accepted}, rejected ${rejected.length}${result.dry_run ? " (dry run, nothing saved)" : ""}.`;
+    byId("summary").textContent = t(result.dry_run ? "import_checked" : "import_done",
+                                    {accepted: result.accepted, rejected: rejected.length});
     const body = byId("rejected");
     body.replaceChildren();
     for (const r of rejected) {
       const row = document.createElement("tr");
       cell(row, r.row);
       cell(row, r.id);
-      cell(row, r.errors.join("；"));
+      cell(row, r.errors.join(t("separator")));
       body.appendChild(row);
     }
     byId("rejected-table").hidden = rejected.length === 0;
     byId("report").hidden = false;
-    show(result.dry_run ? "检查完成 / checked" : "导入完成 / imported", true);
+    show(t(result.dry_run ? "checked" : "imported"), true);
   }
 
   onReady(() => {
@@ -30,7 +28,7 @@
     form.addEventListener("submit", action(form.querySelector("button[type=submit]"), async () => {
       const file = byId("file").files[0];
       if (!file) {
-        show("请选择文件 / choose a file", false);
+        show(t("choose_file"), false);
         return;
       }
       const data = new FormData();

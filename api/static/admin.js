@@ -5,11 +5,16 @@
 
 const admin = (() => {
   const KEY = "carecircle-token";
-  const ROLES = {health_staff: "卫健工作人员", registry_admin: "名录管理员", community_worker: "社区工作者"};
-  const STATUS = {draft: "草稿 draft", queued: "待发送 queued", sending: "发送中 sending", done: "已完成 done",
-                  cancelled: "已取消 cancelled"};
   const byId = (id) => document.getElementById(id);
   const token = () => sessionStorage.getItem(KEY) || "";
+  // The page's words, from the server's message catalogue in the page's language (body data-messages).
+  const MESSAGES = JSON.parse(document.body.dataset.messages || "{}");
+
+  // t("sent_to", {n: 3}): the message with its {placeholders} filled; the key itself if it is missing.
+  function t(key, values = {}) {
+    const text = MESSAGES[key] ?? key;
+    return text.replace(/\{([a-z_]+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+  }
 
   function show(message, ok) {
     const box = byId("status");
@@ -20,9 +25,11 @@ const admin = (() => {
 
   class ApiError extends Error {}
 
+  // What went wrong, in the page's language where the catalogue knows the case (401, 403); else the server's words.
   function problem(status, body) {
+    if (status === 401 || status === 403) return t(`error_${status}`);
     if (typeof body.detail === "string") return body.detail;
-    return body.error || `请求失败 / request failed (${status})`;
+    return body.error || t("request_failed", {status});
   }
 
   // fetch with the token; JSON in and out. A failure is shown and thrown.
@@ -37,7 +44,7 @@ const admin = (() => {
     const answer = await response.json().catch(() => ({}));
     if (!response.ok) {
       const message = problem(response.status, answer);
-      show(`${response.status}：${message}`, false);
+      show(t("error_status", {status: response.status, message}), false);
       throw new ApiError(message);
     }
     return answer;
@@ -71,8 +78,8 @@ const admin = (() => {
     return Number.isNaN(date.getTime()) ? String(text) : beijing.format(date);
   }
 
-  const roleName = (role) => `${ROLES[role] || role}（${role}）`;
-  const statusName = (status) => STATUS[status] || status;
+  const roleName = (role) => t("with_code", {name: t(`role_${role}`), code: role});
+  const statusName = (status) => t(`status_${status}`);
 
   function signOut() {
     sessionStorage.removeItem(KEY);
@@ -108,7 +115,7 @@ const admin = (() => {
         await work();
       } catch (error) {
         if (!(error instanceof ApiError)) {  // api() has shown its own errors
-          show("页面出错，请刷新后重试 / something went wrong; please reload", false);
+          show(t("page_error"), false);
           throw error;
         }
       } finally {
@@ -117,5 +124,5 @@ const admin = (() => {
     };
   }
 
-  return {KEY, ApiError, byId, token, show, api, cell, button, when, roleName, statusName, whoAmI, onReady, action};
+  return {KEY, ApiError, t, byId, token, show, api, cell, button, when, roleName, statusName, whoAmI, onReady, action};
 })();

@@ -15,7 +15,7 @@ from content.guidance.library import (
     parse_topic,
     read_library,
 )
-from content.guidance.model import LOCALES, TOPIC_LABELS, Article, Locale, Source, Topic
+from content.guidance.model import LOCALES, TOPIC_LABELS, Article, Locale, SignOff, Source, Topic
 from content.guidance.plan import PlanItem, current_item, gap_problems, stage_plan, subscriber_plan
 from content.guidance.render import TELEGRAM_LIMIT, pack_messages, render_html, render_telegram, web_link
 
@@ -30,6 +30,7 @@ __all__ = [
     "LibraryProblems",
     "Locale",
     "PlanItem",
+    "SignOff",
     "Source",
     "Topic",
     "UnknownArticle",

@@ -19,7 +19,7 @@ import yaml
 from pydantic import ValidationError
 from rapidfuzz import fuzz, utils
 
-from content.guidance.model import LOCALES, MAX_AGE_MONTHS, Article, Locale, Topic
+from content.guidance.model import LOCALES, MAX_AGE_MONTHS, Article, Locale, SignOff, Topic
 
 ARTICLES_DIR = Path(__file__).parent / "articles"
 CANONICAL_LOCALE: Locale = "zh"
@@ -33,6 +33,9 @@ DOSE_PATTERN = re.compile(
     r"|(?:每|per\s*)(?:公斤|千克|kg)(?:体重|\s*of\s*body\s*weight)?",
     re.IGNORECASE,
 )
+# A nutrition recommendation is not a medicine dose. The one allowed: vitamin D for infants, 400 IU a day
+# (中国居民膳食指南（2022）). Any other amount, or any other substance with an amount, is still refused.
+NUTRITION_RECOMMENDATIONS = re.compile(r"维生素\s*D\s*400\s*国际单位(?:（IU）)?|vitamin\s+D\s+400\s*IU", re.IGNORECASE)
 SEARCH_CUTOFF = 70
 NEVER_PUSHED = 10**6  # sorts never-pushed articles after the pushed ones of the same age
 
@@ -118,7 +121,7 @@ def library_problems(articles: Sequence[Article]) -> list[str]:
             if (target, a.locale) not in by_key:
                 problems.append(f"{name}: link to guidance:{target} has no {a.locale} article")
         for text in (a.title, a.summary, a.body):
-            if match := DOSE_PATTERN.search(text):
+            if match := DOSE_PATTERN.search(NUTRITION_RECOMMENDATIONS.sub("", text)):
                 problems.append(f"{name}: reads like a medicine dose: {match.group(0)!r}")
         if a.send_at_days is not None and a.send_at_days >= 0:
             month = int(a.send_at_days // DAYS_PER_MONTH)
@@ -149,6 +152,24 @@ class Library:
             return (a.age_from_months, NEVER_PUSHED if a.send_at_days is None else a.send_at_days, a.slug, a.locale)
 
         return cls(tuple(sorted(articles, key=reading_order)))
+
+    def with_sign_offs(self, sign_offs: Iterable[SignOff]) -> Library:
+        """The library with each article's latest sign-off applied, where it was given to the text as it is now.
+
+        A sign-off of an earlier text (the article changed since) is not applied: the article awaits review again."""
+        latest: dict[tuple[str, str], SignOff] = {}
+        for sign_off in sign_offs:  # oldest first: a later sign-off replaces an earlier one
+            latest[(sign_off.slug, sign_off.locale)] = sign_off
+        if not latest:
+            return self
+
+        def signed(article: Article) -> Article:
+            found = latest.get((article.slug, article.locale))
+            if found is None or found.content_hash != article.content_hash():
+                return article
+            return article.signed_off(found.reviewed_by, found.reviewed_on)
+
+        return Library(tuple(signed(a) for a in self.articles))
 
     def get(self, slug: str, locale: str = CANONICAL_LOCALE) -> Article:
         """The article `slug` in `locale` (Chinese unless asked); UnknownArticle names the locales it has."""

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -62,6 +65,17 @@ TOPIC_LABELS: dict[Topic, str] = {
 }
 
 
+@dataclass(frozen=True)
+class SignOff:
+    """A named reviewer's sign-off of one article in one language, for the text whose hash it carries."""
+
+    slug: str
+    locale: str
+    reviewed_by: str
+    reviewed_on: dt.date
+    content_hash: str
+
+
 class Source(BaseModel):
     """A named authoritative document the article is written from."""
 
@@ -87,7 +101,11 @@ class Article(BaseModel):
     topics: Annotated[list[Topic], Field(min_length=1)]
     keywords: list[Text] = []
     sources: Annotated[list[Source], Field(min_length=1)]
-    reviewed_on: dt.date
+    written_on: dt.date  # when the text was drafted (or last changed): not a review
+    # A named reviewer's sign-off (contract: "Guidance review"). Null until a reviewer signs the article off;
+    # `carecircle guidance review SLUG --by NAME` records one in the audit log, and front matter may carry one.
+    reviewed_by: Text | None = None
+    reviewed_on: dt.date | None = None
     translations: list[Locale] = []
     body: Text
 
@@ -97,7 +115,27 @@ class Article(BaseModel):
             raise ValueError(f"age_from_months ({self.age_from_months}) is after age_to_months ({self.age_to_months})")
         if self.locale in self.translations:
             raise ValueError(f"translations: lists the article's own locale {self.locale!r}")
+        if (self.reviewed_by is None) != (self.reviewed_on is None):
+            raise ValueError("reviewed_by and reviewed_on: a sign-off names its reviewer and its date, or neither")
         return self
+
+    @property
+    def reviewed(self) -> bool:
+        return self.reviewed_by is not None
+
+    @property
+    def before_birth(self) -> bool:
+        """An article for the pregnancy (pushed before the due date, for no age after birth): no age window."""
+        return self.send_at_days is not None and self.send_at_days < 0 and self.age_to_months == 0
+
+    def content_hash(self) -> str:
+        """A fingerprint of everything a reviewer reads (not the review itself): a sign-off holds for this text only."""
+        data = self.model_dump(mode="json", exclude={"reviewed_by", "reviewed_on", "written_on"})
+        return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+    def signed_off(self, by: str, on: dt.date) -> Article:
+        """This article with a reviewer's sign-off."""
+        return self.model_copy(update={"reviewed_by": by, "reviewed_on": on})
 
     @property
     def pushed(self) -> bool:
@@ -118,7 +156,9 @@ class Article(BaseModel):
             "send_at_days": self.send_at_days,
             "topics": [str(t) for t in self.topics],
             "sources": [s.model_dump() for s in self.sources],
-            "reviewed_on": self.reviewed_on.isoformat(),
+            "reviewed_by": self.reviewed_by,
+            "reviewed_on": self.reviewed_on.isoformat() if self.reviewed_on else None,
+            "written_on": self.written_on.isoformat(),
             "translations": list(self.translations),
         }
         if with_body:

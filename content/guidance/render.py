@@ -21,9 +21,24 @@ INTERNAL_SCHEME = "guidance:"
 LinkFor = Callable[[str, str], str]
 
 LABELS = {
-    "zh": {"sources": "来源", "reviewed": "审核日期："},
-    "en": {"sources": "Sources", "reviewed": "Reviewed on: "},
+    "zh": {"sources": "来源", "written": "编写日期：", "reviewed": "审核：", "awaiting": "待专家审核",
+           "closing": "本文是一般性的育儿知识，不能代替医生的诊断。孩子不舒服请及时就医；紧急情况请立即拨打120。"},
+    "en": {"sources": "Sources", "written": "Written on: ", "reviewed": "Reviewed: ",
+           "awaiting": "awaiting expert review",
+           "closing": "This is general guidance, not a doctor's diagnosis. If your child is unwell, see a doctor; "
+                      "in an emergency, call 120 at once."},
 }
+
+
+def review_line(article: Article) -> str:
+    """"编写日期：… · 审核：待专家审核" until a named reviewer signs off, then the reviewer and the date."""
+    labels = LABELS[article.locale]
+    if article.reviewed_by is not None and article.reviewed_on is not None:
+        separator = "，" if article.locale == "zh" else ", "
+        review = f"{article.reviewed_by}{separator}{article.reviewed_on.isoformat()}"
+    else:
+        review = labels["awaiting"]
+    return f"{labels['written']}{article.written_on.isoformat()} · {labels['reviewed']}{review}"
 
 
 def web_link(slug: str, locale: str) -> str:
@@ -58,12 +73,36 @@ def render_html(article: Article, link_for: LinkFor = web_link) -> str:
             else:
                 token.attrSet("rel", "noopener noreferrer")
     body = md.renderer.render(tokens, md.options, {})
+    if article.locale == "en":
+        body = mark_chinese(body)
     labels = LABELS[article.locale]
-    items = "".join(f"<li>{html.escape(_source_line(article, i))}</li>" for i in range(len(article.sources)))
+    items = "".join(f"<li>{_source_html(article, i)}</li>" for i in range(len(article.sources)))
+    state = "reviewed" if article.reviewed else "awaiting-review"
     return (
-        f'{body}<section class="guidance-sources"><h2>{labels["sources"]}</h2><ul>{items}</ul>'
-        f"<p>{labels['reviewed']}{article.reviewed_on.isoformat()}</p></section>\n"
+        f'{body}<p class="see-a-doctor">{html.escape(labels["closing"])}</p>'
+        f'<section class="guidance-sources"><h2>{labels["sources"]}</h2><ul>{items}</ul>'
+        f'<p class="review {state}">{html.escape(review_line(article))}</p></section>\n'
     )
+
+
+def _source_html(article: Article, index: int) -> str:
+    """A source with its title in <cite> (a document's title is a name: it stays in its own language)."""
+    source = article.sources[index]
+    quoted = f"《{source.title}》" if article.locale == "zh" else source.title
+    separator = "，" if article.locale == "zh" else ", "
+    return separator.join((f"<cite>{html.escape(quoted)}</cite>", html.escape(source.issuer), str(source.year)))
+
+
+CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+CJK_RUN = re.compile(f"[{CJK}]+(?:[0-9.]+[{CJK}]+)*")  # 运政办发〔2020〕37号 is one run
+
+
+def mark_chinese(fragment: str) -> str:
+    """In an English article, the Chinese terms it glosses (备案, 市场监管局) are marked as Chinese: lang="zh-CN"
+    lets screen readers and fonts treat them as such. Only text between tags is touched."""
+    parts = re.split(r"(<[^>]+>)", fragment)
+    return "".join(part if part.startswith("<") else CJK_RUN.sub(r'<span lang="zh-CN">\g<0></span>', part)
+                   for part in parts)
 
 
 def _all_tokens(tokens: list[Token]) -> list[Token]:
@@ -83,7 +122,8 @@ def render_telegram(article: Article, link_for: LinkFor | None = None) -> list[s
     blocks = [
         f"<b>{_escape(article.title)}</b>",
         *(b for child in root.children for b in renderer.blocks(child)),
-        f"<i>{labels['sources']}</i>\n{sources}\n<i>{labels['reviewed']}{article.reviewed_on.isoformat()}</i>",
+        f"<b>{_escape(labels['closing'])}</b>",
+        f"<i>{labels['sources']}</i>\n{sources}\n<i>{_escape(review_line(article))}</i>",
     ]
     return pack_messages(blocks)
 

@@ -163,6 +163,17 @@ def to_json(result: LeaveResult) -> dict[str, Any]:
             "basis": [_basis(q.provision, q.days_per_year)], "verified": q.provision.verified,
             "expired": result.parental_expired(),
         })
+    if (n := result.nursing) is not None:
+        leave = n.leave
+        entitlements.append({
+            "kind": "nursing", "hours_per_day": n.hours_per_day, "until_age_years": n.until_age_years,
+            "until": n.until.isoformat(), "verified": n.provision.verified and (leave is None or leave.verified),
+            "basis": [_basis(n.provision, None) | {"hours_per_day": n.provision.hours_per_day,
+                                                   "extra_hours_per_baby": n.provision.extra_hours_per_baby}],
+            "expired": result.nursing_expired(),
+            "nursing_leave": None if leave is None else {"days": leave.days, "basis": [_basis(leave, leave.days)]},
+            "nursing_leave_known": leave is not None,
+        })
     text = explain(result)
     return {
         "region": {"code": province.code, "name": province.name, "name_en": province.name_en},
@@ -183,7 +194,8 @@ def to_json(result: LeaveResult) -> dict[str, Any]:
 def _basis(p: Provision, days: int | None) -> dict[str, Any]:
     return {"title": p.title, "issuer": p.issuer, "article": p.article, "days": days, "verified": p.verified,
             "from": p.starts.isoformat(), "until": p.until.isoformat() if p.until else None,
-            "date_verified": p.date_verified, "note": p.note.zh, "note_en": p.note.en}
+            "date_verified": p.date_verified, "note": p.note.zh, "note_en": p.note.en,
+            "cited_by": [{"title": c.title, "number": c.number, "article": c.article} for c in p.cited_by]}
 
 
 def _part_basis(part: Part) -> dict[str, Any]:

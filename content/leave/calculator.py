@@ -71,6 +71,18 @@ class Parental:
     provision: Provision
 
 
+@dataclass(frozen=True)
+class Nursing:
+    """哺乳时间 (national: paid hours within each working day until the child is one) and, where the province has
+    a rule we hold, its 哺乳假 (a leave after maternity leave). `leave` None means: not known for this province."""
+
+    hours_per_day: int
+    until_age_years: int
+    until: date
+    provision: Provision
+    leave: Provision | None = None
+
+
 class NoteKind(StrEnum):
     unverified = "unverified"
     unknown = "unknown"
@@ -79,6 +91,7 @@ class NoteKind(StrEnum):
     expired = "expired"
     confusable = "confusable"
     reminder = "reminder"
+    caveat = "caveat"  # a document's caveat that every answer citing it must carry
 
 
 @dataclass(frozen=True)
@@ -96,6 +109,7 @@ class LeaveResult:
     parental: Parental | None
     optional: tuple[Provision, ...]  # extra leave that needs an application or consent: shown, never added
     notes: tuple[Note, ...]
+    nursing: Nursing | None = None  # 哺乳时间 and 哺乳假; None after a miscarriage
 
     @property
     def is_due_date(self) -> bool:
@@ -106,6 +120,9 @@ class LeaveResult:
 
     def parental_expired(self) -> bool:
         return self.parental is not None and self.today >= self.parental.until
+
+    def nursing_expired(self) -> bool:
+        return self.nursing is not None and self.today >= self.nursing.until
 
 
 def add_years(day: date, years: int) -> date:
@@ -152,19 +169,25 @@ def calculate(request: LeaveRequest, *, today: date, rules: RuleBook, holidays: 
     optional: tuple[Provision, ...] = ()
     paternity: Paternity | None = None
     parental: Parental | None = None
+    nursing: Nursing | None = None
     if request.miscarriage_months is not None:
         parts = _miscarriage_parts(request, in_force, notes)
     else:
         parts, optional = _birth_parts(request, in_force, notes, covered=covered)
         paternity = _paternity(in_force, province, notes, covered=covered)
         parental = _parental(request, in_force, province, notes, covered=covered)
+        nursing = _nursing(request, in_force)
         notes.add(NoteKind.estimate,
                   "起止日期从出生当天起算；如果产前已休假（最多15天），结束日期相应提前。",
                   "The dates count from the day of birth; leave taken before the birth (up to 15 days) brings "
                   "the end forward by as many days.")
 
     maternity = _with_dates(parts, born, holidays, notes, complete=_is_complete(request, in_force))
-    for provision in _cited(maternity, paternity, parental, optional):
+    cited = _cited(maternity, paternity, parental, optional, nursing)
+    for provision in cited:
+        if provision.caveat is not None:
+            notes.add(NoteKind.caveat, provision.caveat.zh, provision.caveat.en)
+    for provision in cited:
         if not provision.verified:
             notes.add(NoteKind.unverified,
                       f"{_figure_name_zh(provision)}未经官方原文核实：{provision.note.zh}",
@@ -179,7 +202,7 @@ def calculate(request: LeaveRequest, *, today: date, rules: RuleBook, holidays: 
         if provision.condition is not None:
             notes.add(NoteKind.optional, f"另外：{provision.condition.zh}（未计入上面的天数）。",
                       f"Also: {provision.condition.en} (not counted in the days above).")
-    _timing_notes(LeaveResult(request, today, maternity, paternity, parental, optional, ()), notes)
+    _timing_notes(LeaveResult(request, today, maternity, paternity, parental, optional, (), nursing), notes)
     twin = confusable_with(province)
     if twin is not None:
         notes.add(NoteKind.confusable,
@@ -189,7 +212,8 @@ def calculate(request: LeaveRequest, *, today: date, rules: RuleBook, holidays: 
               "假期按您就业和参加社保所在地的规定享受，不一定是户籍地或居住地。具体以当地人社部门口径为准。",
               "Leave follows the rules of the place where you are employed and insured, which may not be where "
               "you live or are registered. The local human resources and social security bureau has the final word.")
-    return LeaveResult(request, today, maternity, paternity, parental, optional, tuple(notes.items))
+    caveats_first = sorted(notes.items, key=lambda note: note.kind is not NoteKind.caveat)
+    return LeaveResult(request, today, maternity, paternity, parental, optional, tuple(caveats_first), nursing)
 
 
 def _miscarriage_parts(request: LeaveRequest, in_force: dict[Key, Provision], notes: _Notes) -> list[Part]:
@@ -300,6 +324,16 @@ def _parental(request: LeaveRequest, in_force: dict[Key, Provision], province: P
     return Parental(p.days_per_year, p.unit, p.until_age_years, until, p)
 
 
+def _nursing(request: LeaveRequest, in_force: dict[Key, Provision]) -> Nursing | None:
+    """The national nursing hour (one a day, one more for each extra baby) until the child's first birthday."""
+    p = in_force.get(Key.nursing_time)
+    if p is None or p.hours_per_day is None or p.until_age_years is None:
+        return None
+    hours = p.hours_per_day + (p.extra_hours_per_baby or 0) * (request.babies - 1)
+    return Nursing(hours, p.until_age_years, add_years(request.birth_date, p.until_age_years), p,
+                   in_force.get(Key.nursing_leave))
+
+
 def _timing_notes(result: LeaveResult, notes: _Notes) -> None:
     born, today = result.request.birth_date, result.today
     if result.is_due_date:
@@ -323,9 +357,11 @@ def _timing_notes(result: LeaveResult, notes: _Notes) -> None:
 
 
 def _cited(maternity: Maternity | None, paternity: Paternity | None, parental: Parental | None,
-           optional: tuple[Provision, ...]) -> list[Provision]:
+           optional: tuple[Provision, ...], nursing: Nursing | None = None) -> list[Provision]:
     cited = [part.provision for part in maternity.parts] if maternity else []
     cited += [e.provision for e in (paternity, parental) if e is not None]
+    if nursing is not None:
+        cited += [nursing.provision, *([nursing.leave] if nursing.leave else [])]
     return cited + list(optional)
 
 
@@ -339,6 +375,8 @@ FIGURE_NAMES = {
     Key.maternity_optional: ("可申请增加的产假", "optional extra leave"),
     Key.paternity: ("陪产假（护理假）", "paternity leave"),
     Key.parental: ("育儿假", "parental leave"),
+    Key.nursing_time: ("哺乳时间", "nursing time"),
+    Key.nursing_leave: ("哺乳假", "nursing leave"),
 }
 
 

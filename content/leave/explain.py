@@ -10,11 +10,14 @@ UNIT_EN = {Unit.days: "days", Unit.working_days: "working days"}
 
 
 def _source_zh(p: Provision) -> str:
-    return f"{p.title}{p.article}" + ("" if p.verified else "【未核实】")
+    """The law first, then any document that cites it (the 杭锦旗 seed cites Inner Mongolia's 条例)."""
+    cited = "".join(f"；{c.title}（{c.number}）{c.article}引用" for c in p.cited_by)
+    return f"{p.title}{p.article}{cited}" + ("" if p.verified else "【未核实】")
 
 
 def _source_en(p: Provision) -> str:
-    return f"{p.title}, {p.article}" + ("" if p.verified else " [unverified]")
+    cited = "".join(f"; cited in {c.title} ({c.number}) {c.article}" for c in p.cited_by)
+    return f"{p.title}, {p.article}{cited}" + ("" if p.verified else " [unverified]")
 
 
 def explain(result: LeaveResult) -> Text:
@@ -39,6 +42,8 @@ def explain_zh(result: LeaveResult) -> str:
         q = result.parental
         lines.append(f"【育儿假】父母每人每年{q.days_per_year}{UNIT_ZH[q.unit]}，直到孩子满{q.until_age_years}周岁"
                      f"（{q.until.isoformat()}）：{_source_zh(q.provision)}")
+    if result.nursing is not None:
+        lines += _nursing_zh(result)
     if result.notes:
         lines += ["", "请注意："] + [f"  · {note.text.zh}" for note in result.notes]
     return "\n".join(lines)
@@ -63,9 +68,37 @@ def explain_en(result: LeaveResult) -> str:
         q = result.parental
         lines.append(f"Parental leave: {q.days_per_year} {UNIT_EN[q.unit]} a year for each parent, until the child "
                      f"turns {q.until_age_years} ({q.until.isoformat()}): {_source_en(q.provision)}")
+    if result.nursing is not None:
+        lines += _nursing_en(result)
     if result.notes:
         lines += ["", "Please note:"] + [f"  - {note.text.en}" for note in result.notes]
     return "\n".join(lines)
+
+
+def _nursing_zh(result: LeaveResult) -> list[str]:
+    n, province = result.nursing, result.request.province
+    assert n is not None
+    lines = [f"【哺乳时间】孩子满{n.until_age_years}周岁前（{n.until.isoformat()}），"
+             f"每天在劳动时间内有{n.hours_per_day}小时哺乳时间，单位不得安排加班或夜班：{_source_zh(n.provision)}"]
+    if n.leave is not None:
+        lines.append(f"【哺乳假】{n.leave.days}天：{_source_zh(n.leave)}")
+    else:
+        lines.append(f"【哺乳假】本服务未收录{province.name}的哺乳假规定：有没有、有多长，未知，请向单位或当地人社部门咨询。")
+    return lines
+
+
+def _nursing_en(result: LeaveResult) -> list[str]:
+    n, province = result.nursing, result.request.province
+    assert n is not None
+    hours = "1 hour" if n.hours_per_day == 1 else f"{n.hours_per_day} hours"
+    lines = [f"Nursing time: {hours} a day within working hours until the child turns {n.until_age_years} "
+             f"({n.until.isoformat()}), with no overtime or night shifts: {_source_en(n.provision)}"]
+    if n.leave is not None:
+        lines.append(f"Nursing leave: {n.leave.days} days: {_source_en(n.leave)}")
+    else:
+        lines.append(f"Nursing leave (哺乳假): {province.name_en}'s rule, if any, is not recorded here: unknown. "
+                     "Ask your employer or the local human resources bureau.")
+    return lines
 
 
 def _part_zh(part: Part) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from content.text import Text
 from geodata.regions import BY_CODE
 
 RULES_DIR = Path(__file__).parent / "rules"
@@ -36,6 +37,8 @@ class Key(StrEnum):
     maternity_optional = "maternity_optional"  # extra leave that needs an application or the employer's consent
     paternity = "paternity"  # 配偶护理假、陪产假
     parental = "parental"  # 育儿假, each parent
+    nursing_time = "nursing_time"  # 哺乳时间: paid time within each working day, until the child is one
+    nursing_leave = "nursing_leave"  # 哺乳假: a provincial leave after maternity leave, where a rule exists
 
 
 MATERNITY_KEYS = (Key.maternity_base, Key.difficult_birth, Key.extra_baby, Key.maternity_extension)
@@ -54,10 +57,13 @@ class Unit(StrEnum):
     working_days = "working_days"
 
 
-class Text(BaseModel):
+class CitedBy(BaseModel):
+    """Another document that cites this one (the 杭锦旗 seed cites Inner Mongolia's 条例): shown second."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
-    zh: str = Field(min_length=1)
-    en: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    number: str = Field(min_length=1)
+    article: str = Field(min_length=1)
 
 
 class DocumentSpec(BaseModel):
@@ -68,6 +74,8 @@ class DocumentSpec(BaseModel):
     until: date | None = None
     date_verified: bool = True
     note: Text | None = None
+    cited_by: list[CitedBy] = []
+    caveat: Text | None = None  # what a parent must read with every figure from this document
 
 
 class FigureSpec(BaseModel):
@@ -87,12 +95,18 @@ class FigureSpec(BaseModel):
     unit: Unit = Unit.days
     counting: Counting | None = None
     condition: Text | None = None
+    hours_per_day: int | None = Field(None, gt=0)
+    extra_hours_per_baby: int | None = Field(None, ge=0)
+    caveat: Text | None = None  # shown in the answer itself, not only in the basis; defaults to the document's
 
     @model_validator(mode="after")
     def _values_fit_the_key(self) -> FigureSpec:
         if self.key is Key.parental:
             if self.days_per_year is None or self.until_age_years is None:
                 raise ValueError("parental needs days_per_year and until_age_years")
+        elif self.key is Key.nursing_time:
+            if self.hours_per_day is None or self.extra_hours_per_baby is None or self.until_age_years is None:
+                raise ValueError("nursing_time needs hours_per_day, extra_hours_per_baby and until_age_years")
         elif self.key is Key.maternity_optional:
             if self.condition is None:
                 raise ValueError("maternity_optional needs a condition")
@@ -136,6 +150,10 @@ class Provision:
     unit: Unit
     counting: Counting
     condition: Text | None
+    hours_per_day: int | None = None
+    extra_hours_per_baby: int | None = None
+    cited_by: tuple[CitedBy, ...] = ()
+    caveat: Text | None = None
 
     def in_force_on(self, day: date) -> bool:
         return self.starts <= day and (self.until is None or day <= self.until)
@@ -193,7 +211,8 @@ def _resolve(spec: JurisdictionSpec, source: Path) -> tuple[Provision, ...]:
             date_verified=doc.date_verified if fig.date_verified is None else fig.date_verified,
             note=fig.note, days=fig.days, by_birth_order=fig.by_birth_order, days_per_year=fig.days_per_year,
             until_age_years=fig.until_age_years, unit=fig.unit, counting=fig.counting or Counting.calendar,
-            condition=fig.condition,
+            condition=fig.condition, hours_per_day=fig.hours_per_day, extra_hours_per_baby=fig.extra_hours_per_baby,
+            cited_by=tuple(doc.cited_by), caveat=fig.caveat or doc.caveat,
         ))
     _refuse_overlaps(resolved, source)
     return tuple(resolved)

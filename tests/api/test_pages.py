@@ -55,7 +55,7 @@ async def client(services: Services) -> AsyncIterator[httpx.AsyncClient]:
 
 def centre_ids(html: str) -> list[str]:
     """The centres listed as cards, in order."""
-    return re.findall(r'<h3><a href="/centres/([^"]+)">', html)
+    return re.findall(r'<h3><a href="/centres/([^"]+)"', html)
 
 
 def map_of(html: str) -> ET.Element:
@@ -118,7 +118,8 @@ async def test_navigation_links_use_each_map_s_coordinate_system(client: httpx.A
     assert f"uri.amap.com/marker?position={g_lon:.6f},{g_lat:.6f}" in html
     assert f"location={b_lat:.6f},{b_lon:.6f}" in html and "coord_type=bd09ll" in html
     assert f"maps.apple.com/?ll={g_lat:.6f},{g_lon:.6f}" in html  # Apple uses GCJ-02 inside China
-    assert "GCJ-02" in html and "BD-09" in html
+    assert "高德地图" in html and "百度地图" in html  # buttons, named by the app
+    assert "GCJ-02" not in html and "BD-09" not in html and "导航坐标" not in html  # no datum names for parents
 
 
 @pytest.mark.asyncio
@@ -204,7 +205,7 @@ async def test_english_switch_is_remembered(client: httpx.AsyncClient) -> None:
     english = await client.get("/", params={"lang": "en"})
     assert '<html lang="en">' in english.text and "Use my location" in english.text
     assert english.cookies.get("lang") == "en"
-    assert "Inclusive (普惠) only" in (await client.get("/")).text  # the cookie keeps English
+    assert "Inclusive centres only" in (await client.get("/")).text  # the cookie keeps English
     assert "使用我的位置" in (await client.get("/", params={"lang": "zh"})).text
 
 
@@ -218,7 +219,7 @@ async def test_leave_form_and_result_with_sources(client: httpx.AsyncClient) -> 
     result = await client.get("/leave", params={"region": "150000", "birth_date": "2025-03-01"})
     assert result.status_code == 200
     days = re.findall(r'<p class="days">([^<]+)</p>', result.text)
-    assert [" ".join(d.split()) for d in days] == ["158 天", "25 天", "每年 10 天"]
+    assert [" ".join(d.split()) for d in days] == ["158 天", "25 天", "每年 10 天", "每天 1 小时哺乳时间"]
     assert "《女职工劳动保护特别规定》第七条第一款" in result.text
     assert "【未核实】" in result.text  # the parental leave figure is not verified
 
@@ -258,9 +259,12 @@ async def test_guidance_search_and_article(client: httpx.AsyncClient) -> None:
     assert found == expected and "vaccines-2-months" in found
     article = await client.get("/guidance/safe-sleep")
     assert article.status_code == 200
-    assert "来源" in article.text and "审核日期" in article.text  # facts carry their sources
+    assert "来源" in article.text and "编写日期" in article.text  # facts carry their sources
+    assert "待专家审核" in article.text  # no named reviewer has signed it off
     english = await client.get("/guidance/safe-sleep", params={"lang": "en"})
-    assert "available in Chinese only" in english.text or "Sources" in english.text
+    assert "Sources" in english.text and "awaiting expert review" in english.text
+    chinese_only = await client.get("/guidance/rashes", params={"lang": "en"})
+    assert "in Chinese only" in chinese_only.text and 'href="/guidance/rashes?lang=zh"' in chinese_only.text
     assert (await client.get("/guidance/no-such-article")).status_code == 404
 
 
@@ -286,7 +290,7 @@ async def test_chat_uses_the_bot_s_engine(client: httpx.AsyncClient) -> None:
     assert "测试托育园" in located.text and "萌宝驿站·天骄社区点" in located.text
     assert [line["who"] for line in carried(located.text)] == ["me", "bot", "me", "bot"]
     detail = await client.post("/chat", data={"button": "centre:T-001|1. 测试托育园", "history": "[]"})
-    assert '<li class="bubble me">1. 测试托育园</li>' in detail.text and "0477-0000001" in detail.text
+    assert '<li class="bubble me" translate="no">1. 测试托育园</li>' in detail.text and "0477-0000001" in detail.text
 
 
 @pytest.mark.asyncio
@@ -362,3 +366,72 @@ def test_bot_html_is_filtered_to_the_telegram_subset() -> None:
     assert safe == ('<b>1. 园</b> <a href="https://uri.amap.com/marker?a=1&amp;b=2" rel="noopener">高德地图</a> '
                     'xalert(1)<i>open</i>')
     assert str(web.reply_html("<b>plain</b>", None)) == "&lt;b&gt;plain&lt;/b&gt;"
+
+
+# --- issue 15: one rule, named search points, plain words ---------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_farther_away_results_stop_at_20_km(client: httpx.AsyncClient) -> None:
+    from geodata.policy import FAR_M
+
+    assert FAR_M == 20_000
+    near = await client.get("/", params={"lat": "39.65", "lon": "109.76"})  # about 5 km north of the centres
+    assert centre_ids(near.text) == ["T-002", "T-001"] and "稍远一些的机构（20 公里以内）" in near.text
+    far = await client.get("/", params={"lat": "39.8", "lon": "109.76"})  # about 22 km north: none within 20 km
+    assert far.status_code == 200 and centre_ids(far.text) == []
+    assert "20 公里以内也没有符合条件的已备案机构" in far.text
+    assert len(map_of(far.text).findall(f"{SVG}a[@class='pin']")) == 0  # the map keeps its scale
+
+
+def test_nearest_beyond_applies_the_20_km_cap(services: Services) -> None:
+    from geodata.index import Filters
+
+    within = pages.nearest_beyond(services.registry, 39.65, 109.76, Filters(inclusive=True))
+    assert [m.centre.id for m in within] == ["T-002", "T-001"] and all(m.distance_m <= 20_000 for m in within)
+    assert pages.nearest_beyond(services.registry, 39.8, 109.76, Filters(inclusive=True)) == []
+    assert pages.nearest_beyond(services.registry, 40.5, 109.76, Filters()) == []  # 91 km off, another banner
+
+
+@pytest.mark.asyncio
+async def test_every_answer_names_the_point_it_searched_from(client: httpx.AsyncClient) -> None:
+    by_point = await client.get("/", params=ORIGIN)
+    assert "按您提供的位置（纬度 39.6000，经度 109.7600）查找" in by_point.text
+    by_place = await client.get("/", params={"place": "天骄社区"})
+    assert "按“天骄社区”的位置查找" in by_place.text
+    english = await client.get("/", params={**ORIGIN, "lang": "en"})
+    assert "Searched from the point you gave (latitude 39.6000, longitude 109.7600)" in english.text
+
+
+@pytest.mark.asyncio
+async def test_cards_use_plain_words(client: httpx.AsyncClient, services: Services) -> None:
+    same = replace(read_registry_file(GOOD).accepted[0], id="T-009", name="同价托育园", fee_min=2200, fee_max=2200)
+    services.registry.save([same])
+    page = (await client.get("/centres/T-009")).text
+    assert "每月 2200 元" in page and "2200–2200" not in page
+    listed = (await client.get("/", params=ORIGIN)).text
+    assert "直线距离 " in listed and "直线 " not in listed.replace("直线距离", "")
+    assert "每月 1200–1800 元" in listed  # T-001's fees on its card
+
+
+@pytest.mark.asyncio
+async def test_the_pre_birth_article_has_no_0_0_months(client: httpx.AsyncClient) -> None:
+    page = (await client.get("/guidance/prepare-for-baby")).text
+    assert "0–0" not in page and "孕期（出生前）" in page
+    index = (await client.get("/guidance", params={"age_months": "0"})).text
+    assert "0–0 个月" not in index
+
+
+@pytest.mark.asyncio
+async def test_articles_await_expert_review_until_signed_off(client: httpx.AsyncClient, services: Services) -> None:
+    from datetime import date
+
+    from api.reviews import record_review
+
+    assert "待专家审核" in (await client.get("/guidance/fever")).text
+    record_review(services.engine, load_library().get("fever"), "王医生（儿科主任医师）", date(2026, 12, 1))
+    signed = (await client.get("/guidance/fever")).text
+    assert "审核：王医生（儿科主任医师），2026-12-01" in signed and "本文待专家审核" not in signed
+    assert "已由王医生（儿科主任医师）审核" in (await client.get("/guidance", params={"q": "发烧"})).text
+    assert "待专家审核" in (await client.get("/guidance/fever", params={"lang": "en"})).text or \
+        "awaiting expert review" in (await client.get("/guidance/fever", params={"lang": "en"})).text

@@ -119,12 +119,18 @@ async def test_a_centre_link_opens_the_centre_with_the_telegram_deep_link(client
 async def test_a_community_link_opens_the_finder_at_its_place(client: httpx.AsyncClient, services: Services) -> None:
     by_point = share.create_link(services.engine, "community", "39.6,109.76", "worker", title="天骄社区")
     html = (await client.get(f"/s/{by_point.code}")).text
-    assert re.findall(r'<h3><a href="/centres/([^"]+)">', html) == ["T-001", "T-002"]
-    assert "“天骄社区”附近" in html and f"?start=c-{by_point.code}" in html
+    assert re.findall(r'<h3><a href="/centres/([^"]+)"', html) == ["T-001", "T-002"]
+    assert f"?start=c-{by_point.code}" in html
+    assert "“天骄社区”附近" not in html  # the title is not the place: the point is
+    assert "按您提供的位置（纬度 39.6000，经度 109.7600）查找" in html
     by_name = share.create_link(services.engine, "community", "天骄社区", "worker")
     assert "“天骄社区”附近" in (await client.get(f"/s/{by_name.code}")).text
     by_county = share.create_link(services.engine, "community", "150627", "worker")
     assert "“伊金霍洛旗”附近" in (await client.get(f"/s/{by_county.code}")).text
+    campaign_title = share.create_link(services.engine, "community", "阿勒腾席热镇", "worker", title="天骄社区托育宣传")
+    page = (await client.get(f"/s/{campaign_title.code}")).text
+    assert "“阿勒腾席热镇”附近" in page and "按“阿勒腾席热镇”的位置查找" in page
+    assert "“天骄社区托育宣传”附近" not in page and "天骄社区托育宣传" in page  # the title stays in the banner
     nowhere = share.create_link(services.engine, "community", "查无此地的名字", "worker")
     assert (await client.get(f"/s/{nowhere.code}")).status_code == 404
 
@@ -185,3 +191,47 @@ async def test_centre_qr_and_poster(client: httpx.AsyncClient, services: Service
     poster = await client.get(f"/s/{link.code}/poster")
     assert poster.status_code == 200
     assert f'src="/s/{link.code}/qr.svg"' in poster.text and "天骄社区托育服务" in poster.text
+
+
+@pytest.mark.asyncio
+async def test_a_poster_for_a_sample_centre_carries_the_sample_mark(client: httpx.AsyncClient,
+                                                                    services: Services) -> None:
+    from dataclasses import replace
+
+    sample = replace(read_registry_file(GOOD).accepted[0], id="S-001", name="示例托育园", is_sample=True)
+    services.registry.save([sample])
+    sample_link = share.create_link(services.engine, "centre", "S-001", "worker")
+    poster = (await client.get(f"/s/{sample_link.code}/poster")).text
+    assert "poster-sample" in poster and "<strong>示例</strong>" in poster
+    real = share.create_link(services.engine, "centre", "T-001", "worker")
+    assert "poster-sample" not in (await client.get(f"/s/{real.code}/poster")).text
+
+
+@pytest.mark.asyncio
+async def test_without_a_public_url_posters_and_the_admin_page_warn_before_printing(sqlite_store: Engine) -> None:
+    bare = services_with(sqlite_store)  # no CARECIRCLE_PUBLIC_URL
+    link = share.create_link(bare.engine, "community", "天骄社区", "worker")
+    transport = httpx.ASGITransport(app=make_app(bare))
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as c:
+        admin = (await c.get("/admin/links")).text
+        assert 'id="no-public-url"' in admin and "CARECIRCLE_PUBLIC_URL" in admin and "http://127.0.0.1:8000" in admin
+        poster = (await c.get(f"/s/{link.code}/poster")).text
+        assert "poster-warning no-print" in poster and "CARECIRCLE_PUBLIC_URL" in poster
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=make_app(bare)),
+                                 base_url="http://test") as c:
+        worker = await _token(bare, "community_worker")
+        listed = (await c.get("/api/admin/share-links", headers=worker)).json()["links"]
+        assert [x["public_url_set"] for x in listed] == [False]
+
+
+@pytest.mark.asyncio
+async def test_with_a_public_url_there_is_no_warning(client: httpx.AsyncClient, services: Services) -> None:
+    link = share.create_link(services.engine, "community", "天骄社区", "worker")
+    assert 'id="no-public-url"' not in (await client.get("/admin/links")).text
+    assert "poster-warning" not in (await client.get(f"/s/{link.code}/poster")).text
+
+
+async def _token(services: Services, role: str) -> dict[str, str]:
+    from api.auth import create_token
+
+    return {"Authorization": f"Bearer {create_token(services.engine, 'w-' + role, role)}"}

@@ -68,7 +68,7 @@ def test_leave_form(server: str, phone: Any, screenshot: Shot) -> None:
     phone.get_by_role("button", name="计算").click()
     phone.wait_for_url("**/leave?*")
     days = [" ".join(d.split()) for d in phone.locator(".ent .days").all_inner_texts()]
-    assert days == ["158 天", "25 天", "每年 10 天"]
+    assert days == ["158 天", "25 天", "每年 10 天", "每天 1 小时哺乳时间"]
     assert "女职工劳动保护特别规定" in phone.locator(".ent-maternity").inner_text()
     screenshot(phone, "leave-result")
 

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
+from api.cli.common import reset
 
 runner = CliRunner()
 CONTRACT_KEYS = {
@@ -20,8 +21,18 @@ CONTRACT_KEYS = {
     "send_at_days",
     "topics",
     "sources",
+    "reviewed_by",
     "reviewed_on",
 }
+
+
+@pytest.fixture(autouse=True)
+def own_store(tmp_path, monkeypatch):
+    """Sign-offs live in the store: each test gets a fresh one."""
+    monkeypatch.setenv("CARECIRCLE_DATABASE_URL", f"sqlite:///{tmp_path / 'store.db'}")
+    reset()
+    yield
+    reset()
 
 
 def run(*args: str):
@@ -43,7 +54,8 @@ def test_list_json_has_the_contract_keys_and_every_locale():
     fever = next(a for a in articles if a["slug"] == "fever" and a["locale"] == "zh")
     assert (fever["age_from_months"], fever["age_to_months"], fever["send_at_days"]) == (0, 36, 273)
     assert fever["topics"] == ["illness", "emergency"]
-    assert fever["reviewed_on"] == "2026-11-24"
+    assert (fever["reviewed_by"], fever["reviewed_on"]) == (None, None)  # no named reviewer has signed it off
+    assert fever["written_on"] == "2026-11-24"
     schedule = next(a for a in articles if a["slug"] == "vaccination-schedule" and a["locale"] == "zh")
     assert schedule["send_at_days"] is None
 
@@ -153,3 +165,35 @@ def test_plan_refuses_a_bad_date(date):
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "--birth-date" in result.stderr
+
+
+def test_review_records_a_named_sign_off_in_the_audit_log():
+    signed = as_json(run("review", "fever", "--by", "王医生（儿科）", "--on", "2026-12-01", "--json"))
+    assert (signed["reviewed_by"], signed["reviewed_on"]) == ("王医生（儿科）", "2026-12-01")
+    fever = as_json(run("show", "fever", "--json"))
+    assert (fever["reviewed_by"], fever["reviewed_on"]) == ("王医生（儿科）", "2026-12-01")
+    english = as_json(run("show", "fever", "--locale", "en", "--json"))
+    assert english["reviewed_by"] is None  # the translation is reviewed on its own
+    listed = as_json(run("list", "--locale", "zh", "--json"))["articles"]
+    assert [a["slug"] for a in listed if a["reviewed_by"]] == ["fever"]
+    readable = run("show", "fever")
+    assert "王医生（儿科）" in readable.stdout and "待专家审核" not in readable.stdout
+    from sqlalchemy import select
+
+    from api.cli.common import store
+    from api.store import audit_log
+    with store().connect() as conn:
+        rows = conn.execute(select(audit_log).where(audit_log.c.action == "guidance.review")).all()
+    assert [(r.target, r.detail["reviewed_by"]) for r in rows] == [("fever.zh", "王医生（儿科）")]
+
+
+def test_unreviewed_articles_say_they_await_expert_review():
+    result = run("show", "safe-sleep")
+    assert "待专家审核" in result.stdout
+
+
+@pytest.mark.parametrize("args", [("no-such-article", "--by", "王医生"), ("fever", "--by", " "),
+                                  ("fever", "--by", "王医生", "--on", "2026-13-01")])
+def test_review_refuses_bad_input(args):
+    result = run("review", *args, "--json")
+    assert result.exit_code == 2 and result.stdout == ""

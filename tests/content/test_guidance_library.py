@@ -18,7 +18,7 @@ from content.guidance import (
     parse_article,
     read_library,
 )
-from content.guidance.library import DOSE_PATTERN, INTERNAL_LINK, read_articles
+from content.guidance.library import DOSE_PATTERN, INTERNAL_LINK, NUTRITION_RECOMMENDATIONS, read_articles
 
 LIBRARY = load_library()
 ZH = [a for a in LIBRARY.articles if a.locale == "zh"]
@@ -34,7 +34,7 @@ def test_every_file_parses_into_an_article_with_every_field():
     assert len(articles) == len(files) == len(LIBRARY.articles)
     for article in articles:
         assert article.title and article.summary and article.body and article.topics
-        assert article.sources and article.reviewed_on
+        assert article.sources and article.written_on
 
 
 def test_the_library_has_the_promised_size():
@@ -57,7 +57,7 @@ def test_every_article_names_its_sources():
     for article in LIBRARY.articles:
         for source in article.sources:
             assert source.title and source.issuer
-            assert 1990 <= source.year <= article.reviewed_on.year, (article.slug, source.title)
+            assert 1990 <= source.year <= article.written_on.year, (article.slug, source.title)
 
 
 def test_the_named_authoritative_sources_are_all_used():
@@ -103,8 +103,14 @@ def test_internal_links_resolve_in_the_same_language():
 def test_no_article_contains_a_dose():
     for article in LIBRARY.articles:
         for text in (article.title, article.summary, article.body):
-            assert not DOSE_PATTERN.search(text), article.slug
+            assert not DOSE_PATTERN.search(NUTRITION_RECOMMENDATIONS.sub("", text)), article.slug
             assert not re.search(r"(mg|ml|毫克|毫升)\s*/\s*(kg|公斤|千克)", text, re.IGNORECASE)
+
+
+def test_vitamin_d_is_a_recommendation_stated_once_not_a_dose():
+    newborn = LIBRARY.get("newborn-care").body
+    assert "维生素D 400国际单位" in newborn and "推荐量，不是药物剂量" in newborn
+    assert "vitamin D 400 IU a day" in LIBRARY.get("newborn-care", "en").body
 
 
 def test_illness_and_safety_articles_end_with_a_doctor_and_120():
@@ -195,7 +201,7 @@ send_at_days: {send}
 topics: [sleep]
 sources:
   - {{title: 某指南, issuer: 某机构, year: 2022}}
-reviewed_on: 2026-01-01
+written_on: 2026-01-01
 translations: {translations}
 ---
 {body}
@@ -277,14 +283,16 @@ def test_two_pushed_articles_on_one_day_are_a_problem(tmp_path):
 
 @pytest.mark.parametrize(
     "dose",
-    ["每公斤体重10毫克", "10 mg/kg", "2.5ml", "5毫升/千克", "按15mg每kg", "400 IU", "give 5 ml per kg of body weight"],
+    ["每公斤体重10毫克", "10 mg/kg", "2.5ml", "5毫升/千克", "按15mg每kg", "400 IU", "give 5 ml per kg of body weight",
+     "维生素D 800国际单位", "vitamin D 2000 IU", "维生素A 400国际单位", "布洛芬 400国际单位"],
 )
 def test_a_dose_is_a_problem(tmp_path, dose):
     write(tmp_path, "a", body=f"退热药：{dose}。")
     assert "reads like a medicine dose" in problems_of(tmp_path)
 
 
-@pytest.mark.parametrize("harmless", ["腋温37.5℃", "每孩每年3600元", "每月2000元", "冲20分钟", "html and xml"])
+@pytest.mark.parametrize("harmless", ["腋温37.5℃", "每孩每年3600元", "每月2000元", "冲20分钟", "html and xml",
+                                     "每天补充维生素D 400国际单位（IU）", "vitamin D 400 IU a day"])
 def test_ordinary_figures_are_not_doses(tmp_path, harmless):
     write(tmp_path, "a", body=harmless)
     assert read_library(tmp_path).get("a").body == harmless
@@ -307,3 +315,65 @@ def test_find_keeps_a_search_to_the_age_and_topic():
     assert "vaccines-8-months" in [a.slug for a in found]
     assert LIBRARY.find(None, age_months=8, locale="zh") == LIBRARY.select(age_months=8, locale="zh")
     assert all("vaccination" in a.topics for a in LIBRARY.find("宝宝", topic="vaccination", locale="zh"))
+
+
+# --- review ----------------------------------------------------------------------------------------------
+
+
+def test_no_article_claims_a_review_until_a_named_reviewer_signs_it_off():
+    assert all(a.reviewed_by is None and a.reviewed_on is None for a in LIBRARY.articles)
+
+
+def test_a_sign_off_applies_to_the_text_it_was_given_to_only():
+    import datetime as dt
+
+    from content.guidance import SignOff
+
+    fever = LIBRARY.get("fever")
+    good = SignOff("fever", "zh", "王医生", dt.date(2026, 12, 1), fever.content_hash())
+    signed = LIBRARY.with_sign_offs([good]).get("fever")
+    assert (signed.reviewed_by, signed.reviewed_on) == ("王医生", dt.date(2026, 12, 1))
+    assert LIBRARY.with_sign_offs([good]).get("fever", "en").reviewed_by is None
+    stale = SignOff("fever", "zh", "李医生", dt.date(2026, 12, 2), "0" * 64)  # given to an earlier text
+    assert LIBRARY.with_sign_offs([good, stale]).get("fever").reviewed_by is None
+    assert LIBRARY.with_sign_offs([stale, good]).get("fever").reviewed_by == "王医生"
+    assert fever.content_hash() == fever.signed_off("王医生", dt.date(2026, 12, 1)).content_hash()
+
+
+def test_front_matter_needs_both_reviewer_and_date_or_neither():
+    text = (ARTICLES_DIR / "fever.zh.md").read_text(encoding="utf-8")
+    text = text.replace("reviewed_by: null", "reviewed_by: 王医生")
+    with pytest.raises(GuidanceError, match="reviewed_by and reviewed_on"):
+        parse_article(text)
+
+
+# --- the facts issue 15 asked for, in both languages, each with its source ---------------------------------
+
+FACTS = [
+    # (slug, locale, words that must be in the body, a source title that must be cited)
+    ("fever", "zh", ["腋下体温达到37.5 ℃或以上，就算发热", "3～6个月的宝宝体温达到39 ℃或以上"],
+     "Integrated Management"),
+    ("fever", "en", ["37.5 °C or more is a fever", "3–6 months has a temperature of 39 °C or more"], "NG143"),
+    ("first-foods", "zh", ["1岁以内的宝宝不要吃蜂蜜", "鸡蛋、花生等容易引起过敏的食物，**不需要推迟添加**"],
+     "Peanut Allergy"),
+    ("first-foods", "en", ["Do not give honey to a baby under one", "**need not be delayed**"],
+     "Early Nutritional Interventions"),
+    ("vaccination-schedule", "zh", ["出生后12小时内尽早接种第1剂乙肝疫苗", "乙肝免疫球蛋白（HBIG）"], "免疫程序"),
+    ("vaccination-schedule", "en", ["within 12 hours of birth", "hepatitis B immunoglobulin (HBIG)"], "2021 edition"),
+    ("newborn-care", "zh", ["出生后12小时内尽早接种", "维生素D 400国际单位"], "免疫程序"),
+    ("newborn-care", "en", ["within 12 hours", "vitamin D 400 IU a day"], "2021 edition"),
+    ("teething-and-teeth", "zh", ["**长出第一颗牙起**", "**含氟牙膏，量只要米粒大小**"], "Fluoride"),
+    ("teething-and-teeth", "en", ["**From the first tooth**", "a smear the size of a grain of rice"], "Fluoride"),
+    ("constipation", "zh", ["不要自行给宝宝用泻药", "48小时"], "CG99"),
+    ("constipation", "en", ["Do not give laxatives", "48 hours"], "CG99"),
+    ("night-weaning", "zh", ["不要让宝宝含着奶瓶或乳头睡觉", "没有统一的时间表"], "养育照护指南"),
+    ("night-weaning", "en", ["Never put a baby to bed with a bottle", "no fixed timetable"], "healthy care"),
+]
+
+
+@pytest.mark.parametrize(("slug", "locale", "words", "source"), FACTS)
+def test_the_guidance_facts_are_stated_with_their_sources(slug, locale, words, source):
+    article = LIBRARY.get(slug, locale)
+    for phrase in words:
+        assert phrase in article.body, (slug, locale, phrase)
+    assert any(source in s.title for s in article.sources), (slug, locale, source)

@@ -23,7 +23,7 @@ def article(body: str, locale: str = "zh") -> Article:
         age_to_months=6,
         topics=["sleep"],  # type: ignore[list-item]
         sources=[Source(title="某指南", issuer="某机构", year=2022)],
-        reviewed_on=dt.date(2026, 1, 1),
+        written_on=dt.date(2026, 1, 1),
         body=body,
     )
 
@@ -59,7 +59,15 @@ def test_web_html_rewrites_internal_links_and_marks_external_ones():
 
 def test_web_html_ends_with_sources_and_review_date():
     html = render_html(article("正文"))
-    assert html.index("正文") < html.index("来源") < html.index("《某指南》，某机构，2022") < html.index("2026-01-01")
+    assert html.index("正文") < html.index("来源") < html.index("<cite>《某指南》</cite>，某机构，2022") \
+        < html.index("2026-01-01") < html.index("待专家审核")
+
+
+def test_a_signed_off_article_names_its_reviewer_and_date() -> None:
+    signed = article("正文").signed_off("王医生", dt.date(2026, 12, 1))
+    assert "审核：王医生，2026-12-01" in render_html(signed)
+    assert "待专家审核" not in render_html(signed)
+    assert "王医生，2026-12-01" in render_telegram(signed)[-1]
 
 
 # --- Telegram --------------------------------------------------------------------------------------------
@@ -94,7 +102,7 @@ def test_a_long_article_is_split_between_paragraphs():
         assert_balanced(message)
     for paragraph in paragraphs:  # every paragraph arrives whole, in exactly one message
         assert sum(paragraph in m for m in messages) == 1
-    assert messages[-1].endswith("2026-01-01</i>")
+    assert messages[-1].endswith("2026-01-01 · 审核：待专家审核</i>")
 
 
 def test_a_single_paragraph_too_long_for_one_message_is_cut_at_sentence_ends():
@@ -119,3 +127,14 @@ def test_every_bundled_article_renders_for_the_bot_and_the_web(locale):
         assert all(tags_in(m) <= TELEGRAM_TAGS for m in messages)
         assert item.sources[0].issuer in messages[-1]
         assert "guidance:" not in render_html(item)
+
+
+def test_every_article_points_to_a_doctor_and_to_120_on_every_surface() -> None:
+    from content.guidance import load_library
+
+    for item in load_library().articles:
+        doctor = "医生" if item.locale == "zh" else "doctor"
+        html = render_html(item)
+        telegram = "\n".join(render_telegram(item))
+        for text in (html, telegram):
+            assert "120" in text and doctor in text, item.slug

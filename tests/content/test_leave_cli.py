@@ -23,7 +23,7 @@ def test_json_contract_inner_mongolia():
     answer = json.loads(result.stdout)
     assert answer["region"]["code"] == "150000" and answer["region"]["name"] == "内蒙古自治区"
     kinds = {e["kind"]: e for e in answer["entitlements"]}
-    assert list(kinds) == ["maternity", "paternity", "parental"]
+    assert list(kinds) == ["maternity", "paternity", "parental", "nursing"]  # nursing: an extra kind
     maternity = kinds["maternity"]
     assert (maternity["days"], maternity["start"], maternity["end"]) == (158, "2024-05-01", "2024-10-05")
     assert [b["days"] for b in maternity["basis"]] == [98, 60]

@@ -1,0 +1,151 @@
+"""The safety layer's word patterns, exactly: what must alarm on words alone, what must stay quiet, how weak words
+and the classifier combine, and the age of a baby with a fever. No model is loaded: readings are made up."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.understanding import safety
+from bot.understanding.model import SafetyReading
+
+
+def reading(label: str, none_probability: float) -> SafetyReading:
+    return SafetyReading(label, 1.0 - none_probability, none_probability)
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # harm to a child, described plainly, with spaces, in English and in pinyin
+    ("托班 老师 掐 孩子 我在监控 看到 了", "harm"),
+    ("俺女婿脾气不好 娃一哭他就使劲摇", "harm"),
+    ("娃脸上有个巴掌印 托班老师说不知道咋回事", "harm"),
+    ("接娃发现胳膊上有好几块淤青 问老师说不知道", "harm"),
+    ("俺看见她拿衣架抽娃腿", "harm"),
+    ("孩子回来说老师不让他吃饭 罚站一下午", "harm"),
+    ("保育员喂饭时捏着孩子鼻子硬灌", "harm"),
+    ("邻居家老人天天把两岁的娃锁屋里 自己出去打牌", "harm"),
+    ("接娃发现尿不湿一整天没换 屁股都烂了", "harm"),
+    ("老师说再哭就把他扔出去喂狼", "harm"),
+    ("女儿下面红肿 她说园里一个叔叔摸过", "harm"),
+    ("听说托班给娃吃助眠的东西", "harm"),
+    ("saw a teacher drag a crying toddler across the floor by his arm", "harm"),
+    ("our ayi locks my son in the bathroom when he cries", "harm"),
+    ("my son says the uncle at the nursery touched his private parts", "harm"),
+    ("laoshi tui haizi, haizi zhuang dao qiang shang", "harm"),
+    # emergencies
+    ("俺孙女喝了一口八四消毒液", "emergency"),
+    ("娃吃了一把他奶奶的降压药", "emergency"),
+    ("神兽把洗衣凝珠咬破了 嘴里都是", "emergency"),
+    ("孙子把老鼠药吃了", "emergency"),
+    ("娃喝了好几口洗洁精", "emergency"),
+    ("孩子把零食袋里的干燥剂吃了", "emergency"),
+    ("宝宝从沙发上摔下来 吐了好几次 一直想睡", "emergency"),
+    ("孩子身上起红点 按了不褪色", "emergency"),
+    ("喘气可费劲了 肚子一鼓一鼓的 鼻子一张一张的", "emergency"),
+    ("娃抽了 眼睛往上翻", "emergency"),
+    ("娃一天没尿了 哭都没眼泪", "emergency"),
+    ("娃打翻热汤 胸口烫红一大片", "emergency"),
+    ("孩子掉进小区水池了 捞上来不怎么哭", "emergency"),
+    ("卡住了", "emergency"),
+    ("he's really limp and I can barely wake him", "emergency"),
+    ("baby is grunting with every breath and his ribs are sucking in", "emergency"),
+    ("toddler drank some of the dish soap", "emergency"),
+    ("rash on her legs, little purple dots", "emergency"),
+    ("found him face down in the bath", "emergency"),
+    ("baobao jiao bu xing, ruanruan de", "emergency"),
+    # a parent in despair
+    ("想划自己 只有疼的时候才觉得自己还活着", "distress"),
+    ("有时候想抱着娃一起走了算了", "distress"),
+    ("生完孩子 觉得自己是个废物 不如死了算了", "distress"),
+    ("妈 我撑不住了 你替我照顾好孩子", "distress"),
+    ("娃再哭她就把娃捂住", "distress"),
+    ("I don't want to wake up tomorrow", "distress"),
+    ("I keep thinking about just disappearing for good", "distress"),
+    ("bu xiang huo le, mei ren bang wo dai haizi", "distress"),
+    # medicine and doses
+    ("美林一次吃几毫升", "medicine"),
+    ("娃过敏 氯雷他定糖浆怎么吃", "medicine"),
+    ("益生菌和抗生素能一起吃吗", "medicine"),
+    ("can my 2 yr old have adult cough syrup if I give less?", "medicine"),
+    ("tuishaoyao ji ge xiaoshi chi yi ci", "medicine"),
+    # fee fraud
+    ("托班说有备案 收了一年学费 后来发现备案号是假的", "fraud"),
+    ("充了卡 托班换了老板 新老板说不认", "fraud"),
+    ("预付卡 还有 8000 托班 突然 关门", "fraud"),
+    ("托班不让退押金 押金两千说啥也不给", "fraud"),
+    ("bought a prepaid card at the centre, now the doors are locked and the phone is off", "fraud"),
+    ("we withdrew and they won't give back a single yuan of the prepaid fees", "fraud"),
+    ("tuoban juan qian pao le, zen me ban", "fraud"),
+])
+def test_words_alone_raise_the_alarm(text: str, kind: str) -> None:
+    assert safety.word_alarms(text)[:1] == [kind]
+    alarm = safety.check(text, None)
+    assert alarm is not None and alarm.kind == kind and alarm.by_words
+
+
+@pytest.mark.parametrize("text", [
+    "宝宝两岁 发烧38度 还在玩",  # a fever in a playing two-year-old
+    "娃磕了下脑门 起了个小包 没吐 该吃吃该玩玩",  # a bump without symptoms
+    "维生素D一天滴几滴 俺孙子六个月", "how much vitamin D drops for a breastfed 3 month old",
+    "how big a smear of toothpaste for a 14 month old", "6个月宝一天喝多少奶算够",
+    "家里遥控器里有纽扣电池 怎么收才安全", "您好，请问如何预防孩子误食家里的药品和清洁剂？",
+    "怎么预防孩子溺水 夏天要回老家", "what to do if a baby chokes — asking in advance",
+    "托育押金一般退不退", "托班收费能退吗", "托班会不会跑路 查下备案", "公司老板跑路了 工资没发",
+    "娃晚上睡觉打呼噜 不憋气 正常吗", "老师对家长翻白眼 态度恶劣", "打疫苗那天能洗澡不", "孩子爱打人 怎么教",
+    "托班老师声音大 有点凶 但没打孩子", "返岗第一天 想死宝宝了", "宝宝两个月 洗澡水温38度可以吗",
+    "宝自己抓脸 抓出几道红印 指甲咋剪", "孙子吃饭的时候卡了一下 咳出来了 现在好好的",
+])
+def test_what_only_looks_risky_stays_quiet_on_words(text: str) -> None:
+    assert safety.word_alarms(text) == []
+    assert safety.check(text, reading("harm", 0.95)) is None
+
+
+def test_a_weak_word_needs_the_classifier_and_the_classifier_alone_needs_more() -> None:
+    weak = "娃腿上青了"  # marks with no one to account for them
+    assert safety.word_alarms(weak) == []
+    assert safety.check(weak, reading("harm", 0.95)) is None
+    supported = safety.check(weak, reading("harm", safety.WEAK_SUPPORT - 0.01))
+    assert supported is not None and supported.kinds == ("harm",) and supported.by_words
+    plain = "托班的环境怎么样"
+    assert safety.check(plain, reading("harm", safety.MODEL_ALARM + 0.01)) is None
+    alone = safety.check(plain, reading("harm", safety.MODEL_ALARM - 0.01))
+    assert alone is not None and alone.kinds == ("harm",) and not alone.by_words
+
+
+def test_kinds_come_in_order_of_precedence_harm_first() -> None:
+    alarm = safety.check("保姆给孩子喂了安眠药 现在叫不醒", reading("emergency", 0.01))
+    assert alarm is not None and alarm.kinds[0] == "harm" and "emergency" in alarm.kinds
+    assert safety.KINDS[0] == "harm"
+
+
+@pytest.mark.parametrize("text", [
+    "宝宝2个月 发烧38度", "外孙女才两个月 摸着头烫 一量三十八度", "孙子生下来才一个多月 有点发烧 三十七度九",
+    "宝宝6周 发烧了 精神还行", "宝宝出生五十天，今天体温三十八度二", "刚满月的宝宝 体温37.9",
+    "一个半月的宝宝 摸着烫 量了38.2", "my 6 week old feels hot, thermometer says 38.1",
+])
+def test_any_fever_under_three_months_is_an_emergency(text: str) -> None:
+    assert safety.word_alarms(text) == ["emergency"]
+
+
+@pytest.mark.parametrize("text", [
+    "宝宝四个月 发烧38.5", "宝宝1岁2个月 发烧38.5", "宝宝一周岁了 发烧38度", "孩子发烧三天了 38度",
+    "宝宝两个月 体温36.8 正常吗", "您好，孩子二十八个月，午睡后摸着有点热，量了三十七度五",
+])
+def test_a_fever_past_three_months_or_no_fever_is_not(text: str) -> None:
+    assert safety.word_alarms(text) == []
+
+
+def test_the_age_in_months_comes_from_the_conversation_too() -> None:
+    assert safety.word_alarms("宝宝发烧38度", age_months=2) == ["emergency"]
+    assert safety.word_alarms("宝宝发烧38度", age_months=20) == []
+    # the classifier cannot see the age: its emergency reading of a fever past three months is set aside
+    assert safety.check("宝宝发烧38度", reading("emergency", 0.05), age_months=20) is None
+    assert safety.check("两岁 发烧38度 还在玩", reading("emergency", 0.05)) is None
+    alarm = safety.check("宝宝发烧38度", reading("emergency", 0.05))
+    assert alarm is not None and alarm.kind == "emergency"
+
+
+def test_under_three_months() -> None:
+    young = ["两个月", "一个多月", "6周", "八周", "五十天的宝宝", "刚满月", "newborn", "two weeks old", "不到三个月"]
+    older = ["三个月", "1岁2个月", "四个月", "十周岁", "烧了三天", "怀孕8周", "二十八个月"]
+    assert all(safety.under_three_months(text) for text in young)
+    assert not any(safety.under_three_months(text) for text in older)

@@ -1,0 +1,77 @@
+"""Subsidies: who receives each payment, how to apply where the document says, and the right citations."""
+
+from __future__ import annotations
+
+import pytest
+
+from content.subsidies import Recipient, all_subsidies, subsidies_for, subsidy_answer
+
+
+def by_id(item_id: str):  # type: ignore[no-untyped-def]
+    return next(s for s in all_subsidies() if s.id == item_id)
+
+
+def test_every_item_says_who_receives_it() -> None:
+    for item in all_subsidies():
+        assert item.recipient in Recipient
+        assert item.recipient_label("zh") and item.recipient_label("en")
+
+
+@pytest.mark.parametrize(("item_id", "recipient"), [
+    ("ejin-horo-inclusive-per-child", Recipient.centres),  # 每生每年300元 goes to the centre
+    ("ejin-horo-centre-grants", Recipient.centres),
+    ("ejin-horo-carer-bonus", Recipient.carers),
+    ("yuncheng-employer-fee", Recipient.parents),
+    ("yuncheng-priority", Recipient.parents),
+    ("yuncheng-employer-tax", Recipient.employers),
+    ("hanggin-utilities", Recipient.centres),
+    ("guangyuan-tax-relief", Recipient.centres),
+    ("guangyuan-public-posts", Recipient.carers),
+    ("guangyuan-family-health", Recipient.parents),
+])
+def test_who_receives_each_payment(item_id: str, recipient: Recipient) -> None:
+    assert by_id(item_id).recipient is recipient
+
+
+def test_money_for_centres_never_reads_as_money_for_families() -> None:
+    per_child = by_id("ejin-horo-inclusive-per-child")
+    assert "300" in per_child.text("zh") and "托育机构" in per_child.text("zh") and "不发给家庭" in per_child.text("zh")
+    assert "not paid to families" in per_child.text("en")
+    answer = subsidy_answer("150627")
+    assert per_child not in answer.for_families
+    assert [g.recipient for g in answer.groups()] == [Recipient.parents, Recipient.centres, Recipient.carers]
+
+
+def test_how_to_apply_where_the_seed_says() -> None:
+    utilities = by_id("hanggin-utilities")
+    assert utilities.how_to_apply is not None
+    assert "向水、电、气、热企业提出申请" in utilities.text("zh")
+    assert "How to apply" in utilities.text("en")
+    assert by_id("yuncheng-priority").how_to_apply is None  # the seed does not say: we do not guess
+
+
+def test_citations_name_the_seed_article() -> None:
+    assert by_id("hanggin-utilities").source.article.startswith("三、（四）1.")
+    assert by_id("yuncheng-employer-fee").source.article.startswith("二、（三）8.")
+    assert by_id("ejin-horo-inclusive-per-child").source.article.startswith("二、（三）7.")
+    assert by_id("inner-mongolia-utilities").source.article.startswith("二、（四）10.")
+
+
+def test_guangyuan_has_its_support_policies() -> None:
+    ids = {s.id for s in subsidies_for("510802")}  # 利州区, 广元市
+    assert {"guangyuan-tax-relief", "guangyuan-public-posts", "guangyuan-venues", "guangyuan-insurance",
+            "guangyuan-special-funds", "guangyuan-land", "guangyuan-professional-titles",
+            "guangyuan-family-health"} <= ids
+    tax = by_id("guangyuan-tax-relief").text("zh")
+    assert "免征增值税" in tax and "减按90%计入收入总额" in tax and "免征房产税、城镇土地使用税" in tax
+    assert subsidy_answer("510802").has_local
+
+
+def test_a_county_gets_its_own_its_city_s_its_province_s_and_the_national_items_families_first() -> None:
+    items = subsidies_for("150627")
+    regions = {s.region for s in items}
+    assert regions == {"150627", "150000", "000000"}
+    recipients = [s.recipient for s in items]
+    assert recipients == sorted(recipients, key=list(Recipient).index)
+    assert not subsidy_answer("440100").has_local  # 广州: only the national item
+    assert subsidies_for(None) == [by_id("national-childcare-subsidy")]

@@ -18,14 +18,16 @@ from api.sharelinks import LinkKind, code_of_payload, count_bot_started
 from bot.conversations import ConversationStore
 from bot.engine import Engine as DialogueEngine
 from bot.engine import Preset, default_deep_links
-from bot.sender import Sender, TelegramTransport
-from bot.subscriptions import GuidanceStagePlan, Subscriptions
+from common import Recipient
 from content.guidance.library import Library, load_library
 from content.guidance.render import web_link
 from geodata.gazetteer import Gazetteer, default_gazetteer
 from geodata.geocode import ChainGeocoder, GazetteerGeocoder, Geocoder, GeopyGeocoder
 from geodata.index import StraightLineWalker, Walker
 from geodata.registry import Registry
+from messaging.sender import Sender
+from messaging.subscriptions import GuidanceStagePlan, Subscriptions
+from messaging.telegram import TelegramArticles, TelegramChannel, TelegramTransport
 
 
 def build_walker(settings: Settings) -> Walker:
@@ -66,13 +68,24 @@ class Services:
 
     @cached_property
     def stage_plan(self) -> GuidanceStagePlan:
+        return GuidanceStagePlan(self.library)
+
+    def article_link(self, slug: str, locale: str) -> str | None:
+        """The public address of an article page, where the service has a public URL."""
         public = (self.settings.public_url or "").rstrip("/")
-        link_for = (lambda slug, locale: public + web_link(slug, locale)) if public else None
-        return GuidanceStagePlan(self.library, link_for)
+        return public + web_link(slug, locale) if public else None
+
+    @cached_property
+    def telegram_articles(self) -> TelegramArticles:
+        link_for = (lambda slug, locale: self.article_link(slug, locale) or "") if self.settings.public_url else None
+        return TelegramArticles(self.library, link_for)
 
     @cached_property
     def subscriptions(self) -> Subscriptions:
-        return Subscriptions(self.engine, self.stage_plan)
+        return Subscriptions(self.engine, self.stage_plan, forgetters=[self._forget_conversation])
+
+    def _forget_conversation(self, recipient: Recipient) -> None:
+        self.conversations.delete(recipient.session)
 
     @cached_property
     def dialogue(self) -> DialogueEngine:
@@ -103,7 +116,8 @@ class Services:
 
             watcher = asyncio.create_task(watch())
             async with TelegramTransport(token.get_secret_value(), self.settings.telegram_api_url) as transport:
-                sender = Sender(self.engine, transport, self.stage_plan, rate=self.settings.send_rate,
+                channel = TelegramChannel(transport, self.telegram_articles, rate=self.settings.send_rate)
+                sender = Sender(self.engine, channel, rate=self.settings.send_rate,
                                 quiet_window=self.settings.quiet_window, subscriptions=self.subscriptions)
                 try:
                     await sender.run(inner)

@@ -15,7 +15,7 @@ from enum import StrEnum
 from sqlalchemy import Engine, insert, select, update
 
 from api.store import share_links
-from geodata.store import as_utc
+from common import as_utc
 
 CODE_ALPHABET = "23456789abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/l/I
 CODE_LENGTH = 8

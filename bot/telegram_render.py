@@ -19,7 +19,7 @@ from telegram import (
 )
 
 from bot.replies import Button, Reply
-from content.guidance.render import telegram_length as utf16_len  # Telegram counts UTF-16 units
+from messaging.telegram_format import telegram_length as utf16_len  # Telegram counts UTF-16 units
 
 logger = logging.getLogger(__name__)
 

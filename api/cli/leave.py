@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 
 from api.cli.common import fail, print_json
+from common import china_today
 from content.leave import LeaveInputError, leave_answer
 from content.leave.answer import read_date
-from geodata.regions import china_today
 
 
 def register(app: typer.Typer) -> None:

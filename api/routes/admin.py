@@ -23,7 +23,10 @@ from api.deps import ServicesDep
 from api.sharelinks import ShareLink, ShareLinkError, create_link, list_links
 from api.store import audit_log
 from api.web import static_url
-from bot.outbox import (
+from common import as_utc
+from geodata.crs import Crs
+from geodata.importer import UnusableFile, read_registry_file
+from messaging.outbox import (
     SHANGHAI,
     BroadcastError,
     Broadcasts,
@@ -32,9 +35,6 @@ from bot.outbox import (
     SegmentError,
     UnknownBroadcast,
 )
-from geodata.crs import Crs
-from geodata.importer import UnusableFile, read_registry_file
-from geodata.store import as_utc
 
 router = APIRouter(tags=["admin"])
 templates = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")

@@ -23,6 +23,7 @@ from api.deps import RegistryDep, ServicesDep
 from api.svgmap import Pin, circle_map
 from api.web import not_found, render, request_lang
 from bot.replies import Message, Turn
+from common import china_today
 from content.guidance import TOPIC_LABELS, Article, Library, render_html
 from content.leave import LeaveInputError, leave_answer
 from content.leave.answer import NOT_MAINLAND
@@ -30,7 +31,7 @@ from geodata.centre import Centre, Mode
 from geodata.geocode import GeocodeResult
 from geodata.index import Filters, Match
 from geodata.maplinks import CRS_LABELS, map_links
-from geodata.regions import PROVINCES, china_today
+from geodata.regions import PROVINCES
 from geodata.registry import Registry
 
 router = APIRouter(include_in_schema=False)

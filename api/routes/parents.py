@@ -11,10 +11,10 @@ from pydantic import BaseModel, Field
 
 from api.deps import ServicesDep
 from bot.replies import Message
+from common import china_today
 from content.guidance.library import GuidanceError
 from content.guidance.plan import stage_plan
 from content.leave import LeaveInputError, leave_answer
-from geodata.regions import china_today
 
 router = APIRouter(prefix="/api", tags=["parents"])
 

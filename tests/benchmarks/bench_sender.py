@@ -34,9 +34,10 @@ import itertools
 from sqlalchemy import Engine
 
 from api.db import open_store
-from bot.outbox import Broadcasts, Segment
-from bot.sender import Sender, TelegramTransport
-from bot.store import subscribers
+from messaging.outbox import Broadcasts, Segment
+from messaging.sender import Sender
+from messaging.store import subscribers
+from messaging.telegram import TelegramChannel, TelegramTransport
 from tests.fakes.telegram import TOKEN, FakeBotApi
 
 
@@ -63,7 +64,7 @@ def one_broadcast(engine: Engine, count: int, first_chat: int) -> None:
     now = datetime.now(UTC)
     with engine.begin() as conn:
         conn.execute(subscribers.insert(), [
-            {"chat_id": first_chat + i, "birth_date": date(2025, 1, 1), "region_code": region, "language": "zh",
+            {"user_id": str(first_chat + i), "birth_date": date(2025, 1, 1), "region_code": region, "language": "zh",
              "status": "active", "consent_at": now, "created_at": now, "updated_at": now} for i in range(count)])
     broadcasts = Broadcasts(engine)
     broadcasts.send(broadcasts.create("基准测试消息 benchmark message", Segment(regions=(region,)), "bench"))
@@ -80,7 +81,7 @@ async def sustained(engine: Engine, fake: FakeBotApi, rate: float, seconds: floa
     count = int(rate * seconds) + 1
     one_broadcast(engine, count, 1_000_000)
     async with TelegramTransport(fake.token, fake.base_url) as transport:
-        await drain(Sender(engine, transport, NoPlan(), rate=rate))
+        await drain(Sender(engine, TelegramChannel(transport, NoPlan()), rate=rate))
     arrivals = sorted(c.at for c in fake.sent() if int(c.params["chat_id"]) >= 1_000_000)
     measured = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0])
     gaps = [b - a for a, b in itertools.pairwise(arrivals)]
@@ -114,7 +115,7 @@ async def lifted(engine: Engine, count: int, concurrency: int) -> dict[str, obje
         port = int(server.stdout.readline())
         async with TelegramTransport(TOKEN, f"http://127.0.0.1:{port}/bot", pool_size=concurrency) as transport:
             start = time.perf_counter()
-            await drain(Sender(engine, transport, NoPlan(), rate=None, concurrency=concurrency))
+            await drain(Sender(engine, TelegramChannel(transport, NoPlan()), rate=None, concurrency=concurrency))
             elapsed = time.perf_counter() - start
         server.stdin.write("done\n")
         server.stdin.flush()
@@ -129,7 +130,7 @@ async def overhead(engine: Engine, count: int) -> dict[str, object]:
     one_broadcast(engine, count, 3_000_000)
     transport = NullTransport()
     start = time.perf_counter()
-    await drain(Sender(engine, transport, NoPlan(), rate=None))
+    await drain(Sender(engine, TelegramChannel(transport, NoPlan()), rate=None))
     elapsed = time.perf_counter() - start
     return {"messages": sum(transport.sent.values()), "seconds": round(elapsed, 2),
             "per_s": round(count / elapsed, 1), "us_per_message": round(1e6 * elapsed / count, 1),

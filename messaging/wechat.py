@@ -236,8 +236,8 @@ class WeChatUsers:
         now = as_utc(self.clock())
         with self.engine.begin() as conn:
             insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-            stmt = insert(wechat_users).values(openid=openid, following=True, refused_templates=[], updated_at=now,
-                                               **values)
+            stmt = insert(wechat_users).values({"openid": openid, "following": True, "refused_templates": [],
+                                                "updated_at": now, **values})
             conn.execute(stmt.on_conflict_do_update(index_elements=["openid"],
                                                     set_={"updated_at": now, **values}))
 

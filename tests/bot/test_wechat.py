@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -272,8 +273,8 @@ async def test_a_share_link_qr_presets_its_centre_and_counts(client: httpx.Async
 async def test_unsubscribe_stops_everything(client: httpx.AsyncClient, services: Services,
                                             fake: FakeWeChatApi) -> None:
     parent = Parent(client, "o-leaving")
-    services.subscriptions.subscribe(Recipient("wechat", "o-leaving"), __import__("datetime").date(2026, 1, 10),
-                                     "150627", "zh", __import__("datetime").datetime.now(__import__("datetime").UTC))
+    services.subscriptions.subscribe(Recipient("wechat", "o-leaving"), date(2026, 1, 10), "150627", "zh",
+                                     datetime.now(UTC))
     assert await parent.send(event_xml(parent.openid, "unsubscribe")) is None  # "success": nobody to answer
     subscriber = services.subscriptions.get(Recipient("wechat", "o-leaving"))
     assert subscriber is not None and subscriber.status == "stopped"

@@ -10,8 +10,11 @@ network faults → Transient, a wrong token or address → Misconfigured.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Protocol
+
+os.environ.setdefault("PTB_TIMEDELTA", "1")  # python-telegram-bot's durations as timedelta (as bot/ sets it too)
 
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -26,7 +29,6 @@ from telegram.error import (
 )
 from telegram.request import HTTPXRequest
 
-import bot  # noqa: F401  (RetryAfter.retry_after as a timedelta)
 from common import ChannelName
 from content.guidance.library import Library
 from messaging.channel import Blocked, Delivered, Item, Misconfigured, RateLimited, Refused, Transient

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date
 
 from content.guidance.model import Article
+from messaging.textsplit import split, utf8_bytes
 
 TEXT_LIMIT_BYTES = 2048  # a passive reply's or a customer-service text message's Content
 TEMPLATE_TITLE_CHARS = 20  # a template's "thing" value
-CUT_MARKS = ("\n\n", "\n", "。", "！", "？", ". ", "；", "，", " ")
 
 BROADCAST_FOOTER = {
     "zh": "\n\n——托育圈。回复“退订”不再接收消息。",
@@ -25,39 +25,9 @@ ARTICLE_LABELS = {
 }
 
 
-def byte_length(text: str) -> int:
-    return len(text.encode("utf-8"))
-
-
 def split_text(text: str, limit: int = TEXT_LIMIT_BYTES) -> list[str]:
     """Pieces of at most `limit` UTF-8 bytes, cut at a paragraph, line or sentence end where one is near."""
-    pieces: list[str] = []
-    rest = text.strip()
-    while byte_length(rest) > limit:
-        window = rest[:_fitting_prefix(rest, limit)]
-        cut = _best_cut(window)
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if rest:
-        pieces.append(rest)
-    return [piece for piece in pieces if piece]
-
-
-def _fitting_prefix(text: str, limit: int) -> int:
-    size = 0
-    for index, char in enumerate(text):
-        size += byte_length(char)
-        if size > limit:
-            return index
-    return len(text)
-
-
-def _best_cut(window: str) -> int:
-    for mark in CUT_MARKS:
-        at = window.rfind(mark)
-        if at > len(window) // 4:  # never leave a tiny piece behind
-            return at + len(mark)
-    return max(len(window), 1)
+    return split(text, limit, utf8_bytes)
 
 
 def article_text(article: Article, link: str | None, language: str) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -12,7 +14,7 @@ from fastapi.responses import JSONResponse
 
 from api import web
 from api.i18n import msg
-from api.routes import admin, centres, coverage, pages, parents, share, telegram
+from api.routes import admin, centres, coverage, notices, pages, parents, share, telegram, wechat
 from api.services import Services, build_services
 from api.settings import Settings
 from bot.telegram import build_application, serving
@@ -24,9 +26,10 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         title="托育圈 carecircle",
         description="Filed childcare in the 15-minute circle, leave entitlements and parenting guidance.",
         version="0.1.0",
-        lifespan=_telegram_lifespan(settings, wired),
+        lifespan=_channels_lifespan(settings, wired),
     )
     app.state.services = wired
+    app.state.wechat = wired.wechat_endpoint  # the /wechat callback, when CARECIRCLE_WECHAT_TOKEN is set
 
     @app.exception_handler(RequestValidationError)
     async def _bad_parameters(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -40,32 +43,50 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    for module in (centres, parents, admin, coverage, telegram, share, pages):
+    for module in (centres, parents, admin, coverage, telegram, wechat, share, notices, pages):
         app.include_router(module.router)
     web.install(app, settings)
     return app
 
 
-def _telegram_lifespan(settings: Settings, services: Services) -> Any:
-    """With a token, the bot (webhook with CARECIRCLE_PUBLIC_URL, else polling) and the sender run alongside."""
+def _channels_lifespan(settings: Settings, services: Services) -> Any:
+    """The messengers' background work while the app serves: with a Telegram token, the bot (webhook with
+    CARECIRCLE_PUBLIC_URL, else polling); and a sender for each configured channel (Telegram, WeChat)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if settings.telegram_token is None:
-            yield
-            services.engine.dispose()
-            return
-        application = build_application(settings.telegram_token.get_secret_value(), services.dialogue,
-                                        base_url=settings.telegram_api_url,
-                                        on_blocked=services.subscriptions.mark_blocked)
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        async with serving(application, public_url=settings.public_url, secret=secret,
-                           background=[services.run_sender]) as webhook:
-            app.state.telegram_webhook = webhook
-            yield
+        async with AsyncExitStack() as stack:
+            if settings.telegram_token is not None:
+                application = build_application(settings.telegram_token.get_secret_value(), services.dialogue,
+                                                base_url=settings.telegram_api_url,
+                                                on_blocked=services.subscriptions.mark_blocked)
+                secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+                app.state.telegram_webhook = await stack.enter_async_context(serving(
+                    application, public_url=settings.public_url, secret=secret, background=services.senders()))
+            elif services.senders():
+                stop = asyncio.Event()
+                jobs = [asyncio.create_task(job(stop)) for job in services.senders()]
+                for task in jobs:
+                    task.add_done_callback(_log_failure)
+
+                async def stop_jobs() -> None:
+                    stop.set()
+                    await asyncio.gather(*jobs, return_exceptions=True)
+
+                stack.push_async_callback(stop_jobs)
+            try:
+                yield
+            finally:
+                if app.state.wechat is not None:
+                    await app.state.wechat.drain()  # answers still on their way go out before we stop
         services.engine.dispose()
 
     return lifespan
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception():
+        logging.getLogger(__name__).error("background job %s failed", task.get_name(), exc_info=task.exception())
 
 
 def _problem(error: Any) -> dict[str, Any]:

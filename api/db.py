@@ -44,11 +44,27 @@ def alembic_config() -> Config:
 
 
 def migrate(engine: Engine) -> None:
-    """Create the store, or bring it to the newest schema."""
+    """Create the store, or bring it to the newest schema.
+
+    On SQLite, foreign keys are off while it migrates: a batch migration rebuilds a table by copying it, and
+    dropping the old copy of a parent table (subscribers) would otherwise cascade to its children (the outbox)."""
     config = alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()  # pysqlite opened no transaction for the PRAGMA; SQLAlchemy's is closed before ours
+        try:
+            with conn.begin():
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise RuntimeError("the migration left rows whose foreign keys point nowhere")
+        finally:
+            if sqlite:
+                conn.rollback()
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
 
 
 def open_store(url: str) -> Engine:

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from functools import cached_property
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -19,8 +22,8 @@ from api.sharelinks import LinkKind, code_of_payload, count_bot_started
 from bot.conversations import ConversationStore
 from bot.engine import Engine as DialogueEngine
 from bot.engine import Preset, default_deep_links
-from bot.sender import Sender, TelegramTransport
-from bot.subscriptions import GuidanceStagePlan, Subscriptions
+from bot.wechat import InboundLog, WeChatEndpoint
+from common import Recipient
 from content.guidance.library import Library, load_library
 from content.guidance.render import web_link
 from geodata.gazetteer import Gazetteer, default_gazetteer
@@ -28,6 +31,11 @@ from geodata.geocode import ChainGeocoder, GazetteerGeocoder, Geocoder, GeopyGeo
 from geodata.index import StraightLineWalker, Walker
 from geodata.planning import Planner
 from geodata.registry import Registry
+from messaging.channel import Channel
+from messaging.sender import Sender
+from messaging.subscriptions import GuidanceStagePlan, Subscriptions
+from messaging.telegram import TelegramArticles, TelegramChannel, TelegramTransport
+from messaging.wechat import Templates, WeChatApi, WeChatArticles, WeChatChannel, WeChatUsers
 
 
 def build_walker(settings: Settings) -> Walker:
@@ -75,13 +83,24 @@ class Services:
 
     @cached_property
     def stage_plan(self) -> GuidanceStagePlan:
+        return GuidanceStagePlan(self.library)
+
+    def article_link(self, slug: str, locale: str) -> str | None:
+        """The public address of an article page, where the service has a public URL."""
         public = (self.settings.public_url or "").rstrip("/")
-        link_for = (lambda slug, locale: public + web_link(slug, locale)) if public else None
-        return GuidanceStagePlan(self.library, link_for)
+        return public + web_link(slug, locale) if public else None
+
+    @cached_property
+    def telegram_articles(self) -> TelegramArticles:
+        link_for = (lambda slug, locale: self.article_link(slug, locale) or "") if self.settings.public_url else None
+        return TelegramArticles(self.library, link_for)
 
     @cached_property
     def subscriptions(self) -> Subscriptions:
-        return Subscriptions(self.engine, self.stage_plan)
+        return Subscriptions(self.engine, self.stage_plan, forgetters=[self._forget_conversation])
+
+    def _forget_conversation(self, recipient: Recipient) -> None:
+        self.conversations.delete(recipient.session)
 
     @cached_property
     def dialogue(self) -> DialogueEngine:
@@ -93,13 +112,43 @@ class Services:
         )
 
     async def run_sender(self, stop: asyncio.Event) -> None:
-        """The broadcast sender until `stop` is set (one per SQLite store; several may share PostgreSQL).
-
-        It runs on an event loop of its own, in its own thread: its store calls are synchronous and must never
-        hold up the web requests or bot updates on the caller's loop."""
+        """The Telegram broadcast sender until `stop` is set (one per SQLite store; several may share PostgreSQL)."""
         token = self.settings.telegram_token
         if token is None:
             return
+
+        @asynccontextmanager
+        async def telegram() -> AsyncIterator[Channel]:
+            async with TelegramTransport(token.get_secret_value(), self.settings.telegram_api_url) as transport:
+                yield TelegramChannel(transport, self.telegram_articles, rate=self.settings.send_rate)
+
+        await self._send_in_thread(telegram, stop)
+
+    async def run_wechat_sender(self, stop: asyncio.Event) -> None:
+        """The WeChat sender until `stop` is set; it needs the AppID and AppSecret."""
+        if self.wechat_channel is None:
+            return
+
+        @asynccontextmanager
+        async def wechat() -> AsyncIterator[Channel]:
+            assert self.wechat_channel is not None
+            yield self.wechat_channel
+
+        await self._send_in_thread(wechat, stop)
+
+    def senders(self) -> list[Callable[[asyncio.Event], Coroutine[Any, Any, None]]]:
+        """The senders of the configured channels, one each."""
+        jobs: list[Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = []
+        if self.settings.telegram_token is not None:
+            jobs.append(self.run_sender)
+        if self.wechat_channel is not None:
+            jobs.append(self.run_wechat_sender)
+        return jobs
+
+    async def _send_in_thread(self, open_channel: Callable[[], AbstractAsyncContextManager[Channel]],
+                              stop: asyncio.Event) -> None:
+        """A channel's sender until `stop` is set. It runs on an event loop of its own, in its own thread: its store
+        calls are synchronous and must never hold up the web requests or bot updates on the caller's loop."""
         stopping = threading.Event()
 
         async def send_until_stopped() -> None:
@@ -111,9 +160,9 @@ class Services:
                 inner.set()
 
             watcher = asyncio.create_task(watch())
-            async with TelegramTransport(token.get_secret_value(), self.settings.telegram_api_url) as transport:
-                sender = Sender(self.engine, transport, self.stage_plan, rate=self.settings.send_rate,
-                                quiet_window=self.settings.quiet_window, subscriptions=self.subscriptions)
+            async with open_channel() as channel:
+                sender = Sender(self.engine, channel, rate=channel.rate, quiet_window=self.settings.quiet_window,
+                                subscriptions=self.subscriptions)
                 try:
                     await sender.run(inner)
                 finally:
@@ -127,6 +176,48 @@ class Services:
             stopping.set()
             waiting.cancel()
             await thread  # re-raises a failure of the sender
+
+    # -- WeChat ----------------------------------------------------------------------------------------------
+    def notice_link(self, broadcast_id: str) -> str | None:
+        """The public page of a staff broadcast, which a WeChat template message links to."""
+        public = (self.settings.public_url or "").rstrip("/")
+        return f"{public}/notices/{broadcast_id}" if public else None
+
+    @cached_property
+    def wechat_api(self) -> WeChatApi | None:
+        """WeChat's API, when the AppID and AppSecret are set."""
+        settings = self.settings
+        if not settings.wechat_app_id or settings.wechat_app_secret is None:
+            return None
+        return WeChatApi(self.engine, settings.wechat_app_id, settings.wechat_app_secret.get_secret_value(),
+                         settings.wechat_api_url)
+
+    @cached_property
+    def wechat_users(self) -> WeChatUsers:
+        return WeChatUsers(self.engine)
+
+    @cached_property
+    def wechat_channel(self) -> WeChatChannel | None:
+        if self.settings.wechat_token is None or self.wechat_api is None:
+            return None
+        settings = self.settings
+        templates = Templates(settings.wechat_template_id or None, settings.wechat_subscribe_template_id or None,
+                              settings.wechat_fields)
+        return WeChatChannel(self.wechat_api, self.wechat_users, WeChatArticles(self.library, self.article_link),
+                             templates, self.notice_link, rate=settings.wechat_send_rate)
+
+    @cached_property
+    def wechat_endpoint(self) -> WeChatEndpoint | None:
+        """The /wechat callback, when CARECIRCLE_WECHAT_TOKEN is set."""
+        settings = self.settings
+        if settings.wechat_token is None:
+            return None
+        return WeChatEndpoint(
+            token=settings.wechat_token.get_secret_value(), engine=self.dialogue, inbound=InboundLog(self.engine),
+            subscriptions=self.subscriptions, users=self.wechat_users, pusher=self.wechat_api,
+            app_id=settings.wechat_app_id or "",
+            aes_key=settings.wechat_aes_key.get_secret_value() if settings.wechat_aes_key else None,
+            budget=settings.wechat_reply_seconds)
 
     def resolve_deep_link(self, payload: str) -> Preset | None:
         """`c-<code>` is a community worker's share link: preset its target and count that it started the bot."""

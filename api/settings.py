@@ -32,8 +32,18 @@ class Settings(BaseSettings):
     telegram_bot_username: str | None = Field(None, description="the bot's @username, for t.me deep links")
     rate_limit_per_minute: int = Field(120, ge=0, description="requests a minute per client IP; 0 = off")
     max_body_bytes: int = Field(65536, ge=1024, description="largest request body accepted")
+    wechat_token: SecretStr | None = Field(None, description="WeChat callback token; the WeChat channel runs when set")
+    wechat_app_id: str | None = Field(None, description="the Official Account's AppID, for API calls")
+    wechat_app_secret: SecretStr | None = Field(None, description="the Official Account's AppSecret")
+    wechat_aes_key: SecretStr | None = Field(None, description="EncodingAESKey: encrypted (安全模式) messages")
+    wechat_api_url: str = Field("https://api.weixin.qq.com", description="WeChat API base URL (/cgi-bin/… appended)")
+    wechat_send_rate: float = Field(20.0, gt=0, le=1000, description="WeChat sender's global limit, msg/s")
+    wechat_template_id: str | None = Field(None, description="template message id for messages outside 48 hours")
+    wechat_subscribe_template_id: str | None = Field(None, description="subscription message (订阅通知) template id")
+    wechat_template_fields: str = Field("thing1,time2", description="the templates' title and date keys")
+    wechat_reply_seconds: float = Field(4.0, gt=0, le=4.5, description="time a passive reply may take")
 
-    @field_validator("telegram_token", "webhook_secret")
+    @field_validator("telegram_token", "webhook_secret", "wechat_token", "wechat_app_secret")
     @classmethod
     def _refuse_placeholders(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and value.get_secret_value().strip().lower() in {"", "changeme", "changethis"}:
@@ -52,6 +62,30 @@ class Settings(BaseSettings):
         if value and not _parse_quiet_hours(value):
             raise ValueError("must be HH:MM-HH:MM, for example 21:00-08:00, or empty")
         return value
+
+    @field_validator("wechat_aes_key")
+    @classmethod
+    def _check_aes_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9]{43}", value.get_secret_value().strip()):
+            raise ValueError("must be the 43 letters and digits of the EncodingAESKey in the WeChat console")
+        return value
+
+    @field_validator("wechat_template_fields")
+    @classmethod
+    def _check_template_fields(cls, value: str) -> str:
+        if not re.fullmatch(r"\s*\w+\s*,\s*\w+\s*", value):
+            raise ValueError("must be two keys, the title's and the date's, for example thing1,time2")
+        return value
+
+    @property
+    def wechat_fields(self) -> tuple[str, str]:
+        title, day = (part.strip() for part in self.wechat_template_fields.split(","))
+        return title, day
+
+    @property
+    def wechat_api_ready(self) -> bool:
+        """The channel can call WeChat's API (send, menus, QR codes): it has an AppID and an AppSecret."""
+        return bool(self.wechat_app_id and self.wechat_app_secret)
 
     @property
     def walk_model(self) -> WalkModel:

@@ -1,13 +1,16 @@
 """Share links made by community workers: codes, targets and counts (no personal data).
 
 A link /s/<code> opens a community's finder, a centre's page or a campaign page, and offers the Telegram deep link
-with the payload c-<code>. `opened` counts page opens; `bot_started` counts /start c-<code> reaching the bot.
+with the payload c-<code> and, when WeChat is configured, the account's permanent QR code with the scene c-<code>.
+`opened` counts page opens; `bot_started` counts /start c-<code> reaching the bot and follows or scans of the QR.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -16,7 +19,7 @@ from sqlalchemy import Engine, insert, select, update
 
 from api.i18n import Msg, msg
 from api.store import share_links
-from geodata.store import as_utc
+from common import as_utc
 
 CODE_ALPHABET = "23456789abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/l/I
 CODE_LENGTH = 8
@@ -42,6 +45,7 @@ class ShareLink:
     created_at: datetime
     opened: int = 0
     bot_started: int = 0
+    wechat_url: str | None = None  # what the link's permanent WeChat QR code encodes, once made
 
     @property
     def path(self) -> str:
@@ -114,7 +118,7 @@ def _link(row: object) -> ShareLink:
     r = row._mapping  # type: ignore[attr-defined]
     created = as_utc(r["created_at"])
     return ShareLink(r["code"], LinkKind(r["kind"]), r["target"], r["title"], r["created_by"], created,
-                     r["opened"], r["bot_started"])
+                     r["opened"], r["bot_started"], r["wechat_url"])
 
 
 def get_link(engine: Engine, code: str) -> ShareLink | None:
@@ -145,3 +149,19 @@ def count_bot_started(engine: Engine, code: str) -> ShareLink | None:
         changed = conn.execute(update(share_links).where(share_links.c.code == code)
                                .values(bot_started=share_links.c.bot_started + 1)).rowcount
     return get_link(engine, code) if changed else None
+
+
+def wechat_qr(engine: Engine, link: ShareLink, create: Callable[[str], tuple[str, str]]) -> str | None:
+    """The URL the link's permanent WeChat QR code encodes (QR_LIMIT_STR_SCENE, scene c-<code>), made once and kept:
+    an account has 100,000 of them, and printed posters need codes that never expire. None if WeChat refuses."""
+    if link.wechat_url:
+        return link.wechat_url
+    try:
+        ticket, url = create(link.payload)
+    except Exception as exc:  # the poster still has the web link's code
+        logging.getLogger(__name__).warning("no WeChat QR code for link %s: %s", link.code, exc)
+        return None
+    with engine.begin() as conn:
+        conn.execute(update(share_links).where(share_links.c.code == link.code)
+                     .values(wechat_ticket=ticket, wechat_url=url))
+    return url

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Column, DateTime, Integer, String, Table
 
-from geodata.store import metadata
+from common import metadata
 
 # Per-person staff tokens; only a SHA-256 hash of each token is stored.
 staff_tokens = Table(
@@ -39,5 +39,8 @@ share_links = Table(
     Column("created_by", String(80), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("opened", Integer, nullable=False, default=0),
-    Column("bot_started", Integer, nullable=False, default=0),
+    Column("bot_started", Integer, nullable=False, default=0),  # Telegram /start c-<code> or a WeChat follow/scan
+    # The link's permanent WeChat QR code (QR_LIMIT_STR_SCENE, scene "c-<code>"), made once: an account has 100,000.
+    Column("wechat_ticket", String(200)),
+    Column("wechat_url", String(300)),
 )

@@ -1,4 +1,4 @@
-"""The dialogue engine and the Telegram adapter."""
+"""The dialogue engine and the messengers' inbound adapters (Telegram, WeChat)."""
 
 import os
 

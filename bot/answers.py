@@ -13,7 +13,7 @@ from bot import buttons as data
 from bot.conversations import State
 from bot.replies import Button, Reply
 from content.guidance.model import Article
-from content.guidance.render import render_telegram, web_link
+from content.guidance.render import web_link
 from content.leave.calculator import LeaveResult
 from content.leave.explain import UNIT_EN, UNIT_ZH, explain
 from content.subsidies import Subsidy
@@ -23,6 +23,7 @@ from geodata.index import Match
 from geodata.maplinks import map_links
 from geodata.names import NameMatch
 from geodata.policy import FAR_M, MAX_CHILD_AGE_DAYS, MAX_CHILD_AGE_MONTHS, MAX_DUE_DAYS_AHEAD
+from messaging.telegram_format import render_telegram
 
 SAMPLE_ZH, SAMPLE_EN = "【示例数据】", "[SAMPLE] "
 EMERGENCY_ZH = "这可能是紧急情况：请立即拨打 120，或马上去最近的医院急诊，不要等待观察。"

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.store import conversations
-from geodata.store import as_utc
+from common import as_utc
 
 DEFAULT_TTL = timedelta(hours=24)
 PURGE_EVERY = timedelta(hours=1)
@@ -67,6 +67,8 @@ class State:
     guide_query: str | None = None  # the words of the last guidance question
     held_text: str | None = None  # a message we asked about ("您是想…还是…？"), answered once they pick
     subscribed_on: str | None = None  # the birth date of this chat's subscription, once made
+    # Text-only channels (WeChat) number the buttons of their last answer: "1" means choices[0], a button's data.
+    choices: list[str] = field(default_factory=list)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> State:

@@ -1,11 +1,13 @@
 """What goes into and comes out of the dialogue engine, whatever the channel.
 
-Each channel (Telegram, the web chat, the console) turns its input into a Message and renders the Replies.
+Each channel (Telegram, WeChat, the web chat, the console) turns its input into a Message and renders the Replies.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from common import Recipient
 
 
 @dataclass(frozen=True)
@@ -17,7 +19,7 @@ class Message:
     command: str | None = None  # "start", "help", "nearby", … without the slash
     argument: str = ""  # "/start PAYLOAD" → "PAYLOAD"; "/subscribe 2025-03-01" → "2025-03-01"
     button: str | None = None  # a button's data, as given in Button.data
-    chat_id: int | None = None  # the Telegram chat, where there is one (subscriptions need it)
+    recipient: Recipient | None = None  # the messenger user (Telegram chat, WeChat openid); subscriptions need it
 
 
 @dataclass(frozen=True)

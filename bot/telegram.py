@@ -45,6 +45,7 @@ from telegram.ext import (
 
 from bot.replies import Message, Turn
 from bot.telegram_render import render
+from common import ChannelName, Recipient
 
 logger = logging.getLogger(__name__)
 
@@ -90,8 +91,12 @@ COMMANDS = (
 )
 
 
+def recipient(chat_id: int) -> Recipient:
+    return Recipient(ChannelName.telegram, str(chat_id))
+
+
 def session_key(chat_id: int) -> str:
-    return f"tg:{chat_id}"
+    return recipient(chat_id).session
 
 
 def build_application(token: str, engine: DialogueEngine, *, base_url: str = DEFAULT_API_URL,
@@ -248,20 +253,22 @@ class _Adapter:
         name = message.text.split(maxsplit=1)[0][1:].split("@")[0].lower()
         argument = " ".join(context.args or ())
         await self._answer(context.bot, message.chat_id, Message(
-            text=message.text, command=name, argument=argument, chat_id=message.chat_id))
+            text=message.text, command=name, argument=argument, recipient=recipient(message.chat_id)))
 
     async def on_location(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         if message is None or message.location is None:
             return
         location = (message.location.latitude, message.location.longitude)
-        await self._answer(context.bot, message.chat_id, Message(location=location, chat_id=message.chat_id))
+        await self._answer(context.bot, message.chat_id, Message(location=location,
+                                                                 recipient=recipient(message.chat_id)))
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         if message is None or not message.text:
             return
-        await self._answer(context.bot, message.chat_id, Message(text=message.text, chat_id=message.chat_id))
+        await self._answer(context.bot, message.chat_id, Message(text=message.text,
+                                                                 recipient=recipient(message.chat_id)))
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -271,7 +278,7 @@ class _Adapter:
             await query.answer()  # stops the button's spinner
         chat = update.effective_chat
         chat_id = chat.id if chat else query.from_user.id  # the message may be too old to carry its chat
-        await self._answer(context.bot, chat_id, Message(button=query.data or "", chat_id=chat_id))
+        await self._answer(context.bot, chat_id, Message(button=query.data or "", recipient=recipient(chat_id)))
 
     async def _answer(self, bot: Bot, chat_id: int, message: Message) -> None:
         session = session_key(chat_id)

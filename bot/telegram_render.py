@@ -19,15 +19,13 @@ from telegram import (
 )
 
 from bot.replies import Button, Reply
-from content.guidance.render import telegram_length as utf16_len  # Telegram counts UTF-16 units
+from messaging.telegram_format import telegram_length as utf16_len  # Telegram counts UTF-16 units
+from messaging.textsplit import split, utf16_units
 
 logger = logging.getLogger(__name__)
 
 MESSAGE_LIMIT = constants.MessageLimit.MAX_TEXT_LENGTH  # 4,096, counted in UTF-16 units after entity parsing
 CALLBACK_DATA_LIMIT = constants.InlineKeyboardButtonLimit.MAX_CALLBACK_DATA  # 64 bytes
-
-# Where a long text is best cut, best first.
-CUT_MARKS = ("\n\n", "\n", "。", "！", "？", ". ", "；", "，", " ")
 
 LOCATION_BUTTON = {"zh": "📍 发送位置", "en": "📍 Send location"}
 LOCATION_PROMPT = {"zh": "点击下方按钮，发送您的位置。", "en": "Tap the button below to share your location."}
@@ -94,32 +92,7 @@ def location_keyboard(language: str) -> ReplyKeyboardMarkup:
 
 def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     """Pieces of at most `limit` UTF-16 units, cut at a paragraph, line or sentence end where one is near."""
-    pieces: list[str] = []
-    rest = text.strip()
-    while utf16_len(rest) > limit:
-        window = rest[:_fitting_prefix(rest, limit)]
-        cut = _best_cut(window)
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    pieces.append(rest)
-    return [piece for piece in pieces if piece]
-
-
-def _fitting_prefix(text: str, limit: int) -> int:
-    units = 0
-    for index, char in enumerate(text):
-        units += 2 if ord(char) > 0xFFFF else 1
-        if units > limit:
-            return index
-    return len(text)
-
-
-def _best_cut(window: str) -> int:
-    for mark in CUT_MARKS:
-        at = window.rfind(mark)
-        if at > len(window) // 4:  # never leave a tiny piece behind
-            return at + len(mark)
-    return len(window)
+    return split(text, limit, utf16_units)
 
 
 def _for(texts: dict[str, str], language: str) -> str:

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
 
-CHINA_TZ = ZoneInfo("Asia/Shanghai")  # all of China keeps Beijing time
-
-
-def china_today(now: datetime | None = None) -> date:
-    """Today's date in China (for birth dates, leave and stage plans), from `now` or the clock."""
-    return (now or datetime.now(UTC)).astimezone(CHINA_TZ).date()
+from common import CHINA_TZ as CHINA_TZ  # the China clock lives in common; these names stay for old imports
+from common import china_today as china_today
 
 
 @dataclass(frozen=True)

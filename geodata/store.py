@@ -14,7 +14,6 @@ from sqlalchemy import (
     Engine,
     Float,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
@@ -22,17 +21,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from common import as_utc, metadata
 from geodata.centre import Centre, DemoLevel, Kind, Mode, Status
 from geodata.population import Area
-
-# One metadata for the whole store: bot/ and api/ add their tables to it, and Alembic reads it.
-metadata = MetaData(naming_convention={
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-})
 
 centres = Table(
     "centres", metadata,
@@ -72,11 +63,6 @@ registry_meta = Table(
     Column("version", Integer, nullable=False),
     Column("note", Text),
 )
-
-
-def as_utc(moment: datetime) -> datetime:
-    """Aware UTC. SQLite hands back naive datetimes; everything is stored as UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _row(centre: Centre, now: datetime) -> dict[str, Any]:

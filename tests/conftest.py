@@ -30,8 +30,8 @@ def sqlite_store(tmp_path) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def pg_store() -> Iterator[Engine]:
-    """A throw-away schema on the local PostgreSQL server."""
+def pg_url() -> Iterator[str]:
+    """The URL of a throw-away (empty) schema on the local PostgreSQL server."""
     try:
         admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
@@ -41,12 +41,24 @@ def pg_store() -> Iterator[Engine]:
         skip_or_fail(f"PostgreSQL at {PG_ADMIN_URL} is not reachable: {type(exc).__name__}")
         return
     sep = "&" if "?" in PG_ADMIN_URL else "?"
-    engine = open_store(f"{PG_ADMIN_URL}{sep}options=-csearch_path%3D{schema}")
-    yield engine
-    engine.dispose()
+    yield f"{PG_ADMIN_URL}{sep}options=-csearch_path%3D{schema}"
     with admin.connect() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
+
+
+@pytest.fixture
+def pg_store(pg_url: str) -> Iterator[Engine]:
+    """A throw-away schema on the local PostgreSQL server, migrated."""
+    engine = open_store(pg_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def pg_or_sqlite_url(request, tmp_path) -> str:
+    """An empty store's URL, on SQLite and on PostgreSQL."""
+    return f"sqlite:///{tmp_path / 'empty.db'}" if request.param == "sqlite" else request.getfixturevalue("pg_url")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import bot, centres, chat, coverage, dialogue, guidance, leave, service, tokens
+from api.cli import bot, centres, chat, coverage, dialogue, guidance, leave, service, tokens, wechat
 
 app = typer.Typer(
     help="托育圈 carecircle: filed childcare in the 15-minute circle, leave and parenting guidance.",
@@ -12,7 +12,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for module in (service, bot, centres, leave, guidance, chat, dialogue, tokens, coverage):
+for module in (service, bot, centres, leave, guidance, chat, dialogue, tokens, coverage, wechat):
     module.register(app)
 
 

@@ -9,9 +9,9 @@ import typer
 
 from api.cli.common import fail, print_json
 from api.i18n import Msg
+from common import china_today
 from content.leave import LeaveInputError, leave_answer
 from content.leave.answer import read_date
-from geodata.regions import china_today
 
 
 def register(app: typer.Typer) -> None:

@@ -4,7 +4,9 @@ from alembic import context
 
 import api.store  # noqa: F401  (registers the api tables)
 import bot.store  # noqa: F401  (registers the bot tables)
-from geodata.store import metadata
+import geodata.store  # noqa: F401  (registers the registry tables)
+import messaging.store  # noqa: F401  (registers the messaging tables)
+from common import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:

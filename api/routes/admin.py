@@ -23,7 +23,10 @@ from api.i18n import messages_for_js, msg
 from api.sharelinks import ShareLink, ShareLinkError, create_link, list_links
 from api.store import audit_log
 from api.web import render, request_lang
-from bot.outbox import (
+from common import as_utc
+from geodata.crs import Crs
+from geodata.importer import UnusableFile, read_registry_file
+from messaging.outbox import (
     SHANGHAI,
     BroadcastError,
     Broadcasts,
@@ -32,9 +35,6 @@ from bot.outbox import (
     SegmentError,
     UnknownBroadcast,
 )
-from geodata.crs import Crs
-from geodata.importer import UnusableFile, read_registry_file
-from geodata.store import as_utc
 
 router = APIRouter(tags=["admin"])
 

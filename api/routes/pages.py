@@ -25,6 +25,7 @@ from api.reviews import reviewed_library
 from api.svgmap import Pin, circle_map
 from api.web import not_found, render, request_lang
 from bot.replies import Message, Turn
+from common import china_today
 from content.guidance import Article, Library, render_html
 from content.leave import LeaveInputError, leave_answer
 from content.leave.answer import NOT_MAINLAND
@@ -33,7 +34,7 @@ from geodata.geocode import GeocodeResult
 from geodata.index import Filters, Match
 from geodata.maplinks import map_links
 from geodata.policy import CIRCLE_MINUTES, FAR_M
-from geodata.regions import PROVINCES, china_today
+from geodata.regions import PROVINCES
 from geodata.registry import Registry
 
 router = APIRouter(include_in_schema=False)

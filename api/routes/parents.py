@@ -13,10 +13,10 @@ from api.deps import ServicesDep
 from api.i18n import msg
 from api.reviews import reviewed_library
 from bot.replies import Message
+from common import china_today
 from content.guidance.library import GuidanceError
 from content.guidance.plan import stage_plan
 from content.leave import LeaveInputError, leave_answer
-from geodata.regions import china_today
 
 router = APIRouter(prefix="/api", tags=["parents"])
 

@@ -1,7 +1,9 @@
 """Share links for community workers: /s/<code> for a community, a centre or a campaign, with QR codes.
 
-A link opens the matching page and offers the Telegram deep link (https://t.me/<bot>?start=c-<code>).
-Counts per code, with no personal data: `opened` here, `bot_started` when /start c-<code> reaches the bot.
+A link opens the matching page and offers the Telegram deep link (https://t.me/<bot>?start=c-<code>) and, when
+WeChat is configured, the account's permanent QR code (scene c-<code>), which presets the same target.
+Counts per code, with no personal data: `opened` here, `bot_started` when /start c-<code> reaches the bot or a parent
+follows or scans the WeChat code.
 
 The links themselves (codes, targets, counts) are kept by api/sharelinks.py.
 """
@@ -20,7 +22,7 @@ from fastapi.responses import HTMLResponse, Response
 from api.deps import RegistryDep, ServicesDep
 from api.i18n import msg
 from api.routes.pages import FinderQuery, centre_page, finder_page
-from api.sharelinks import CODE_PATTERN, LinkKind, count_open, get_link
+from api.sharelinks import CODE_PATTERN, LinkKind, ShareLink, count_open, get_link, wechat_qr
 from api.web import base_url, not_found, render, telegram_link
 
 router = APIRouter(include_in_schema=False)
@@ -62,6 +64,23 @@ def share_qr(request: Request, services: ServicesDep, code: str, fmt: str, scale
     return qr_response(f"{base_url(request)}/s/{code}", fmt, scale)
 
 
+@router.get("/s/{code}/wechat-qr.{fmt}")
+def share_wechat_qr(request: Request, services: ServicesDep, code: str, fmt: str, scale: Scale = None) -> Response:
+    """The link's permanent WeChat QR code: scanning it follows the account with the link's target preset."""
+    link = get_link(services.engine, code) if CODE_PATTERN.match(code) else None
+    url = _wechat_qr(services, link) if link is not None and fmt in ("png", "svg") else None
+    if url is None:
+        return not_found(request, msg("share.no_qr"))
+    return qr_response(url, fmt, scale)
+
+
+def _wechat_qr(services: Any, link: ShareLink) -> str | None:
+    """The WeChat QR code's URL when the WeChat channel is configured (made on first use), else None."""
+    if services.wechat_endpoint is None or services.wechat_api is None:
+        return None
+    return wechat_qr(services.engine, link, services.wechat_api.create_qrcode)
+
+
 # --- the link itself ---------------------------------------------------------------------------------------
 
 
@@ -86,6 +105,7 @@ def open_link(request: Request, services: ServicesDep, registry: RegistryDep, co
         return not_found(request, msg("share.no_link"))
     count_open(services.engine, code)
     extra = {"share_banner": True, "link": link, "telegram_link": telegram_link(request, link.payload),
+             "wechat_qr": _wechat_qr(services, link) and f"/s/{code}/wechat-qr.svg",
              "og_path": link.path, "og_title": link.title or None}
     if link.kind is LinkKind.centre:
         centre = registry.get(link.target)
@@ -112,4 +132,5 @@ def poster(request: Request, services: ServicesDep, registry: RegistryDep, code:
     centre = registry.get(link.target) if link.kind is LinkKind.centre else None
     return render(request, "poster.html", {
         "link": link, "telegram_link": telegram_link(request, link.payload), "centre": centre,
-        "sample": centre is not None and centre.is_sample, "public_url_set": bool(services.settings.public_url)})
+        "sample": centre is not None and centre.is_sample, "public_url_set": bool(services.settings.public_url),
+        "wechat_qr": _wechat_qr(services, link) and f"/s/{code}/wechat-qr.svg"})

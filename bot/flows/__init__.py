@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from common import Recipient, china_today
 from content.guidance.library import Library
 from geodata.gazetteer import Gazetteer
 from geodata.geocode import Geocoder
-from geodata.regions import china_today
 from geodata.registry import Registry
 
 
@@ -29,14 +29,14 @@ class Preset:
 class Subscriptions(Protocol):
     """The part of the subscription service the flows use."""
 
-    def subscribe(self, chat_id: int, birth_date: date, region_code: str | None, language: str,
+    def subscribe(self, recipient: Recipient, birth_date: date, region_code: str | None, language: str,
                   consent_at: datetime) -> object: ...
 
-    def stop(self, chat_id: int) -> bool: ...
+    def stop(self, recipient: Recipient) -> bool: ...
 
-    def forget(self, chat_id: int) -> None: ...
+    def forget(self, recipient: Recipient) -> None: ...
 
-    def mark_loss(self, chat_id: int) -> None: ...
+    def mark_loss(self, recipient: Recipient) -> None: ...
 
 
 @dataclass

@@ -18,7 +18,7 @@ DECLINE = re.compile(r"^(我)?(不同意|不要|算了|不用了?|不了|拒绝|
 
 def subscribe(ctx: Context, state: State, message: Message, text: str) -> Turn:
     lang, today = state.language, ctx.today()
-    if ctx.subscriptions is None or message.chat_id is None:
+    if ctx.subscriptions is None or message.recipient is None:
         return Turn("subscribe", (answers.subscribe_in_bot(lang, ctx.bot_username),))
     if is_bad_date(text):
         state.pending = Pending.subscribe_date
@@ -47,7 +47,7 @@ def subscribe(ctx: Context, state: State, message: Message, text: str) -> Turn:
         return Turn("subscribe", (answers.ask_subscribe_region(lang, birth),))
     region = None if state.region_code == "-" else state.region_code
     try:
-        ctx.subscriptions.subscribe(message.chat_id, birth, region, lang, ctx.clock())
+        ctx.subscriptions.subscribe(message.recipient, birth, region, lang, ctx.clock())
     except ValueError:  # the service's own checks (date, region); our questions should have caught them
         state.birth_date, state.pending = None, Pending.subscribe_date
         return Turn("subscribe", (answers.ask_birth_date(lang, for_leave=False),))
@@ -84,18 +84,18 @@ def new_date(ctx: Context, state: State, message: Message, text: str) -> Turn | 
 
 def unsubscribe(ctx: Context, state: State, message: Message, text: str) -> Turn:
     state.pending, state.topic, state.subscribed_on = None, "unsubscribe", None
-    stopped = bool(ctx.subscriptions and message.chat_id is not None and ctx.subscriptions.stop(message.chat_id))
+    stopped = bool(ctx.subscriptions and message.recipient is not None and ctx.subscriptions.stop(message.recipient))
     return Turn("unsubscribe", (answers.unsubscribed(state.language, stopped),))
 
 
 def forget(ctx: Context, session: str, state: State, message: Message) -> Turn:
-    if ctx.subscriptions is not None and message.chat_id is not None:
-        ctx.subscriptions.forget(message.chat_id)
+    if ctx.subscriptions is not None and message.recipient is not None:
+        ctx.subscriptions.forget(message.recipient)
     return Turn("forgotten", (answers.forgotten(state.language),))
 
 
 def loss(ctx: Context, state: State, message: Message, asks_leave: bool) -> Turn:
-    if ctx.subscriptions is not None and message.chat_id is not None:
-        ctx.subscriptions.mark_loss(message.chat_id)
+    if ctx.subscriptions is not None and message.recipient is not None:
+        ctx.subscriptions.mark_loss(message.recipient)
     state.pending, state.birth_date, state.age_months, state.subscribed_on = None, None, None, None
     return Turn("unsubscribe", (answers.loss(state.language, with_miscarriage_leave=asks_leave),))

@@ -17,12 +17,11 @@ from content.guidance.library import (
 )
 from content.guidance.model import LOCALES, TOPIC_LABELS, Article, Locale, SignOff, Source, Topic
 from content.guidance.plan import PlanItem, current_item, gap_problems, stage_plan, subscriber_plan
-from content.guidance.render import TELEGRAM_LIMIT, pack_messages, render_html, render_telegram, web_link
+from content.guidance.render import render_html, web_link
 
 __all__ = [
     "ARTICLES_DIR",
     "LOCALES",
-    "TELEGRAM_LIMIT",
     "TOPIC_LABELS",
     "Article",
     "GuidanceError",
@@ -38,12 +37,10 @@ __all__ = [
     "gap_problems",
     "library_problems",
     "load_library",
-    "pack_messages",
     "parse_article",
     "parse_topic",
     "read_library",
     "render_html",
-    "render_telegram",
     "stage_plan",
     "subscriber_plan",
     "web_link",

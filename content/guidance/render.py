@@ -1,7 +1,8 @@
-"""Article bodies as safe HTML for the web, and as Telegram HTML messages for the bot.
+"""Article bodies as safe HTML for the web, and the pieces every channel's format shares.
 
-Both show the article's sources and review date: facts shown to parents carry their source. Internal links
-(`guidance:<slug>`) become URLs through `link_for(slug, locale)`; the web and bot layers pass their own.
+Every form shows the article's sources and review date: facts shown to parents carry their source. Internal links
+(`guidance:<slug>`) become URLs through `link_for(slug, locale)`. Channel formats (Telegram HTML, WeChat text) live
+at the edges, in messaging/; they read the Markdown with `markdown_parser()` and cite with `source_line()`.
 """
 
 from __future__ import annotations
@@ -12,11 +13,9 @@ from collections.abc import Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from markdown_it.tree import SyntaxTreeNode
 
 from content.guidance.model import Article
 
-TELEGRAM_LIMIT = 4096
 INTERNAL_SCHEME = "guidance:"
 LinkFor = Callable[[str, str], str]
 
@@ -46,12 +45,12 @@ def web_link(slug: str, locale: str) -> str:
     return f"/guidance/{slug}" + ("" if locale == "zh" else f"?locale={locale}")
 
 
-def _markdown() -> MarkdownIt:
+def markdown_parser() -> MarkdownIt:
     # CommonMark with raw HTML switched off: any HTML in an article is shown as text, never run.
     return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 
 
-def _source_line(article: Article, index: int) -> str:
+def source_line(article: Article, index: int) -> str:
     source = article.sources[index]
     quoted = f"《{source.title}》" if article.locale == "zh" else source.title
     separator = "，" if article.locale == "zh" else ", "
@@ -63,7 +62,7 @@ def _source_line(article: Article, index: int) -> str:
 
 def render_html(article: Article, link_for: LinkFor = web_link) -> str:
     """The body as safe HTML, followed by its sources and review date."""
-    md = _markdown()
+    md = markdown_parser()
     tokens = md.parse(article.body)
     for token in _all_tokens(tokens):
         if token.type == "link_open":
@@ -107,148 +106,3 @@ def mark_chinese(fragment: str) -> str:
 
 def _all_tokens(tokens: list[Token]) -> list[Token]:
     return [t for token in tokens for t in (token, *_all_tokens(token.children or []))]
-
-
-# --- Telegram --------------------------------------------------------------------------------------------
-
-
-def render_telegram(article: Article, link_for: LinkFor | None = None) -> list[str]:
-    """The article as Telegram HTML messages (parse_mode=HTML), each at most 4,096 characters, split
-    between paragraphs. Without `link_for`, internal links show their text in bold."""
-    root = SyntaxTreeNode(_markdown().parse(article.body))
-    renderer = _TelegramRenderer(article.locale, link_for)
-    labels = LABELS[article.locale]
-    sources = "\n".join(f"• {_escape(_source_line(article, i))}" for i in range(len(article.sources)))
-    blocks = [
-        f"<b>{_escape(article.title)}</b>",
-        *(b for child in root.children for b in renderer.blocks(child)),
-        f"<b>{_escape(labels['closing'])}</b>",
-        f"<i>{labels['sources']}</i>\n{sources}\n<i>{_escape(review_line(article))}</i>",
-    ]
-    return pack_messages(blocks)
-
-
-def telegram_length(text: str) -> int:
-    """Telegram counts UTF-16 code units; counting the HTML markup as well keeps us on the safe side."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def pack_messages(blocks: list[str], limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """Joins blocks with blank lines into as few messages as fit; never splits inside a block unless
-    that block alone is too long (then at line ends, then at sentence ends, as plain text)."""
-    messages: list[str] = []
-    current = ""
-    for piece in (p for block in blocks for p in _fit(block, limit)):
-        candidate = f"{current}\n\n{piece}" if current else piece
-        if telegram_length(candidate) <= limit:
-            current = candidate
-        else:
-            messages.append(current)
-            current = piece
-    if current:
-        messages.append(current)
-    return messages
-
-
-def _fit(block: str, limit: int) -> list[str]:
-    if telegram_length(block) <= limit:
-        return [block]
-    lines = block.split("\n")
-    if len(lines) > 1 and all(_balanced(line) for line in lines):
-        return [piece for line in lines for piece in _fit(line, limit)]
-    # A single over-long paragraph: drop its markup and cut it at sentence ends.
-    plain = _escape(html.unescape(re.sub(r"<[^>]+>", "", block)))
-    sentences = re.findall(r"[^。！？.!?]+[。！？.!?]*", plain) or [plain]
-    pieces, current = [], ""
-    for sentence in sentences:
-        while telegram_length(sentence) > limit:  # no sentence end in sight: cut hard
-            pieces.append(sentence[: limit // 2])
-            sentence = sentence[limit // 2 :]
-        if telegram_length(current + sentence) > limit:
-            pieces.append(current)
-            current = ""
-        current += sentence
-    return [*pieces, current] if current else pieces
-
-
-def _balanced(fragment: str) -> bool:
-    opened = re.findall(r"<([a-z]+)[ >]", fragment)
-    closed = re.findall(r"</([a-z]+)>", fragment)
-    return sorted(opened) == sorted(closed)
-
-
-def _escape(text: str) -> str:
-    return html.escape(text, quote=False)
-
-
-class _TelegramRenderer:
-    """Markdown syntax tree -> blocks of Telegram's HTML subset (<b>, <i>, <a>, <code>, <pre>, <blockquote>)."""
-
-    def __init__(self, locale: str, link_for: LinkFor | None) -> None:
-        self.locale = locale
-        self.link_for = link_for
-
-    def blocks(self, node: SyntaxTreeNode, depth: int = 0) -> list[str]:
-        match node.type:
-            case "paragraph":
-                return [self.inline(node)]
-            case "heading":
-                return [f"<b>{self.inline(node)}</b>"]
-            case "bullet_list" | "ordered_list":
-                return ["\n".join(self.list_lines(node, depth))]
-            case "blockquote":
-                inner = "\n\n".join(b for child in node.children for b in self.blocks(child, depth))
-                return [f"<blockquote>{inner}</blockquote>"]
-            case "fence" | "code_block":
-                return [f"<pre>{_escape(node.content.rstrip())}</pre>"]
-            case _:  # hr and anything else without a Telegram form
-                return []
-
-    def list_lines(self, node: SyntaxTreeNode, depth: int) -> list[str]:
-        start = int(str(node.attrs.get("start", 1))) if node.type == "ordered_list" else 0
-        lines = []
-        for number, item in enumerate(node.children, start=start):
-            marker = f"{number}." if node.type == "ordered_list" else "•"
-            first = True
-            for child in item.children:
-                if child.type in ("bullet_list", "ordered_list"):
-                    lines += self.list_lines(child, depth + 1)
-                    continue
-                for block in self.blocks(child, depth + 1):
-                    prefix = f"{marker} " if first else "  "
-                    lines.append("  " * depth + prefix + block)
-                    first = False
-        return lines
-
-    def inline(self, node: SyntaxTreeNode) -> str:
-        return "".join(self.span(child) for child in node.children)
-
-    def span(self, node: SyntaxTreeNode) -> str:
-        match node.type:
-            case "inline":
-                return self.inline(node)
-            case "text":
-                return _escape(node.content)
-            case "softbreak" | "hardbreak":
-                return "\n"
-            case "strong":
-                return f"<b>{self.inline(node)}</b>"
-            case "em":
-                return f"<i>{self.inline(node)}</i>"
-            case "code_inline":
-                return f"<code>{_escape(node.content)}</code>"
-            case "link":
-                return self.link(node)
-            case "image":
-                return _escape(node.content)
-            case _:
-                return self.inline(node) if node.children else _escape(node.content)
-
-    def link(self, node: SyntaxTreeNode) -> str:
-        text = self.inline(node)
-        href = str(node.attrs.get("href", ""))
-        if href.startswith(INTERNAL_SCHEME):
-            if self.link_for is None:
-                return f"<b>{text}</b>"
-            href = self.link_for(href.removeprefix(INTERNAL_SCHEME), self.locale)
-        return f'<a href="{html.escape(href, quote=True)}">{text}</a>'

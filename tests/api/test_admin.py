@@ -17,10 +17,11 @@ from api.auth import create_token, revoke_token
 from api.services import build_services
 from api.settings import Settings
 from api.store import audit_log
-from bot.sender import Sender
-from bot.subscriptions import Subscriptions
-from tests.bot.test_sender import RecordingTransport
-from tests.bot.test_subscriptions import FakePlan
+from messaging.sender import Sender
+from messaging.subscriptions import Subscriptions
+from messaging.telegram import TelegramChannel
+from tests.messaging.test_sender import RecordingTransport
+from tests.messaging.test_subscriptions import FakePlan
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 FLU = {"text": "流感季节到了，请带6月龄以上的孩子接种流感疫苗。",
@@ -115,7 +116,7 @@ async def test_broadcast_contract(client: httpx.AsyncClient, tokens: dict, engin
         "id": broadcast_id, "status": "sending", "recipients": 1, "queued": 1, "sent": 0, "failed": 0, "blocked": 0}
 
     transport = RecordingTransport(datetime.now)
-    await Sender(engine, transport, FakePlan(), rate=None).run_once()
+    await Sender(engine, TelegramChannel(transport, FakePlan()), rate=None).run_once()
     assert [chat for _, chat, text in transport.sent if "流感疫苗" in text] == [1]
     report = (await client.get(f"/api/admin/broadcasts/{broadcast_id}", headers=staff)).json()
     assert (report["status"], report["queued"], report["sent"]) == ("done", 0, 1)

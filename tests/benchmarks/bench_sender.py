@@ -1,4 +1,4 @@
-"""Benchmark of the broadcast sender against the fake Bot API server on loopback.
+"""Benchmark of the broadcast sender against the fake Bot API and the fake WeChat API on loopback.
 
 Usage:
     python tests/benchmarks/bench_sender.py [--rate 25] [--seconds 10] [--lifted 3000] [--overhead 20000]
@@ -10,6 +10,8 @@ Measures, each on a fresh store with one broadcast to N subscribers:
 - lifted: no rate limit, `--lifted` messages to the fake server running in a process of its own.
 - overhead: no rate limit and a transport that returns at once, so what is left is the sender's own work per
   message (claim, check before each send, record outcomes). Target: at least 1,000 messages a second.
+- wechat_sustained and wechat_lifted: the same two runs through the WeChat channel (wechatpy's client, one shared
+  access token, customer-service messages inside the 48-hour window) to the fake WeChat API in this process.
 Every run also checks that each chat got exactly one message.
 The file name does not start with `test_`, so pytest never collects it.
 """
@@ -34,10 +36,13 @@ import itertools
 from sqlalchemy import Engine
 
 from api.db import open_store
-from bot.outbox import Broadcasts, Segment
-from bot.sender import Sender, TelegramTransport
-from bot.store import subscribers
+from messaging.outbox import Broadcasts, Segment
+from messaging.sender import Sender
+from messaging.store import subscribers
+from messaging.telegram import TelegramChannel, TelegramTransport
+from messaging.wechat import Templates, WeChatApi, WeChatArticles, WeChatChannel, WeChatUsers
 from tests.fakes.telegram import TOKEN, FakeBotApi
+from tests.fakes.wechat import APP_ID, APP_SECRET, FakeWeChatApi
 
 
 class NoPlan:
@@ -63,7 +68,7 @@ def one_broadcast(engine: Engine, count: int, first_chat: int) -> None:
     now = datetime.now(UTC)
     with engine.begin() as conn:
         conn.execute(subscribers.insert(), [
-            {"chat_id": first_chat + i, "birth_date": date(2025, 1, 1), "region_code": region, "language": "zh",
+            {"user_id": str(first_chat + i), "birth_date": date(2025, 1, 1), "region_code": region, "language": "zh",
              "status": "active", "consent_at": now, "created_at": now, "updated_at": now} for i in range(count)])
     broadcasts = Broadcasts(engine)
     broadcasts.send(broadcasts.create("基准测试消息 benchmark message", Segment(regions=(region,)), "bench"))
@@ -80,7 +85,7 @@ async def sustained(engine: Engine, fake: FakeBotApi, rate: float, seconds: floa
     count = int(rate * seconds) + 1
     one_broadcast(engine, count, 1_000_000)
     async with TelegramTransport(fake.token, fake.base_url) as transport:
-        await drain(Sender(engine, transport, NoPlan(), rate=rate))
+        await drain(Sender(engine, TelegramChannel(transport, NoPlan()), rate=rate))
     arrivals = sorted(c.at for c in fake.sent() if int(c.params["chat_id"]) >= 1_000_000)
     measured = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0])
     gaps = [b - a for a, b in itertools.pairwise(arrivals)]
@@ -114,7 +119,7 @@ async def lifted(engine: Engine, count: int, concurrency: int) -> dict[str, obje
         port = int(server.stdout.readline())
         async with TelegramTransport(TOKEN, f"http://127.0.0.1:{port}/bot", pool_size=concurrency) as transport:
             start = time.perf_counter()
-            await drain(Sender(engine, transport, NoPlan(), rate=None, concurrency=concurrency))
+            await drain(Sender(engine, TelegramChannel(transport, NoPlan()), rate=None, concurrency=concurrency))
             elapsed = time.perf_counter() - start
         server.stdin.write("done\n")
         server.stdin.flush()
@@ -129,11 +134,67 @@ async def overhead(engine: Engine, count: int) -> dict[str, object]:
     one_broadcast(engine, count, 3_000_000)
     transport = NullTransport()
     start = time.perf_counter()
-    await drain(Sender(engine, transport, NoPlan(), rate=None))
+    await drain(Sender(engine, TelegramChannel(transport, NoPlan()), rate=None))
     elapsed = time.perf_counter() - start
     return {"messages": sum(transport.sent.values()), "seconds": round(elapsed, 2),
             "per_s": round(count / elapsed, 1), "us_per_message": round(1e6 * elapsed / count, 1),
             "exactly_once": set(transport.sent.values()) == {1}}
+
+
+def wechat_channel(engine: Engine, fake: FakeWeChatApi, rate: float | None) -> WeChatChannel:
+    api = WeChatApi(engine, APP_ID, APP_SECRET, fake.base_url)
+    articles = WeChatArticles.__new__(WeChatArticles)  # broadcasts only: no article is rendered
+    return WeChatChannel(api, WeChatUsers(engine), articles, Templates(), lambda _: None, rate=rate)
+
+
+def wechat_broadcast(engine: Engine, count: int, first: int) -> list[str]:
+    """`count` WeChat subscribers who wrote lately (inside the 48-hour window), and a broadcast to them."""
+    region = f"1506{first // 1_000_000:02d}"
+    now = datetime.now(UTC)
+    openids = [f"o-bench-{first + i}" for i in range(count)]
+    with engine.begin() as conn:
+        conn.execute(subscribers.insert(), [
+            {"channel": "wechat", "user_id": openid, "birth_date": date(2025, 1, 1), "region_code": region,
+             "language": "zh", "status": "active", "consent_at": now, "created_at": now, "updated_at": now}
+            for openid in openids])
+    users = WeChatUsers(engine)
+    for openid in openids:
+        users.seen(openid)
+    broadcasts = Broadcasts(engine)
+    broadcasts.send(broadcasts.create("基准测试消息 benchmark message", Segment(regions=(region,)), "bench"))
+    return openids
+
+
+async def wechat_sustained(engine: Engine, rate: float, seconds: float) -> dict[str, object]:
+    fake = FakeWeChatApi().start()
+    try:
+        openids = wechat_broadcast(engine, int(rate * seconds) + 1, 4_000_000)
+        await drain(Sender(engine, wechat_channel(engine, fake, rate), rate=rate))
+        calls = [c for c in fake.delivered() if c.touser in set(openids)]
+    finally:
+        fake.stop()
+    arrivals = sorted(c.at for c in calls)
+    measured = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0])
+    per_user = Counter(c.touser for c in calls)
+    return {"configured_per_s": rate, "messages": len(arrivals), "measured_per_s": round(measured, 3),
+            "deviation_pct": round(100 * (measured - rate) / rate, 2),
+            "exactly_once": set(per_user.values()) == {1} and len(per_user) == len(openids)}
+
+
+async def wechat_lifted(engine: Engine, count: int, concurrency: int) -> dict[str, object]:
+    fake = FakeWeChatApi().start()
+    try:
+        openids = wechat_broadcast(engine, count, 5_000_000)
+        start = time.perf_counter()
+        await drain(Sender(engine, wechat_channel(engine, fake, None), rate=None, concurrency=concurrency))
+        elapsed = time.perf_counter() - start
+        per_user = Counter(c.touser for c in fake.delivered())
+        tokens = len(fake.calls_to("token"))
+    finally:
+        fake.stop()
+    return {"messages": sum(per_user.values()), "concurrency": concurrency, "seconds": round(elapsed, 2),
+            "per_s": round(count / elapsed, 1), "tokens_fetched": tokens,
+            "exactly_once": set(per_user.values()) == {1} and len(per_user) == len(openids)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lifted", type=int, default=3000, help="messages for the run with limits lifted")
     parser.add_argument("--concurrency", type=int, default=8, help="sends in flight in the lifted run")
     parser.add_argument("--overhead", type=int, default=20000, help="messages for the null-transport run")
+    parser.add_argument("--wechat-rate", type=float, default=20.0, help="configured WeChat rate, sustained run")
+    parser.add_argument("--wechat-lifted", type=int, default=1000, help="messages for the WeChat run, no limit")
     parser.add_argument("--store", default="sqlite", help="'sqlite' (a temporary file) or a PostgreSQL URL")
     parser.add_argument("--json", dest="json_path", help="also write the figures to this file")
     args = parser.parse_args(argv)
@@ -158,12 +221,18 @@ def main(argv: list[str] | None = None) -> int:
                                                          args.lifted, args.concurrency)),
                 "overhead_null_transport": asyncio.run(overhead(fresh_store(args.store, Path(folder), "c"),
                                                                 args.overhead)),
+                "wechat_sustained": asyncio.run(wechat_sustained(fresh_store(args.store, Path(folder), "d"),
+                                                                 args.wechat_rate, args.seconds)),
+                "wechat_lifted_fake_server": asyncio.run(wechat_lifted(fresh_store(args.store, Path(folder), "e"),
+                                                                       args.wechat_lifted, args.concurrency)),
             }
     finally:
         fake.stop()
     sustained_ok = abs(float(results["sustained"]["deviation_pct"])) <= 5  # type: ignore[index]
+    wechat_ok = abs(float(results["wechat_sustained"]["deviation_pct"])) <= 5  # type: ignore[index]
     results["targets_met"] = {
         "sustained_within_5pct": sustained_ok,
+        "wechat_sustained_within_5pct": wechat_ok,
         "overhead_at_least_1000_per_s": float(results["overhead_null_transport"]["per_s"]) >= 1000,  # type: ignore[index]
         "exactly_once_everywhere": all(r["exactly_once"] for r in results.values() if isinstance(r, dict)
                                        and "exactly_once" in r),

@@ -12,10 +12,17 @@ from typing import Any
 from bot.conversations import ConversationStore
 from bot.engine import Engine
 from bot.replies import Message, Turn
+from common import Recipient
 from geodata.registry import Registry
 
 SCRIPTS = Path(__file__).parents[2] / "bot" / "understanding" / "corpus" / "followups"
 NOW = datetime(2026, 11, 24, 3, tzinfo=UTC)
+
+
+def tg(chat_id: int) -> Recipient:
+    """A Telegram chat as a recipient."""
+    return Recipient("telegram", str(chat_id))
+
 
 
 @dataclass
@@ -37,9 +44,9 @@ def run(engine: Engine, registry: Registry, scripts: list[dict[str, Any]]) -> li
         session, listed = f"script-{script['id']}", []
         for number, step in enumerate(script["turns"], start=1):
             if "location" in step:
-                message = Message(location=tuple(step["location"]), chat_id=hash(session) % 10**9)  # type: ignore[arg-type]
+                message = Message(location=tuple(step["location"]), recipient=tg(hash(session) % 10**9))  # type: ignore[arg-type]
             else:
-                message = Message(text=step["say"], chat_id=hash(session) % 10**9)
+                message = Message(text=step["say"], recipient=tg(hash(session) % 10**9))
             turn = engine.handle(session, message)
             for name, held in _checks(turn, step.get("expect", {}), listed, registry):
                 outcomes.append(Outcome(script["id"], number, name, held, turn.text))

@@ -11,6 +11,7 @@ import pytest
 from bot.conversations import ConversationStore
 from bot.engine import Engine, Preset
 from bot.replies import Message, Turn
+from common import Recipient
 from content.guidance.library import load_library
 from geodata.gazetteer import default_gazetteer
 from geodata.geocode import GazetteerGeocoder
@@ -23,6 +24,12 @@ GOOD = Path(__file__).parents[1] / "data" / "registry_good.csv"
 NOW = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)  # 11:00 in Beijing
 
 
+def tg(chat_id: int) -> Recipient:
+    """A Telegram chat as a recipient."""
+    return Recipient("telegram", str(chat_id))
+
+
+
 @dataclass
 class FakeSubscriptions:
     subscribed: dict[int, tuple[date, str | None, str]] = field(default_factory=dict)
@@ -30,21 +37,21 @@ class FakeSubscriptions:
     forgotten: list[int] = field(default_factory=list)
     losses: list[int] = field(default_factory=list)
 
-    def subscribe(self, chat_id: int, birth_date: date, region_code: str | None, language: str,
+    def subscribe(self, recipient: Recipient, birth_date: date, region_code: str | None, language: str,
                   consent_at: datetime) -> object:
-        self.subscribed[chat_id] = (birth_date, region_code, language)
+        self.subscribed[int(recipient.user_id)] = (birth_date, region_code, language)
         return None
 
-    def stop(self, chat_id: int) -> bool:
-        self.stopped.append(chat_id)
-        return chat_id in self.subscribed
+    def stop(self, recipient: Recipient) -> bool:
+        self.stopped.append(int(recipient.user_id))
+        return int(recipient.user_id) in self.subscribed
 
-    def forget(self, chat_id: int) -> None:
-        self.forgotten.append(chat_id)
-        self.subscribed.pop(chat_id, None)
+    def forget(self, recipient: Recipient) -> None:
+        self.forgotten.append(int(recipient.user_id))
+        self.subscribed.pop(int(recipient.user_id), None)
 
-    def mark_loss(self, chat_id: int) -> None:
-        self.losses.append(chat_id)
+    def mark_loss(self, recipient: Recipient) -> None:
+        self.losses.append(int(recipient.user_id))
 
 
 @pytest.fixture
@@ -63,7 +70,8 @@ def engine(sqlite_store, subs: FakeSubscriptions) -> Engine:  # type: ignore[no-
 
 
 def say(engine: Engine, text: str = "", session: str = "tg:1", **kwargs) -> Turn:  # type: ignore[no-untyped-def]
-    return engine.handle(session, Message(text=text, chat_id=1 if session.startswith("tg:") else None, **kwargs))
+    recipient = tg(1) if session.startswith("tg:") else None
+    return engine.handle(session, Message(text=text, recipient=recipient, **kwargs))
 
 
 def buttons(turn: Turn) -> list[str]:
@@ -202,7 +210,7 @@ def test_subsidies_elsewhere_say_they_are_unknown(engine: Engine) -> None:
 
 # -- subscribe, stop, forget, loss -------------------------------------------------------------------------
 def test_subscribe_asks_consent_then_date_then_region(engine: Engine, subs: FakeSubscriptions) -> None:
-    first = engine.handle("tg:1", Message(command="subscribe", argument="2026-09-01", chat_id=1))
+    first = engine.handle("tg:1", Message(command="subscribe", argument="2026-09-01", recipient=tg(1)))
     assert "subyes:" in buttons(first) and subs.subscribed == {}
     region = say(engine, button="subyes:")
     assert "skipregion:" in buttons(region)
@@ -223,10 +231,10 @@ def test_subscribe_on_the_web_points_to_the_bot(engine: Engine) -> None:
 
 
 def test_stop_and_forget(engine: Engine, subs: FakeSubscriptions) -> None:
-    engine.handle("tg:1", Message(command="stop", chat_id=1))
+    engine.handle("tg:1", Message(command="stop", recipient=tg(1)))
     assert subs.stopped == [1]
     say(engine, "内蒙古产假")
-    engine.handle("tg:1", Message(command="forget", chat_id=1))
+    engine.handle("tg:1", Message(command="forget", recipient=tg(1)))
     assert subs.forgotten == [1]
     assert engine.conversations.load("tg:1").region_code is None
 
@@ -245,14 +253,14 @@ def test_complaint_names_the_channels(engine: Engine) -> None:
 
 
 def test_a_deep_link_presets_the_region(engine: Engine) -> None:
-    welcome = engine.handle("tg:1", Message(command="start", argument="c-poster1", chat_id=1))
+    welcome = engine.handle("tg:1", Message(command="start", argument="c-poster1", recipient=tg(1)))
     assert "天骄社区海报" in welcome.text
     answer = say(engine, "有补贴吗")
     assert "伊金霍洛旗" in answer.text
 
 
 def test_language_switch(engine: Engine) -> None:
-    engine.handle("tg:1", Message(command="language", chat_id=1))
+    engine.handle("tg:1", Message(command="language", recipient=tg(1)))
     assert engine.language("tg:1") == "en"
     assert "filed" in say(engine, location=(39.6, 109.76)).text
 
@@ -317,7 +325,7 @@ def test_english_messages_are_answered_in_english(engine: Engine) -> None:
 
 
 def test_the_subscribe_deep_link_starts_subscribing(engine: Engine) -> None:
-    answer = engine.handle("tg:1", Message(command="start", argument="subscribe", chat_id=1))
+    answer = engine.handle("tg:1", Message(command="start", argument="subscribe", recipient=tg(1)))
     assert answer.intent == "subscribe" and "subyes:" in buttons(answer)
 
 

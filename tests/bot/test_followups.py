@@ -11,6 +11,7 @@ from sqlalchemy import Engine as Store
 
 from bot.engine import Engine
 from bot.replies import Message, Turn
+from common import Recipient
 from geodata.registry import Registry
 from tests.bot.scripts import load, new_engine, run
 from tests.bot.test_engine import FakeSubscriptions
@@ -27,7 +28,7 @@ def sample(sqlite_store: Store, subs: FakeSubscriptions) -> tuple[Engine, Regist
 
 
 def say(engine: Engine, text: str = "", **kwargs) -> Turn:  # type: ignore[no-untyped-def]
-    return engine.handle("tg:7", Message(text=text, chat_id=7, **kwargs))
+    return engine.handle("tg:7", Message(text=text, recipient=Recipient("telegram", "7"), **kwargs))
 
 
 def test_every_dev_script_holds(sample: tuple[Engine, Registry]) -> None:

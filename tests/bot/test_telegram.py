@@ -31,10 +31,17 @@ from bot.telegram import (
     serving,
     webhook_secret,
 )
+from common import Recipient
 from tests.fakes.telegram import FakeBotApi, callback_update, location_update, message_update
 
 CONTRACT_COMMANDS = ["start", "help", "nearby", "leave", "guide", "subscribe", "stop", "forget", "language"]
 FAST_POLL = timedelta(seconds=1)
+
+
+def tg(chat_id: int) -> Recipient:
+    """A Telegram chat as a recipient."""
+    return Recipient("telegram", str(chat_id))
+
 
 
 class EchoEngine:
@@ -113,7 +120,7 @@ async def test_polling_answers_commands_deep_links_and_text(fake: FakeBotApi, en
                                   "text /unknown thing"]
     session, first = engine.seen[0]
     assert session == "tg:42"
-    assert (first.command, first.argument, first.chat_id) == ("start", "community-1101", 42)
+    assert (first.command, first.argument, first.recipient) == ("start", "community-1101", tg(42))
     assert fake.sent(42)[0].params["parse_mode"] == "HTML"
     assert "getUpdates" in fake.methods()
 
@@ -150,7 +157,7 @@ async def test_a_location_is_answered_with_the_engines_centres(fake: FakeBotApi,
     async with polling(application):
         fake.push_update(location_update(42, 39.586012, 109.773531))
         await fake.until(lambda: fake.delivered(42))
-    assert engine.seen == [("tg:42", Message(location=(39.586012, 109.773531), chat_id=42))]
+    assert engine.seen == [("tg:42", Message(location=(39.586012, 109.773531), recipient=tg(42)))]
     [call] = fake.sent(42)
     assert call.params["text"] == "centres near 39.586012,109.773531: &lt;A &amp; B&gt;"
     keyboard = call.params["reply_markup"]["inline_keyboard"]

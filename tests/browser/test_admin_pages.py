@@ -24,9 +24,9 @@ from api.db import open_store
 from api.services import Services, build_services
 from api.settings import Settings
 from api.store import audit_log, share_links
-from bot.subscriptions import Subscriptions
-from tests.bot.test_subscriptions import FakePlan
+from messaging.subscriptions import Subscriptions
 from tests.fakes.server import served_in_thread
+from tests.messaging.test_subscriptions import FakePlan
 
 pytestmark = pytest.mark.browser
 Shot = Callable[..., Any]  # the screenshot fixture: screenshot(page, name, full_page=False)

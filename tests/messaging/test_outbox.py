@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, select
 
-from bot.outbox import (
+from common import as_utc
+from messaging.outbox import (
     BroadcastError,
     Broadcasts,
     BroadcastStateError,
@@ -17,10 +18,9 @@ from bot.outbox import (
     age_in_months,
     months_before,
 )
-from bot.store import outbox, subscribers
-from bot.subscriptions import Subscriptions
-from geodata.store import as_utc
-from tests.bot.test_subscriptions import FakeClock, FakePlan
+from messaging.store import outbox, subscribers
+from messaging.subscriptions import Subscriptions
+from tests.messaging.test_subscriptions import FakeClock, FakePlan
 
 TODAY = date(2025, 6, 15)
 
@@ -54,8 +54,8 @@ def families(store: Engine, clock: FakeClock) -> Engine:
 
 def chats(store: Engine, broadcast_id: str) -> set[int]:
     with store.connect() as conn:
-        return set(conn.execute(select(subscribers.c.chat_id).join(outbox).where(
-            outbox.c.broadcast_id == broadcast_id)).scalars())
+        return {int(u) for u in conn.execute(select(subscribers.c.user_id).join(outbox).where(
+            outbox.c.broadcast_id == broadcast_id)).scalars()}
 
 
 @pytest.mark.parametrize(("birth", "today", "months"), [

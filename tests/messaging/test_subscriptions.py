@@ -6,12 +6,14 @@ import math
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select
 
-from bot.outbox import SHANGHAI, SubscriberStatus
-from bot.store import conversations, outbox, subscribers
-from bot.subscriptions import SubscriptionError, Subscriptions, current_slug
+from bot.store import conversations
+from common import Recipient
 from content.guidance.library import load_library
+from messaging.outbox import SHANGHAI, SubscriberStatus
+from messaging.store import outbox, subscribers
+from messaging.subscriptions import SubscriptionError, Subscriptions, current_slug
 
 BIRTH = date(2025, 1, 1)
 # Send days relative to the birth (or due) date: negative days are the pregnancy track.
@@ -56,7 +58,7 @@ def rows(engine: Engine, chat_id: int) -> dict[str, str]:
     """item → status of the chat's outbox rows."""
     with engine.connect() as conn:
         found = conn.execute(
-            select(outbox.c.item, outbox.c.status).join(subscribers).where(subscribers.c.chat_id == chat_id)
+            select(outbox.c.item, outbox.c.status).join(subscribers).where(subscribers.c.user_id == str(chat_id))
         ).all()
     return {item: status for item, status in found}
 
@@ -68,7 +70,11 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def subs(store: Engine, clock: FakeClock) -> Subscriptions:
-    return Subscriptions(store, FakePlan(), clock)
+    def forget_conversation(recipient: Recipient) -> None:  # as api/services.py wires it
+        with store.begin() as conn:
+            conn.execute(delete(conversations).where(conversations.c.session == recipient.session))
+
+    return Subscriptions(store, FakePlan(), clock, forgetters=[forget_conversation])
 
 
 def test_late_joiner_gets_the_current_item_only(subs: Subscriptions, store: Engine, clock: FakeClock) -> None:
@@ -176,7 +182,7 @@ def test_forget_leaves_no_row_about_the_chat(subs: Subscriptions, store: Engine,
     ({"language": "fr"}, "language"),
 ])
 def test_bad_input_names_the_field(subs: Subscriptions, clock: FakeClock, kwargs: dict, field: str) -> None:
-    args = {"chat_id": 1, "birth_date": BIRTH, "region_code": None, "language": "zh", "consent_at": clock()}
+    args = {"recipient": 1, "birth_date": BIRTH, "region_code": None, "language": "zh", "consent_at": clock()}
     with pytest.raises(SubscriptionError) as caught:
         subs.subscribe(**{**args, **kwargs})
     assert caught.value.field == field
@@ -195,8 +201,9 @@ def local_today(clock: FakeClock) -> date:
 
 
 def test_the_real_guidance_plan_fits_the_protocol() -> None:
-    from bot.subscriptions import GuidanceStagePlan
     from content.guidance.plan import stage_plan
+    from messaging.subscriptions import GuidanceStagePlan
+    from messaging.telegram import TelegramArticles
 
     real = GuidanceStagePlan(load_library())
     items = real.plan(BIRTH)
@@ -204,5 +211,5 @@ def test_the_real_guidance_plan_fits_the_protocol() -> None:
     assert items and items == sorted(items, key=lambda item: item[1])
     slug = current_slug(items, BIRTH, BIRTH + timedelta(days=100))
     assert slug is not None
-    parts = real.render(slug, "en")  # falls back to Chinese where there is no English version
+    parts = TelegramArticles(real.library).render(slug, "en")  # falls back to Chinese where there is no English version
     assert parts and all(0 < len(p) <= 4096 for p in parts)

@@ -1,10 +1,14 @@
-"""The broadcast sender: claims outbox rows and sends them within Telegram's limits.
+"""The broadcast sender: claims one channel's outbox rows and sends them within that channel's limits.
 
-- A global rate (CARECIRCLE_SEND_RATE, default 25/s; None lifts it) and at most one message a second per chat.
+One sender runs per channel (messaging/channel.py: Telegram, WeChat), so a paused channel never holds up another.
+- A global rate (Telegram: CARECIRCLE_SEND_RATE, default 25/s; None lifts it) and a minimum interval between two
+  messages to the same user (Telegram: one a second).
 - Quiet hours (CARECIRCLE_QUIET_HOURS, Asia/Shanghai): nothing is sent inside the window; due rows wait.
-- 429: every send pauses for retry_after, then the message is tried again. Timeouts and network faults are
-  retried with backoff (5 s, 10 s, 20 s, …) and recorded as failed after `max_attempts` tries. 403 marks the
-  subscriber blocked. Other refusals (400) fail at once.
+- RateLimited (Telegram's 429, WeChat's quota 45009): every send of the channel pauses, then the message is tried
+  again; a pause longer than a quarter of the lease puts the batch's rows back with a later not_before instead.
+  Transient faults (timeouts, network) are retried with backoff (5 s, 10 s, 20 s, …) and recorded as failed after
+  `max_attempts` tries. Blocked marks the subscriber blocked. Refused fails the row at once. Misconfigured stops
+  the sender.
 - Claims are leases: a crashed sender's rows are claimed again once the lease runs out. On PostgreSQL several
   senders share the work (FOR UPDATE SKIP LOCKED); on SQLite run one sender.
 - Just before each send the row is read again, so /stop, /forget and a cancelled broadcast take effect before
@@ -12,7 +16,7 @@
 - Outcomes are written in small batches (every `flush_every` seconds or `flush_size` messages). When the
   sender is cancelled it lets the sends in flight finish, writes their outcomes and gives back the rest, so a
   restart neither repeats nor loses a message. Only a hard kill (power, SIGKILL) can repeat a message: those
-  accepted by Telegram but not yet written, at most `flush_size` plus the `concurrency` in flight.
+  accepted by the channel but not yet written, at most `flush_size` plus the `concurrency` in flight.
 """
 
 from __future__ import annotations
@@ -24,71 +28,30 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from typing import Protocol
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
-from telegram import Bot, LinkPreviewOptions
-from telegram.constants import ParseMode
-from telegram.error import (
-    BadRequest,
-    EndPointNotFound,
-    Forbidden,
-    InvalidToken,
-    NetworkError,
-    RetryAfter,
-    TelegramError,
-)
-from telegram.request import HTTPXRequest
 
-import bot  # noqa: F401  (RetryAfter.retry_after as a timedelta)
-from bot.outbox import (
-    SHANGHAI,
-    Claimed,
-    Clock,
-    Outcome,
-    claim,
-    compose_broadcast,
-    record,
-    release,
-    still_wanted,
-    utc_now,
+from common import CHINA_TZ, as_utc, utc_now
+from messaging.channel import (
+    Blocked,
+    Channel,
+    Delivered,
+    DeliveryError,
+    Item,
+    Misconfigured,
+    RateLimited,
+    Refused,
+    Transient,
 )
-from bot.subscriptions import STAGE_PREFIX, Subscriptions
-from geodata.store import as_utc
+from messaging.outbox import Claimed, Clock, Outcome, claim, record, release, still_wanted
+from messaging.subscriptions import Subscriptions
 
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
-PER_CHAT_INTERVAL = 1.0  # Telegram: about one message a second to the same chat
 BACKOFF_FIRST_S = 5.0
 BACKOFF_MAX_S = 600.0
-
-
-class Transport(Protocol):
-    async def send(self, chat_id: int, text: str, *, html: bool) -> None: ...
-
-
-class Renderer(Protocol):
-    def render(self, slug: str, language: str) -> list[str]: ...
-
-
-class TelegramTransport:
-    """python-telegram-bot's Bot.send_message; use as `async with TelegramTransport(token, base_url) as t`."""
-
-    def __init__(self, token: str, base_url: str = "https://api.telegram.org/bot", pool_size: int = 64) -> None:
-        self.bot = Bot(token, base_url=base_url, request=HTTPXRequest(connection_pool_size=pool_size))
-
-    async def __aenter__(self) -> TelegramTransport:
-        await self.bot.initialize()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.bot.shutdown()
-
-    async def send(self, chat_id: int, text: str, *, html: bool) -> None:
-        await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML if html else None,
-                                    link_preview_options=LinkPreviewOptions(is_disabled=True))
 
 
 def quiet_until(now: datetime, window: tuple[time, time] | None) -> datetime | None:
@@ -97,14 +60,14 @@ def quiet_until(now: datetime, window: tuple[time, time] | None) -> datetime | N
     if window is None or window[0] == window[1]:
         return None
     start, end = window
-    local = as_utc(now).astimezone(SHANGHAI)
+    local = as_utc(now).astimezone(CHINA_TZ)
     clock_time = local.time().replace(tzinfo=None)
     if start < end:
         inside, end_day = start <= clock_time < end, local.date()
     else:
         inside = clock_time >= start or clock_time < end
         end_day = local.date() if clock_time < end else local.date() + timedelta(days=1)
-    return as_utc(datetime.combine(end_day, end, tzinfo=SHANGHAI)) if inside else None
+    return as_utc(datetime.combine(end_day, end, tzinfo=CHINA_TZ)) if inside else None
 
 
 class RateLimiter:
@@ -145,15 +108,14 @@ class _Batch:
     outcomes: list[Outcome] = field(default_factory=list)
     last_flush: float = 0.0
     stopping: bool = False
-    blocked_chats: set[int] = field(default_factory=set)
+    blocked_users: set[str] = field(default_factory=set)
 
 
 class Sender:
     def __init__(
         self,
         engine: Engine,
-        transport: Transport,
-        renderer: Renderer,
+        channel: Channel,
         *,
         rate: float | None = 25.0,
         quiet_window: tuple[time, time] | None = None,
@@ -171,8 +133,7 @@ class Sender:
         schedule_every: timedelta = timedelta(minutes=10),
     ) -> None:
         self.engine = engine
-        self.transport = transport
-        self.renderer = renderer
+        self.channel = channel
         self.quiet_window = quiet_window
         self.clock = clock
         self.sleep = sleep
@@ -188,8 +149,8 @@ class Sender:
         self.idle_seconds = idle_seconds
         self.schedule_every = schedule_every
         self.limiter = RateLimiter(rate, self._seconds, sleep)
-        self._chat_ready: dict[int, float] = {}
-        self._chat_locks: dict[int, asyncio.Lock] = {}
+        self._user_ready: dict[str, float] = {}
+        self._user_locks: dict[str, asyncio.Lock] = {}
         self._last_schedule: datetime | None = None
 
     def _now(self) -> datetime:
@@ -234,7 +195,7 @@ class Sender:
             self.subscriptions.queue_due()
             self._last_schedule = now
         with self.engine.begin() as conn:
-            rows = claim(conn, self.worker_id, now, self.lease, self.batch_size)
+            rows = claim(conn, self.worker_id, now, self.lease, self.batch_size, channel=self.channel.name)
         if rows:
             await self._deliver_all(rows)
         return len(rows)
@@ -256,10 +217,10 @@ class Sender:
             self._flush(batch)
             with self.engine.begin() as conn:
                 release(conn, batch.pending, self.worker_id)
-            self._forget_idle_chats()
+            self._forget_idle_users()
 
     async def _deliver(self, row: Claimed, batch: _Batch, gate: asyncio.Semaphore) -> None:
-        async with gate, self._chat_locks.setdefault(row.chat_id, asyncio.Lock()):
+        async with gate, self._user_locks.setdefault(row.user_id, asyncio.Lock()):
             outcome = await self._send_row(row, batch)
         if outcome is not None:
             batch.outcomes.append(outcome)
@@ -269,49 +230,57 @@ class Sender:
                 self._flush(batch)
 
     async def _send_row(self, row: Claimed, batch: _Batch) -> Outcome | None:
+        item = Item(row.item, row.language, row.broadcast_text)
         try:
-            texts, html = self._texts(row)
+            parts = self.channel.parts(item)
         except Exception as exc:  # an unknown or broken article fails its row, not the sender
             return self._outcome(row, "failed", f"cannot render {row.item}: {exc}")
-        first = min(row.parts_sent, len(texts) - 1) if texts else 0  # a retry resumes at the first unsent part
-        for part, text in enumerate(texts):
+        first = min(row.parts_sent, len(parts) - 1) if parts else 0  # a retry resumes at the first unsent part
+        for part, text in enumerate(parts):
             if part < first:
                 continue
-            retried_429 = False
+            retried_pause = False
             while True:
-                wait = self._chat_ready.get(row.chat_id, 0.0) - self._seconds()
+                wait = self._user_ready.get(row.user_id, 0.0) - self._seconds()
                 if wait > 0:
                     await self.sleep(wait)
+                paused = self.limiter.paused_until - self._seconds()
+                if paused > self.lease.total_seconds() / 4:  # a long pause (a quota): put the row back for later
+                    return self._outcome(row, "retry", f"channel paused for {paused:.0f}s", count=False,
+                                         not_before=self._now() + timedelta(seconds=paused), parts_sent=part)
                 await self.limiter.acquire()
                 if part == first:
                     if batch.stopping:
                         return None
-                    if row.chat_id in batch.blocked_chats:
-                        return self._outcome(row, "blocked", "the chat blocked the bot", count=False)
+                    if row.user_id in batch.blocked_users:
+                        return self._outcome(row, "blocked", "the user blocked the bot", count=False)
                     if quiet_until(self._now(), self.quiet_window) is not None:
                         return self._outcome(row, "released", count=False)
                     if not still_wanted(batch.checks, row.id, self.worker_id):
                         return self._outcome(row, "released", count=False)
-                error = await self._call(row.chat_id, text, html, batch)
-                self._chat_ready[row.chat_id] = self._seconds() + PER_CHAT_INTERVAL
+                error, delivered = await self._call(row.user_id, item, text, batch)
+                self._user_ready[row.user_id] = self._seconds() + self.channel.per_user_interval
                 if error is None:
                     break
-                if isinstance(error, RetryAfter):
-                    seconds = error.retry_after.total_seconds()  # type: ignore[union-attr]
+                if isinstance(error, RateLimited):
+                    seconds = error.seconds
                     self.limiter.pause(seconds)
-                    if retried_429 or seconds > self.lease.total_seconds() / 4 or batch.stopping:
-                        return self._outcome(row, "retry", f"429 retry after {seconds:g}s", count=False,
+                    if retried_pause or seconds > self.lease.total_seconds() / 4 or batch.stopping:
+                        return self._outcome(row, "retry", f"{error} (retry after {seconds:g}s)", count=False,
                                              not_before=self._now() + timedelta(seconds=seconds), parts_sent=part)
-                    retried_429 = True
+                    retried_pause = True
                     continue
-                if isinstance(error, Forbidden):
-                    batch.blocked_chats.add(row.chat_id)
+                if isinstance(error, Blocked):
+                    batch.blocked_users.add(row.user_id)
                 return self._failure(row, error, parts_sent=part)
+            if delivered is Delivered.whole:
+                break
         return self._outcome(row, "sent")
 
-    async def _call(self, chat_id: int, text: str, html: bool, batch: _Batch) -> BaseException | None:
+    async def _call(self, user_id: str, item: Item, text: str,
+                    batch: _Batch) -> tuple[BaseException | None, Delivered | None]:
         """One send; if the sender is cancelled meanwhile, the send still completes so its outcome is known."""
-        send = asyncio.ensure_future(self.transport.send(chat_id, text, html=html))
+        send = asyncio.ensure_future(self.channel.send(user_id, item, text))
         try:
             await asyncio.shield(send)
         except asyncio.CancelledError:
@@ -319,23 +288,24 @@ class Sender:
             await asyncio.wait([send])
         except Exception:
             pass  # read from the future below
-        return send.exception()
+        error = send.exception()
+        return error, None if error is not None else send.result()
 
     def _failure(self, row: Claimed, error: BaseException, parts_sent: int = 0) -> Outcome:
         message = f"{type(error).__name__}: {error}"
-        if isinstance(error, InvalidToken | EndPointNotFound):
+        if isinstance(error, Misconfigured):
             raise error  # the configuration is wrong: stop, rather than fail every message
-        if isinstance(error, Forbidden):
-            return self._outcome(row, "blocked", message)  # the caller skips the chat's other rows
-        if isinstance(error, BadRequest):  # a refusal (chat not found, bad HTML): trying again will not help
+        if isinstance(error, Blocked):
+            return self._outcome(row, "blocked", message)  # the caller skips the user's other rows
+        if isinstance(error, Refused):  # trying again will not help
             return self._outcome(row, "failed", message)
-        if isinstance(error, NetworkError | OSError | TimeoutError):  # timeouts, dropped connections, 5xx
+        if isinstance(error, Transient | OSError | TimeoutError):  # timeouts, dropped connections, 5xx
             if row.attempts + 1 >= self.max_attempts:
                 return self._outcome(row, "failed", f"after {row.attempts + 1} tries: {message}")
             delay = min(BACKOFF_FIRST_S * 2 ** row.attempts, BACKOFF_MAX_S)
             return self._outcome(row, "retry", message, not_before=self._now() + timedelta(seconds=delay),
                                  parts_sent=parts_sent)
-        if isinstance(error, TelegramError):
+        if isinstance(error, DeliveryError):
             return self._outcome(row, "failed", message)
         raise error  # a bug, not a delivery problem
 
@@ -343,24 +313,17 @@ class Sender:
                  not_before: datetime | None = None, parts_sent: int = 0) -> Outcome:
         return Outcome(row, kind, self._now(), error, not_before, count, parts_sent)
 
-    def _texts(self, row: Claimed) -> tuple[list[str], bool]:
-        if row.item.startswith(STAGE_PREFIX):
-            return self.renderer.render(row.item.removeprefix(STAGE_PREFIX), row.language), True
-        if row.broadcast_text is not None:
-            return [compose_broadcast(row.broadcast_text, row.language)], False
-        raise ValueError(f"unknown outbox item {row.item!r}")
-
     def _flush(self, batch: _Batch) -> None:
         outcomes, batch.outcomes = batch.outcomes, []
         batch.last_flush = self._seconds()
         with self.engine.begin() as conn:
             record(conn, outcomes, self.worker_id, batch.pending, self._now())
 
-    def _forget_idle_chats(self) -> None:
+    def _forget_idle_users(self) -> None:
         now = self._seconds()
-        for chat_id in [c for c, ready in self._chat_ready.items() if ready <= now]:
-            del self._chat_ready[chat_id]
-            lock = self._chat_locks.get(chat_id)
+        for user_id in [u for u, ready in self._user_ready.items() if ready <= now]:
+            del self._user_ready[user_id]
+            lock = self._user_locks.get(user_id)
             if lock is not None and not lock.locked():
-                del self._chat_locks[chat_id]
+                del self._user_locks[user_id]
 

@@ -1,11 +1,11 @@
 """The outbox: every message is one row, unique on (subscriber, item), so nothing is sent twice.
 
-Stage-based messages are queued by `bot.subscriptions`, staff broadcasts by `Broadcasts` here, and
-`bot.sender.Sender` claims and sends the rows. This module holds what they share: the statuses, the clock
-helpers (the store keeps UTC; "today" is a day in Asia/Shanghai), segments, and the claim/record queries.
+Stage-based messages are queued by `messaging.subscriptions`, staff broadcasts by `Broadcasts` here, and
+`messaging.sender.Sender` claims and sends the rows, one sender per channel. This module holds what they share: the
+statuses, segments, and the claim/record queries. A row's recipient is its subscriber's (channel, user id).
 
 Row status: queued (waiting, or claimed by a sender under a lease), sent, failed (after the last try),
-blocked (the chat blocked the bot) or cancelled (/stop, the loss pathway, a cancelled broadcast).
+blocked (the user blocked the bot or unfollowed) or cancelled (/stop, the loss pathway, a cancelled broadcast).
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ import calendar
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     Connection,
@@ -36,19 +35,16 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
-from bot.store import broadcasts, outbox, subscribers
-from content.guidance.render import TELEGRAM_LIMIT, telegram_length
+from common import CHINA_TZ, as_utc, local_day, utc_now
 from geodata.regions import province_of
-from geodata.store import as_utc
+from messaging.store import broadcasts, outbox, subscribers
+from messaging.telegram_format import BROADCAST_FOOTER, TELEGRAM_LIMIT, telegram_length
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+SHANGHAI = CHINA_TZ  # the clock lives in common; SHANGHAI, local_day and utc_now are imported from here too
 LANGUAGES = ("zh", "en")
 Clock = Callable[[], datetime]
 
-BROADCAST_FOOTER = {
-    "zh": "\n\n——托育圈。回复 /stop 不再接收消息。",
-    "en": "\n\n— carecircle. Reply /stop to stop these messages.",
-}
+# A broadcast fits one Telegram message with its footer (Telegram's is the tightest limit; WeChat text is split).
 MAX_BROADCAST_CHARS = TELEGRAM_LIMIT - max(len(f) for f in BROADCAST_FOOTER.values())
 
 
@@ -69,15 +65,6 @@ class RowStatus(StrEnum):
 
 
 # -- time ----------------------------------------------------------------------------------------------
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def local_day(moment: datetime) -> date:
-    """The calendar day in Asia/Shanghai: stage items and ages are counted in local days."""
-    return as_utc(moment).astimezone(SHANGHAI).date()
 
 
 def months_before(day: date, months: int) -> date:
@@ -184,9 +171,10 @@ def _region_match(code: str) -> ColumnElement[bool]:
     return subscribers.c.region_code == code
 
 
-def compose_broadcast(text: str, language: str) -> str:
-    """A broadcast as the parent reads it: the staff's text and how to stop messages."""
-    return text.strip() + BROADCAST_FOOTER.get(language, BROADCAST_FOOTER["zh"])
+def compose_broadcast(text: str, language: str, footers: dict[str, str] = BROADCAST_FOOTER) -> str:
+    """A broadcast as the parent reads it: the staff's text and how to stop messages (each channel says it its
+    own way; Telegram's is the default)."""
+    return text.strip() + footers.get(language, footers["zh"])
 
 
 # -- broadcasts ------------------------------------------------------------------------------------------
@@ -364,7 +352,7 @@ def _checked_text(text: str) -> str:
 class Claimed:
     id: int
     subscriber_id: int
-    chat_id: int
+    user_id: str  # the channel's user id: a Telegram chat id or a WeChat openid
     language: str
     item: str
     attempts: int
@@ -386,10 +374,11 @@ class Outcome:
     parts_sent: int = 0  # for a retry: the parts of the item already delivered
 
 
-def claim(conn: Connection, worker: str, now: datetime, lease: timedelta, limit: int) -> list[Claimed]:
-    """Take up to `limit` due rows of active subscribers. A claim is a lease: rows whose claim is older
-    than `lease` (a crashed sender's) are claimable again. On PostgreSQL concurrent senders skip each
-    other's rows (FOR UPDATE SKIP LOCKED); SQLite runs one sender."""
+def claim(conn: Connection, worker: str, now: datetime, lease: timedelta, limit: int,
+          channel: str = "telegram") -> list[Claimed]:
+    """Take up to `limit` due rows of active subscribers of one channel. A claim is a lease: rows whose claim is
+    older than `lease` (a crashed sender's) are claimable again. On PostgreSQL concurrent senders skip each
+    other's rows (FOR UPDATE SKIP LOCKED); SQLite runs one sender per channel."""
     claimable = and_(
         outbox.c.status == RowStatus.queued,
         outbox.c.not_before <= now,
@@ -398,7 +387,7 @@ def claim(conn: Connection, worker: str, now: datetime, lease: timedelta, limit:
     ids = conn.execute(
         select(outbox.c.id)
         .join(subscribers, subscribers.c.id == outbox.c.subscriber_id)
-        .where(claimable, subscribers.c.status == SubscriberStatus.active)
+        .where(claimable, subscribers.c.status == SubscriberStatus.active, subscribers.c.channel == channel)
         .order_by(outbox.c.not_before, outbox.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True, of=outbox)
@@ -407,14 +396,14 @@ def claim(conn: Connection, worker: str, now: datetime, lease: timedelta, limit:
         return []
     conn.execute(update(outbox).where(outbox.c.id.in_(ids), claimable).values(claimed_by=worker, claimed_at=now))
     rows = conn.execute(
-        select(outbox.c.id, outbox.c.subscriber_id, subscribers.c.chat_id, subscribers.c.language, outbox.c.item,
+        select(outbox.c.id, outbox.c.subscriber_id, subscribers.c.user_id, subscribers.c.language, outbox.c.item,
                outbox.c.attempts, broadcasts.c.text, outbox.c.parts_sent)
         .join(subscribers, subscribers.c.id == outbox.c.subscriber_id)
         .outerjoin(broadcasts, broadcasts.c.id == outbox.c.broadcast_id)
         .where(outbox.c.id.in_(ids), outbox.c.claimed_by == worker)
         .order_by(outbox.c.not_before, outbox.c.id)
     ).all()
-    return [Claimed(r.id, r.subscriber_id, int(r.chat_id), r.language, r.item, r.attempts, r.text, r.parts_sent)
+    return [Claimed(r.id, r.subscriber_id, str(r.user_id), r.language, r.item, r.attempts, r.text, r.parts_sent)
             for r in rows]
 
 

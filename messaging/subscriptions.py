@@ -1,41 +1,42 @@
 """Subscriptions to age-timed guidance: who, for which child's date, and what is queued for them.
 
-A subscriber is a Telegram chat with a birth (or due) date, a region code, a language and a status
-(active, paused, stopped, blocked or loss). Consent is recorded with its time. Stage-based messages come from
-a stage plan. A late joiner is fast-forwarded: only the item current today is queued, never the backlog; each
-later item is queued on its day by `queue_due()`, which the sender calls now and then.
+A subscriber is a recipient (a Telegram chat or a WeChat user: see common.Recipient) with a birth (or due) date,
+a region code, a language and a status (active, paused, stopped, blocked or loss). Consent is recorded with its
+time. Stage-based messages come from a stage plan. A late joiner is fast-forwarded: only the item current today is
+queued, never the backlog; each later item is queued on its day by `queue_due()`, which the senders call now and
+then.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import DateTime, Engine, Integer, String, delete, literal, select, update
+from sqlalchemy import DateTime, Engine, Integer, String, and_, delete, literal, select, update
+from sqlalchemy.sql.elements import ColumnElement
 
-from bot.outbox import LANGUAGES, RowStatus, SubscriberStatus, cancel_queued, dialect_insert, local_day, utc_now
-from bot.store import conversations, outbox, subscribers
+from common import Recipient, as_utc, local_day, utc_now
 from content.guidance.library import Library
 from content.guidance.plan import PLAN_END_DAY, stage_plan
-from content.guidance.render import render_telegram
 from geodata.policy import MAX_DUE_DAYS_AHEAD
-from geodata.store import as_utc
+from messaging.channel import STAGE_PREFIX
+from messaging.outbox import LANGUAGES, RowStatus, SubscriberStatus, cancel_queued, dialect_insert
+from messaging.store import outbox, subscribers, wechat_users
 
-STAGE_PREFIX = "guide:"
+# What /forget also deletes outside messaging (the conversation): hooks given the recipient.
+Forgetter = Callable[[Recipient], None]
+RecipientLike = Recipient | int  # an int is a Telegram chat id
+
 
 class StagePlan(Protocol):
-    """The guidance library's stage plan, as the subscriptions and the sender use it."""
+    """The guidance library's stage plan, as the subscriptions use it."""
 
     def plan(self, birth_date: date) -> list[tuple[str, date]]:
         """Every pushed item for a child born (or due) on that date: (slug, send_on), by send_on."""
-        ...
-
-    def render(self, slug: str, language: str) -> list[str]:
-        """The item as Telegram HTML messages (each within Telegram's 4,096 characters)."""
         ...
 
 
@@ -50,7 +51,7 @@ class SubscriptionError(ValueError):
 @dataclass(frozen=True)
 class Subscriber:
     id: int
-    chat_id: int
+    recipient: Recipient
     birth_date: date
     region_code: str | None
     language: str
@@ -61,7 +62,7 @@ class Subscriber:
 
     @classmethod
     def from_row(cls, row: Any) -> Subscriber:
-        return cls(row.id, int(row.chat_id), row.birth_date, row.region_code, row.language,
+        return cls(row.id, Recipient(row.channel, row.user_id), row.birth_date, row.region_code, row.language,
                    SubscriberStatus(row.status), as_utc(row.consent_at), as_utc(row.created_at),
                    as_utc(row.updated_at))
 
@@ -75,31 +76,35 @@ def current_slug(plan: list[tuple[str, date]], birth_date: date, today: date) ->
 
 
 class Subscriptions:
-    def __init__(self, engine: Engine, plan: StagePlan, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, engine: Engine, plan: StagePlan, clock: Callable[[], datetime] = utc_now,
+                 forgetters: Sequence[Forgetter] = ()) -> None:
         self.engine = engine
         self.plan = plan
         self.clock = clock
+        self.forgetters = list(forgetters)
 
     def _now(self) -> datetime:
         return as_utc(self.clock())
 
-    def subscribe(self, chat_id: int, birth_date: date, region_code: str | None, language: str,
+    def subscribe(self, recipient: RecipientLike, birth_date: date, region_code: str | None, language: str,
                   consent_at: datetime) -> Subscriber:
-        """Subscribe, or change the date, region or language: the chat is active again, and the item
+        """Subscribe, or change the date, region or language: the recipient is active again, and the item
         current for the (new) date is queued."""
+        recipient = Recipient.of(recipient)
         now = self._now()
         today = local_day(now)
         _check(birth_date, region_code, language, today)
         values = {"birth_date": birth_date, "region_code": region_code, "language": language,
                   "status": SubscriberStatus.active, "consent_at": as_utc(consent_at), "updated_at": now}
         with self.engine.begin() as conn:
-            existing = conn.execute(select(subscribers.c.id).where(subscribers.c.chat_id == chat_id)).first()
+            existing = conn.execute(select(subscribers.c.id).where(_is(recipient))).first()
             if existing:
                 subscriber_id = existing.id
                 conn.execute(update(subscribers).where(subscribers.c.id == subscriber_id).values(**values))
                 cancel_queued(conn, subscriber_id, item_prefix=STAGE_PREFIX)  # the old date's item
             else:
-                inserted = conn.execute(subscribers.insert().values(chat_id=chat_id, created_at=now, **values))
+                inserted = conn.execute(subscribers.insert().values(
+                    channel=recipient.channel.value, user_id=recipient.user_id, created_at=now, **values))
                 subscriber_id = inserted.inserted_primary_key[0]  # type: ignore[index]
             slug = current_slug(self.plan.plan(birth_date), birth_date, today)
             if slug:
@@ -112,36 +117,41 @@ class Subscriptions:
                     set_={"status": RowStatus.queued, "not_before": now, "claimed_by": None, "claimed_at": None},
                     where=outbox.c.status == RowStatus.cancelled,
                 ))
-        found = self.get(chat_id)
+        found = self.get(recipient)
         assert found is not None
         return found
 
-    def get(self, chat_id: int) -> Subscriber | None:
+    def get(self, recipient: RecipientLike) -> Subscriber | None:
         with self.engine.connect() as conn:
-            row = conn.execute(select(subscribers).where(subscribers.c.chat_id == chat_id)).first()
+            row = conn.execute(select(subscribers).where(_is(Recipient.of(recipient)))).first()
         return Subscriber.from_row(row) if row else None
 
-    def stop(self, chat_id: int) -> bool:
-        """/stop: no more messages of any kind; False if the chat was not subscribed."""
-        return self._set_status(chat_id, SubscriberStatus.stopped, RowStatus.cancelled)
+    def stop(self, recipient: RecipientLike) -> bool:
+        """/stop (退订, or unfollowing the WeChat account): no more messages of any kind; False if the recipient
+        was not subscribed."""
+        return self._set_status(recipient, SubscriberStatus.stopped, RowStatus.cancelled)
 
-    def mark_loss(self, chat_id: int) -> None:
+    def mark_loss(self, recipient: RecipientLike) -> None:
         """The loss pathway: paused with care and never sent age messages again (the engine's reply
         offers support). Only the parent's own /subscribe starts messages again."""
-        self._set_status(chat_id, SubscriberStatus.loss, RowStatus.cancelled)
+        self._set_status(recipient, SubscriberStatus.loss, RowStatus.cancelled)
 
-    def mark_blocked(self, chat_id: int) -> None:
-        self._set_status(chat_id, SubscriberStatus.blocked, RowStatus.blocked)
+    def mark_blocked(self, recipient: RecipientLike) -> None:
+        self._set_status(recipient, SubscriberStatus.blocked, RowStatus.blocked)
 
-    def forget(self, chat_id: int) -> None:
-        """/forget: the subscriber, its messages and its conversation are deleted; nothing remains."""
+    def forget(self, recipient: RecipientLike) -> None:
+        """/forget (删除我的数据): the subscriber, its messages, what the channel kept about the user and (through
+        the forgetters) its conversation are deleted; nothing remains."""
+        recipient = Recipient.of(recipient)
         with self.engine.begin() as conn:
-            subscriber_id = conn.execute(
-                select(subscribers.c.id).where(subscribers.c.chat_id == chat_id)).scalar_one_or_none()
+            subscriber_id = conn.execute(select(subscribers.c.id).where(_is(recipient))).scalar_one_or_none()
             if subscriber_id is not None:
                 conn.execute(delete(outbox).where(outbox.c.subscriber_id == subscriber_id))
                 conn.execute(delete(subscribers).where(subscribers.c.id == subscriber_id))
-            conn.execute(delete(conversations).where(conversations.c.session == f"tg:{chat_id}"))
+            if recipient.channel == "wechat":
+                conn.execute(delete(wechat_users).where(wechat_users.c.openid == recipient.user_id))
+        for forget in self.forgetters:
+            forget(recipient)
 
     def queue_due(self) -> int:
         """Queue, for every active subscriber, the item current today (once: the outbox is unique on
@@ -168,16 +178,20 @@ class Subscriptions:
                 queued += len(conn.execute(insert).all())
         return queued
 
-    def _set_status(self, chat_id: int, status: SubscriberStatus, rows_become: RowStatus) -> bool:
+    def _set_status(self, recipient: RecipientLike, status: SubscriberStatus, rows_become: RowStatus) -> bool:
         with self.engine.begin() as conn:
             subscriber_id = conn.execute(
-                select(subscribers.c.id).where(subscribers.c.chat_id == chat_id)).scalar_one_or_none()
+                select(subscribers.c.id).where(_is(Recipient.of(recipient)))).scalar_one_or_none()
             if subscriber_id is None:
                 return False
             conn.execute(update(subscribers).where(subscribers.c.id == subscriber_id).values(
                 status=status, updated_at=self._now()))
             cancel_queued(conn, subscriber_id, rows_become)
         return True
+
+
+def _is(recipient: Recipient) -> ColumnElement[bool]:
+    return and_(subscribers.c.channel == recipient.channel.value, subscribers.c.user_id == recipient.user_id)
 
 
 def _check(birth_date: date, region_code: str | None, language: str, today: date) -> None:
@@ -194,13 +208,8 @@ def _check(birth_date: date, region_code: str | None, language: str, today: date
 class GuidanceStagePlan:
     """The real stage plan, from the guidance library in content/guidance."""
 
-    def __init__(self, library: Library, link_for: Callable[[str, str], str] | None = None) -> None:
+    def __init__(self, library: Library) -> None:
         self.library = library
-        self.link_for = link_for
 
     def plan(self, birth_date: date) -> list[tuple[str, date]]:
         return [(item.slug, item.send_on) for item in stage_plan(birth_date, self.library)]
-
-    def render(self, slug: str, language: str) -> list[str]:
-        locale = language if language in self.library.locales_of(slug) else "zh"
-        return render_telegram(self.library.get(slug, locale), self.link_for)

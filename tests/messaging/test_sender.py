@@ -13,18 +13,20 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
 from telegram.error import NetworkError
 
-from bot.outbox import Broadcasts, Segment, claim
-from bot.sender import RateLimiter, Sender, TelegramTransport, quiet_until
-from bot.store import outbox, subscribers
-from bot.subscriptions import Subscriptions
-from geodata.store import as_utc
-from tests.bot.test_subscriptions import BIRTH, FakeClock, FakePlan, day
+from common import as_utc
+from messaging.outbox import Broadcasts, Segment, claim
+from messaging.sender import RateLimiter, Sender, quiet_until
+from messaging.store import outbox, subscribers
+from messaging.subscriptions import Subscriptions
+from messaging.telegram import TelegramChannel, TelegramTransport
 from tests.fakes.telegram import FakeBotApi
+from tests.messaging.test_subscriptions import BIRTH, FakeClock, FakePlan, day
 
 QUIET = (time(21, 0), time(8, 0))
 
@@ -36,11 +38,16 @@ def fake() -> Iterator[FakeBotApi]:
     server.stop()
 
 
+def tg(transport: Any, plan: Any = None) -> TelegramChannel:
+    """The Telegram channel over a transport, rendering stage items with the small fake plan."""
+    return TelegramChannel(transport, plan or FakePlan())
+
+
 def add_families(engine: Engine, chat_ids: range | list[int], birth: date = date(2025, 1, 1)) -> None:
     now = datetime.now(UTC)
     with engine.begin() as conn:
         conn.execute(subscribers.insert(), [
-            {"chat_id": c, "birth_date": birth, "region_code": "150627", "language": "zh", "status": "active",
+            {"user_id": str(c), "birth_date": birth, "region_code": "150627", "language": "zh", "status": "active",
              "consent_at": now, "created_at": now, "updated_at": now} for c in chat_ids])
 
 
@@ -84,7 +91,7 @@ async def test_1000_subscribers_one_broadcast_exactly_one_message_each(store: En
     add_families(store, range(10_000, 11_000))
     broadcast_id = broadcast(store)
     async with TelegramTransport(fake.token, fake.base_url) as transport:
-        handled = await drain(Sender(store, transport, FakePlan(), rate=None, concurrency=64))
+        handled = await drain(Sender(store, tg(transport), rate=None, concurrency=64))
     assert handled == 1000
     counts = per_chat(fake)
     assert set(counts) == set(range(10_000, 11_000)) and set(counts.values()) == {1}
@@ -100,7 +107,7 @@ async def test_429_is_honoured(sqlite_store: Engine, fake: FakeBotApi) -> None:
     broadcast_id = broadcast(sqlite_store)
     fake.fail_next(2, status=429, retry_after=1)
     async with TelegramTransport(fake.token, fake.base_url) as transport:
-        await drain(Sender(sqlite_store, transport, FakePlan(), rate=None, concurrency=1))
+        await drain(Sender(sqlite_store, tg(transport), rate=None, concurrency=1))
     first, retried = fake.sent(2)
     assert retried.at - first.at >= 1.0
     after_429 = [c for c in fake.sent() if c.at > first.at and c is not retried]
@@ -118,7 +125,7 @@ async def test_403_marks_the_subscriber_blocked(sqlite_store: Engine, fake: Fake
     fake.blocked.add(2)
     broadcast_id = broadcast(sqlite_store, clock=clock)
     async with TelegramTransport(fake.token, fake.base_url) as transport:
-        await drain(Sender(sqlite_store, transport, FakePlan(), rate=None, clock=clock, sleep=clock.sleep,
+        await drain(Sender(sqlite_store, tg(transport), rate=None, clock=clock, sleep=clock.sleep,
                            concurrency=1))
     assert subs.get(2).status == "blocked"  # type: ignore[union-attr]
     assert subs.get(1).status == "active"  # type: ignore[union-attr]
@@ -135,7 +142,7 @@ async def test_killed_mid_broadcast_a_restart_neither_repeats_nor_loses(store: E
     add_families(store, range(100, 300))
     broadcast_id = broadcast(store)
     async with TelegramTransport(fake.token, fake.base_url) as transport:
-        first = Sender(store, transport, FakePlan(), rate=200, worker_id="first")
+        first = Sender(store, tg(transport), rate=200, worker_id="first")
         task = asyncio.create_task(first.run(asyncio.Event()))
         while len(fake.sent()) < 40:
             await asyncio.sleep(0.01)
@@ -146,7 +153,7 @@ async def test_killed_mid_broadcast_a_restart_neither_repeats_nor_loses(store: E
         assert 40 <= sent_before < 200
         with store.connect() as conn:  # what was not sent was given back at once
             assert conn.execute(select(outbox.c.id).where(outbox.c.claimed_by.is_not(None))).first() is None
-        await drain(Sender(store, transport, FakePlan(), rate=None, worker_id="second"))
+        await drain(Sender(store, tg(transport), rate=None, worker_id="second"))
     counts = per_chat(fake)
     assert set(counts) == set(range(100, 300)) and set(counts.values()) == {1}
     assert report(store, broadcast_id)["sent"] == 200
@@ -160,7 +167,7 @@ async def test_a_crashed_senders_claims_expire(sqlite_store: Engine, fake: FakeB
     with sqlite_store.begin() as conn:  # a sender claimed everything, then died without sending
         assert len(claim(conn, "crashed", clock(), timedelta(seconds=120), 100)) == 20
     async with TelegramTransport(fake.token, fake.base_url) as transport:
-        sender = Sender(sqlite_store, transport, FakePlan(), rate=None, clock=clock, sleep=clock.sleep,
+        sender = Sender(sqlite_store, tg(transport), rate=None, clock=clock, sleep=clock.sleep,
                         lease=timedelta(seconds=120))
         assert await sender.run_once() == 0  # the lease still holds
         clock.advance(121)
@@ -177,7 +184,7 @@ def test_two_senders_share_a_broadcast_on_postgresql(pg_store: Engine, fake: Fak
     def work(name: str) -> None:
         async def go() -> None:
             async with TelegramTransport(fake.token, fake.base_url) as transport:
-                sender = Sender(pg_store, transport, FakePlan(), rate=None, worker_id=name, batch_size=20)
+                sender = Sender(pg_store, tg(transport), rate=None, worker_id=name, batch_size=20)
                 handled[name] = await drain(sender)
         asyncio.run(go())
 
@@ -198,7 +205,7 @@ async def test_quiet_hours_hold(sqlite_store: Engine, fake: FakeBotApi) -> None:
     add_families(sqlite_store, [1, 2])
     broadcast_id = broadcast(sqlite_store, clock=clock)
     async with TelegramTransport(fake.token, fake.base_url) as transport:
-        sender = Sender(sqlite_store, transport, FakePlan(), rate=None, clock=clock, sleep=clock.sleep,
+        sender = Sender(sqlite_store, tg(transport), rate=None, clock=clock, sleep=clock.sleep,
                         quiet_window=QUIET)
         for local in (datetime(2025, 6, 15, 21, 0), datetime(2025, 6, 16, 2, 0), datetime(2025, 6, 16, 7, 59, 59)):
             clock.set_local(local)
@@ -230,7 +237,7 @@ async def test_stage_messages_arrive_on_the_right_days(sqlite_store: Engine, fak
     subs.subscribe(7, BIRTH, "150627", "zh", clock())
     arrived: dict[str, int] = {}
     async with TelegramTransport(fake.token, fake.base_url) as transport:
-        sender = Sender(sqlite_store, transport, FakePlan(), rate=None, clock=clock, sleep=clock.sleep,
+        sender = Sender(sqlite_store, tg(transport), rate=None, clock=clock, sleep=clock.sleep,
                         quiet_window=QUIET,
                         subscriptions=subs, schedule_every=timedelta(0))
         for offset in range(35, 100):
@@ -251,7 +258,7 @@ async def test_network_faults_are_retried_with_backoff_then_failed(sqlite_store:
     fake.fail_next(1, status=500, times=5)
     fake.fail_next(2, status=502, times=1)
     async with TelegramTransport(fake.token, fake.base_url) as transport:
-        sender = Sender(sqlite_store, transport, FakePlan(), rate=None, clock=clock, sleep=clock.sleep,
+        sender = Sender(sqlite_store, tg(transport), rate=None, clock=clock, sleep=clock.sleep,
                         max_attempts=3)
         assert await drain(sender) == 2
         waits = []
@@ -284,7 +291,7 @@ async def test_stop_and_forget_take_effect_before_the_next_send(sqlite_store: En
             getattr(subs, how)(2)
 
     transport = RecordingTransport(clock, on_send=second_chat_says_stop)
-    sender = Sender(sqlite_store, transport, FakePlan(), rate=None, clock=clock, sleep=clock.sleep, concurrency=1)
+    sender = Sender(sqlite_store, tg(transport), rate=None, clock=clock, sleep=clock.sleep, concurrency=1)
     assert await sender.run_once() == 3  # all three were claimed in one batch
     assert [chat for _, chat, _ in transport.sent] == [1, 3]
 
@@ -297,7 +304,7 @@ async def test_rate_and_one_message_a_second_per_chat(sqlite_store: Engine) -> N
         subs.subscribe(chat_id, BIRTH, "150627", "zh", clock())  # each has its stage item queued
     broadcast(sqlite_store, clock=clock)  # … and now a broadcast too: two messages per chat
     transport = RecordingTransport(clock)
-    sender = Sender(sqlite_store, transport, FakePlan(), rate=10, clock=clock, sleep=clock.sleep, concurrency=1)
+    sender = Sender(sqlite_store, tg(transport), rate=10, clock=clock, sleep=clock.sleep, concurrency=1)
     assert await drain(sender) == 60
     times = sorted(at for at, _, _ in transport.sent)
     assert min((b - a).total_seconds() for a, b in itertools.pairwise(times)) >= 0.1 - 1e-6
@@ -315,7 +322,7 @@ async def test_long_items_go_out_in_parts_in_order(sqlite_store: Engine) -> None
     clock = FakeClock(day(35))
     Subscriptions(sqlite_store, TwoPartPlan(), clock).subscribe(5, BIRTH, None, "zh", clock())
     transport = RecordingTransport(clock)
-    await drain(Sender(sqlite_store, transport, TwoPartPlan(), rate=None, clock=clock, sleep=clock.sleep))
+    await drain(Sender(sqlite_store, tg(transport, TwoPartPlan()), rate=None, clock=clock, sleep=clock.sleep))
     assert [text for _, _, text in transport.sent] == ["month-1 1/2", "month-1 2/2"]
     assert (transport.sent[1][0] - transport.sent[0][0]).total_seconds() >= 1.0
 
@@ -370,7 +377,7 @@ async def test_a_long_item_retried_after_a_fault_resumes_at_its_unsent_part(sqli
     clock = FakeClock(day(35))
     Subscriptions(sqlite_store, ThreePartPlan(), clock).subscribe(6, BIRTH, None, "zh", clock())
     transport = FailsOnce(clock)
-    sender = Sender(sqlite_store, transport, ThreePartPlan(), rate=None, clock=clock, sleep=clock.sleep)
+    sender = Sender(sqlite_store, tg(transport, ThreePartPlan()), rate=None, clock=clock, sleep=clock.sleep)
     await drain(sender)
     clock.now += timedelta(minutes=1)  # past the backoff
     await drain(sender)

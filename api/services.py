@@ -108,7 +108,7 @@ class Services:
             registry=self.registry, conversations=self.conversations, gazetteer=self.gazetteer,
             geocoder=self.geocoder, library=self.library, subscriptions=self.subscriptions,
             deep_links=self.resolve_deep_link, web_url=self.settings.public_url or "",
-            bot_username=self.settings.telegram_bot_username,
+            bot_username=self.settings.telegram_bot_username, wechat=bool(self.settings.wechat_token),
         )
 
     async def run_sender(self, stop: asyncio.Event) -> None:

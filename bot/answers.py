@@ -381,10 +381,16 @@ def subsidies(lang: str, region_name: str, items: Sequence[Subsidy]) -> Reply:
 
 
 # -- subscriptions ----------------------------------------------------------------------------------------
-def subscribe_in_bot(lang: str, bot_username: str | None) -> Reply:
+def subscribe_in_bot(lang: str, bot_username: str | None, wechat: bool = False) -> Reply:
     link = f"https://t.me/{bot_username}?start=subscribe" if bot_username else ""
-    text = t(lang, "按月龄推送的育儿提醒需要在 Telegram 机器人里订阅。", "Age-timed messages are sent through our "
-             "Telegram bot; subscribe there.")
+    if wechat:
+        text = t(lang, "按月龄推送的育儿提醒通过微信公众号发送：关注公众号后发送“订阅”即可"
+                       + ("，也可以在 Telegram 机器人里订阅。" if link else "。"),
+                 "Age-timed messages come through our WeChat Official Account: follow it and send “subscribe”"
+                 + (", or subscribe in our Telegram bot." if link else "."))
+    else:
+        text = t(lang, "按月龄推送的育儿提醒需要在 Telegram 机器人里订阅。", "Age-timed messages are sent through our "
+                 "Telegram bot; subscribe there.")
     buttons = ((Button(t(lang, "打开机器人", "Open the bot"), url=link),),) if link else ()
     return Reply(text, buttons=buttons)
 

@@ -69,12 +69,13 @@ class Engine:
         web_url: str = "",
         bot_username: str | None = None,
         understanding: Understanding | None = None,
+        wechat: bool = False,
     ):
         self.conversations = conversations
         self.understanding = understanding or Understanding.shared()  # loaded now, at start-up
         self.ctx = Context(registry=registry, gazetteer=gazetteer, geocoder=geocoder, library=library,
                            subscriptions=subscriptions, deep_links=deep_links, clock=clock,
-                           web_url=web_url.rstrip("/"), bot_username=bot_username)
+                           web_url=web_url.rstrip("/"), bot_username=bot_username, wechat=wechat)
 
     # -- entry points --------------------------------------------------------------------------------
     def language(self, session: str) -> str:

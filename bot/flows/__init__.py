@@ -52,6 +52,7 @@ class Context:
     clock: Callable[[], datetime]
     web_url: str
     bot_username: str | None
+    wechat: bool = False  # the WeChat Official Account is configured: subscribing there is offered
 
     def today(self) -> date:
         return china_today(self.clock())

@@ -19,7 +19,7 @@ DECLINE = re.compile(r"^(我)?(不同意|不要|算了|不用了?|不了|拒绝|
 def subscribe(ctx: Context, state: State, message: Message, text: str) -> Turn:
     lang, today = state.language, ctx.today()
     if ctx.subscriptions is None or message.recipient is None:
-        return Turn("subscribe", (answers.subscribe_in_bot(lang, ctx.bot_username),))
+        return Turn("subscribe", (answers.subscribe_in_bot(lang, ctx.bot_username, ctx.wechat),))
     if is_bad_date(text):
         state.pending = Pending.subscribe_date
         return Turn("subscribe", (answers.bad_date(lang),))

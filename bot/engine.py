@@ -111,9 +111,10 @@ class Engine:
             return switched
         age = find_age_months(text)
         heard = self.understanding.read(text, age if age is not None else state.age_months)
-        if heard.alarm is not None:  # safety first, before anything else the message may ask
+        loss = is_loss(text)
+        if heard.alarm is not None and (heard.alarm.by_words or not loss):  # safety first, before anything else
             return safety.alarm(self.ctx, state, text, heard.alarm)
-        if is_loss(text):
+        if loss:  # "宝宝上个月走了" is a loss, not an emergency, unless its words say one
             return subscribing.loss(self.ctx, state, message, heard.intent == "leave" or "假" in text)
         if self._still_about_safety(state, text, heard):
             return safety.still(state)

@@ -54,7 +54,7 @@ def test_a_long_article_is_split_between_paragraphs():
         assert_balanced(message)
     for paragraph in paragraphs:  # every paragraph arrives whole, in exactly one message
         assert sum(paragraph in m for m in messages) == 1
-    assert messages[-1].endswith("2026-01-01</i>")
+    assert messages[-1].endswith("审核：待专家审核</i>")
 
 
 def test_a_single_paragraph_too_long_for_one_message_is_cut_at_sentence_ends():

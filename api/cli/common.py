@@ -5,18 +5,23 @@ from __future__ import annotations
 import json
 import sys
 from functools import cache
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
-from pydantic import ValidationError
-from sqlalchemy import Engine
 
-from api.services import Services, build_services
-from api.settings import Settings
+if TYPE_CHECKING:  # imported when first used: `leave` and `guidance` need neither settings nor services
+    from sqlalchemy import Engine
+
+    from api.services import Services
+    from api.settings import Settings
 
 
 @cache
 def settings() -> Settings:
+    from pydantic import ValidationError
+
+    from api.settings import Settings
+
     try:
         return Settings()
     except ValidationError as exc:
@@ -32,6 +37,7 @@ def services() -> Services:
 
 def wire(current: Settings) -> Services:
     """Services for these settings, or a clear error naming the setting that is wrong."""
+    from api.services import build_services
     from geodata.streets import StreetNetworkError
 
     try:
@@ -44,12 +50,21 @@ def reset() -> None:
     """Forget the wired services and settings (tests run many commands in one process)."""
     if services.cache_info().currsize:
         services().engine.dispose()
+    if store.cache_info().currsize:
+        store().dispose()
+    store.cache_clear()
     services.cache_clear()
     settings.cache_clear()
 
 
+@cache
 def store() -> Engine:
-    return services().engine
+    """The migrated store alone, for commands that need no other service (`tokens`): no index, no bot."""
+    if services.cache_info().currsize:
+        return services().engine
+    from api.db import open_store
+
+    return open_store(settings().database_url)
 
 
 def say(message: str) -> None:

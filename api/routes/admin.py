@@ -18,9 +18,10 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Engine, select
 
-from api.auth import Role, Staff, audit, require_role, write_audit
+from api.auth import Role, Staff, audit, write_audit
 from api.deps import ServicesDep
 from api.sharelinks import ShareLink, ShareLinkError, create_link, list_links
+from api.staff import require_role
 from api.store import audit_log
 from api.web import static_url
 from bot.outbox import (

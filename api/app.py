@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from api import web
 from api.routes import admin, centres, pages, parents, share, telegram
 from api.services import Services, build_services
 from api.settings import Settings
+from api.web import FastJSONResponse
 from bot.telegram import build_application, serving
+
+HEALTHY = b'{"status":"ok"}'
 
 
 def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
@@ -24,6 +28,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         description="Filed childcare in the 15-minute circle, leave entitlements and parenting guidance.",
         version="0.1.0",
         lifespan=_telegram_lifespan(settings, wired),
+        default_response_class=FastJSONResponse,
     )
     app.state.services = wired
 
@@ -36,11 +41,12 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         })
 
     @app.get("/healthz", tags=["service"])
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    async def healthz() -> Response:
+        return Response(HEALTHY, media_type="application/json")  # async and constant: no thread hop, no encoding
 
     for module in (centres, parents, admin, telegram, share, pages):
         app.include_router(module.router)
+    centres.install_fast_routes(app)
     web.install(app, settings)
     return app
 
@@ -50,9 +56,20 @@ def _telegram_lifespan(settings: Settings, services: Services) -> Any:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The registry's snapshot: built before the first request, then kept current by a background watcher.
+        await asyncio.to_thread(services.registry.snapshot)
+        stop_watching = services.registry.watch()
+        try:
+            async with _bot(app):
+                yield
+        finally:
+            stop_watching()
+            services.engine.dispose()
+
+    @asynccontextmanager
+    async def _bot(app: FastAPI) -> AsyncIterator[None]:
         if settings.telegram_token is None:
             yield
-            services.engine.dispose()
             return
         application = build_application(settings.telegram_token.get_secret_value(), services.dialogue,
                                         base_url=settings.telegram_api_url,
@@ -62,7 +79,6 @@ def _telegram_lifespan(settings: Settings, services: Services) -> Any:
                            background=[services.run_sender]) as webhook:
             app.state.telegram_webhook = webhook
             yield
-        services.engine.dispose()
 
     return lifespan
 

@@ -83,6 +83,15 @@ class Services:
             bot_username=self.settings.telegram_bot_username,
         )
 
+    async def watch_registry(self, stop: asyncio.Event) -> None:
+        """Keep the registry's snapshot current from a background thread until `stop` is set."""
+        await asyncio.to_thread(self.registry.snapshot)  # the first build, off the event loop
+        stop_watching = self.registry.watch()
+        try:
+            await stop.wait()
+        finally:
+            stop_watching()
+
     async def run_sender(self, stop: asyncio.Event) -> None:
         """The broadcast sender until `stop` is set (one per SQLite store; several may share PostgreSQL).
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from geodata.centre import Centre, DemoLevel, Kind, Mode, Status
+from geodata.table import ROW_COLUMNS, CentreTable
 
 # One metadata for the whole store: bot/ and api/ add their tables to it, and Alembic reads it.
 metadata = MetaData(naming_convention={
@@ -151,3 +152,18 @@ def get_centre(engine: Engine, centre_id: str) -> Centre | None:
     with engine.connect() as conn:
         row = conn.execute(select(centres).where(centres.c.id == centre_id)).first()
     return centre_from_row(row) if row else None
+
+
+def load_table(engine: Engine) -> CentreTable:
+    """Every centre as columns (no Centre object each), rows sorted by id."""
+    columns = [centres.c[name] for name in ROW_COLUMNS]
+    with engine.connect() as conn:
+        rows = conn.execute(select(*columns).order_by(centres.c.id)).all()
+    return CentreTable.from_rows(rows)
+
+
+def changed_since(engine: Engine, since: datetime) -> list[Centre]:
+    """Centres written at or after `since` (an incremental refresh reads only these)."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(centres).where(centres.c.updated_at >= since).order_by(centres.c.id))
+        return [centre_from_row(r) for r in rows]

@@ -45,10 +45,10 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 from shapely.geometry import MultiPolygon, Polygon
 
-from geodata.centre import Centre
 from geodata.index import (
     GEOD,
     SEARCH_MARGIN,
+    Located,
     StraightLineWalker,
     Walks,
     chord_of,
@@ -207,7 +207,7 @@ class NetworkWalker:
         # A walk along streets is never shorter than the straight line, and the fallback's radius is smaller.
         return minutes * self.model.metres_per_minute
 
-    def walks(self, lat: float, lon: float, centres: Sequence[Centre], distances_m: np.ndarray,
+    def walks(self, lat: float, lon: float, centres: Sequence[Located], distances_m: np.ndarray,
               max_minutes: float | None = None) -> Walks:
         estimate = self._straight.walks(lat, lon, centres, distances_m)
         minutes, along = estimate.minutes.copy(), estimate.along_streets.copy()

@@ -13,7 +13,7 @@ import copy
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, overload
 
 import numpy as np
 from pyproj import Geod
@@ -75,13 +75,81 @@ class Spot(NamedTuple):
     lon: float
 
 
-@dataclass(frozen=True)
+class Spots(Sequence[Spot]):
+    """Candidates' positions for a walker, made into Spots only if the walker reads them (the model does not)."""
+
+    __slots__ = ("_lats", "_lons")
+
+    def __init__(self, lats: np.ndarray, lons: np.ndarray):
+        self._lats, self._lons = lats, lons
+
+    def __len__(self) -> int:
+        return len(self._lats)
+
+    @overload
+    def __getitem__(self, i: int) -> Spot: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Spot]: ...
+
+    def __getitem__(self, i: int | slice) -> Spot | list[Spot]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        return Spot(float(self._lats[i]), float(self._lons[i]))
+
+
 class Match:
-    centre: Centre
-    distance_m: float
-    walk_minutes: float
-    # True: measured along the loaded street network; False: the straight-line model's estimate.
-    along_streets: bool = False
+    """A centre found, with its straight-line distance and its walk (`along_streets`: measured on the loaded street
+    network; False: the straight-line model's estimate).
+
+    Made by the index with the centre's row only: the Centre object is made when `centre` is first read, so a query
+    that returns forty centres and shows five makes five. `Match(centre, distance_m, walk_minutes)` works as before.
+    """
+
+    __slots__ = ("_centre", "_row", "_table", "along_streets", "distance_m", "walk_minutes")
+
+    def __init__(self, centre: Centre | None, distance_m: float, walk_minutes: float, along_streets: bool = False,
+                 *, table: CentreTable | None = None, row: int = -1):
+        if centre is None and table is None:
+            raise TypeError("a Match needs its centre, or the table and row it is in")
+        self._centre = centre
+        self._table = table
+        self._row = row
+        self.distance_m = distance_m
+        self.walk_minutes = walk_minutes
+        self.along_streets = along_streets
+
+    @property
+    def centre(self) -> Centre:
+        if self._centre is None:
+            assert self._table is not None
+            self._centre = self._table.centre(self._row)
+        return self._centre
+
+    @property
+    def row(self) -> int:
+        """The centre's row in the index's table (-1 for a Match made from a Centre)."""
+        return self._row
+
+    @property
+    def centre_id(self) -> str:
+        """The centre's id, without making the Centre."""
+        if self._centre is None and self._table is not None:
+            return self._table.ids.text(self._row)
+        return self.centre.id
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.centre, self.distance_m, self.walk_minutes, self.along_streets)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Match) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"Match(centre={self.centre_id!r}, distance_m={self.distance_m!r}, "
+                f"walk_minutes={self.walk_minutes!r}, along_streets={self.along_streets!r})")
 
 
 @dataclass(frozen=True)
@@ -195,7 +263,9 @@ class CentreIndex:
         self._min_age = np.where(min_age == NONE_INT, 0, min_age).astype(np.int16)
         self._max_age = np.where(max_age == NONE_INT, 10_000, max_age).astype(np.int16)
         self._vacant = table.vacancies[rows] > 0
-        self._tree = cKDTree(unit_vectors(self._lats, self._lons), balanced_tree=False) if len(rows) else None
+        # Unbalanced, uncompacted: builds a million points in a fraction of the balanced time, queries as fast.
+        self._tree = (cKDTree(unit_vectors(self._lats, self._lons), balanced_tree=False, compact_nodes=False)
+                      if len(rows) else None)
         self._hidden: frozenset[int] = frozenset()
 
     def __len__(self) -> int:
@@ -296,13 +366,13 @@ class CentreIndex:
         if not chosen:
             return []
         dist = self._distances(lat, lon, chosen)
-        spots = [Spot(y, x) for y, x in zip(self._lats[chosen].tolist(), self._lons[chosen].tolist(), strict=True)]
-        walks = self.walker.walks(lat, lon, spots, np.asarray(dist), minutes)
+        walks = self.walker.walks(lat, lon, Spots(self._lats[chosen], self._lons[chosen]), np.asarray(dist), minutes)
         bound = math.inf if minutes is None else minutes * (1 + LIMIT_TOLERANCE)
         # Sort plain tuples (compared in C; the position breaks ties in id order), then make Match objects
         # only for those returned.
         ranked = sorted((w, d, i, s) for i, d, w, s in
                         zip(chosen, dist, walks.minutes.tolist(), walks.along_streets.tolist(), strict=True)
                         if w <= bound)
-        rows, centre = self._rows, self.table.centre
-        return [Match(centre(int(rows[i])), d, w, s) for w, d, i, s in ranked[:limit]]
+        kept = ranked[:limit]
+        rows, table = self._rows[[i for _, _, i, _ in kept]].tolist(), self.table
+        return [Match(None, d, w, s, table=table, row=row) for (w, d, _, s), row in zip(kept, rows, strict=True)]

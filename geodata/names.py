@@ -156,7 +156,7 @@ def _bigram_index(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndar
         first = np.ones(len(codes), dtype=bool)
         first[1:] = (codes[1:] != codes[:-1]) | (rows[1:] != rows[:-1])
         codes, rows = codes[first], rows[first]
-    starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))  # codes are sorted
+    starts = np.flatnonzero(np.concatenate(([len(codes) > 0], codes[1:] != codes[:-1])))  # codes are sorted
     grams = codes[starts]
     starts = np.append(starts, len(codes)).astype(np.int64)
     frequency = np.diff(starts)

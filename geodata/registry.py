@@ -31,7 +31,7 @@ from geodata.centre import Centre
 from geodata.index import CentreIndex, Filters, Match, StraightLineWalker, Walker
 from geodata.names import NameIndex, NameMatch
 from geodata.store import changed_since, load_table, registry_version, upsert_centres
-from geodata.table import EPOCH, NO_TIME, CentreTable
+from geodata.table import EPOCH, NO_TIME, CentreTable, release_memory
 
 NO_FILTERS = Filters()
 # Centres in the incremental layer before a full build folds them in.
@@ -44,7 +44,7 @@ CLOCK_SLACK = timedelta(seconds=60)
 def _merge(first: list[Match], second: list[Match], limit: int | None) -> list[Match]:
     if not second:
         return first[:limit]
-    return sorted(first + second, key=lambda m: (m.walk_minutes, m.distance_m, m.centre.id))[:limit]
+    return sorted(first + second, key=lambda m: (m.walk_minutes, m.distance_m, m.centre_id))[:limit]
 
 
 class LayeredIndex:
@@ -174,6 +174,8 @@ class Registry:
         self.full_builds += 1
         if self._freeze_gc and self.watched:
             _freeze()
+        else:
+            release_memory()
         return snapshot
 
     def _apply(self, current: Snapshot, version: int) -> Snapshot:
@@ -265,7 +267,7 @@ class _Watcher(threading.Thread):
 def _freeze() -> None:
     """Collect once, then leave everything alive now out of later collections (the snapshot's objects and the
     service's own): full collections over a large registry paused requests for hundreds of milliseconds."""
-    gc.collect()
+    release_memory()
     gc.freeze()
 
 

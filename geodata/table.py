@@ -12,7 +12,10 @@ made only when one is asked for (`table.centre(i)`), from the columns, and the l
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator, Sequence
+import ctypes
+import ctypes.util
+import gc
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache, partial
 from types import SimpleNamespace
@@ -48,35 +51,41 @@ ROW_COLUMNS = (
 class PackedStrings(Sequence[str | None]):
     """Many strings in one UTF-8 buffer with their offsets; `None` where a value is missing."""
 
-    __slots__ = ("_blob", "_missing", "_offsets")
+    __slots__ = ("_blob", "_missing", "_none", "_offsets")
 
     def __init__(self, values: Sequence[str | None]):
-        missing = np.fromiter((v is None for v in values), dtype=bool, count=len(values)) \
-            if None in values else None
-        texts: Sequence[str] = values if missing is None else ["" if v is None else v for v in values]  # type: ignore[assignment]
-        joined = SEPARATOR.join(texts)
-        blob = joined.encode("utf-8")
-        if blob.count(SEPARATOR.encode()) == max(len(texts) - 1, 0):
+        if values and values[0] is None and values.count(None) == len(values):
+            # A column nobody filled in (phones in a bare filing list): no buffer, no offsets.
+            self._blob = b""
+            self._offsets: np.ndarray = np.zeros(0, dtype=np.int64)
+            self._missing = None
+            self._none = len(values)
+            return
+        self._none = -1
+        values = list(values)
+        missing = None
+        if None in values:
+            missing = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
+            values = ["" if v is None else v for v in values]
+        texts: list[str] = values  # type: ignore[assignment]
+        # Values joined by a separator; value i is blob[offsets[i] : offsets[i + 1] - 1] (the separator dropped).
+        blob = SEPARATOR.join(texts).encode("utf-8")
+        if not texts:
+            offsets = np.zeros(1, dtype=np.int64)
+        elif blob.count(SEPARATOR.encode()) == len(texts) - 1:
             ends = np.flatnonzero(np.frombuffer(blob, dtype=np.uint8) == ord(SEPARATOR))
-            starts = np.concatenate(([0], ends + 1)).astype(np.int64)
-            stops = np.concatenate((ends, [len(blob)])).astype(np.int64)
-            # Drop the separators: offsets[i]..offsets[i+1] is value i.
-            lengths = stops - starts
+            offsets = np.concatenate(([0], ends + 1, [len(blob) + 1]))
         else:  # a value holds the separator itself: measure each one
             encoded = [t.encode("utf-8") for t in texts]
-            lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
-            blob = b"".join(encoded)
-            joined = ""
-        if joined:
-            blob = blob.replace(SEPARATOR.encode(), b"")
-        offsets = np.zeros(len(texts) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=offsets[1:])
+            blob = SEPARATOR.encode().join(encoded)
+            offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+            np.cumsum(np.fromiter((len(e) + 1 for e in encoded), dtype=np.int64, count=len(encoded)), out=offsets[1:])
         self._blob = blob
-        self._offsets = offsets.astype(np.uint32) if len(blob) < 2**32 else offsets
+        self._offsets = offsets.astype(np.uint32) if len(blob) < 2**32 - 1 else offsets.astype(np.int64)
         self._missing = missing
 
     def __len__(self) -> int:
-        return len(self._offsets) - 1
+        return self._none if self._none >= 0 else len(self._offsets) - 1
 
     @overload
     def __getitem__(self, i: int) -> str | None: ...
@@ -89,22 +98,28 @@ class PackedStrings(Sequence[str | None]):
             return [self[k] for k in range(*i.indices(len(self)))]
         if i < 0:
             i += len(self)
-        if self._missing is not None and self._missing[i]:
+        if self._none >= 0 or (self._missing is not None and self._missing[i]):
+            if not 0 <= i < len(self):
+                raise IndexError(i)
             return None
-        return self._blob[int(self._offsets[i]):int(self._offsets[i + 1])].decode("utf-8")
+        return self._blob[int(self._offsets[i]):int(self._offsets[i + 1]) - 1].decode("utf-8")
 
     def take(self, rows: Sequence[int]) -> list[str]:
         """Values at `rows`, a missing one as "" (one call for many: cheaper than one index each)."""
+        if self._none >= 0:
+            return [""] * len(rows)
         idx = np.asarray(rows, dtype=np.intp)
         starts, stops, blob = self._offsets[idx].tolist(), self._offsets[idx + 1].tolist(), self._blob
-        return [blob[a:b].decode("utf-8") for a, b in zip(starts, stops, strict=True)]
+        return [blob[a:b - 1].decode("utf-8") for a, b in zip(starts, stops, strict=True)]
 
     def text(self, i: int) -> str:
         """Value i, with a missing one as ""."""
         return self[i] or ""
 
     def __iter__(self) -> Iterator[str | None]:
-        # One decode of the whole buffer, then split by the offsets: far faster than one slice a value.
+        if self._none >= 0:
+            yield from [None] * self._none
+            return
         offsets = self._offsets.tolist()
         blob = self._blob
         missing = self._missing.tolist() if self._missing is not None else None
@@ -112,24 +127,59 @@ class PackedStrings(Sequence[str | None]):
             if missing is not None and missing[k]:
                 yield None
             else:
-                yield blob[offsets[k]:offsets[k + 1]].decode("utf-8")
+                yield blob[offsets[k]:offsets[k + 1] - 1].decode("utf-8")
 
     @property
     def nbytes(self) -> int:
         return len(self._blob) + self._offsets.nbytes + (self._missing.nbytes if self._missing is not None else 0)
 
 
-def _ints(values: Iterable[Any], dtype: Any, count: int) -> np.ndarray:
-    return np.fromiter((NONE_INT if v is None else v for v in values), dtype=dtype, count=count)
+# Column conversions, each with a vectorised path for the common case (a million rows in well under a second).
 
 
-def _floats(values: Iterable[Any], count: int) -> np.ndarray:
-    return np.fromiter((np.nan if v is None else v for v in values), dtype=float, count=count)
+def _all_none(values: Sequence[Any]) -> bool:
+    if isinstance(values, np.ndarray):
+        return False
+    return len(values) == 0 or (values[0] is None and list(values).count(None) == len(values))
 
 
-def _days(values: Iterable[Any], count: int) -> np.ndarray:
+def _floats(values: Sequence[Any]) -> np.ndarray:
+    if _all_none(values):
+        return np.full(len(values), np.nan)
+    return np.asarray(values, dtype=float).reshape(len(values))  # None becomes NaN
+
+
+def _ints(values: Sequence[Any], dtype: Any) -> np.ndarray:
+    if isinstance(values, np.ndarray):
+        return values.astype(dtype)
+    if _all_none(values):
+        return np.full(len(values), NONE_INT, dtype=dtype)
+    if None not in values:
+        return np.asarray(values, dtype=dtype).reshape(len(values))
+    return np.fromiter((NONE_INT if v is None else v for v in values), dtype=dtype, count=len(values))
+
+
+def _coded(values: Sequence[Any], codes: Mapping[Any, int], dtype: Any) -> np.ndarray:
+    """Each value's code (kinds, statuses, modes, …), by one dictionary look-up a value."""
+    if len(values) and not isinstance(values, np.ndarray) and _all_none(values):
+        return np.full(len(values), codes[None], dtype=dtype)
+    return np.fromiter(map(codes.__getitem__, values), dtype=dtype, count=len(values))
+
+
+def _days(values: Sequence[Any]) -> np.ndarray:
+    if _all_none(values):
+        return np.zeros(len(values), dtype=np.int32)
     return np.fromiter((NO_DATE if v is None else _as_date(v).toordinal() for v in values), dtype=np.int32,
-                       count=count)
+                       count=len(values))
+
+
+def _stamps(values: Sequence[Any]) -> np.ndarray:
+    """Microseconds since 1970 (UTC); naive datetimes, as SQLite gives them, are UTC."""
+    if _all_none(values):
+        return np.full(len(values), NO_TIME, dtype=np.int64)
+    if None not in values and all(isinstance(v, datetime) and v.tzinfo is None for v in values):
+        return np.asarray(values, dtype="datetime64[us]").astype(np.int64)
+    return np.fromiter((_micros(v) for v in values), dtype=np.int64, count=len(values))
 
 
 def _as_date(value: Any) -> date:
@@ -208,68 +258,46 @@ class CentreTable:
     def from_centres(cls, items: Sequence[Centre]) -> CentreTable:
         """From Centre objects, kept as they are (and answered as themselves); rows sorted by id."""
         items = sorted(items, key=lambda c: c.id)
-        n = len(items)
-        columns: dict[str, Any] = {
-            "id": PackedStrings([c.id for c in items]),
-            "name": PackedStrings([c.name for c in items]),
-            "address": PackedStrings([c.address for c in items]),
-            "lat": np.fromiter((c.lat for c in items), dtype=float, count=n),
-            "lon": np.fromiter((c.lon for c in items), dtype=float, count=n),
-            "district_code": PackedStrings([c.district_code for c in items]),
-            "kind": np.fromiter((KIND_CODES[c.kind] for c in items), dtype=np.int8, count=n),
-            "inclusive": np.fromiter((c.inclusive for c in items), dtype=bool, count=n),
-            "status": np.fromiter((STATUS_CODES[c.status] for c in items), dtype=np.int8, count=n),
-            "capacity": _ints((c.capacity for c in items), np.int32, n),
-            "vacancies": _ints((c.vacancies for c in items), np.int32, n),
-            "min_age_months": _ints((c.min_age_months for c in items), np.int16, n),
-            "max_age_months": _ints((c.max_age_months for c in items), np.int16, n),
-            "modes": np.fromiter((mode_code(c.modes) for c in items), dtype=np.uint16, count=n),
-            "phone": PackedStrings([c.phone for c in items]),
-            "hours": PackedStrings([c.hours for c in items]),
-            "fee_min": _floats((c.fee_min for c in items), n),
-            "fee_max": _floats((c.fee_max for c in items), n),
-            "filed_on": _days((c.filed_on for c in items), n),
-            "inclusive_since": _days((c.inclusive_since for c in items), n),
-            "demo_level": _ints((DEMO_CODES[c.demo_level] if c.demo_level else None for c in items), np.int8, n),
-            "operator": PackedStrings([c.operator for c in items]),
-            "credit_code": PackedStrings([c.credit_code for c in items]),
-            "health_eval_passed": _ints((c.health_eval_passed for c in items), np.int8, n),
-            "is_sample": np.fromiter((c.is_sample for c in items), dtype=bool, count=n),
-            "updated_at": np.fromiter((_micros(c.updated_at) for c in items), dtype=np.int64, count=n),
-        }
-        columns["mode_bits"] = _mode_bits(columns["modes"])
-        return cls(columns, objects=list(items))
+        rows = [(c.id, c.name, c.address, c.lat, c.lon, c.district_code, c.kind.value, c.inclusive, c.status.value,
+                 c.capacity, c.vacancies, c.min_age_months, c.max_age_months, ";".join(m.value for m in c.modes),
+                 c.phone, c.hours, c.fee_min, c.fee_max, c.filed_on, c.inclusive_since,
+                 c.demo_level.value if c.demo_level else None, c.operator, c.credit_code, c.health_eval_passed,
+                 c.is_sample, c.updated_at) for c in items]
+        return cls.from_rows(rows, objects=items)
 
     @classmethod
-    def from_rows(cls, rows: Sequence[Sequence[Any]]) -> CentreTable:
+    def from_rows(cls, rows: Sequence[Sequence[Any]], objects: Sequence[Centre] | None = None) -> CentreTable:
         """From the store's rows (columns as ROW_COLUMNS, sorted by id), with no Centre object made."""
-        n = len(rows)
         cols = list(zip(*rows, strict=True)) if rows else [() for _ in ROW_COLUMNS]
-        c = dict(zip(ROW_COLUMNS, cols, strict=True))
+        return cls.from_columns(dict(zip(ROW_COLUMNS, cols, strict=True)), objects)
+
+    @classmethod
+    def from_columns(cls, c: Mapping[str, Sequence[Any]], objects: Sequence[Centre] | None = None) -> CentreTable:
+        """From one sequence a column (ROW_COLUMNS, values as the store holds them), rows sorted by id."""
+        n = len(c["id"])
         columns: dict[str, Any] = {
             "id": PackedStrings(c["id"]), "name": PackedStrings(c["name"]), "address": PackedStrings(c["address"]),
             "lat": np.asarray(c["lat"], dtype=float).reshape(n), "lon": np.asarray(c["lon"], dtype=float).reshape(n),
             "district_code": PackedStrings(c["district_code"]),
-            "kind": np.fromiter((KIND_CODES[Kind(v)] for v in c["kind"]), dtype=np.int8, count=n),
-            "inclusive": np.fromiter((bool(v) for v in c["inclusive"]), dtype=bool, count=n),
-            "status": np.fromiter((STATUS_CODES[Status(v)] for v in c["status"]), dtype=np.int8, count=n),
-            "capacity": _ints(c["capacity"], np.int32, n), "vacancies": _ints(c["vacancies"], np.int32, n),
-            "min_age_months": _ints(c["min_age_months"], np.int16, n),
-            "max_age_months": _ints(c["max_age_months"], np.int16, n),
-            "modes": np.fromiter((mode_code(x for x in (v or "").split(";") if x) for v in c["modes"]),
-                                 dtype=np.uint16, count=n),
+            "kind": _coded(c["kind"], KIND_CODES, np.int8),
+            "inclusive": np.asarray(c["inclusive"], dtype=bool).reshape(n),
+            "status": _coded(c["status"], STATUS_CODES, np.int8),
+            "capacity": _ints(c["capacity"], np.int32), "vacancies": _ints(c["vacancies"], np.int32),
+            "min_age_months": _ints(c["min_age_months"], np.int16),
+            "max_age_months": _ints(c["max_age_months"], np.int16),
+            "modes": _coded(c["modes"], {v: mode_code(x for x in (v or "").split(";") if x) for v in set(c["modes"])},
+                            np.uint16),
             "phone": PackedStrings(c["phone"]), "hours": PackedStrings(c["hours"]),
-            "fee_min": _floats(c["fee_min"], n), "fee_max": _floats(c["fee_max"], n),
-            "filed_on": _days(c["filed_on"], n), "inclusive_since": _days(c["inclusive_since"], n),
-            "demo_level": _ints((DEMO_CODES[DemoLevel(v)] if v else None for v in c["demo_level"]), np.int8, n),
+            "fee_min": _floats(c["fee_min"]), "fee_max": _floats(c["fee_max"]),
+            "filed_on": _days(c["filed_on"]), "inclusive_since": _days(c["inclusive_since"]),
+            "demo_level": _coded(c["demo_level"], {None: NONE_INT, "": NONE_INT, **DEMO_CODES}, np.int8),
             "operator": PackedStrings(c["operator"]), "credit_code": PackedStrings(c["credit_code"]),
-            "health_eval_passed": _ints((None if v is None else int(bool(v)) for v in c["health_eval_passed"]),
-                                        np.int8, n),
-            "is_sample": np.fromiter((bool(v) for v in c["is_sample"]), dtype=bool, count=n),
-            "updated_at": np.fromiter((_micros(v) for v in c["updated_at"]), dtype=np.int64, count=n),
+            "health_eval_passed": _coded(c["health_eval_passed"], {None: NONE_INT, False: 0, True: 1}, np.int8),
+            "is_sample": np.asarray(c["is_sample"], dtype=bool).reshape(n),
+            "updated_at": _stamps(c["updated_at"]),
         }
         columns["mode_bits"] = _mode_bits(columns["modes"])
-        return cls(columns)
+        return cls(columns, objects)
 
     def find(self, centre_id: str) -> int | None:
         """The row of `centre_id`, or None (a binary search over the sorted ids)."""
@@ -296,6 +324,17 @@ def _mode_bits(codes: np.ndarray) -> np.ndarray:
     distinct, inverse = np.unique(codes, return_inverse=True)
     return np.asarray([mode_bits(int(c)) for c in distinct], dtype=np.uint8)[inverse.reshape(-1)] \
         if len(codes) else np.zeros(0, dtype=np.uint8)
+
+
+def release_memory() -> None:
+    """Collect garbage, then hand the C allocator's free pages back to the system (glibc's malloc_trim): after a
+    build, the rows read from the store are gone, but glibc would keep their pages."""
+    gc.collect()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        pass
 
 
 def _make_centre(c: Any, i: int) -> Centre:

@@ -25,7 +25,6 @@ import argparse
 import asyncio
 import json
 import os
-import random
 import re
 import shutil
 import socket
@@ -39,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import numpy as np
 
 from api.db import open_store
 from geodata.store import upsert_centres
@@ -186,7 +186,7 @@ def main() -> None:
     args = parser.parse_args()
     seconds = max(1, min(args.seconds, MAX_SECONDS))
 
-    rng = random.Random(args.seed)
+    rng = np.random.default_rng(args.seed)
     paths = [f"/api/centres/nearest?lat={lat:.5f}&lon={lon:.5f}" + ("&inclusive=true" if k % 2 else "")
              for k, (lat, lon) in enumerate(query_points(2000, rng))]
     scenarios = [("ceiling", "bench_api:ceiling_factory", ["/constant"]),

@@ -32,7 +32,7 @@ def build_walker(settings: Settings) -> Walker:
     if settings.streets_file:
         from geodata.streets import NetworkWalker, StreetNetwork
 
-        return NetworkWalker(StreetNetwork.from_geojson(settings.streets_file), settings.walk_model)
+        return NetworkWalker(StreetNetwork.open(settings.streets_file), settings.walk_model)
     return StraightLineWalker(settings.walk_model)
 
 

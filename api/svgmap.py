@@ -21,6 +21,7 @@ SCALE_STEPS_M = (50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000, 20_000)
 INCLUSIVE_FILL = "#1f7a4d"
 OTHER_FILL = "#b26a00"
 PARENT_FILL = "#1a5fb4"
+STREET_STROKE = "#b8c2bd"
 HALO = 'stroke="#ffffff" stroke-width="3" paint-order="stroke"'  # white outline: labels stay legible
 
 
@@ -91,9 +92,26 @@ def _length(metres: int, lang: str) -> str:
     return f"{metres} m" if lang == "en" else f"{metres} 米"
 
 
+def _streets_path(frame: _Frame, streets: Sequence[Sequence[tuple[float, float]]]) -> str:
+    """Street segments ([(lat, lon), (lat, lon)] each) as one path, clipped to the picture (with a margin)."""
+    parts = []
+    low, high = -20.0, frame.size + 20.0
+    for (lat1, lon1), (lat2, lon2) in streets:
+        x1, y1 = frame.pixel(lat1, lon1)
+        x2, y2 = frame.pixel(lat2, lon2)
+        if max(x1, x2) < low or min(x1, x2) > high or max(y1, y2) < low or min(y1, y2) > high:
+            continue
+        parts.append(f"M{x1:.1f},{y1:.1f}L{x2:.1f},{y2:.1f}")
+    return "".join(parts)
+
+
 def circle_map(lat: float, lon: float, area: Polygon | MultiPolygon | None, pins: Sequence[Pin], *,
-               minutes: int = 15, lang: str = "zh", size: int = 360) -> str:
-    """The map as an SVG element (every text escaped), ready to inline in a page."""
+               minutes: int = 15, lang: str = "zh", size: int = 360,
+               streets: Sequence[Sequence[tuple[float, float]]] = ()) -> str:
+    """The map as an SVG element (every text escaped), ready to inline in a page.
+
+    `streets`: segments [(lat, lon), (lat, lon)] of the loaded street network around the point, drawn under the
+    circle (the same data the walks follow; no tiles)."""
     frame = _frame(lat, lon, area, pins, size)
     zh = lang != "en"
     title = (f"{minutes}分钟步行圈示意图：您的位置和附近的托育机构" if zh
@@ -113,6 +131,10 @@ def circle_map(lat: float, lon: float, area: Polygon | MultiPolygon | None, pins
             out.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{size}" stroke="#e2e8e4" stroke-width="1"/>')
         if 0 <= y <= size:
             out.append(f'<line x1="0" y1="{y:.1f}" x2="{size}" y2="{y:.1f}" stroke="#e2e8e4" stroke-width="1"/>')
+    drawn = _streets_path(frame, streets) if len(streets) else ""
+    if drawn:
+        out.append(f'<path class="streets" d="{drawn}" fill="none" stroke="{STREET_STROKE}" stroke-width="2.5" '
+                   f'stroke-linecap="round"/>')
     if area is not None and not area.is_empty:
         out.append(f'<path class="walk-circle" d="{_path(frame, area)}" fill="#d5eddf" fill-opacity="0.85" '
                    f'stroke="{INCLUSIVE_FILL}" stroke-width="2" stroke-dasharray="6 4"/>')

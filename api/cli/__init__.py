@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("api.cli.service", "Start the web service (JSON API, pages, admin) on the configured store."),
     "bot": ("api.cli.bot", "Run the Telegram bot (polling) and the broadcast sender, until Ctrl+C or SIGTERM."),
     "centres": ("api.cli.centres", "登记在册的托育机构 / the registry of filed centres"),
+    "streets": ("api.cli.streets", "街道网络 / the street network that walks follow (import an OSM extract)"),
     "leave": ("api.cli.leave", "Explain the leave for a birth: 产假、陪产假（护理假）、育儿假, with the documents."),
     "guidance": ("api.cli.guidance", "科学育儿指导文章 / parenting guidance"),
     "chat": ("api.cli.chat", "A console conversation with the dialogue engine; one message a line."),

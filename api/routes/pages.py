@@ -166,7 +166,10 @@ def find(registry: Registry, query: FinderQuery, lang: str) -> FinderResult:
     area = registry.snapshot().index.circle(lat, lon, MINUTES)
     pins = [Pin(r.number, r.centre.lat, r.centre.lon, r.centre.name, f"/centres/{quote(r.centre.id)}",
                 r.centre.inclusive) for r in rows + beyond]
-    return FinderResult(rows, beyond, Markup(circle_map(lat, lon, area, pins, minutes=MINUTES, lang=lang)))
+    streets_near = getattr(registry.walker, "streets_near", None)  # a street network is loaded: draw its streets
+    streets = streets_near(lat, lon, registry.walker.search_radius_m(MINUTES) * 1.5) if streets_near else ()
+    return FinderResult(rows, beyond, Markup(circle_map(lat, lon, area, pins, minutes=MINUTES, lang=lang,
+                                                        streets=streets)))
 
 
 def finder_page(request: Request, registry: Registry, services: Any, *, query: FinderQuery | None = None,

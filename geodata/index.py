@@ -78,13 +78,13 @@ class Spot(NamedTuple):
 class Spots(Sequence[Spot]):
     """Candidates' positions for a walker, made into Spots only if the walker reads them (the model does not)."""
 
-    __slots__ = ("_lats", "_lons")
+    __slots__ = ("lats", "lons")
 
     def __init__(self, lats: np.ndarray, lons: np.ndarray):
-        self._lats, self._lons = lats, lons
+        self.lats, self.lons = lats, lons
 
     def __len__(self) -> int:
-        return len(self._lats)
+        return len(self.lats)
 
     @overload
     def __getitem__(self, i: int) -> Spot: ...
@@ -95,7 +95,7 @@ class Spots(Sequence[Spot]):
     def __getitem__(self, i: int | slice) -> Spot | list[Spot]:
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
-        return Spot(float(self._lats[i]), float(self._lons[i]))
+        return Spot(float(self.lats[i]), float(self.lons[i]))
 
 
 class Match:

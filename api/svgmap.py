@@ -69,11 +69,11 @@ def _frame(lat: float, lon: float, area: Polygon | MultiPolygon | None, pins: Se
     return _Frame(lat, lon, (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2, size / span, size)
 
 
-def _path(frame: _Frame, area: Polygon | MultiPolygon) -> str:
+def _path(frame: _Frame, area: Polygon | MultiPolygon, outer_only: bool = False) -> str:
     polygons = area.geoms if isinstance(area, MultiPolygon) else [area]
     parts = []
     for polygon in polygons:
-        for ring in (polygon.exterior, *polygon.interiors):
+        for ring in (polygon.exterior,) if outer_only else (polygon.exterior, *polygon.interiors):
             coords = [frame.pixel(y, x) for x, y in ring.coords]
             parts.append("M" + " L".join(f"{px:.1f},{py:.1f}" for px, py in coords) + " Z")
     return " ".join(parts)
@@ -136,8 +136,15 @@ def circle_map(lat: float, lon: float, area: Polygon | MultiPolygon | None, pins
         out.append(f'<path class="streets" d="{drawn}" fill="none" stroke="{STREET_STROKE}" stroke-width="2.5" '
                    f'stroke-linecap="round"/>')
     if area is not None and not area.is_empty:
-        out.append(f'<path class="walk-circle" d="{_path(frame, area)}" fill="#d5eddf" fill-opacity="0.85" '
-                   f'stroke="{INCLUSIVE_FILL}" stroke-width="2" stroke-dasharray="6 4"/>')
+        holes = any(len(p.interiors) for p in (area.geoms if isinstance(area, MultiPolygon) else [area]))
+        if holes:  # along streets: the blocks between them are holes; fill them out, dash only the outer edge
+            out.append(f'<path class="walk-circle" d="{_path(frame, area)}" fill="#d5eddf" fill-opacity="0.85" '
+                       f'fill-rule="evenodd" stroke="none"/>')
+            out.append(f'<path class="walk-edge" d="{_path(frame, area, outer_only=True)}" fill="none" '
+                       f'stroke="{INCLUSIVE_FILL}" stroke-width="2" stroke-dasharray="6 4"/>')
+        else:
+            out.append(f'<path class="walk-circle" d="{_path(frame, area)}" fill="#d5eddf" fill-opacity="0.85" '
+                       f'stroke="{INCLUSIVE_FILL}" stroke-width="2" stroke-dasharray="6 4"/>')
         label = f"虚线内：{minutes}分钟步行圈（估算）" if zh else f"Dashed: {minutes}-min walk (estimate)"
         out.append(f'<text x="10" y="20" font-size="13" fill="{INCLUSIVE_FILL}" {HALO}>{escape(label)}</text>')
     # Centres: farthest first, so the nearest are drawn on top.

@@ -156,6 +156,7 @@ class FinderResult:
     rows: list[CentreRow]
     beyond: list[CentreRow]  # when the circle is empty: the nearest further away
     map_svg: Markup
+    streets: bool = False  # the map draws streets, and the walks follow them
 
 
 def find(registry: Registry, query: FinderQuery, lang: str) -> FinderResult:
@@ -169,7 +170,7 @@ def find(registry: Registry, query: FinderQuery, lang: str) -> FinderResult:
     streets_near = getattr(registry.walker, "streets_near", None)  # a street network is loaded: draw its streets
     streets = streets_near(lat, lon, registry.walker.search_radius_m(MINUTES) * 1.5) if streets_near else ()
     return FinderResult(rows, beyond, Markup(circle_map(lat, lon, area, pins, minutes=MINUTES, lang=lang,
-                                                        streets=streets)))
+                                                        streets=streets)), streets=len(streets) > 0)
 
 
 def finder_page(request: Request, registry: Registry, services: Any, *, query: FinderQuery | None = None,

@@ -257,6 +257,7 @@ def print_table(results: list[dict[str, Any]]) -> None:
             ratio = written64["p99_ms"] / nearest64["p99_ms"]
             print(f"target (workers={workers}): p99 at 64 with a writer <= 2x without: {ratio:.2f}x "
                   f"{'met' if ratio <= 2 else 'NOT met'}")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (the scenarios share the machine)")
 
 
 if __name__ == "__main__":

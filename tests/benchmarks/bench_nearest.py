@@ -176,19 +176,26 @@ def h3_buckets(exact: Exact) -> tuple[Callable[[float, float, bool], list[int]],
     return query, built
 
 
-def timed(fn: Callable[[float, float], Any], points: list[tuple[float, float]]) -> tuple[list[float], list[Any]]:
-    times, answers = [], []
+def timed(fn: Callable[[float, float], Any], points: list[tuple[float, float]]
+          ) -> tuple[tuple[list[float], list[float]], list[Any]]:
+    """Wall-clock and CPU microseconds of each query (CPU time is what other processes on a busy machine do not
+    inflate), and the answers."""
+    times, cpu, answers = [], [], []
     for lat, lon in points:
-        start = time.perf_counter_ns()
+        start, start_cpu = time.perf_counter_ns(), time.process_time_ns()
         answers.append(fn(lat, lon))
         times.append((time.perf_counter_ns() - start) / 1000)
-    return times, answers
+        cpu.append((time.process_time_ns() - start_cpu) / 1000)
+    return (times, cpu), answers
 
 
-def summary(times_us: list[float]) -> dict[str, float]:
-    ordered = sorted(times_us)
-    return {"median_us": round(statistics.median(ordered), 2),
-            "p99_us": round(ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))], 2)}
+def summary(measured: tuple[list[float], list[float]]) -> dict[str, float]:
+    def p99(values: list[float]) -> float:
+        return round(sorted(values)[min(len(values) - 1, int(0.99 * len(values)))], 2)
+
+    times, cpu = measured
+    return {"median_us": round(statistics.median(times), 2), "p99_us": p99(times),
+            "cpu_median_us": round(statistics.median(cpu), 2), "cpu_p99_us": p99(cpu)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -208,12 +215,13 @@ def main(argv: list[str] | None = None) -> int:
     columns = synthetic_columns(args.n, rng, args.sigma_km)
     points = query_points(args.queries, rng)
     release_memory()
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     table = CentreTable.from_columns(columns)
     packed_s = time.perf_counter() - start
     start = time.perf_counter()
     index = CentreIndex(table, StraightLineWalker(model))
     tree_s = time.perf_counter() - start
+    build_cpu_s = time.process_time() - start_cpu
     del columns
     release_memory()  # as the registry does after a build
     rss_built = rss_mb()
@@ -251,7 +259,8 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {
         "centres": args.n, "active": len(index), "queries": len(points), "cluster_sigma_km": args.sigma_km,
         "mean_results_per_query": round(sum(map(len, answers["carecircleFalse"])) / len(points), 2),
-        "build_s": {"columns": round(packed_s, 3), "tree": round(tree_s, 3), "total": round(packed_s + tree_s, 3)},
+        "build_s": {"columns": round(packed_s, 3), "tree": round(tree_s, 3), "total": round(packed_s + tree_s, 3),
+                    "cpu": round(build_cpu_s, 3)},
         "baseline_build_s": builds,
         "rss_mb": {"before_data": rss_start, "built_with_data_freed": rss_built,
                    "table": round(table.nbytes / 2**20, 1), "process_peak": peak_rss_mb()},
@@ -265,16 +274,22 @@ def main(argv: list[str] | None = None) -> int:
         "rss_under_400mb": rss_built < 400,
         "p99_under_1ms": max(carecircle["p99_us"], rows["carecircle inclusive"]["p99_us"]) < 1000,
         "median_at_most_h3": None if h3_row is None else carecircle["median_us"] <= h3_row["median_us"],
+        # The same on this process's CPU time: what the wall clock shows on a machine no one else is using.
+        "build_cpu_under_1.5s": build_cpu_s < 1.5,
+        "cpu_p99_under_1ms": max(carecircle["cpu_p99_us"], rows["carecircle inclusive"]["cpu_p99_us"]) < 1000,
     }
     print(f"{args.n:,} centres ({len(index):,} active), {len(points)} queries, "
           f"{results['mean_results_per_query']} centres per circle on average")
-    print(f"build: columns {packed_s:.3f} s + tree {tree_s:.3f} s = {packed_s + tree_s:.3f} s; "
+    print(f"build: columns {packed_s:.3f} s + tree {tree_s:.3f} s = {packed_s + tree_s:.3f} s "
+          f"(CPU {build_cpu_s:.3f} s); "
           f"RSS {rss_built} MB once built (table {results['rss_mb']['table']} MB, peak {peak_rss_mb()} MB)")
-    print(f"{'within 15 min':<24} {'median µs':>10} {'p99 µs':>10} {'build s':>8}")
+    print(f"{'within 15 min':<24} {'median µs':>10} {'p99 µs':>10} {'CPU median':>10} {'CPU p99':>10} {'build s':>8}")
     for name, row in rows.items():
         built_s = builds.get(name.replace(" inclusive", ""), "")
-        print(f"{name:<24} {row['median_us']:>10} {row['p99_us']:>10} {built_s!s:>8}")
-    print(f"answers agree: {agree}; targets: {json.dumps(results['targets'])}")
+        print(f"{name:<24} {row['median_us']:>10} {row['p99_us']:>10} {row['cpu_median_us']:>10} "
+              f"{row['cpu_p99_us']:>10} {built_s!s:>8}")
+    print(f"answers agree: {agree}; targets: {json.dumps(results['targets'])}; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     if args.json_path:
         with open(args.json_path, "w", encoding="utf-8") as out:
             json.dump(results, out, indent=2, ensure_ascii=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -19,6 +20,7 @@ from api.web import FastJSONResponse
 from bot.telegram import build_application, serving
 
 HEALTHY = b'{"status":"ok"}'
+logger = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
@@ -57,7 +59,10 @@ def _telegram_lifespan(settings: Settings, services: Services) -> Any:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # The registry's snapshot: built before the first request, then kept current by a background watcher.
-        await asyncio.to_thread(services.registry.snapshot)
+        try:
+            await asyncio.to_thread(services.registry.snapshot)
+        except Exception:  # the store is not reachable yet: the first request (or the watcher) builds it
+            logger.warning("the registry could not be loaded at start-up", exc_info=True)
         stop_watching = services.registry.watch()
         try:
             async with _bot(app):

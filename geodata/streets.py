@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -384,6 +385,7 @@ class NetworkWalker:
         self._slots: dict[tuple[float, float], int] = {}
         self._columns: list[list[float]] = [[], [], [], [], []]
         self._snapped: list[np.ndarray] = [np.zeros(0)] * 5
+        self._slot_lock = threading.Lock()  # walks run in several threads; the columns grow together
 
     def search_radius_m(self, minutes: float) -> float:
         # A walk along streets is never shorter than the straight line, and the fallback's radius is smaller.
@@ -409,12 +411,14 @@ class NetworkWalker:
         on = np.flatnonzero(slots >= 0)
         if not len(on):
             return Walks(minutes, along)  # every centre is off the streets: the straight-line estimates stand
-        if len(self._snapped[0]) != len(self._columns[0]):  # centres snapped for the first time: new columns
-            self._snapped = [np.asarray(self._columns[0], dtype=np.int64),
-                             np.asarray(self._columns[1], dtype=np.int64),
-                             *(np.asarray(c, dtype=float) for c in self._columns[2:])]
+        columns = self._snapped
+        if len(columns[0]) <= int(slots.max()):  # centres snapped for the first time: new columns
+            with self._slot_lock:
+                columns = self._snapped = [np.asarray(self._columns[0], dtype=np.int64),
+                                           np.asarray(self._columns[1], dtype=np.int64),
+                                           *(np.asarray(c, dtype=float) for c in self._columns[2:])]
         snapped = slots[on]
-        u, v, along_m, length, access = (self._snapped[k][snapped] for k in range(5))
+        u, v, along_m, length, access = (columns[k][snapped] for k in range(5))
         metres = np.minimum(reached.lookup(u) + along_m, reached.lookup(v) + (length - along_m))
         same = (u == origin.u) & (v == origin.v)  # on the origin's own street segment: straight along it
         metres[same] = np.minimum(metres[same], origin.access_m + np.abs(origin.along_m - along_m[same]))
@@ -510,15 +514,18 @@ class NetworkWalker:
     def _slot(self, lat: float, lon: float) -> int:
         """The column slot of a centre's snap (-1 when it is off the streets), snapping it the first time."""
         snap = self._snap_centre(lat, lon)
-        if snap is None:
-            self._slots[(lat, lon)] = -1
-            return -1
-        for column, value in zip(self._columns, (snap.u, snap.v, snap.along_m, snap.length_m, snap.access_m),
-                                 strict=True):
-            column.append(value)
-        slot = len(self._columns[0]) - 1
-        self._slots[(lat, lon)] = slot
-        return slot
+        with self._slot_lock:
+            if (lat, lon) in self._slots:
+                return self._slots[(lat, lon)]
+            if snap is None:
+                self._slots[(lat, lon)] = -1
+                return -1
+            for column, value in zip(self._columns, (snap.u, snap.v, snap.along_m, snap.length_m, snap.access_m),
+                                     strict=True):
+                column.append(value)
+            slot = len(self._columns[0]) - 1
+            self._slots[(lat, lon)] = slot
+            return slot
 
     def _snap_centre(self, lat: float, lon: float) -> Snap | None:
         key = (lat, lon)

@@ -24,14 +24,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import numpy as np
 from shapely.geometry import MultiPolygon, Polygon
 from sqlalchemy import Engine
 
 from geodata.centre import Centre
 from geodata.index import CentreIndex, Filters, Match, StraightLineWalker, Walker
 from geodata.names import NameIndex, NameMatch
-from geodata.store import changed_since, load_table, registry_version, upsert_centres
-from geodata.table import EPOCH, NO_TIME, CentreTable, release_memory
+from geodata.store import get_centres, load_table, registry_version, stamps_since, upsert_centres
+from geodata.table import EPOCH, NO_TIME, CentreTable, micros, release_memory
 
 NO_FILTERS = Filters()
 # Centres in the incremental layer before a full build folds them in.
@@ -86,6 +87,14 @@ class Snapshot:
         if centre_id in self.layer:
             return self.layer[centre_id]
         return self.table.get(centre_id)
+
+    def stamps_since(self, since_micros: int) -> dict[str, int]:
+        """When this snapshot's copy of each centre written at or after `since_micros` was written (microseconds
+        since 1970), by id."""
+        rows = np.flatnonzero(self.table.updated_at >= since_micros)
+        known = dict(zip(self.table.ids.take(rows.tolist()), self.table.updated_at[rows].tolist(), strict=True))
+        known.update({c.id: micros(c.updated_at) for c in self.layer.values() if c.updated_at is not None})
+        return known
 
     def all(self) -> list[Centre]:
         """Every centre, sorted by id."""
@@ -179,14 +188,19 @@ class Registry:
         return snapshot
 
     def _apply(self, current: Snapshot, version: int) -> Snapshot:
-        # Rows read back within the slack that the snapshot already holds, unchanged, stay out of the layer.
-        changed = [c for c in changed_since(self.engine, current.seen_until - CLOCK_SLACK) if current.get(c.id) != c]
+        # First the ids and times written since (less the slack); only rows whose time the snapshot does not hold
+        # already are read whole (after a bulk import, thousands of rows sit within the slack, unchanged).
+        since = current.seen_until - CLOCK_SLACK
+        stamps = stamps_since(self.engine, since)
+        known = current.stamps_since(micros(since))
+        fresh = [centre_id for centre_id, at in stamps if known.get(centre_id) != micros(at)]
+        changed = get_centres(self.engine, fresh) if fresh else []
         layer = {**current.layer, **{c.id: c for c in changed}}
         if len(layer) > LAYER_LIMIT:
             return self._build(version)
         base = current.index.base if isinstance(current.index, LayeredIndex) else current.index
         items = sorted(layer.values(), key=lambda c: c.id)
-        newest = max([current.seen_until, *(c.updated_at for c in changed if c.updated_at)])
+        newest = max([current.seen_until, *(at for _, at in stamps)])
         return Snapshot(version, current.table, LayeredIndex(base, items, self.walker) if items else base,
                         current.names, layer, self._names(items) if items else None, newest, current.built_at)
 

@@ -162,8 +162,18 @@ def load_table(engine: Engine) -> CentreTable:
     return CentreTable.from_rows(rows)
 
 
-def changed_since(engine: Engine, since: datetime) -> list[Centre]:
-    """Centres written at or after `since` (an incremental refresh reads only these)."""
+def stamps_since(engine: Engine, since: datetime) -> list[tuple[str, datetime]]:
+    """(id, updated_at) of the centres written at or after `since`: a cheap first look before reading rows."""
     with engine.connect() as conn:
-        rows = conn.execute(select(centres).where(centres.c.updated_at >= since).order_by(centres.c.id))
-        return [centre_from_row(r) for r in rows]
+        rows = conn.execute(select(centres.c.id, centres.c.updated_at).where(centres.c.updated_at >= since))
+        return [(r.id, as_utc(r.updated_at)) for r in rows]
+
+
+def get_centres(engine: Engine, ids: list[str], batch: int = 500) -> list[Centre]:
+    """These centres (those that exist), sorted by id."""
+    found: list[Centre] = []
+    with engine.connect() as conn:
+        for start in range(0, len(ids), batch):
+            chunk = ids[start:start + batch]
+            found += [centre_from_row(r) for r in conn.execute(select(centres).where(centres.c.id.in_(chunk)))]
+    return sorted(found, key=lambda c: c.id)

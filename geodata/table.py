@@ -179,14 +179,14 @@ def _stamps(values: Sequence[Any]) -> np.ndarray:
         return np.full(len(values), NO_TIME, dtype=np.int64)
     if None not in values and all(isinstance(v, datetime) and v.tzinfo is None for v in values):
         return np.asarray(values, dtype="datetime64[us]").astype(np.int64)
-    return np.fromiter((_micros(v) for v in values), dtype=np.int64, count=len(values))
+    return np.fromiter((micros(v) for v in values), dtype=np.int64, count=len(values))
 
 
 def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def _micros(value: datetime | None) -> int:
+def micros(value: datetime | None) -> int:
     if value is None:
         return int(NO_TIME)
     moment = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -2,7 +2,7 @@
 
 Usage:
     python tests/benchmarks/bench_api.py [--n 5000] [--seconds 10] [--connections 16 64] [--workers 1]
-                                         [--writer] [--json bench-api.json]
+                                         [--rounds 3] [--writer] [--json bench-api.json]
 
 Builds a temporary SQLite store of N synthetic centres (clustered round 50 cities, as bench_nearest.py does), then
 for each worker count starts `uvicorn --workers W` on a free loopback port for each scenario:
@@ -12,7 +12,9 @@ for each worker count starts `uvicorn --workers W` on a free loopback port for e
   cities (half of them with inclusive=true);
 - `nearest+writer` (with --writer): the same while another process changes one centre a second in the store
   (the server's registry watcher applies each change).
-Each runs for --seconds at each --connections with wrk (Debian's `wrk`, one thread) when installed, otherwise a
+All the servers run at once and the scenarios take turns, for --rounds rounds (each figure is the median over the
+rounds), so that a machine whose load changes during the run treats them alike. Each turn runs for --seconds at
+each --connections with wrk (Debian's `wrk`, one thread) when installed, otherwise a
 bounded httpx.AsyncClient loop. The rate limit is off (CARECIRCLE_RATE_LIMIT_PER_MINUTE=0). It prints requests/s,
 p50 and p99 of every scenario side by side with its share of the ceiling, then the targets of issue 16: nearest
 >= 60% of the ceiling at 16 connections, nearest's p99 at 64 <= 2x the ceiling's, and (with --writer) p99 at 64
@@ -179,6 +181,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10, help=f"load per measurement (at most {MAX_SECONDS})")
     parser.add_argument("--connections", type=int, nargs="+", default=[16, 64])
     parser.add_argument("--workers", type=int, nargs="+", default=[1])
+    parser.add_argument("--rounds", type=int, default=3, help="each scenario is measured once a round; medians")
     parser.add_argument("--writer", action="store_true",
                         help="also measure nearest while a writer changes one centre a second")
     parser.add_argument("--seed", type=int, default=7)
@@ -201,26 +204,42 @@ def main() -> None:
         upsert_centres(engine, synthetic_centres(args.n, rng))
         engine.dispose()
         for workers in args.workers:
-            for name, factory, scenario_paths in scenarios:
-                port = free_port()
-                base = f"http://127.0.0.1:{port}"
-                server = start_server(database_url, workers, port, factory)
-                try:
-                    wait_until_up(base, scenario_paths, health="/constant" if name == "ceiling" else "/healthz")
+            # Every scenario's server runs at once, and the scenarios take turns, round after round: a machine
+            # whose load changes during the run treats them alike. Each figure is the median over the rounds.
+            servers, bases = [], {}
+            try:
+                for name, factory, _ in scenarios:
+                    port = free_port()
+                    bases[name] = f"http://127.0.0.1:{port}"
+                    servers.append(start_server(database_url, workers, port, factory))
+                for name, _, scenario_paths in scenarios:
+                    wait_until_up(bases[name], scenario_paths, health="/constant" if name == "ceiling" else "/healthz")
+                runs: dict[tuple[str, int], list[dict[str, Any]]] = {}
+                for _ in range(args.rounds):
                     for connections in args.connections:
-                        writer = None
-                        if name.endswith("+writer"):
-                            writer = ThreadPoolExecutor(1).submit(write_one_centre_a_second, database_url,
-                                                                  time.monotonic() + seconds)
-                        figures = drive(base, scenario_paths, seconds, connections)
-                        if writer is not None:
-                            figures["writes"] = writer.result()
-                        row = {"scenario": name, "workers": workers, "centres": args.n, "connections": connections,
-                               "seconds": seconds, **figures}
-                        results.append(row)
-                finally:
+                        for name, _, scenario_paths in scenarios:
+                            writer = None
+                            if name.endswith("+writer"):
+                                writer = ThreadPoolExecutor(1).submit(write_one_centre_a_second, database_url,
+                                                                      time.monotonic() + seconds)
+                            figures = drive(bases[name], scenario_paths, seconds, connections)
+                            if writer is not None:
+                                figures["writes"] = writer.result()
+                            runs.setdefault((name, connections), []).append(figures)
+            finally:
+                for server in servers:
                     server.terminate()
+                for server in servers:
                     server.wait(timeout=30)
+            for (name, connections), measured in runs.items():
+                row: dict[str, Any] = {"scenario": name, "workers": workers, "centres": args.n,
+                                       "connections": connections, "seconds": seconds, "rounds": len(measured)}
+                for key in ("requests_per_s", "p50_ms", "p99_ms", "non_2xx", "writes"):
+                    values = [m[key] for m in measured if key in m]
+                    if values:
+                        row[key] = round(statistics.median(values), 2) if key != "non_2xx" else sum(values)
+                row["generator"] = measured[0]["generator"]
+                results.append(row)
         print_table(results)
     if args.json:
         args.json.write_text(json.dumps({"results": results}, indent=2))

@@ -10,14 +10,18 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from api import web
 from api.i18n import msg
 from api.routes import admin, centres, coverage, notices, pages, parents, share, telegram, wechat
 from api.services import Services, build_services
 from api.settings import Settings
+from api.web import FastJSONResponse
 from bot.telegram import build_application, serving
+
+HEALTHY = b'{"status":"ok"}'
+logger = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
@@ -27,6 +31,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         description="Filed childcare in the 15-minute circle, leave entitlements and parenting guidance.",
         version="0.1.0",
         lifespan=_channels_lifespan(settings, wired),
+        default_response_class=FastJSONResponse,
     )
     app.state.services = wired
     app.state.wechat = wired.wechat_endpoint  # the /wechat callback, when CARECIRCLE_WECHAT_TOKEN is set
@@ -40,11 +45,12 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         })
 
     @app.get("/healthz", tags=["service"])
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    async def healthz() -> Response:
+        return Response(HEALTHY, media_type="application/json")  # async and constant: no thread hop, no encoding
 
     for module in (centres, parents, admin, coverage, telegram, wechat, share, notices, pages):
         app.include_router(module.router)
+    centres.install_fast_routes(app)
     web.install(app, settings)
     return app
 
@@ -55,31 +61,40 @@ def _channels_lifespan(settings: Settings, services: Services) -> Any:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with AsyncExitStack() as stack:
-            if settings.telegram_token is not None:
-                application = build_application(settings.telegram_token.get_secret_value(), services.dialogue,
-                                                base_url=settings.telegram_api_url,
-                                                on_blocked=services.subscriptions.mark_blocked)
-                secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-                app.state.telegram_webhook = await stack.enter_async_context(serving(
-                    application, public_url=settings.public_url, secret=secret, background=services.senders()))
-            elif services.senders():
-                stop = asyncio.Event()
-                jobs = [asyncio.create_task(job(stop)) for job in services.senders()]
-                for task in jobs:
-                    task.add_done_callback(_log_failure)
+        # The registry's snapshot: built before the first request, then kept current by a background watcher.
+        try:
+            await asyncio.to_thread(services.registry.snapshot)
+        except Exception:  # the store is not reachable yet: the first request (or the watcher) builds it
+            logger.warning("the registry could not be loaded at start-up", exc_info=True)
+        stop_watching = services.registry.watch()
+        try:
+            async with AsyncExitStack() as stack:
+                if settings.telegram_token is not None:
+                    application = build_application(settings.telegram_token.get_secret_value(), services.dialogue,
+                                                    base_url=settings.telegram_api_url,
+                                                    on_blocked=services.subscriptions.mark_blocked)
+                    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+                    app.state.telegram_webhook = await stack.enter_async_context(serving(
+                        application, public_url=settings.public_url, secret=secret, background=services.senders()))
+                elif services.senders():
+                    stop = asyncio.Event()
+                    jobs = [asyncio.create_task(job(stop)) for job in services.senders()]
+                    for task in jobs:
+                        task.add_done_callback(_log_failure)
 
-                async def stop_jobs() -> None:
-                    stop.set()
-                    await asyncio.gather(*jobs, return_exceptions=True)
+                    async def stop_jobs() -> None:
+                        stop.set()
+                        await asyncio.gather(*jobs, return_exceptions=True)
 
-                stack.push_async_callback(stop_jobs)
-            try:
-                yield
-            finally:
-                if app.state.wechat is not None:
-                    await app.state.wechat.drain()  # answers still on their way go out before we stop
-        services.engine.dispose()
+                    stack.push_async_callback(stop_jobs)
+                try:
+                    yield
+                finally:
+                    if app.state.wechat is not None:
+                        await app.state.wechat.drain()  # answers still on their way go out before we stop
+        finally:
+            stop_watching()
+            services.engine.dispose()
 
     return lifespan
 

@@ -1,6 +1,6 @@
 """Staff access: per-person bearer tokens with a role, stored only as SHA-256 hashes, and the audit log.
 
-A route declares the roles it admits with `require_role(...)`: a missing, unknown or revoked token gets 401,
+A route declares the roles it admits with `api.staff.require_role(...)`: a missing, unknown or revoked token gets 401,
 and a valid token of another role gets 403.
 """
 
@@ -8,17 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, HTTPException, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection, Engine, select, update
 
-from api.i18n import msg
 from api.store import audit_log, staff_tokens
 
 TOKEN_PREFIX = "cc_"
@@ -105,23 +101,12 @@ def audit(engine: Engine, actor: str, action: str, target: str | None = None,
         write_audit(conn, actor, action, target, detail)
 
 
-bearer = HTTPBearer(auto_error=False, description="a staff token from `carecircle tokens create`")
-BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+def __getattr__(name: str) -> Any:
+    """`require_role`, `bearer` and `BearerDep` live in api.staff (FastAPI): the CLI's token commands load no web
+    framework. They are still importable from here."""
+    if name in ("require_role", "bearer", "BearerDep"):
+        from api import staff
 
 
-def require_role(*roles: Role) -> Callable[..., Staff]:
-    """A dependency that admits a live token of one of `roles`."""
-
-    def dependency(request: Request, credentials: BearerDep) -> Staff:
-        if credentials is None or credentials.scheme.lower() != "bearer":
-            raise HTTPException(401, msg("api.token_required").both(),
-                                headers={"WWW-Authenticate": "Bearer"})
-        staff = find_staff(request.app.state.services.engine, credentials.credentials)
-        if staff is None:
-            raise HTTPException(401, msg("api.token_unknown").both(),
-                                headers={"WWW-Authenticate": "Bearer"})
-        if staff.role not in roles:
-            raise HTTPException(403, msg("api.role_needed", roles=", ".join(roles)).both())
-        return staff
-
-    return dependency
+        return getattr(staff, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

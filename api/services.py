@@ -42,7 +42,7 @@ def build_walker(settings: Settings) -> Walker:
     if settings.streets_file:
         from geodata.streets import NetworkWalker, StreetNetwork
 
-        return NetworkWalker(StreetNetwork.from_geojson(settings.streets_file), settings.walk_model)
+        return NetworkWalker(StreetNetwork.open(settings.streets_file), settings.walk_model)
     return StraightLineWalker(settings.walk_model)
 
 
@@ -110,6 +110,15 @@ class Services:
             deep_links=self.resolve_deep_link, web_url=self.settings.public_url or "",
             bot_username=self.settings.telegram_bot_username, wechat=bool(self.settings.wechat_token),
         )
+
+    async def watch_registry(self, stop: asyncio.Event) -> None:
+        """Keep the registry's snapshot current from a background thread until `stop` is set."""
+        await asyncio.to_thread(self.registry.snapshot)  # the first build, off the event loop
+        stop_watching = self.registry.watch()
+        try:
+            await stop.wait()
+        finally:
+            stop_watching()
 
     async def run_sender(self, stop: asyncio.Event) -> None:
         """The Telegram broadcast sender until `stop` is set (one per SQLite store; several may share PostgreSQL)."""

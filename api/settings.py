@@ -26,7 +26,8 @@ class Settings(BaseSettings):
     detour_factor: float = Field(1.25, ge=1.0, le=3.0, description="network-to-straight-line ratio")
     send_rate: float = Field(25.0, gt=0, le=1000, description="broadcast sender's global limit, msg/s")
     quiet_hours: str = Field("21:00-08:00", description="local hours with no broadcast sends, HH:MM-HH:MM")
-    streets_file: str | None = Field(None, description="GeoJSON LineString street network for true walks")
+    streets_file: str | None = Field(None, description="street network for true walks: .npz from `streets import`, "
+                                                       "or GeoJSON lines")
     geocoder_domain: str | None = Field(None, description="Nominatim domain for the optional geocoder")
     webhook_secret: SecretStr | None = Field(None, description="secret token Telegram echoes to the webhook")
     telegram_bot_username: str | None = Field(None, description="the bot's @username, for t.me deep links")

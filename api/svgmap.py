@@ -27,6 +27,7 @@ SCALE_STEPS_M = (50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000, 20_000)
 INCLUSIVE_FILL = "#1f7a4d"
 OTHER_FILL = "#b26a00"
 PARENT_FILL = "#1a5fb4"
+STREET_STROKE = "#b8c2bd"
 HALO = 'stroke="#ffffff" stroke-width="3" paint-order="stroke"'  # white outline: labels stay legible
 PIN_R = 12.0  # a pin's radius, in pixels
 YOU_R = 11.0  # the parent's marker
@@ -84,11 +85,11 @@ def _fit(lat0: float, lon0: float, points: Sequence[tuple[float, float]], size: 
     return _Frame(lat0, lon0, (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2, size / span, size)
 
 
-def _path(frame: _Frame, area: Polygon | MultiPolygon) -> str:
+def _path(frame: _Frame, area: Polygon | MultiPolygon, outer_only: bool = False) -> str:
     polygons = area.geoms if isinstance(area, MultiPolygon) else [area]
     parts = []
     for polygon in polygons:
-        for ring in (polygon.exterior, *polygon.interiors):
+        for ring in (polygon.exterior,) if outer_only else (polygon.exterior, *polygon.interiors):
             coords = [frame.pixel(y, x) for x, y in ring.coords]
             parts.append("M" + " L".join(f"{px:.1f},{py:.1f}" for px, py in coords) + " Z")
     return " ".join(parts)
@@ -137,9 +138,26 @@ def place_pins(frame: _Frame, pins: Sequence[Pin], you: tuple[float, float]) -> 
     return placed
 
 
+def _streets_path(frame: _Frame, streets: Sequence[Sequence[tuple[float, float]]]) -> str:
+    """Street segments ([(lat, lon), (lat, lon)] each) as one path, clipped to the picture (with a margin)."""
+    parts = []
+    low, high = -20.0, frame.size + 20.0
+    for (lat1, lon1), (lat2, lon2) in streets:
+        x1, y1 = frame.pixel(lat1, lon1)
+        x2, y2 = frame.pixel(lat2, lon2)
+        if max(x1, x2) < low or min(x1, x2) > high or max(y1, y2) < low or min(y1, y2) > high:
+            continue
+        parts.append(f"M{x1:.1f},{y1:.1f}L{x2:.1f},{y2:.1f}")
+    return "".join(parts)
+
+
 def circle_map(lat: float, lon: float, area: Polygon | MultiPolygon | None, pins: Sequence[Pin], *,
-               minutes: int = 15, lang: str = "zh", size: int = 360) -> str:
-    """The map as an SVG element (every text escaped), ready to inline in a page."""
+               minutes: int = 15, lang: str = "zh", size: int = 360,
+               streets: Sequence[Sequence[tuple[float, float]]] = ()) -> str:
+    """The map as an SVG element (every text escaped), ready to inline in a page.
+
+    `streets`: segments [(lat, lon), (lat, lon)] of the loaded street network around the point, drawn under the
+    circle (the same data the walks follow; no tiles)."""
     frame = _frame(lat, lon, area, pins, size)
     title = msg("map.title", minutes=minutes)(lang)
     out = [
@@ -150,9 +168,20 @@ def circle_map(lat: float, lon: float, area: Polygon | MultiPolygon | None, pins
     ]
     out += _grid(frame, lat, lon)
     ox, oy = frame.pixel(lat, lon)
+    drawn = _streets_path(frame, streets) if len(streets) else ""
+    if drawn:
+        out.append(f'<path class="streets" d="{drawn}" fill="none" stroke="{STREET_STROKE}" stroke-width="2.5" '
+                   f'stroke-linecap="round"/>')
     if area is not None and not area.is_empty:
-        out.append(f'<path class="walk-circle" d="{_path(frame, area)}" fill="#d5eddf" fill-opacity="0.85" '
-                   f'stroke="{INCLUSIVE_FILL}" stroke-width="2" stroke-dasharray="6 4"/>')
+        holes = any(len(p.interiors) for p in (area.geoms if isinstance(area, MultiPolygon) else [area]))
+        if holes:  # along streets: the blocks between them are holes; fill them out, dash only the outer edge
+            out.append(f'<path class="walk-circle" d="{_path(frame, area)}" fill="#d5eddf" fill-opacity="0.85" '
+                       f'fill-rule="evenodd" stroke="none"/>')
+            out.append(f'<path class="walk-edge" d="{_path(frame, area, outer_only=True)}" fill="none" '
+                       f'stroke="{INCLUSIVE_FILL}" stroke-width="2" stroke-dasharray="6 4"/>')
+        else:
+            out.append(f'<path class="walk-circle" d="{_path(frame, area)}" fill="#d5eddf" fill-opacity="0.85" '
+                       f'stroke="{INCLUSIVE_FILL}" stroke-width="2" stroke-dasharray="6 4"/>')
         reach = _length(reach_m(frame, area), lang)
         label = msg("map.circle", minutes=minutes, reach=reach)(lang)
         out.append(f'<text class="reach" x="10" y="20" font-size="13" fill="{INCLUSIVE_FILL}" {HALO}>'

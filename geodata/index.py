@@ -9,17 +9,19 @@ the sphere only chooses candidates, never decides.
 
 from __future__ import annotations
 
+import copy
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, NamedTuple, Protocol, overload
 
 import numpy as np
 from pyproj import Geod
 from scipy.spatial import cKDTree
 from shapely.geometry import MultiPolygon, Polygon
 
-from geodata.centre import Centre, Kind, Mode, Status
+from geodata.centre import Centre, Kind, Mode
+from geodata.table import KIND_CODES, MODE_BITS, NONE_INT, CentreTable
 from geodata.walk import WalkModel
 
 GEOD = Geod(ellps="WGS84")
@@ -31,8 +33,6 @@ LIMIT_TOLERANCE = 1e-9
 # Below this many candidates, scalar pyproj calls beat building numpy arrays.
 SCALAR_BATCH = 24
 
-KIND_CODES = {kind: code for code, kind in enumerate(Kind)}
-MODE_BITS = {mode: 1 << bit for bit, mode in enumerate(Mode)}
 
 
 @dataclass(frozen=True)
@@ -58,16 +58,98 @@ class Filters:
 
 
 NO_FILTERS = Filters()
-_INCLUSIVE_ONLY = Filters(inclusive=True)  # the commonest filter gets a pure-Python fast path
 
 
-@dataclass(frozen=True)
+class Located(Protocol):
+    """Anything with a position: a Centre, or a bare Spot."""
+
+    @property
+    def lat(self) -> float: ...
+
+    @property
+    def lon(self) -> float: ...
+
+
+class Spot(NamedTuple):
+    lat: float
+    lon: float
+
+
+class Spots(Sequence[Spot]):
+    """Candidates' positions for a walker, made into Spots only if the walker reads them (the model does not)."""
+
+    __slots__ = ("lats", "lons")
+
+    def __init__(self, lats: np.ndarray, lons: np.ndarray):
+        self.lats, self.lons = lats, lons
+
+    def __len__(self) -> int:
+        return len(self.lats)
+
+    @overload
+    def __getitem__(self, i: int) -> Spot: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Spot]: ...
+
+    def __getitem__(self, i: int | slice) -> Spot | list[Spot]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        return Spot(float(self.lats[i]), float(self.lons[i]))
+
+
 class Match:
-    centre: Centre
-    distance_m: float
-    walk_minutes: float
-    # True: measured along the loaded street network; False: the straight-line model's estimate.
-    along_streets: bool = False
+    """A centre found, with its straight-line distance and its walk (`along_streets`: measured on the loaded street
+    network; False: the straight-line model's estimate).
+
+    Made by the index with the centre's row only: the Centre object is made when `centre` is first read, so a query
+    that returns forty centres and shows five makes five. `Match(centre, distance_m, walk_minutes)` works as before.
+    """
+
+    __slots__ = ("_centre", "_row", "_table", "along_streets", "distance_m", "walk_minutes")
+
+    def __init__(self, centre: Centre | None, distance_m: float, walk_minutes: float, along_streets: bool = False,
+                 *, table: CentreTable | None = None, row: int = -1):
+        if centre is None and table is None:
+            raise TypeError("a Match needs its centre, or the table and row it is in")
+        self._centre = centre
+        self._table = table
+        self._row = row
+        self.distance_m = distance_m
+        self.walk_minutes = walk_minutes
+        self.along_streets = along_streets
+
+    @property
+    def centre(self) -> Centre:
+        if self._centre is None:
+            assert self._table is not None
+            self._centre = self._table.centre(self._row)
+        return self._centre
+
+    @property
+    def row(self) -> int:
+        """The centre's row in the index's table (-1 for a Match made from a Centre)."""
+        return self._row
+
+    @property
+    def centre_id(self) -> str:
+        """The centre's id, without making the Centre."""
+        if self._centre is None and self._table is not None:
+            return self._table.ids.text(self._row)
+        return self.centre.id
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.centre, self.distance_m, self.walk_minutes, self.along_streets)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Match) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"Match(centre={self.centre_id!r}, distance_m={self.distance_m!r}, "
+                f"walk_minutes={self.walk_minutes!r}, along_streets={self.along_streets!r})")
 
 
 @dataclass(frozen=True)
@@ -85,9 +167,9 @@ class Walker(Protocol):
         """Straight-line radius that surely holds every centre within `minutes` (an upper bound)."""
         ...
 
-    def walks(self, lat: float, lon: float, centres: Sequence[Centre], distances_m: np.ndarray,
+    def walks(self, lat: float, lon: float, centres: Sequence[Located], distances_m: np.ndarray,
               max_minutes: float | None = None) -> Walks:
-        """Minutes to each centre; `max_minutes` lets the walker stop looking further than that."""
+        """Minutes to each centre (anything with lat and lon); `max_minutes` lets the walker stop looking further."""
         ...
 
     def walks_to(self, lat: float, lon: float, lats: np.ndarray, lons: np.ndarray, distances_m: np.ndarray,
@@ -109,7 +191,7 @@ class StraightLineWalker:
     def search_radius_m(self, minutes: float) -> float:
         return self.model.radius_m(minutes)
 
-    def walks(self, lat: float, lon: float, centres: Sequence[Centre], distances_m: np.ndarray,
+    def walks(self, lat: float, lon: float, centres: Sequence[Located], distances_m: np.ndarray,
               max_minutes: float | None = None) -> Walks:
         minutes = np.asarray(distances_m, dtype=float) * (self.model.detour / self.model.metres_per_minute)
         return Walks(minutes, np.zeros(len(minutes), dtype=bool))
@@ -168,33 +250,53 @@ def geodesic_circle(lat: float, lon: float, radius_m: float, vertices: int = 90)
 
 
 class CentreIndex:
-    """Active centres in a k-d tree of unit vectors; exact geodesic distances on the candidates."""
+    """Active centres in a k-d tree of unit vectors; exact geodesic distances on the candidates.
 
-    def __init__(self, items: Sequence[Centre], walker: Walker):
-        self.centres = [c for c in items if c.status is Status.active]
+    The centres are columns (geodata.table.CentreTable): a row index and a few arrays, no object per centre. A
+    Match's `centre` is made for the centres returned only.
+    """
+
+    def __init__(self, items: Sequence[Centre] | CentreTable, walker: Walker):
+        table = items if isinstance(items, CentreTable) else CentreTable.from_centres(items)
+        self.table = table
         self.walker = walker
-        centres = self.centres
-        self._lats = np.fromiter((c.lat for c in centres), dtype=float, count=len(centres))
-        self._lons = np.fromiter((c.lon for c in centres), dtype=float, count=len(centres))
-        # Python lists for the scalar path: indexing a list is far cheaper than a numpy scalar.
-        self._lat_list: list[float] = self._lats.tolist()
-        self._lon_list: list[float] = self._lons.tolist()
-        # Filter columns, so a query filters candidates without touching Centre objects.
-        self._inclusive = np.fromiter((c.inclusive for c in centres), dtype=bool, count=len(centres))
-        self._kind = np.fromiter((KIND_CODES[c.kind] for c in centres), dtype=np.int8, count=len(centres))
-        self._modes = np.fromiter((sum(MODE_BITS[m] for m in c.modes) for c in centres), dtype=np.int8,
-                                  count=len(centres))
-        self._min_age = np.fromiter((c.min_age_months if c.min_age_months is not None else 0 for c in centres),
-                                    dtype=np.int16, count=len(centres))
-        self._max_age = np.fromiter((c.max_age_months if c.max_age_months is not None else 10_000
-                                     for c in centres), dtype=np.int16, count=len(centres))
-        self._vacant = np.fromiter(((c.vacancies or 0) > 0 for c in centres), dtype=bool, count=len(centres))
-        self._inclusive_list: list[bool] = self._inclusive.tolist()
-        self._ids = [c.id for c in centres]
-        self._tree = cKDTree(unit_vectors(self._lats, self._lons)) if centres else None
+        rows = table.active_rows()
+        self._rows = rows  # tree position → table row (rows are in id order, so positions are too)
+        self._lats = table.lat[rows]
+        self._lons = table.lon[rows]
+        # Filter columns, so a query filters candidates without touching any centre.
+        self._inclusive = table.inclusive[rows]
+        self._kind = table.kind[rows]
+        self._modes = table.mode_bits[rows]
+        min_age, max_age = table.min_age[rows], table.max_age[rows]
+        self._min_age = np.where(min_age == NONE_INT, 0, min_age).astype(np.int16)
+        self._max_age = np.where(max_age == NONE_INT, 10_000, max_age).astype(np.int16)
+        self._vacant = table.vacancies[rows] > 0
+        # Unbalanced, uncompacted: builds a million points in a fraction of the balanced time, queries as fast.
+        self._tree = (cKDTree(unit_vectors(self._lats, self._lons), balanced_tree=False, compact_nodes=False)
+                      if len(rows) else None)
+        self._hidden: frozenset[int] = frozenset()
 
     def __len__(self) -> int:
-        return len(self.centres)
+        return len(self._rows) - len(self._hidden)
+
+    def without(self, ids: Iterable[str]) -> CentreIndex:
+        """The same index with these centres left out (a view: nothing is copied or rebuilt)."""
+        hidden = set(self._hidden)
+        for centre_id in ids:
+            row = self.table.find(centre_id)
+            if row is not None:
+                at = int(np.searchsorted(self._rows, row))
+                if at < len(self._rows) and self._rows[at] == row:
+                    hidden.add(at)
+        view = copy.copy(self)
+        view._hidden = frozenset(hidden)
+        return view
+
+    @property
+    def centres(self) -> list[Centre]:
+        """The active centres, made on demand (a national registry is a million of them: avoid this)."""
+        return [self.table.centre(int(r)) for i, r in enumerate(self._rows) if i not in self._hidden]
 
     @property
     def points(self) -> PointTree:
@@ -241,7 +343,7 @@ class CentreIndex:
         if self._tree is None:
             return []
         point = unit_vector(lat, lon)
-        total = len(self.centres)
+        total = len(self._rows)
         k = min(total, max(limit * 4, 16))
         while True:
             _, idx = self._tree.query(point, k=k)
@@ -258,11 +360,10 @@ class CentreIndex:
 
     def _accepted(self, hits: list[int], filters: Filters) -> list[int]:
         """The candidates that pass the filters, read from the precomputed columns."""
+        if self._hidden:
+            hits = [i for i in hits if i not in self._hidden]
         if not hits or filters.is_empty:
             return hits
-        if filters == _INCLUSIVE_ONLY:
-            flags = self._inclusive_list
-            return [i for i in hits if flags[i]]
         idx = np.asarray(hits, dtype=np.intp)
         ok = np.ones(len(idx), dtype=bool)
         if filters.inclusive:
@@ -278,10 +379,11 @@ class CentreIndex:
         return idx[ok].tolist()
 
     def _distances(self, lat: float, lon: float, chosen: list[int]) -> list[float]:
+        lats, lons = self._lats[chosen], self._lons[chosen]
         if len(chosen) <= SCALAR_BATCH:
-            inv, lats, lons = GEOD.inv, self._lat_list, self._lon_list
-            return [inv(lon, lat, lons[i], lats[i])[2] for i in chosen]
-        return geodesic_m(lat, lon, self._lats[chosen], self._lons[chosen]).tolist()
+            inv = GEOD.inv
+            return [inv(lon, lat, x, y)[2] for x, y in zip(lons.tolist(), lats.tolist(), strict=True)]
+        return geodesic_m(lat, lon, lats, lons).tolist()
 
     def _rank(self, lat: float, lon: float, hits: list[int], filters: Filters, minutes: float | None,
               limit: int | None) -> list[Match]:
@@ -289,15 +391,16 @@ class CentreIndex:
         if not chosen:
             return []
         dist = self._distances(lat, lon, chosen)
-        centres = self.centres
-        walks = self.walker.walks(lat, lon, [centres[i] for i in chosen], np.asarray(dist), minutes)
+        walks = self.walker.walks(lat, lon, Spots(self._lats[chosen], self._lons[chosen]), np.asarray(dist), minutes)
         bound = math.inf if minutes is None else minutes * (1 + LIMIT_TOLERANCE)
-        # Sort plain tuples (compared in C), then build Match objects only for those returned.
-        ids = self._ids
-        ranked = sorted((w, d, ids[i], i, s) for i, d, w, s in
+        # Sort plain tuples (compared in C; the position breaks ties in id order), then make Match objects
+        # only for those returned.
+        ranked = sorted((w, d, i, s) for i, d, w, s in
                         zip(chosen, dist, walks.minutes.tolist(), walks.along_streets.tolist(), strict=True)
                         if w <= bound)
-        return [Match(centres[i], d, w, s) for w, d, _, i, s in ranked[:limit]]
+        kept = ranked[:limit]
+        rows, table = self._rows[[i for _, _, i, _ in kept]].tolist(), self.table
+        return [Match(None, d, w, s, table=table, row=row) for (w, d, _, s), row in zip(kept, rows, strict=True)]
 
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from common import as_utc, metadata
 from geodata.centre import Centre, DemoLevel, Kind, Mode, Status
 from geodata.population import Area
+from geodata.table import ROW_COLUMNS, CentreTable
 
 centres = Table(
     "centres", metadata,
@@ -190,3 +191,28 @@ def load_areas(engine: Engine) -> list[Area]:
 
 def population_version(engine: Engine) -> int:
     return registry_version(engine, POPULATION_KEY)
+
+
+def load_table(engine: Engine) -> CentreTable:
+    """Every centre as columns (no Centre object each), rows sorted by id."""
+    columns = [centres.c[name] for name in ROW_COLUMNS]
+    with engine.connect() as conn:
+        rows = conn.execute(select(*columns).order_by(centres.c.id)).all()
+    return CentreTable.from_rows(rows)
+
+
+def stamps_since(engine: Engine, since: datetime) -> list[tuple[str, datetime]]:
+    """(id, updated_at) of the centres written at or after `since`: a cheap first look before reading rows."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(centres.c.id, centres.c.updated_at).where(centres.c.updated_at >= since))
+        return [(r.id, as_utc(r.updated_at)) for r in rows]
+
+
+def get_centres(engine: Engine, ids: list[str], batch: int = 500) -> list[Centre]:
+    """These centres (those that exist), sorted by id."""
+    found: list[Centre] = []
+    with engine.connect() as conn:
+        for start in range(0, len(ids), batch):
+            chunk = ids[start:start + batch]
+            found += [centre_from_row(r) for r in conn.execute(select(centres).where(centres.c.id.in_(chunk)))]
+    return sorted(found, key=lambda c: c.id)

@@ -27,7 +27,8 @@ def test_every_bot_command_is_documented(command: str) -> None:
 def cli_commands() -> list[str]:
     command = typer.main.get_command(app)
     names = []
-    for name, sub in command.commands.items():  # type: ignore[attr-defined]
+    for name in command.list_commands(None):  # type: ignore[attr-defined,arg-type]
+        sub = command.get_command(None, name)  # type: ignore[attr-defined,arg-type]
         children = getattr(sub, "commands", None)
         names += [f"carecircle {name} {child}" for child in children] if children else [f"carecircle {name}"]
     return names

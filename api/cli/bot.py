@@ -52,8 +52,9 @@ def blocked_hook(wired: Services) -> BlockedHook:
 
 
 def background_jobs(wired: Services) -> Sequence[BackgroundJob]:
-    """What runs alongside polling, each given the stop event: the broadcast sender."""
-    return (wired.run_sender,)
+    """What runs alongside polling, each given the stop event: the broadcast sender, and the registry's watcher
+    (the bot sees registry changes within a second, without asking the store on every answer)."""
+    return (wired.run_sender, wired.watch_registry)
 
 
 async def _until_signalled(application: TelegramApp, background: Sequence[BackgroundJob]) -> None:

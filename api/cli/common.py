@@ -7,21 +7,25 @@ import sys
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
-from pydantic import ValidationError
-from sqlalchemy import Engine
-from tqdm import tqdm
 
 from api.i18n import msg
-from api.services import Services, build_services
-from api.settings import Settings
-from geodata.tables import UnusableFile
+
+if TYPE_CHECKING:  # imported when first used: `leave` and `guidance` need neither settings nor services
+    from sqlalchemy import Engine
+
+    from api.services import Services
+    from api.settings import Settings
 
 
 @cache
 def settings() -> Settings:
+    from pydantic import ValidationError
+
+    from api.settings import Settings
+
     try:
         return Settings()
     except ValidationError as exc:
@@ -37,6 +41,7 @@ def services() -> Services:
 
 def wire(current: Settings) -> Services:
     """Services for these settings, or a clear error naming the setting that is wrong."""
+    from api.services import build_services
     from geodata.streets import StreetNetworkError
 
     try:
@@ -49,12 +54,21 @@ def reset() -> None:
     """Forget the wired services and settings (tests run many commands in one process)."""
     if services.cache_info().currsize:
         services().engine.dispose()
+    if store.cache_info().currsize:
+        store().dispose()
+    store.cache_clear()
     services.cache_clear()
     settings.cache_clear()
 
 
+@cache
 def store() -> Engine:
-    return services().engine
+    """The migrated store alone, for commands that need no other service (`tokens`): no index, no bot."""
+    if services.cache_info().currsize:
+        return services().engine
+    from api.db import open_store
+
+    return open_store(settings().database_url)
 
 
 def say(message: str) -> None:
@@ -88,6 +102,10 @@ def run_import(file: Path, read: Callable[[Callable[[int], Any]], Any], save: Ca
                action: str, *, dry_run: bool, as_json: bool) -> NoReturn:
     """An import command: check every row (with a progress bar), store the good rows unless it is a dry run (and
     audit it), report, and exit 1 if any row was rejected (2 if the file as a whole is unusable)."""
+    from tqdm import tqdm
+
+    from geodata.tables import UnusableFile
+
     with tqdm(desc=msg("cli.checking").both(), unit=msg("cli.rows").en, file=sys.stderr, disable=None,
               mininterval=0.5) as bar:
         try:

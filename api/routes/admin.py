@@ -17,10 +17,11 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Engine, select
 
-from api.auth import Role, Staff, audit, require_role, write_audit
+from api.auth import Role, Staff, audit, write_audit
 from api.deps import ServicesDep
 from api.i18n import messages_for_js, msg
 from api.sharelinks import ShareLink, ShareLinkError, create_link, list_links
+from api.staff import require_role
 from api.store import audit_log
 from api.web import render, request_lang
 from common import as_utc

@@ -3,41 +3,103 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.routing import Route
 
 from api.deps import RegistryDep
 from api.i18n import msg
+from api.web import FastJSONResponse, json_bytes
 from geodata.centre import Kind, Mode
 from geodata.export import centre_properties, nearest_json, to_geojson, to_hsds
 from geodata.index import Filters
+from geodata.registry import Registry
 
 router = APIRouter(prefix="/api/centres", tags=["centres"])
 
 
-# Async: the in-memory index answers in microseconds, and a thread hop per request would halve throughput.
-@router.get("/nearest", summary="Active centres within a walk of a point, nearest first")
-async def nearest(
-    registry: RegistryDep,
-    lat: Annotated[float, Query(ge=-90, le=90, description="latitude, WGS-84", examples=[39.6])],
-    lon: Annotated[float, Query(ge=-180, le=180, description="longitude, WGS-84", examples=[109.76])],
-    inclusive: Annotated[bool, Query(description="only inclusive (普惠) centres")] = False,
-    minutes: Annotated[int, Query(ge=1, le=60, description="walking minutes")] = 15,
-    limit: Annotated[int, Query(ge=1, le=100)] = 5,
-    kind: Annotated[list[Kind] | None, Query(description="only these kinds")] = None,
-    mode: Annotated[Mode | None, Query(description="only centres offering this service form")] = None,
-    age_months: Annotated[int | None, Query(ge=0, le=36, description="child's age in months")] = None,
-    vacancies: Annotated[bool, Query(description="only centres with free places")] = False,
-) -> dict[str, Any]:
-    filters = Filters(inclusive=inclusive, kinds=frozenset(kind or ()), mode=mode, age_months=age_months,
-                      with_vacancies=vacancies)
+class NearestQuery(BaseModel):
+    """The nearest route's query parameters (validated by one pydantic model, not parameter by parameter)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    lat: Annotated[float, Field(ge=-90, le=90, description="latitude, WGS-84", examples=[39.6])]
+    lon: Annotated[float, Field(ge=-180, le=180, description="longitude, WGS-84", examples=[109.76])]
+    inclusive: Annotated[bool, Field(description="only inclusive (普惠) centres")] = False
+    minutes: Annotated[int, Field(ge=1, le=60, description="walking minutes")] = 15
+    limit: Annotated[int, Field(ge=1, le=100)] = 5
+    kind: Annotated[list[Kind] | None, Field(description="only these kinds (repeatable)")] = None
+    mode: Annotated[Mode | None, Field(description="only centres offering this service form")] = None
+    age_months: Annotated[int | None, Field(ge=0, le=36, description="child's age in months")] = None
+    vacancies: Annotated[bool, Field(description="only centres with free places")] = False
+
+
+def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """The model's fields as OpenAPI query parameters, so /openapi.json documents the route as before."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    required = set(schema.get("required", ()))
+    return [{"name": name, "in": "query", "required": name in required, "schema": prop,
+             **({"description": prop["description"]} if "description" in prop else {})}
+            for name, prop in schema["properties"].items()]
+
+
+NEAREST_OPENAPI = {"parameters": _query_parameters(NearestQuery)}
+_REPEATED = frozenset({"kind"})
+
+
+def _query_items(query_string: bytes) -> list[tuple[str, str]]:
+    """`a=1&b=2` as pairs, as Starlette's QueryParams reads them (blank values kept), without its overhead."""
+    text = query_string.decode("latin-1")
+    if "%" in text or "+" in text:
+        return parse_qsl(text, keep_blank_values=True, encoding="utf-8")
+    return [(key, value) for key, _, value in (part.partition("=") for part in text.split("&") if part)]
+
+
+def read_nearest_query(request: Request) -> NearestQuery:
+    """The query string, validated; a bad one raises FastAPI's own 422 (the same error shape as other routes)."""
+    raw: dict[str, Any] = {}
+    for key, value in _query_items(request.scope.get("query_string", b"")):
+        if key in _REPEATED:
+            raw.setdefault(key, []).append(value)
+        else:
+            raw[key] = value
+    try:
+        return NearestQuery.model_validate(raw)
+    except ValidationError as exc:
+        errors = [{**e, "loc": ("query", *e["loc"])} for e in exc.errors(include_url=False)]
+        raise RequestValidationError(errors) from None
+
+
+async def answer_nearest(request: Request) -> Response:
+    """Async, and answered from the in-memory snapshot: no thread hop, no store round trip (the registry's watcher
+    keeps the snapshot current). Only a first build, or a walk along streets, goes to the threadpool."""
+    query = read_nearest_query(request)
+    registry: Registry = request.app.state.services.registry
+    filters = Filters(inclusive=query.inclusive, kinds=frozenset(query.kind or ()), mode=query.mode,
+                      age_months=query.age_months, with_vacancies=query.vacancies)
     if registry.needs_check() or not registry.answers_in_memory:
-        # store round trips, rebuilds and street walks stay off the event loop
-        matches = await run_in_threadpool(registry.within, lat, lon, minutes, filters, limit)
+        matches = await run_in_threadpool(registry.within, query.lat, query.lon, query.minutes, filters, query.limit)
     else:
-        matches = registry.within(lat, lon, minutes, filters, limit)
-    return nearest_json(lat, lon, minutes, matches)
+        matches = registry.within(query.lat, query.lon, query.minutes, filters, query.limit)
+    return FastJSONResponse(nearest_json(query.lat, query.lon, query.minutes, matches))
+
+
+@router.get("/nearest", summary="Active centres within a walk of a point, nearest first",
+            openapi_extra=NEAREST_OPENAPI, response_class=FastJSONResponse)
+async def nearest(request: Request) -> Response:
+    return await answer_nearest(request)
+
+
+def install_fast_routes(app: FastAPI) -> None:
+    """Serve GET /api/centres/nearest from a plain Starlette route placed first, without FastAPI's per-request
+    dependency machinery (a third of the request's time); the FastAPI route above documents it in /openapi.json,
+    and errors still go through the app's handlers (the same 422)."""
+    app.router.routes.insert(0, Route("/api/centres/nearest", answer_nearest, methods=["GET"],
+                                      include_in_schema=False))
 
 
 @router.get("/search", summary="Is this centre filed? Fuzzy search by name")
@@ -50,14 +112,17 @@ def search(
                                     for m in registry.search(q, limit)]}
 
 
-@router.get("/export.geojson", summary="The whole registry as GeoJSON")
-def export_geojson(registry: RegistryDep) -> dict[str, Any]:
-    return to_geojson(sorted(registry.all(), key=lambda c: c.id))
+# Exports are made once per registry version (the snapshot's memo), then served as the same bytes.
+@router.get("/export.geojson", summary="The whole registry as GeoJSON", response_class=FastJSONResponse)
+def export_geojson(registry: RegistryDep) -> Response:
+    body = registry.memo("export.geojson", lambda snapshot: json_bytes(to_geojson(snapshot.all())))
+    return Response(body, media_type="application/json")
 
 
-@router.get("/export.hsds.json", summary="The whole registry as Open Referral HSDS 3")
-def export_hsds(registry: RegistryDep) -> dict[str, Any]:
-    return to_hsds(sorted(registry.all(), key=lambda c: c.id))
+@router.get("/export.hsds.json", summary="The whole registry as Open Referral HSDS 3", response_class=FastJSONResponse)
+def export_hsds(registry: RegistryDep) -> Response:
+    body = registry.memo("export.hsds", lambda snapshot: json_bytes(to_hsds(snapshot.all())))
+    return Response(body, media_type="application/json")
 
 
 @router.get("/{centre_id}", summary="One centre", responses={404: {"description": "unknown id"}})

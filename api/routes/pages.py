@@ -157,7 +157,7 @@ class FinderResult:
     rows: list[CentreRow]
     beyond: list[CentreRow]  # when the circle is empty: the nearest further away, never beyond FAR_M
     map_svg: Markup
-    along_streets: bool = False
+    along_streets: bool = False  # walks measured along streets, and the map draws them
 
 
 def nearest_beyond(registry: Registry, lat: float, lon: float, filters: Filters,
@@ -176,8 +176,11 @@ def find(registry: Registry, query: FinderQuery, lang: str) -> FinderResult:
     area = registry.snapshot().index.circle(lat, lon, MINUTES)
     pins = [Pin(r.number, r.centre.lat, r.centre.lon, r.centre.name, f"/centres/{quote(r.centre.id)}",
                 r.centre.inclusive) for r in rows + beyond]
-    streets = any(r.along_streets for r in rows + beyond)
-    return FinderResult(rows, beyond, Markup(circle_map(lat, lon, area, pins, minutes=MINUTES, lang=lang)), streets)
+    streets_near = getattr(registry.walker, "streets_near", None)  # a street network is loaded: draw its streets
+    streets = streets_near(lat, lon, registry.walker.search_radius_m(MINUTES) * 1.5) if streets_near else ()
+    along = any(r.along_streets for r in rows + beyond) or len(streets) > 0
+    return FinderResult(rows, beyond, Markup(circle_map(lat, lon, area, pins, minutes=MINUTES, lang=lang,
+                                                        streets=streets)), along)
 
 
 def finder_page(request: Request, registry: Registry, services: Any, *, query: FinderQuery | None = None,

@@ -231,9 +231,12 @@ def _refuse_overlaps(provisions: list[Provision], source: Path) -> None:
                                 f"give the older one an `until` before the newer one's `from`")
 
 
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_jurisdiction(path: Path) -> tuple[str, str, tuple[Provision, ...]]:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # libyaml's when built with it
         spec = JurisdictionSpec.model_validate(raw)
     except (OSError, yaml.YAMLError, ValidationError) as exc:
         raise RuleError(f"{path.name}: {exc}") from exc

@@ -1,17 +1,24 @@
-"""Benchmark of the HTTP API: throughput and p99 of GET /api/centres/nearest, with one worker and with two.
+"""Benchmark of the HTTP path: GET /api/centres/nearest side by side with its ceilings, measured in one run.
 
 Usage:
-    python tests/benchmarks/bench_api.py [--n 5000] [--seconds 10] [--connections 64] [--workers 1 2]
-                                         [--json bench-api.json]
+    python tests/benchmarks/bench_api.py [--n 5000] [--seconds 10] [--connections 16 64] [--workers 1]
+                                         [--rounds 3] [--writer] [--json bench-api.json]
 
-Builds a temporary SQLite store of N synthetic centres (clustered round 50 cities, as bench_nearest.py does),
-starts `uvicorn --workers W` on a free loopback port serving create_app with the rate limit switched off
-(CARECIRCLE_RATE_LIMIT_PER_MINUTE=0), warms it up, then drives it for --seconds with:
-- wrk (Debian's `wrk`, one thread, --connections open connections) when it is installed, cycling through
-  2,000 query points near the cities (a Lua script picks the next path for each request);
-- otherwise a bounded httpx.AsyncClient loop with the same points and concurrency.
-It reports requests/s and the p50/p99 latency for each worker count. Target (issue 6): ≥ 1,500 requests/s
-with one worker. Only 127.0.0.1 is ever contacted; every run stops by itself. pytest never collects this file.
+Builds a temporary SQLite store of N synthetic centres (clustered round 50 cities, as bench_nearest.py does), then
+for each worker count starts `uvicorn --workers W` on a free loopback port for each scenario:
+- `ceiling`: a bare FastAPI app with one route returning constant JSON (no middleware): the framework's ceiling;
+- `constant`: the project's own app answering a constant (GET /healthz) through all its middleware;
+- `nearest`: the project's app answering GET /api/centres/nearest, cycling through 2,000 query points near the
+  cities (half of them with inclusive=true);
+- `nearest+writer` (with --writer): the same while another process changes one centre a second in the store
+  (the server's registry watcher applies each change).
+All the servers run at once and the scenarios take turns, for --rounds rounds (each figure is the median over the
+rounds), so that a machine whose load changes during the run treats them alike. Each turn runs for --seconds at
+each --connections with wrk (Debian's `wrk`, one thread) when installed, otherwise a
+bounded httpx.AsyncClient loop. The rate limit is off (CARECIRCLE_RATE_LIMIT_PER_MINUTE=0). It prints requests/s,
+p50 and p99 of every scenario side by side with its share of the ceiling, then the targets of issue 16: nearest
+>= 60% of the ceiling at 16 connections, nearest's p99 at 64 <= 2x the ceiling's, and (with --writer) p99 at 64
+with a writer <= 2x without. Only 127.0.0.1 is contacted; every run stops by itself. pytest never collects it.
 """
 
 from __future__ import annotations
@@ -20,7 +27,6 @@ import argparse
 import asyncio
 import json
 import os
-import random
 import re
 import shutil
 import socket
@@ -29,10 +35,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import httpx
+import numpy as np
 
 from api.db import open_store
 from geodata.store import upsert_centres
@@ -59,20 +67,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(database_url: str, workers: int, port: int) -> subprocess.Popen[bytes]:
+def start_server(database_url: str, workers: int, port: int,
+                 factory: str = "bench_api:app_factory") -> subprocess.Popen[bytes]:
     env = {**os.environ, "CARECIRCLE_DATABASE_URL": database_url, "CARECIRCLE_RATE_LIMIT_PER_MINUTE": "0"}
-    command = [sys.executable, "-m", "uvicorn", "bench_api:app_factory", "--factory", "--app-dir", str(HERE),
+    command = [sys.executable, "-m", "uvicorn", factory, "--factory", "--app-dir", str(HERE),
                "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level", "warning",
                "--no-access-log"]
     return subprocess.Popen(command, env=env, cwd=HERE.parents[1])
 
 
-def wait_until_up(base: str, paths: list[str], timeout: float = 30.0) -> None:
+def wait_until_up(base: str, paths: list[str], timeout: float = 30.0, health: str = "/healthz") -> None:
     deadline = time.monotonic() + timeout
     with httpx.Client(base_url=base, timeout=5) as client:
         while True:
             try:
-                if client.get("/healthz").status_code == 200:
+                if client.get(health).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
@@ -130,20 +139,64 @@ async def run_httpx(base: str, paths: list[str], seconds: int, connections: int)
             "p99_ms": round(cuts[98], 2), "non_2xx": failures, "generator": "httpx"}
 
 
+def ceiling_factory() -> Any:
+    """The ceiling: a bare FastAPI app, one route returning constant JSON, no middleware."""
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+    @app.get("/constant")
+    async def constant() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+def write_one_centre_a_second(database_url: str, stop_at: float) -> int:
+    """The writer: one centre's vacancies changed a second, as a registry admin would, until `stop_at`."""
+    from dataclasses import replace
+
+    from geodata.store import load_centres
+
+    engine = open_store(database_url)
+    centre = load_centres(engine)[0]
+    writes = 0
+    while time.monotonic() < stop_at:
+        upsert_centres(engine, [replace(centre, vacancies=writes % 5)])
+        writes += 1
+        time.sleep(1.0)
+    engine.dispose()
+    return writes
+
+
+def drive(base: str, paths: list[str], seconds: int, connections: int) -> dict[str, Any]:
+    if shutil.which("wrk"):
+        return run_wrk(base, paths, seconds, connections)
+    return asyncio.run(run_httpx(base, paths, seconds, connections))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=5000, help="synthetic centres in the store")
-    parser.add_argument("--seconds", type=int, default=10, help=f"load per worker count (at most {MAX_SECONDS})")
-    parser.add_argument("--connections", type=int, default=64)
-    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--seconds", type=int, default=10, help=f"load per measurement (at most {MAX_SECONDS})")
+    parser.add_argument("--connections", type=int, nargs="+", default=[16, 64])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1])
+    parser.add_argument("--rounds", type=int, default=3, help="each scenario is measured once a round; medians")
+    parser.add_argument("--writer", action="store_true",
+                        help="also measure nearest while a writer changes one centre a second")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     seconds = max(1, min(args.seconds, MAX_SECONDS))
 
-    rng = random.Random(args.seed)
+    rng = np.random.default_rng(args.seed)
     paths = [f"/api/centres/nearest?lat={lat:.5f}&lon={lon:.5f}" + ("&inclusive=true" if k % 2 else "")
              for k, (lat, lon) in enumerate(query_points(2000, rng))]
+    scenarios = [("ceiling", "bench_api:ceiling_factory", ["/constant"]),
+                 ("constant", "bench_api:app_factory", ["/healthz"]),
+                 ("nearest", "bench_api:app_factory", paths)]
+    if args.writer:
+        scenarios.append(("nearest+writer", "bench_api:app_factory", paths))
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         database_url = f"sqlite:///{tmp}/bench.db"
@@ -151,26 +204,79 @@ def main() -> None:
         upsert_centres(engine, synthetic_centres(args.n, rng))
         engine.dispose()
         for workers in args.workers:
-            port = free_port()
-            base = f"http://127.0.0.1:{port}"
-            server = start_server(database_url, workers, port)
+            # Every scenario's server runs at once, and the scenarios take turns, round after round: a machine
+            # whose load changes during the run treats them alike. Each figure is the median over the rounds.
+            servers, bases = [], {}
             try:
-                wait_until_up(base, paths)
-                if shutil.which("wrk"):
-                    figures = run_wrk(base, paths, seconds, args.connections)
-                else:
-                    figures = asyncio.run(run_httpx(base, paths, seconds, args.connections))
+                for name, factory, _ in scenarios:
+                    port = free_port()
+                    bases[name] = f"http://127.0.0.1:{port}"
+                    servers.append(start_server(database_url, workers, port, factory))
+                for name, _, scenario_paths in scenarios:
+                    wait_until_up(bases[name], scenario_paths, health="/constant" if name == "ceiling" else "/healthz")
+                runs: dict[tuple[str, int], list[dict[str, Any]]] = {}
+                for _ in range(args.rounds):
+                    for connections in args.connections:
+                        for name, _, scenario_paths in scenarios:
+                            writer = None
+                            if name.endswith("+writer"):
+                                writer = ThreadPoolExecutor(1).submit(write_one_centre_a_second, database_url,
+                                                                      time.monotonic() + seconds)
+                            figures = drive(bases[name], scenario_paths, seconds, connections)
+                            if writer is not None:
+                                figures["writes"] = writer.result()
+                            runs.setdefault((name, connections), []).append(figures)
             finally:
-                server.terminate()
-                server.wait(timeout=30)
-            row = {"workers": workers, "centres": args.n, "connections": args.connections, "seconds": seconds,
-                   **figures}
-            results.append(row)
-            print(f"workers={workers}: {row['requests_per_s']} requests/s, p50 {row.get('p50_ms')} ms, "
-                  f"p99 {row.get('p99_ms')} ms, non-2xx {row['non_2xx']} ({row['generator']}, "
-                  f"{args.connections} connections, {seconds} s, {args.n} centres)", flush=True)
+                for server in servers:
+                    server.terminate()
+                for server in servers:
+                    server.wait(timeout=30)
+            for (name, connections), measured in runs.items():
+                row: dict[str, Any] = {"scenario": name, "workers": workers, "centres": args.n,
+                                       "connections": connections, "seconds": seconds, "rounds": len(measured)}
+                for key in ("requests_per_s", "p50_ms", "p99_ms", "non_2xx", "writes"):
+                    values = [m[key] for m in measured if key in m]
+                    if values:
+                        row[key] = round(statistics.median(values), 2) if key != "non_2xx" else sum(values)
+                row["generator"] = measured[0]["generator"]
+                results.append(row)
+        print_table(results)
     if args.json:
-        args.json.write_text(json.dumps({"endpoint": "GET /api/centres/nearest", "results": results}, indent=2))
+        args.json.write_text(json.dumps({"results": results}, indent=2))
+
+
+def print_table(results: list[dict[str, Any]]) -> None:
+    """Side by side, per worker count and connections: each scenario's rate and p99, and the targets."""
+    print(f"{'workers':>7} {'conns':>5} {'scenario':<15} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+          f"{'% ceiling':>9} {'p99/ceiling':>11} non-2xx", flush=True)
+    for row in results:
+        ceiling = next(r for r in results if r["scenario"] == "ceiling" and r["workers"] == row["workers"]
+                       and r["connections"] == row["connections"])
+        share = 100 * row["requests_per_s"] / ceiling["requests_per_s"]
+        ratio = row.get("p99_ms", 0) / max(ceiling.get("p99_ms", 0), 1e-9)
+        print(f"{row['workers']:>7} {row['connections']:>5} {row['scenario']:<15} {row['requests_per_s']:>8} "
+              f"{row.get('p50_ms', 0):>8} {row.get('p99_ms', 0):>8} {share:>8.0f}% {ratio:>11.2f} "
+              f"{row['non_2xx']}" + (f"  ({row['writes']} writes)" if "writes" in row else ""), flush=True)
+    for workers in sorted({r["workers"] for r in results}):
+        def get(name: str, conns: int, w: int = workers) -> dict[str, Any] | None:
+            return next((r for r in results if r["scenario"] == name and r["connections"] == conns
+                         and r["workers"] == w), None)
+
+        ceiling16, nearest16 = get("ceiling", 16), get("nearest", 16)
+        ceiling64, nearest64, written64 = get("ceiling", 64), get("nearest", 64), get("nearest+writer", 64)
+        if ceiling16 and nearest16:
+            share = nearest16["requests_per_s"] / ceiling16["requests_per_s"]
+            print(f"target (workers={workers}): nearest at 16 connections >= 60% of the ceiling: {share:.0%} "
+                  f"{'met' if share >= 0.6 else 'NOT met'}")
+        if ceiling64 and nearest64:
+            ratio = nearest64["p99_ms"] / ceiling64["p99_ms"]
+            print(f"target (workers={workers}): nearest p99 at 64 <= 2x the ceiling's: {ratio:.2f}x "
+                  f"{'met' if ratio <= 2 else 'NOT met'}")
+        if nearest64 and written64:
+            ratio = written64["p99_ms"] / nearest64["p99_ms"]
+            print(f"target (workers={workers}): p99 at 64 with a writer <= 2x without: {ratio:.2f}x "
+                  f"{'met' if ratio <= 2 else 'NOT met'}")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (the scenarios share the machine)")
 
 
 if __name__ == "__main__":

@@ -137,11 +137,17 @@ def test_a_fever_past_three_months_or_no_fever_is_not(text: str) -> None:
 def test_the_age_in_months_comes_from_the_conversation_too() -> None:
     assert safety.word_alarms("宝宝发烧38度", age_months=2) == ["emergency"]
     assert safety.word_alarms("宝宝发烧38度", age_months=20) == []
-    # the classifier cannot see the age: its emergency reading of a fever past three months is set aside
+    # the classifier cannot see the age: its emergency reading of a fever is set aside, the words decide
     assert safety.check("宝宝发烧38度", reading("emergency", 0.05), age_months=20) is None
     assert safety.check("两岁 发烧38度 还在玩", reading("emergency", 0.05)) is None
-    alarm = safety.check("宝宝发烧38度", reading("emergency", 0.05))
+    assert safety.check("宝宝发烧了怎么办", reading("emergency", 0.3)) is None
+    alarm = safety.check("宝宝发烧38度", reading("emergency", 0.05), age_months=1)
+    assert alarm is not None and alarm.kind == "emergency" and alarm.by_words
+    # but not when the words see something else too, or the classifier reads something else
+    alarm = safety.check("宝宝发烧 一直抽", reading("emergency", 0.05), age_months=20)
     assert alarm is not None and alarm.kind == "emergency"
+    alarm = safety.check("宝宝发烧了 老师不管", reading("harm", 0.05), age_months=20)
+    assert alarm is not None and alarm.kind == "harm"
 
 
 def test_under_three_months() -> None:

@@ -67,3 +67,20 @@ def centre_at(lat: float, lon: float, bearing_deg: float, distance_m: float, **o
 def ring_of_centres(lat: float, lon: float, distances_m: list[float], **overrides: Any) -> list[Centre]:
     """One centre per distance, spread round the compass (bearings 0°, 37°, 74°, …) so none coincide."""
     return [centre_at(lat, lon, (i * 37.0) % 360, d, **overrides) for i, d in enumerate(distances_m)]
+
+
+def street_grid(lat: float, lon: float, size: int = 20, block_m: float = 100.0) -> Any:
+    """A size × size grid of streets, `block_m` apart, centred on (lat, lon): a StreetNetwork."""
+    import numpy as np
+
+    from geodata.streets import StreetNetwork
+
+    half = (size - 1) * block_m / 2
+    south_west = point_at(*point_at(lat, lon, 180, half), 270, half)
+    points = [point_at(*point_at(*south_west, 0, j * block_m), 90, i * block_m)
+              for j in range(size) for i in range(size)]
+    index = np.arange(size * size).reshape(size, size)
+    edges = np.concatenate((np.column_stack((index[:, :-1].ravel(), index[:, 1:].ravel())),
+                            np.column_stack((index[:-1, :].ravel(), index[1:, :].ravel()))))
+    lats, lons = (np.array(column) for column in zip(*points, strict=True))
+    return StreetNetwork(lats, lons, edges)

@@ -232,3 +232,48 @@ def test_filters_still_apply_along_streets():
     index = CentreIndex([home, inclusive], walker(grid()))
     assert [m.centre.id for m in index.within(*junction(0, 0), 15)] == [home.id, inclusive.id]
     assert [m.centre.id for m in index.within(*junction(0, 0), 15, Filters(inclusive=True))] == [inclusive.id]
+
+
+def test_reach_from_many_centres_in_one_pass_gives_the_minutes_to_every_junction():
+    network = StreetNetwork.from_geojson(grid(river=True))
+    # One centre on the junction (0, 0), one 50 m along the block from (4, 4) towards (3, 4).
+    reach = network.reach_from([junction(0, 0), junction(3.5, 4)], max_minutes=8)
+    node_at = {(round(float(a), 6), round(float(b), 6)): k
+               for k, (a, b) in enumerate(zip(network.node_lats, network.node_lons, strict=True))}
+
+    def minutes(i: int, j: int) -> float:
+        lat, lon = junction(i, j)
+        return float(reach[node_at[(round(lat, 6), round(lon, 6))]])
+
+    assert minutes(0, 0) == pytest.approx(0, abs=1e-6)
+    assert minutes(2, 1) == pytest.approx(300 / 75, rel=1e-4)  # from (0, 0)
+    assert minutes(4, 4) == pytest.approx(50 / 75, rel=1e-4)  # from the second centre
+    assert minutes(2, 3) == pytest.approx(250 / 75, rel=1e-4)
+    assert minutes(4, 2) == pytest.approx(600 / 75, rel=1e-4)  # from (0, 0): the river's only bridge is column 0
+    assert minutes(4, 1) == pytest.approx(500 / 75, rel=1e-4)
+    # Nearer centres win: (0, 3) is 300 m from (0, 0) over the bridge, 350 m from the other.
+    assert minutes(0, 3) == pytest.approx(300 / 75, rel=1e-4)
+    assert math.isinf(network.reach_from([junction(0, 0)], max_minutes=2)[node_at[tuple(round(x, 6) for x in
+                                                                                        junction(4, 4))]])
+    # A residential area 10 m off the street, 30 m along the block from (2, 1) to (3, 1): 300 + 30 + 10 m.
+    area = point_at(*junction(2.3, 1), 180, 10)
+    assert network.minutes_at(reach, *area) == pytest.approx(340 / 75, rel=1e-3)
+
+
+def test_reach_from_one_point_equals_its_walks():
+    network = StreetNetwork.from_geojson(grid())
+    streets = NetworkWalker(network, MODEL)
+    origin = point_at(*junction(1.3, 2), 0, 15)
+    reach = streets.reach_from([origin], max_minutes=15)
+    snap = network.snap(*origin, 300)
+    assert snap is not None
+    assert np.allclose(reach, network.metres_from(snap, 15 * 75) / 75, equal_nan=False)
+    assert math.isinf(float(network.reach_from([point_at(*SW, 225, 3000)], 15).min()))  # off the streets
+
+
+def test_streets_near_a_point_are_the_segments_around_it():
+    network = StreetNetwork.from_geojson(grid())
+    segments = NetworkWalker(network, MODEL).streets_near(*junction(0, 0), 120)
+    assert segments.shape[1:] == (2, 2)
+    ends = {tuple(np.round(s[0], 6)) for s in segments} | {tuple(np.round(s[1], 6)) for s in segments}
+    assert tuple(np.round(junction(1, 0), 6)) in ends and tuple(np.round(junction(4, 4), 6)) not in ends

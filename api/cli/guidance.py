@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli.common import fail, print_json, say, services
+from api.cli.common import fail, print_json, say, store
 from api.i18n import msg
 from api.reviews import ReviewError, record_review, reviewed_library
 from content.guidance import (
@@ -45,7 +45,7 @@ def _library() -> Library:
         library = load_library()
     except GuidanceError as exc:
         fail(str(exc))
-    return reviewed_library(library, services().engine)
+    return reviewed_library(library, store())
 
 
 def _date(value: str, option: str) -> dt.date:
@@ -125,7 +125,7 @@ def review(
         fail(str(exc))
     day = _date(on, "--on") if on is not None else china_today()
     try:
-        record_review(services().engine, article, by, day)
+        record_review(store(), article, by, day)
     except ReviewError as exc:
         fail(str(exc))
     signed = _library().get(slug, locale.value)

@@ -38,6 +38,11 @@ MODEL_ALARM = 0.5  # the classifier alone raises the alarm when "none" is less l
 WEAK_SUPPORT = 0.9  # a weak pattern raises the alarm when "none" is less likely than this
 
 
+def _pairs(*lines: str) -> dict[int, int]:
+    pairs = "".join(lines)
+    return str.maketrans(pairs[0::2], pairs[1::2])
+
+
 def _rx(*parts: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in parts), re.I)
 
@@ -61,10 +66,10 @@ HIT = (r"(?:打|踢|踹|掐|扇|拧|揪|拽|戳|勒|捂|敲|推倒|抽(?!烟|血
        r"(?!(?:了|着|过)?(?:疫苗|针|一针|预防针|电话|个电话|卡|车|招呼|麻将|牌|游戏|人家|别人|别的|其他|同学|小朋友))"
        r"(?:了|着|过|得|死|伤|肿|破|会)?(?:了|着|过|得|死|伤|肿|破|(?:我|俺)?家?" + CHILD + "|" + BODY + ")")
 # Marks on a child's body; strong when someone else has to account for them, weak alone.
-MARKS = _any("淤青", "瘀青", "青紫", "青一块", "紫一块", "红道", "道子", "鼻青脸肿", r"青一?大?片",
-             r"(?:几|好几|多)(?:块|处)\S?青", r"一块块\S?青",
-             "青了", "全是紫", "伤痕", "有伤(?!害)", "红印", "(?:红|青|紫|勒|抓|掐|手指|伤)痕", "抓伤", "烫的",
-             r"烫\S{0,2}(?:印|点|疤|痕)", "痕迹", r"(?:几|好几|多)道\S{0,2}(?:印|痕)", "针眼", "针孔", "伤口", "红肿",
+MARKS = _any("淤青", "瘀青", "青紫", "青一块", "紫一块", "青了", "全是紫", "鼻青脸肿", r"青一?大?片",
+             r"(?:几|好几|多)(?:块|处)\S?青", r"一块块\S?青", "红印", "红道", "道子", "手印", "伤痕", "有伤(?!害)",
+             "(?:红|青|紫|勒|抓|掐|手指|伤)痕", "痕迹", r"(?:几|好几|多)道\S{0,2}(?:印|痕)", "抓伤", "烫的",
+             r"烫\S{0,2}(?:印|点|疤|痕)", "针眼", "针孔", "伤口", "红肿",
              "bruis", r"marks?\b", "scratch", "swollen", r"\bcuts?\b", r"\bbite")
 SOMEONE_ELSE = _any("托班", "托儿所", "托育", "老师", "阿姨", "保姆", "保育员", "园里", "接回来", "接娃", "说不知道",
                     "说不清", "不晓得", "支支吾吾", "不明原因", "怎么弄的", "咋弄的", "咋回事", r"说是\S{0,4}摔",
@@ -114,8 +119,8 @@ HARM = _rx(
     r"罚\S{0,3}站|罚\S{0,2}(?:不许|不准|看别人吃)|脱了衣服站|光着\S{0,3}(?:屁股|身子)\S{0,3}站|"
     r"(?:老师|阿姨)\S{0,6}不管\S{0,6}(?:活该|还说)",
     # threats and fear
-    r"吓唬|恐吓|威胁|说\S{0,8}扔出去|喂狼|打死(?:你|他|她)|不要(?:你|他|她)了|吓得\S{0,4}发抖|一提老师就哭|"
-    r"见了\S{0,6}就躲",
+    r"吓唬|恐吓|威胁\S{0,2}" + CHILD + r"|说\S{0,8}扔出去|喂狼|打死(?:你|他|她)|不要(?:你|他|她)了|"
+    r"吓得\S{0,4}发抖|一提老师就哭|见了\S{0,6}就躲",
     # sexual abuse
     r"(?:叔叔|男的|老师|大孩子|大人|有人|他|她)\S{0,6}(?:脱|扒)\S{0,3}(?:裤子|衣服)|"
     r"让\S{0,3}脱\S{0,2}裤子|扒\S{0,3}裤子",
@@ -129,8 +134,8 @@ HARM = _rx(
     r"(?:给|喂)\S{0,4}(?:吃|喝)了\S{0,4}(?:什么|啥)\S{0,12}(?:睡|叫不醒)|"
     r"(?:托班|托儿所|托育|老师)\S{0,12}(?:昏昏沉沉|叫都叫不)",
     # neglect
-    r"(?:没人管|不管|不着家)\S{0,8}饿|没人管\S{0,4}(?:哭|饿)|饿得\S{0,6}(?:哭|捡)|(?:一个人|单独)?锁在屋|"
-    r"尿不湿\S{0,6}(?:一整天|一天|没换|不换)",
+    r"(?:没人管|不管|不着家)\S{0,8}饿|没人管\S{0,4}(?:哭|饿)|饿得\S{0,6}捡|(?:一个人|单独)?锁在屋|"
+    r"(?:尿不湿|尿布)\S{0,6}(?:一整天|一天|没换|不换)|饿\S{0,8}(?:也不管|没人管)",
     r"(?:一个人|独自)?(?:留|丢|扔|锁|关)在家\S{0,10}(?:自己出去|出去|一整天|整天|打牌|打麻将|上班)",
     # English
     r"\babus|\bmolest|\bneglect|\bsedat|\bsleeping pill|\bthreaten|\bforce.?fe",
@@ -150,6 +155,7 @@ HARM = _rx(
     # pinyin
     r"\b(?:lao ?shi|a ?yi|bao ?mu|yuan ?zhang) ?(?:da|qia|tui|ti|shan|ning|jiu|nue) ?(?:le ?)?(?:wo ?(?:jia ?)?)?"
     r"(?:hai ?zi|wa|ta|er ?zi|nv ?er|bao ?bao)\b",
+    r"\bbei ?(?:lao ?shi|a ?yi|bao ?mu|yuan ?zhang) ?(?:da|qia|ti|tui|shan|ning|jiu|guan)\b|"
     r"\bnue ?(?:dai|tong)\b|\bguan ?zai ?(?:ce ?suo|wei ?sheng ?jian|xiao ?hei ?wu|hei ?wu|yang ?tai)\b",
 )
 HARM_WEAK = _rx(MARKS, r"动手|欺负|一个人在家|独自在家|扔在家|单衣|不明原因|starv")
@@ -171,7 +177,8 @@ EMERGENCY = _rx(
     r"鼻(?:翼|子)\S{0,2}(?:一张一张|扇动|一扇一扇|扇)|(?:肋骨|胸口|胸|锁骨)\S{0,6}(?:凹|陷|吸)|肚子一(?:鼓一鼓|抽一抽)|"
     r"三凹|嘶嘶|喘鸣|嗓子里\S{0,4}响",
     # seizures
-    r"抽搐|抽风|惊厥|(?:浑身|全身|手脚|四肢)\S{0,2}(?:抽|抖|僵)|(?:突然|发烧)?抽(?:了|起来)|(?:一直|还在|又)抽(?!烟)|"
+    r"抽搐|抽风|惊厥|痉挛|(?:浑身|全身|手脚|四肢)\S{0,2}(?:抽|抖|僵)|"
+    r"(?:突然|发烧)?抽(?:了|起来)|(?:一直|还在|又)抽(?!烟)|"
     r"眼睛\S{0,2}(?:往上|上)?翻|(?<!对)(?<!家长)翻白眼|口吐白沫",
     # poisoning, swallowed objects, overdoses
     r"(?:吞|吃|喝|咽|舔|咬破|咬|含|误食|误服|误吃|误喝|误吞)\S{0,10}?" + POISON,
@@ -179,15 +186,16 @@ EMERGENCY = _rx(
     r"(?:吞|咽)(?:下去|进去)?了(?:个|一个|一颗|两颗|一枚|好几个)|一下子咽下去了",
     r"(?:药|退烧药|糖浆)\S{0,4}(?:吃|喝|喂)(?:多|重|错)了|(?:吃|喝|喂)(?:多|重|错)了\S{0,4}药|两倍的?量|双倍|中毒|"
     r"当糖(?:吃|喝)|(?:吃|喝|吞)了?\S{0,3}(?:一整?瓶|大半瓶|半瓶|一把|好几片|好几颗|好几粒|一板)|"
-    r"(?:吃|喝|吞)了\S{0,3}(?:几片|几颗|几粒)|"
-    r"蛇咬|被蛇|蝎子|毒虫",
+    r"(?:吃|喝|吞)了\S{0,3}(?:几片|几颗|几粒)",
+    r"蛇咬|被蛇|蝎子|毒虫",  # venomous bites
     # choking, drowning
     r"(?:卡|噎|呛)(?:住|到)了|卡住|噎住|卡在(?:嗓子|喉咙|气管)|嗓子里卡|呛水|呛进|窒息|咳不出|说不出话|"
     r"脸(?:都)?憋(?:得)?(?:紫|青)|憋得\S{0,3}(?:紫|青)|(?:呛|卡|噎)\S{0,8}(?:喘|憋)",
     r"溺水|(?:掉|摔|栽|跌|滑)(?:进|到|在)?\S{0,4}(?:水缸|水桶|浴缸|浴盆|澡盆|水盆|水池|池塘|河里|水里|水塘|井里)|"
     r"捞(?:上来|起来|出来)",
     # burns, electric shock
-    r"烫伤|烧伤|烫(?:到|着|红|了|得)|被\S{0,4}烫|(?:开水|热水|热汤|热茶|热粥|火炉|炉子)\S{0,8}(?:烫|泡|洒|浇|翻)|"
+    r"烫伤|烧伤|烫(?:到|着|红|了|得)|被\S{0,4}烫|"
+    r"(?:开水|热水|热汤|热茶|热粥|热油|火炉|炉子)\S{0,8}(?:烫|泡|洒|浇|翻|泼|溅)|"
     r"起(?:了)?\S{0,3}泡|皮都(?:掉|起)|触电|被电",
     # head injury, falls from a height
     r"(?:头|脑袋|后脑勺|额头|脑门|头着地)\S{0,16}?"
@@ -211,6 +219,7 @@ EMERGENCY = _rx(
     r"\bunconscious|\bunresponsive|\b(?:won'?t|can'?t|barely|hard to|not) wake|\blimp\b|\bfloppy",
     r"\bseizure|\bconvuls|\bfitting\b|\bshaking all over|\beyes (?:are )?roll|\bhaving a (?:fit|seizure)|"
     r"\bwon'?t stop shaking",
+    r"(?:吃|吞|喝|咽)\S{0,3}\s?(?:magnet|batter|coin|pill|bleach|detergent)|"
     r"\bswallow(?:ed|s)? .{0,30}(?:batter|magnet|coin|pill|tablet|medicine|bleach|detergent|pod|soap|cleaner|chemical)",
     r"\b(?:drank|drunk|ate|eaten|got into|bit|chewed|licked) .{0,25}(?:bleach|detergent|soap|cleaner|pills?|tablets?|"
     r"medicine|poison|alcohol|pod|batter|magnet|chemical|oil)|\bcoin batter|\bbutton batter|\bpoison|\boverdose|"
@@ -227,7 +236,7 @@ EMERGENCY = _rx(
 EMERGENCY_WEAK = _rx(
     r"纽扣电池|扣子电池|磁力珠|磁铁|误(?:吞|食|服|吃|喝)|吞了|咽下去|噎着",
     r"蔫|没精神|叫不醒|(?:晕|昏|不动)了|快不行了|憋(?:得|红)|"
-    r"头\S{0,6}(?:大包|肿)|从\S{0,6}(?:掉|摔)下|嘴唇干|救命|急急急",
+    r"头\S{0,6}(?:大包|肿)|从\S{0,6}(?:掉|摔)下|救命|急急急",
     r"\bswallow|\bchok|\bburn|\bfell (?:off|down)|\bhead\b",
 )
 
@@ -238,7 +247,7 @@ FEVER = _rx(
     r"(?:3[89]|4[01])",
     r"\bfever|\bfeels? (?:very |really )?(?:hot|warm)|\bburning up|\bhigh temp",
 )
-NEWBORN = _rx(r"新生儿|刚满月|没满月|未满月|满月的|满月没几天|刚出生|才出生|出生没几天|月子里的?(?:宝宝|娃|孩子)|"
+NEWBORN = _rx(r"新生儿|满月(?!酒|照|宴)|刚出生|才出生|出生没几天|月子里的?(?:宝宝|娃|孩子)|"
                r"(?:不到|不满|没到)(?:一|两|三|1|2|3)个?(?:多)?月|newborn|neonat")
 CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 AGE = re.compile(r"(\d+(?:\.\d)?|[零一二两三四五六七八九十百]+)\s*(?:个)?\s*(多|半)?\s*"
@@ -254,9 +263,9 @@ DISTRESS = _rx(
     r"不想活|活着\S{0,6}(?:没(?:有)?意思|没(?:有)?意义|意义都没有|累|没劲|就是\S{0,2}累赘)|"
     r"活不下去|活不了了|想死|(?:想|怎么)去死|想\S{0,3}怎么(?:去)?死(?!了)|"
     r"自杀|轻生|结束(?:自己的)?生命|结束这一切|离开这个世界|一了百了|一死了之|不如死了|死了算了",
-    r"伤害自己|自残|割腕|(?:割|划|扎|烫)(?:自己|手腕|胳膊)|拿刀划|(?:打|扇|掐)自己|撞墙",
-    r"撑不(?:下去|住)了|不(?:想|再|要)\S{0,2}醒(?:过来|来)|"
-    r"再也不醒|解脱|想消失|只想消失|消失了大家|想怎么结束|不配当妈",
+    r"伤害自己|自残|割腕|(?:割|划|扎|烫)(?:自己|手腕|胳膊)|拿刀划|(?:我|忍不住)\S{0,6}(?:打|扇|掐)自己|撞墙",
+    r"撑不(?:下去|住)了|就这么结束|结束算了|不(?:想|再|要)\S{0,2}醒(?:过来|来)|"
+    r"再也不醒|解脱|想消失|只想消失|消失了大家|想怎么结束|不配当妈|抑郁\S{0,16}不想(?:看|管|要|抱|活)",
     r"(?:我|她)(?:不在|没|死)了\S{0,8}(?:就好|都会?轻松|更好|都好)|没(?:有)?我\S{0,8}(?:会)?(?:更好|更轻松)|"
     r"(?:要是|如果|假如)我(?:死|不在|走)了|替我照顾",
     r"想跳|跳(?:下去|楼|河|江)|站\S{0,2}(?:阳台|楼顶|顶楼|天台|房顶|桥|窗)|"
@@ -283,7 +292,8 @@ DISTRESS = _rx(
     # pinyin
     r"\bbu ?xiang ?huo\b|\bhuo ?bu ?xia ?qu\b|\bxiang ?zi ?sha\b|\byi ?liao ?bai ?liao\b",
 )
-DISTRESS_WEAK = _rx(r"崩溃|受不了了|撑不住|产后抑郁|抑郁|绝望|没人帮|can'?t do this|losing it|\bppd\b|pointless")
+DISTRESS_WEAK = _rx(r"崩溃|受不了了|撑不住|产后抑郁|抑郁|绝望|没人帮|不想(?:看|管|要|抱)\S{0,2}(?:孩子|娃)|"
+                    r"can'?t do this|losing it|\bppd\b|pointless")
 
 # -- medicine and dose questions -------------------------------------------------------------------------------
 MEDICINE = _rx(
@@ -303,7 +313,7 @@ MEDICINE = _rx(
     r"\bbenadryl|\bzyrtec|\bclaritin|\bpiriton|\bloratadine|\bcetirizine|\bantihistamine",
     r"\bcough syrup|\bcough medicine|\bdos(?:e|age)\b|\bmedicine|\bmedication|\bml of\b|\bsyrup|\bsuppositor",
     # pinyin
-    r"\btui ?shao ?yao\b|\bbu ?luo ?fen\b|\btai ?nuo ?lin\b|\bkang ?sheng ?su\b|\ba ?mo ?xi ?lin\b",
+    r"\bmei ?lin\b|\btui ?shao ?yao\b|\bbu ?luo ?fen\b|\btai ?nuo ?lin\b|\bkang ?sheng ?su\b|\ba ?mo ?xi ?lin\b",
 )
 MEDICINE_WEAK = _rx(
     r"(?:吃|喂|用|给|塞|抹)\S{0,4}药|药\S{0,4}(?:吃|喂|用)|多少(?:毫升|ml|mg|毫克|片|粒)|几(?:毫升|ml|片|粒|颗)",
@@ -319,23 +329,23 @@ DRUG_NAMED = re.compile(r"美林|泰诺林|布洛芬|对乙酰|退烧药|抗生�
 FRAUD = _rx(
     # ran off with the money
     r"跑路|卷(?:钱|款|走|了|跑)|携款|人去楼空|连夜搬|一夜之间\S{0,4}(?:没了|人去楼空|关)|老板跑了|联系不上了|"
-    r"(?:老板|负责人|园长|人)\S{0,12}(?:失联|联系不上|跑了|不见了|找不(?:到|着)了|打不通|蒸发|消失)",
+    r"(?:老板|负责人|园长|人)\S{0,12}(?:失联|联系不上|跑了|不见了|找不(?:到|着)了?|打不通|蒸发|消失|没了)",
     r"(?:卷|骗)\S{0,4}(?:家长|我们|俺们|大家)\S{0,2}的?钱|被\S{0,8}骗|"
     r"骗(?:家长|我们|俺们|大家)|上当|收\S{0,12}(?:骗人|骗局)",
     # refunds refused or dragged out, balances disowned
-    r"(?:拒绝|拒不|不肯|不给|不予)(?:退|还)|不(?:给)?退(?:押金|钱|费|款|学费|定金|订金|余额)|不给退|不让退|"
-    r"说啥也不(?:给|退)|退不(?:了|回|出来)|一分\S{0,2}(?:不|没)退|要不回",
-    r"(?:钱|费|押金|款|定金|订金|余额|卡|deposit)[^，。？！,.?!]{0,16}(?:不|没)(?:给)?(?:退|还)(?!吗|不|么)|"
-    r"说好\S{0,10}(?:退|还)\S{0,10}(?:不退|不给|不认|不还)",
-    r"(?:退费|退款|退钱)\S{0,12}(?:半年|几个月|个月|好久|一直|还没|拖)|(?:拖|等)\S{0,6}(?:退费|不给)|一直拖着|"
+    r"(?:拒绝|拒不|不肯|不给|不予)(?:退|还)|不(?:给)?退\S{0,4}(?:押金|钱|费|款|学费|定金|订金|余额)|不给退|不让退|"
+    r"说啥也不(?:给|退)|退不(?:了|回|出来)|一分\S{0,2}(?:不|没)(?:退|给|还)|要不回",
+    r"(?:钱|费|押金|款|定金|订金|余额|卡|deposit)[^，。？！,.?!]{0,16}(?:不|没)有?(?:给)?(?:退|还)(?!吗|不|么)|"
+    r"说好\S{0,10}(?:退|还|到账)\S{0,12}(?:不退|不给|不认|不还|没给|没退|没到)",
+    r"(?:退费|退款|退钱)\S{0,12}(?:半年|几个月|好久|一直|还没|拖)|(?:拖|等)\S{0,6}(?:退费|不给)|一直拖着|"
     r"(?:说|借口)\S{0,4}没钱|钱已经花了",
     r"不认账|说不认|(?:钱|卡|费)\S{0,6}不认|不认了|扣\S{0,2}违约金|"
     r"扣\S{0,3}(?:一半|大半|全部)|合同\S{0,3}(?:根本)?没(?:写|有)|"
     r"还\S{0,2}拉黑|把\S{0,8}拉黑|收了钱\S{0,6}(?:一直)?不开(?:园|学|课|门)",
     # closed with the money
-    r"(?:卡|预付|预交|预存|充了|交了|交完|押金|学费|年费|托费|费用|的钱|续费|收了?\S{0,3}钱)\S{0,16}?"
+    r"(?:卡|预付|预交|预缴|预存|充了|交了|交完|押金|学费|年费|托费|费用|的钱|续费|收了?\S{0,3}钱)\S{0,16}?"
     r"(?:关门|倒闭|停业|没了|关了|不干了|不开了|搬走|暂停营业|锁了|停了|转让)",
-    r"(?:关门|倒闭|停业|不干了|不开了|暂停|转让)\S{0,16}?(?:钱|卡|费|退|押金)",
+    r"(?:关门|倒闭|停业|不干了|不开了|暂停|转让|门锁了|锁门了)\S{0,16}?(?:钱|卡|费|退|押金|交了)",
     # fake filing, fake promises
     r"假的?\S{0,2}备案|备案\S{0,14}(?:假的|是假|查不到)|(?:根本|其实|压根|并)没(?:有)?备案|伪造|虚假备案|冒充|假冒|"
     r"证是\S{0,2}(?:ps|假)|假\S{0,2}(?:资质|证|执照|牌照|许可)|根本是假的|(?:收|交)\S{0,16}(?:是假的|假的)",
@@ -365,17 +375,21 @@ QUIET = _rx(
     r"(?:水温|洗澡水|泡澡|奶温|室温|空调|房间|屋里)\S{0,8}?\d+(?:\.\d)?(?:度|℃|°)?|\b(?:bath|water|room)\b.{0,20}\d\d",
     r"(?:不|没|没有)(?:发烧|发热|烧)|退烧了|烧退了|(?:没|不)(?:吐|晕)|没(?:有)?事|no fever|isn'?t hot|"
     r"\b(?:no|not|hasn'?t|didn'?t|without) (?:vomit\w*|throw\w* up|thrown up|been sick|fever)",
-    r"(?:没|没有|从来?不|不会|不)(?:打|掐|踢|骂|虐)|怕(?:老师|阿姨|保姆)\S{0,2}打(?:娃|孩子)|打(?:疫苗|针|预防针)|胎记|"
+    r"(?:没|没有|从来?不|不会|不)(?:打|掐|踢|骂|虐|动手)|"
+    r"怕(?:老师|阿姨|保姆)\S{0,2}打(?:娃|孩子)|打(?:疫苗|针|预防针)|胎记|"
     r"自己\S{0,4}(?:抓|撞|磕|摔|碰)(?:[^，。 ]{0,8}?(?:印|痕|伤|青|包))?|不想\S{0,6}(?:关|锁)",
-    r"对\S{0,4}翻白眼|不憋气|咳(?:出来|两声|几声)(?:了)?(?:就)?好|"
-    r"咳出来了|会不会(?:噎|卡|呛)|怕\S{0,2}(?:噎|卡|呛|吞|咽|烫)|"
+    r"对\S{0,4}翻白眼|不憋气|(?:呛|卡|噎)\S{0,12}(?:咳|吐)了?(?:出来|一下|几声|两声)\S{0,6}(?:好了|没事|好好的)|"
+    r"咳(?:出来|两声|几声)(?:了)?(?:就)?好|"
+    r"咳出来了|会不会(?:噎|卡|呛)|不会(?:烫|噎|卡|呛|摔|吞)|怕\S{0,2}(?:噎|卡|呛|吞|咽|烫)|"
     r"(?:没|没有)(?:吃|吞|咽|喝)(?:进去|下去)?(?!\S{0,3}(?:尿|东西|饭|奶))|(?:会|会不会|怕|听说)\S{0,2}中毒",
     r"想死(?:你|宝宝|娃|孩子|他|她|闺女|儿子|我)",
     r"不(?:想|爱|肯)?吃药(?!\S{0,6}(?:栓|能用|换))",
-    r"(?:怕|万一|会不会|会|随时|担心|防止|听说\S{0,6}|那种|不是\S{0,6}|我想|没)跑路|有跑路的|跑路的吗|"
+    r"(?:怕|万一|会不会|会|随时|担心|防止|听说\S{0,10}|那种|不是\S{0,6}|我想|没)跑路|有跑路的|跑路的吗|"
     r"(?:怕|担心|万一|会不会|如果|要是)\S{0,4}(?:卷钱|倒闭|关门)|(?:公司|厂|单位|工地|饭店|店)\S{0,4}(?:老板)?"
     r"(?:跑路|倒闭|跑了|关门)|退不退|给退不|能不能退|能退吗|退吗|"
-    r"可以退吗|没说不退|一般\S{0,4}退|没(?:在\S{0,3})?交(?:钱|费)",
+    r"可以退吗|没说不退|一般\S{0,4}退|(?:担心|怕|害怕|万一)\S{0,6}虐待|"
+    r"没(?:在\S{0,3})?交(?:钱|费)|(?:也|说|会)会?退(?:的|了)?$|(?:钱|费)?已经退了?|"
+    r"(?:房东|中介|租房|房租|商家|淘宝|网购|快递|健身房|驾校|物业)\S{0,8}(?:押金|退|跑路|骗)",
 )
 # Asked ahead of time: the words alone decide nothing, the classifier may still raise the alarm.
 AHEAD = _rx(
@@ -387,11 +401,33 @@ AHEAD = _rx(
 )
 # Asked in general: strong patterns count as weak, weak ones not at all.
 IN_GENERAL = _rx(r"一般|的话|万一|新闻|注意(?:啥|什么|哪些)|观察(?:啥|什么|哪些)")
+# A message about a pet, with no child in it (我家狗抽搐了, 猫吃了巧克力): no alarm, whatever the classifier reads.
+PET = _rx(r"狗|猫|宠物|兔子|仓鼠|鹦鹉|乌龟|金鱼|\b(?:dog|cat|puppy|kitten|pet|hamster|rabbit)s?\b")
+ANY_CHILD = _rx(r"孩|娃|宝|崽|儿子|女儿|闺女|孙|小朋友|小孩|幼儿|婴儿|囡囡|被\S{0,2}(?:狗|猫)|"
+                r"\b(?:baby|babies|kids?|child|children|son|daughter|toddler|lo|newborn|infant)\b")
 # Signs that it is happening now, which asking ahead or in general does not undo.
 HAPPENING = _rx(r"刚才|刚刚|急|救命|!!")
 # The child is fine now: weak emergency words (a bump, a cough) are no emergency.
 FINE_NOW = _rx(r"一切正常|现在好好的|还在玩|在玩|该吃吃该玩玩|能吃能玩|吃喝正常|没事了|is fine\b|seems fine|playing")
 
+# Traditional characters as simplified ones (寶寶吞了一顆磁鐵 → 宝宝吞了一颗磁铁), pairs of traditional and simplified:
+# those the patterns use, and the commonest others.
+TRADITIONAL = _pairs(
+    "萬万丟丢兩两個个東东業业烏乌義义產产親亲褻亵從从們们會会傷伤偽伪體体餘余兒儿關关內内寫写農农衝冲凍冻準准涼凉幾几"
+    "劃划剛刚別别製制劑剂勁劲動动勻匀單单衛卫捲卷廠厂厲厉壓压廁厕廚厨雙双發发髮发變变隻只臺台檯台喫吃後后嚇吓嗎吗員员"
+    "嘔呕嗆呛嚨咙響响餵喂噴喷園园壞坏塊块墜坠牆墙聲声處处備备夠够頭头夾夹奧奥婦妇媽妈嬰婴孫孙學学寶宝實实對对將将歲岁"
+    "幣币師师帶带幫帮乾干幹干並并應应廢废開开張张彈弹當当懷怀總总懸悬驚惊懲惩戲戏戶户紮扎撲扑執执掃扫擔担擰拧撈捞撿捡"
+    "換换攜携搖摇撐撑敵敌時时曉晓暈晕暫暂機机殺杀條条來来鬆松構构櫃柜橋桥樓楼殘残毆殴氣气湯汤沒没淚泪瀉泻潑泼潔洁灑洒"
+    "漿浆澆浇渾浑溫温濕湿潰溃滾滚滿满燈灯靈灵爐炉點点爛烂煙烟燒烧燙烫熱热愛爱爺爷獨独貓猫現现電电療疗瘋疯癢痒癱瘫監监"
+    "睜睁離离種种簽签係系繫系紐纽紅红約约紺绀經经綁绑結结給给絕绝繼继續续繩绳維维綿绵綠绿纏缠罰罚聯联腸肠膚肤腫肿脅胁"
+    "膽胆膠胶腦脑腳脚脫脱臉脸藥药營营矇蒙藍蓝蟲虫虛虚補补褲裤見见觀观覺觉觸触訂订認认讓让記记許许證证訴诉話话該该誤误"
+    "說说諾诺課课誰谁調调貝贝負负責责賬账質质貼贴費费資资贅赘輕轻車车轉转軟软輔辅達达過过還还這这進进違违連连跡迹鄰邻"
+    "鬱郁釋释裡里裏里針针鈣钙錢钱鐵铁鎖锁錯错鎮镇長长門门閉闭間间悶闷閨闺聞闻陽阳階阶隨随隱隐難难霧雾黴霉靜静麵面韋韦"
+    "頂顶顧顾預预領领顆颗額额風风飯饭餓饿驅驱罵骂騙骗魚鱼魯鲁雞鸡鳴鸣黃黄著着麼么辦办為为與与識识醫医護护請请問问題题"
+    "謝谢號号碼码週周鐘钟樣样紀纪顏颜歡欢樂乐買买賣卖邊边裝装讀读寬宽專专區区縣县鄉乡術术嚴严擋挡遞递鍋锅蓋盖鹽盐糧粮"
+    "雖虽戰战擊击搶抢攔拦掛挂擠挤揮挥損损擺摆攤摊壯壮層层尋寻導导獄狱獲获檢检險险陸陆陳陈陰阴際际陣阵齡龄齒齿噸吨餅饼"
+    "館馆飲饮煉炼騰腾驗验髒脏鬧闹鳥鸟鴨鸭鵝鹅麥麦黨党齊齐龍龙龜龟鈕纽憂忧儲储痙痉攣挛鬥斗擾扰"
+)
 CHINESE_TEMPERATURE = re.compile(r"([三四])十([一二三四五六七八九])?(?:度|点)([一二三四五六七八九])?")
 SPACE_BY_HAN = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d])|(?<=\d)\s+(?=[\u4e00-\u9fff])")
 
@@ -451,7 +487,7 @@ def under_three_months(text: str) -> bool:
 @lru_cache(maxsize=2048)
 def _forms(text: str) -> tuple[str, str, str]:
     """The message compacted; the same with risky-looking phrases erased; and that spelled in pinyin."""
-    folded = unicodedata.normalize("NFKC", text).lower()
+    folded = unicodedata.normalize("NFKC", text).lower().translate(TRADITIONAL)
     compact = _temperatures(SPACE_BY_HAN.sub("", folded))
     quiet = QUIET.sub("～", compact)
     spelled = " ".join(lazy_pinyin(quiet, style=Style.NORMAL, errors="default"))
@@ -462,6 +498,8 @@ def _found(text: str, age_months: int | None) -> dict[str, bool]:
     """Every kind the words point to, mapped to True when strong, False when weak."""
     compact, form, spelled = _forms(text)
     found: dict[str, bool] = {}
+    if _about_a_pet(form):
+        return found
     happening = HAPPENING.search(compact)
     if happening or not AHEAD.search(compact):
         for kind in KINDS:
@@ -480,6 +518,10 @@ def _found(text: str, age_months: int | None) -> dict[str, bool]:
     return found
 
 
+def _about_a_pet(form: str) -> bool:
+    return bool(PET.search(form)) and not ANY_CHILD.search(form)
+
+
 def _only_a_fever(text: str, reading: SafetyReading) -> bool:
     """Is the classifier's emergency reading about a fever? A fever is an emergency under three months only, which
     the words decide (the classifier cannot see the age, and learnt 发烧38度 from babies of two months)."""
@@ -496,6 +538,8 @@ def word_alarms(text: str, age_months: int | None = None) -> list[str]:
 def check(text: str, reading: SafetyReading | None, age_months: int | None = None) -> Alarm | None:
     """The alarm for this message, or None when it is ordinary."""
     found = _found(text, age_months)
+    if not found and _about_a_pet(_forms(text)[1]):
+        return None
     none_p = reading.none_probability if reading is not None else 1.0
     kinds = {kind for kind, strong in found.items() if strong or none_p < WEAK_SUPPORT}
     by_words = bool(kinds)

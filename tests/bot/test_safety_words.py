@@ -75,6 +75,11 @@ def reading(label: str, none_probability: float) -> SafetyReading:
     ("bought a prepaid card at the centre, now the doors are locked and the phone is off", "fraud"),
     ("we withdrew and they won't give back a single yuan of the prepaid fees", "fraud"),
     ("tuoban juan qian pao le, zen me ban", "fraud"),
+    # traditional characters and mixed languages
+    ("寶寶吞了一顆磁鐵珠，怎麼辦", "emergency"),
+    ("園長帶著學費跑了，家長們都找不到人", "fraud"),
+    ("我是越南人，baby 吃了 magnet 两个，怎么办 急", "emergency"),
+    ("wo de haizi bei laoshi da le", "harm"),
 ])
 def test_words_alone_raise_the_alarm(text: str, kind: str) -> None:
     assert safety.word_alarms(text)[:1] == [kind]
@@ -97,6 +102,13 @@ def test_words_alone_raise_the_alarm(text: str, kind: str) -> None:
 def test_what_only_looks_risky_stays_quiet_on_words(text: str) -> None:
     assert safety.word_alarms(text) == []
     assert safety.check(text, reading("harm", 0.95)) is None
+
+
+def test_a_pet_is_not_a_child() -> None:
+    assert safety.check("我家狗抽搐了", reading("emergency", 0.05)) is None
+    assert safety.check("猫吃了巧克力怎么办", reading("emergency", 0.05)) is None
+    alarm = safety.check("孩子被狗咬了 流血不止", reading("emergency", 0.05))
+    assert alarm is not None and alarm.kind == "emergency"
 
 
 def test_a_weak_word_needs_the_classifier_and_the_classifier_alone_needs_more() -> None:

@@ -205,14 +205,16 @@ def test_share_link_is_created_and_listed_with_its_qr_code(desk: Desk, site: Sit
     with site.engine.connect() as conn:
         codes = conn.execute(select(share_links.c.code).where(share_links.c.created_by == "张社工")).scalars().all()
     assert len(codes) == 1
+    # The status line is shown before the list is drawn again: wait for the row itself, and read it through
+    # expect(), which retries until the page shows what is asserted (or times out).
     row = page.locator(f"#list tr[data-code='{codes[0]}']")
+    expect(row.locator("td").first).to_have_text(f"/s/{codes[0]}")
     cells = row.locator("td").all_inner_texts()
-    assert cells[0] == f"/s/{codes[0]}"
     assert cells[2:] == ["活动", "/leave", "产假育儿假怎么算", "0", "0"]
     qr = row.locator("td.qr img")
     assert qr.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
-    assert row.locator("td.qr a").first.get_attribute("href") == f"/s/{codes[0]}/qr.png"
-    assert page.locator("#target").input_value() == ""  # the form is ready for the next link
+    expect(row.locator("td.qr a").first).to_have_attribute("href", f"/s/{codes[0]}/qr.png")
+    expect(page.locator("#target")).to_have_value("")  # the form is ready for the next link
     screenshot(desk.page, "admin-links")
     assert desk.problems == []
 

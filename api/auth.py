@@ -16,9 +16,10 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Engine, select, update
 
-from api.store import audit_log, staff_tokens
+from api.store import staff_tokens
+from geodata.store import write_audit
 
 TOKEN_PREFIX = "cc_"
 
@@ -91,11 +92,6 @@ def find_staff(engine: Engine, token: str) -> Staff | None:
         row = conn.execute(select(staff_tokens.c.name, staff_tokens.c.role).where(
             staff_tokens.c.token_hash == hash_token(token), staff_tokens.c.revoked_at.is_(None))).first()
     return Staff(row.name, Role(row.role)) if row else None
-
-
-def write_audit(conn: Connection, actor: str, action: str, target: str | None, detail: dict[str, Any] | None) -> None:
-    conn.execute(audit_log.insert().values(at=datetime.now(UTC), actor=actor, action=action, target=target,
-                                           detail=detail))
 
 
 def audit(engine: Engine, actor: str, action: str, target: str | None = None,

@@ -13,7 +13,8 @@ from geodata.index import Match
 HSDS_NAMESPACE = uuid.UUID("6f1c5a52-8d0e-4d5b-9a41-2f3c7a8b9e10")
 PLACE_UNIT = {"id": str(uuid.uuid5(HSDS_NAMESPACE, "unit:place")), "name": "托位 (childcare place)",
               "scheme": "carecircle", "identifier": "tuowei"}
-HSDS_STATUS = {Status.active: "active", Status.suspended: "temporarily closed", Status.closed: "defunct"}
+HSDS_STATUS = {Status.active: "active", Status.suspended: "temporarily closed", Status.closed: "defunct",
+               Status.revoked: "defunct"}
 
 
 def centre_properties(centre: Centre) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Protocol
 
 import numpy as np
@@ -161,7 +162,9 @@ def geodesic_circle(lat: float, lon: float, radius_m: float, vertices: int = 90)
 class CentreIndex:
     """Active centres in a k-d tree of unit vectors; exact geodesic distances on the candidates."""
 
-    def __init__(self, items: Sequence[Centre], walker: Walker):
+    def __init__(self, items: Sequence[Centre], walker: Walker, *, vacancies_since: date | None = None):
+        """`vacancies_since`: a vacancy count last updated before this day may be stale, and does not count for
+        the "with free places" filter."""
         self.centres = [c for c in items if c.status is Status.active]
         self.walker = walker
         centres = self.centres
@@ -179,7 +182,9 @@ class CentreIndex:
                                     dtype=np.int16, count=len(centres))
         self._max_age = np.fromiter((c.max_age_months if c.max_age_months is not None else 10_000
                                      for c in centres), dtype=np.int16, count=len(centres))
-        self._vacant = np.fromiter(((c.vacancies or 0) > 0 for c in centres), dtype=bool, count=len(centres))
+        self._vacant = np.fromiter(((c.vacancies or 0) > 0 and (vacancies_since is None or (
+            c.vacancies_updated_on is not None and c.vacancies_updated_on >= vacancies_since)) for c in centres),
+            dtype=bool, count=len(centres))
         self._inclusive_list: list[bool] = self._inclusive.tolist()
         self._ids = [c.id for c in centres]
         self._tree = cKDTree(unit_vectors(self._lats, self._lons)) if centres else None

@@ -13,7 +13,7 @@ from geodata.centre import Centre, Status
 NOISE = re.compile(r"[\s·•・.。,，、\-—_()（）\[\]【】《》<>\"'“”‘’:：/]+")
 LEGAL_SUFFIXES = ("有限责任公司", "有限公司", "股份公司")
 PLACE_WORD = re.compile(r"[\u4e00-\u9fff]{2,6}?(镇|旗|县|区|苏木|街道|乡)")
-STATUS_ORDER = {Status.active: 0, Status.suspended: 1, Status.closed: 2}
+STATUS_ORDER = {Status.active: 0, Status.suspended: 1, Status.closed: 2, Status.revoked: 3}
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,16 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import Engine
 
 from geodata.centre import Centre
 from geodata.index import CentreIndex, Filters, Match, StraightLineWalker, Walker
 from geodata.names import NameIndex, NameMatch
+from geodata.policy import VACANCIES_FRESH_DAYS
+from geodata.regions import china_today
 from geodata.store import load_centres, registry_version, upsert_centres
 
 NO_FILTERS = Filters()
@@ -23,6 +27,7 @@ class Snapshot:
     by_id: dict[str, Centre]
     index: CentreIndex
     names: NameIndex
+    built_on: date | None = None  # the day in China it was built: vacancies age, so a new day rebuilds it
 
 
 class Registry:
@@ -59,20 +64,30 @@ class Registry:
             return current
         with self._lock:
             version = registry_version(self.engine)
-            if self._snapshot is None or self._snapshot.version != version:
+            if self._snapshot is None or self._snapshot.version != version \
+                    or self._snapshot.built_on != china_today():
                 self._snapshot = self._build(version)
             self._checked_at = now
             return self._snapshot
 
     def _build(self, version: int) -> Snapshot:
         items = load_centres(self.engine)
-        return Snapshot(version, {c.id: c for c in items}, CentreIndex(items, self.walker),
-                        NameIndex(items, self._short_forms() if self._short_forms else None))
+        today = china_today()
+        # Parents are offered only active centres open to the public (see Centre.offered).
+        index = CentreIndex([c for c in items if c.offered], self.walker,
+                            vacancies_since=today - timedelta(days=VACANCIES_FRESH_DAYS))
+        return Snapshot(version, {c.id: c for c in items}, index,
+                        NameIndex(items, self._short_forms() if self._short_forms else None), today)
 
-    def save(self, centres: Iterable[Centre]) -> int:
-        written = upsert_centres(self.engine, centres)
-        self._checked_at = float("-inf")
+    def save(self, centres: Iterable[Centre], **how: Any) -> int:
+        """Upsert centres; `how` goes to geodata.store.upsert_centres (change, dated, progress)."""
+        written = upsert_centres(self.engine, centres, **how)
+        self.changed()
         return written
+
+    def changed(self) -> None:
+        """This process wrote to the registry: the next answer rebuilds from the store at once."""
+        self._checked_at = float("-inf")
 
     def get(self, centre_id: str) -> Centre | None:
         return self.snapshot().by_id.get(centre_id)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Column,
+    Connection,
     Date,
     DateTime,
     Engine,
@@ -19,10 +23,13 @@ from sqlalchemy import (
     Table,
     Text,
     select,
+    true,
+    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from geodata.centre import Centre, DemoLevel, Kind, Mode, Status
+from geodata.centre import Centre, DemoLevel, Kind, Mode, Ownership, Status
+from geodata.regions import china_today
 
 # One metadata for the whole store: bot/ and api/ add their tables to it, and Alembic reads it.
 metadata = MetaData(naming_convention={
@@ -61,7 +68,52 @@ centres = Table(
     Column("health_eval_passed", Boolean),
     Column("is_sample", Boolean, nullable=False, default=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("ownership", String(16)),
+    Column("open_to_public", Boolean, nullable=False, default=True, server_default=true()),
+    Column("enrolled", Integer),
+    Column("inspected_on", Date),
+    Column("vacancies_updated_on", Date),
 )
+
+# The dated, public history of each centre (信息公示): every change to its filing fields, by an import, a staff
+# edit or the centre itself, oldest first.
+centre_events = Table(
+    "centre_events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("centre_id", String(64), nullable=False, index=True),
+    Column("on_date", Date, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("field", String(32), nullable=False),
+    Column("from_value", JSON),
+    Column("to_value", JSON),
+    Column("reason", String(500)),
+    Column("source", String(16), nullable=False),  # import, edit (staff) or centre (its own operator)
+    Column("actor", String(80), nullable=False),
+)
+
+# The fields whose changes make a centre's public history. Vacancies, fees, hours and the like change often and
+# are shown with their own date instead.
+HISTORY_FIELDS = (
+    "status", "inclusive", "inclusive_since", "filed_on", "inspected_on", "open_to_public", "name", "address",
+    "district_code", "kind", "ownership", "capacity", "demo_level", "health_eval_passed", "operator", "credit_code",
+)
+
+# Every admin change, and every step of a complaint case: who, what, when.
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("actor", String(80), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("target", String(120)),
+    Column("detail", JSON),
+)
+
+
+def write_audit(conn: Connection, actor: str, action: str, target: str | None, detail: dict[str, Any] | None) -> None:
+    conn.execute(audit_log.insert().values(at=datetime.now(UTC), actor=actor[:80], action=action,
+                                           target=target[:120] if target else None, detail=detail))
+
 
 # One row: a counter bumped on every registry write, so each replica knows when to rebuild its index.
 registry_meta = Table(
@@ -89,6 +141,9 @@ def _row(centre: Centre, now: datetime) -> dict[str, Any]:
         "demo_level": centre.demo_level.value if centre.demo_level else None, "operator": centre.operator,
         "credit_code": centre.credit_code, "health_eval_passed": centre.health_eval_passed,
         "is_sample": centre.is_sample, "updated_at": now,
+        "ownership": centre.ownership.value if centre.ownership else None, "open_to_public": centre.open_to_public,
+        "enrolled": centre.enrolled, "inspected_on": centre.inspected_on,
+        "vacancies_updated_on": centre.vacancies_updated_on,
     }
 
 
@@ -105,35 +160,146 @@ def centre_from_row(row: Any) -> Centre:
         inclusive_since=m["inclusive_since"],
         demo_level=DemoLevel(m["demo_level"]) if m["demo_level"] else None, operator=m["operator"],
         credit_code=m["credit_code"], health_eval_passed=m["health_eval_passed"],
-        is_sample=bool(m["is_sample"]), updated_at=updated,
+        ownership=Ownership(m["ownership"]) if m["ownership"] else None,
+        open_to_public=bool(m["open_to_public"]), enrolled=m["enrolled"], inspected_on=m["inspected_on"],
+        vacancies_updated_on=m["vacancies_updated_on"], is_sample=bool(m["is_sample"]), updated_at=updated,
     )
 
 
-def upsert_centres(engine: Engine, items: Iterable[Centre], batch: int = 1000) -> int:
-    """Insert or update centres by id in one transaction; returns how many were written."""
-    now = datetime.now(UTC)
-    rows = [_row(c, now) for c in items]
-    if not rows:
+def json_value(value: Any) -> Any:
+    """A field's value as plain JSON (enums by value, dates as YYYY-MM-DD, modes as a list)."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [json_value(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class Change:
+    """Who changed the registry, how and why: written with every event."""
+
+    source: str = "import"  # import, edit or centre
+    actor: str = "cli"
+    reason: str | None = None
+
+
+def history_events(old: Centre | None, new: Centre) -> list[tuple[str, Any, Any]]:
+    """(field, from, to) for each history field that differs; a new centre starts with its status."""
+    if old is None:
+        return [("status", None, new.status.value)]
+    events = []
+    for name in HISTORY_FIELDS:
+        before, after = json_value(getattr(old, name)), json_value(getattr(new, name))
+        if before != after:
+            events.append((name, before, after))
+    return events
+
+
+def write_events(conn: Connection, centre_id: str, events: Sequence[tuple[str, Any, Any]], change: Change,
+                 now: datetime) -> None:
+    if events:
+        on = china_today(now)
+        conn.execute(centre_events.insert(), [
+            {"centre_id": centre_id, "on_date": on, "at": now, "field": name, "from_value": before, "to_value": after,
+             "reason": change.reason, "source": change.source, "actor": change.actor}
+            for name, before, after in events])
+
+
+def _existing(conn: Connection, ids: list[str]) -> dict[str, Centre]:
+    found: dict[str, Centre] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        found.update((row.id, centre_from_row(row)) for row in conn.execute(
+            select(centres).where(centres.c.id.in_(chunk))))
+    return found
+
+
+def _vacancies_dated(new: Centre, old: Centre | None, dated: bool, today: date) -> Centre:
+    """When the vacancies were last updated: as the row says; else kept when unchanged; else today."""
+    if new.vacancies is None:
+        return replace(new, vacancies_updated_on=None) if new.vacancies_updated_on else new
+    if dated:
+        return new
+    if old is not None and old.vacancies == new.vacancies and old.vacancies_updated_on is not None:
+        return replace(new, vacancies_updated_on=old.vacancies_updated_on)
+    return replace(new, vacancies_updated_on=today)
+
+
+def upsert_centres(engine: Engine, items: Iterable[Centre], batch: int = 2000, *, change: Change = Change(),
+                   dated: frozenset[str] = frozenset(), progress: Callable[[int], None] | None = None,
+                   now: datetime | None = None) -> int:
+    """Insert or update centres by id in one transaction, in batches, each change of a history field recorded.
+
+    `dated` names the centres whose vacancies_updated_on came with them; the others' is today when the count
+    changed. Returns how many were written."""
+    now = now or datetime.now(UTC)
+    today = china_today(now)
+    items = list(items)
+    if not items:
         return 0
     dialect = engine.dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(centres)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[centres.c.id],
+        set_={col.name: stmt.excluded[col.name] for col in centres.columns if col.name != "id"},
+    )
     with engine.begin() as conn:
-        for start in range(0, len(rows), batch):
-            chunk = rows[start:start + batch]
-            stmt = insert(centres).values(chunk)
-            stmt = stmt.on_conflict_do_update(
-                index_elements=[centres.c.id],
-                set_={col.name: stmt.excluded[col.name] for col in centres.columns if col.name != "id"},
-            )
-            conn.execute(stmt)
-        _bump_version(conn)
-    return len(rows)
+        _bump_version(conn)  # first: takes the registry's write lock, so edits and imports never interleave
+        for start in range(0, len(items), batch):
+            chunk = items[start:start + batch]
+            existing = _existing(conn, [c.id for c in chunk])
+            rows, events = [], []
+            for centre in chunk:
+                old = existing.get(centre.id)
+                centre = _vacancies_dated(centre, old, centre.id in dated, today)
+                rows.append(_row(centre, now))
+                events.extend({"centre_id": centre.id, "on_date": today, "at": now, "field": name,
+                               "from_value": before, "to_value": after, "reason": change.reason,
+                               "source": change.source, "actor": change.actor}
+                              for name, before, after in history_events(old, centre))
+            conn.execute(stmt, rows)
+            if events:
+                conn.execute(centre_events.insert(), events)
+            if progress:
+                progress(len(chunk))
+    return len(items)
 
 
 def _bump_version(conn: Any) -> None:
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     conn.execute(insert(registry_meta).values(key="registry", version=1).on_conflict_do_update(
         index_elements=[registry_meta.c.key], set_={"version": registry_meta.c.version + 1}))
+
+
+def update_centre(conn: Connection, old: Centre, new: Centre, change: Change, now: datetime) -> None:
+    """One centre's new values and their history, inside the caller's transaction (which bumped the version)."""
+    values = _row(new, now)
+    del values["id"]
+    conn.execute(update(centres).where(centres.c.id == old.id).values(**values))
+    write_events(conn, old.id, history_events(old, new), change, now)
+
+
+def lock_registry(conn: Connection) -> None:
+    """Bump the registry version first thing in a write transaction: replicas rebuild, and writers queue."""
+    _bump_version(conn)
+
+
+def read_centre(conn: Connection, centre_id: str) -> Centre | None:
+    row = conn.execute(select(centres).where(centres.c.id == centre_id)).first()
+    return centre_from_row(row) if row else None
+
+
+def centre_history(engine: Engine, centre_id: str) -> list[dict[str, Any]]:
+    """The public history of one centre, oldest first."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(centre_events).where(centre_events.c.centre_id == centre_id)
+                            .order_by(centre_events.c.at, centre_events.c.id)).all()
+    return [{"on": r.on_date.isoformat(), "field": r.field, "from": r.from_value, "to": r.to_value, "reason": r.reason,
+             "source": r.source} for r in rows]
 
 
 def registry_version(engine: Engine) -> int:

@@ -98,6 +98,27 @@ OWNERSHIP_LABELS = {
     Ownership.employer: ("单位办", "employer-run"),
 }
 FLAG_WORDS = ("是", "否")  # what a Chinese list writes for true/false
+# The Chinese words clerks type for values (a row of codes never looks here).
+VALUE_ALIASES: dict[str, dict[str, str]] = {
+    "kind": {"托育机构": "centre", "幼儿园托班": "kindergarten_class", "托班": "kindergarten_class",
+             "家庭托育点": "home", "社区托育点": "community", "用人单位福利性托育": "workplace",
+             "单位托育": "workplace"},
+    "status": {"正常": "active", "运营": "active", "在营": "active", "正常运营": "active", "已备案": "active",
+               "暂停": "suspended", "停业": "suspended", "暂停服务": "suspended",
+               "注销": "closed", "关闭": "closed", "已关闭": "closed", "停办": "closed", "终止": "closed",
+               "撤销": "revoked", "撤销备案": "revoked", "注销备案": "revoked", "已撤销": "revoked",
+               "取消备案": "revoked", "吊销": "revoked"},
+    "demo_level": {"国家级": "national", "国家": "national", "自治区级": "region", "省级": "region",
+                   "市级": "city"},
+    "ownership": {"公办": "public", "民办": "private", "单位办": "employer", "用人单位": "employer",
+                  "企事业单位办": "employer"},
+    "modes": {"全日托": "full_day", "半日托": "half_day", "计时托": "hourly", "临时托": "temporary"},
+}
+# Fast paths for the values nearly every row has: exact codes, looked up without parsing.
+ENUM_VALUES: dict[type[StrEnum], dict[str, Any]] = {
+    enum: {m.value: m for m in enum} for enum in (Kind, Status, Mode, DemoLevel, Ownership)}
+FAST_FLAGS = {"true": True, "false": False, "是": True, "否": False, "1": True, "0": False,
+              "TRUE": True, "FALSE": False, "True": True, "False": False}
 
 # China's bounding box, generous at the edges (Hainan's islands and Heilongjiang's tip included).
 CHINA_LAT = (3.0, 54.0)
@@ -133,6 +154,8 @@ MAX_DIGITS = 20  # a number written with more characters than this is a fault, n
 MODE_SEPARATORS = re.compile(r"[;；,，、/]")
 CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: no I, O, S, V, Z
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+# Text that needs no cleaning has none of these (nor spaces at either end).
+NEEDS_CLEANING = re.compile(r"[\x00-\x1f\x7f-\xa0\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\u3000\ufeff\ufffd]|\s\s")
 # Control characters (NUL included), zero-width and direction marks: never kept in a name or an address.
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 SPACES = re.compile(r"\s+")
@@ -277,6 +300,8 @@ def check_row(raw: dict[str, Any], *, is_sample: bool = False, today: date | Non
 
     for name in REQUIRED_FIELDS:
         value = raw.get(name)
+        if value.__class__ is str and value and not value[0].isspace():
+            continue
         if value is BAD:
             err(name, "应为文字或数字，而不是嵌套的结构", "must be text or a number, not a nested structure")
         elif _blank(value):
@@ -303,7 +328,9 @@ def check_row(raw: dict[str, Any], *, is_sample: bool = False, today: date | Non
         err("lat/lon", f"坐标 ({lat}, {lon}) 不在中国境内，请检查是否填反了经纬度",
             f"point ({lat}, {lon}) is outside China; are lat and lon swapped?")
 
-    district = _code_text(raw.get("district_code"))
+    district = raw.get("district_code")
+    district = district if district.__class__ is str and len(district) == 6 and district.isdigit() \
+        else _code_text(district)
     if district and raw.get("district_code") is not BAD and not re.fullmatch(r"\d{6}", district):
         err("district_code", f"“{_shown(district)}”应为6位数字，这里是 {len(district)} 个字符",
             f"'{_shown(district)}' is not a 6-digit division code")
@@ -352,20 +379,34 @@ def check_row(raw: dict[str, Any], *, is_sample: bool = False, today: date | Non
         return Checked(None, err.errors, err.warnings)
     assert lat is not None and lon is not None and kind and status and inclusive is not None
     return Checked(
-        Centre(
+        make_centre(
             id=centre_id, name=name, address=address, lat=lat, lon=lon,
-            district_code=district, kind=Kind(kind), inclusive=inclusive, status=Status(status),
-            capacity=capacity, vacancies=vacancies, min_age_months=min_age, max_age_months=max_age,
-            modes=tuple(dict.fromkeys(modes)), phone=phone, hours=hours, fee_min=fee_min, fee_max=fee_max,
-            filed_on=filed_on, inclusive_since=inclusive_since,
-            demo_level=DemoLevel(demo_level) if demo_level else None, operator=operator, credit_code=credit_code,
-            health_eval_passed=health_eval, ownership=Ownership(ownership) if ownership else None,
+            district_code=district, kind=ENUM_VALUES[Kind][kind], inclusive=inclusive,
+            status=ENUM_VALUES[Status][status], capacity=capacity, vacancies=vacancies, min_age_months=min_age,
+            max_age_months=max_age, modes=tuple(dict.fromkeys(modes)), phone=phone, hours=hours, fee_min=fee_min,
+            fee_max=fee_max, filed_on=filed_on, inclusive_since=inclusive_since,
+            demo_level=ENUM_VALUES[DemoLevel][demo_level] if demo_level else None, operator=operator,
+            credit_code=credit_code, health_eval_passed=health_eval,
+            ownership=ENUM_VALUES[Ownership][ownership] if ownership else None,
             open_to_public=True if open_to_public is None else open_to_public, enrolled=enrolled,
             inspected_on=inspected_on, vacancies_updated_on=vacancies_on if vacancies is not None else None,
-            is_sample=is_sample or centre_id.startswith("SAMPLE-"),
+            is_sample=is_sample or centre_id.startswith("SAMPLE-"), updated_at=None,
         ),
         [], err.warnings,
     )
+
+
+CENTRE_FIELDS = frozenset(Centre.__dataclass_fields__)
+
+
+def make_centre(**values: Any) -> Centre:
+    """A Centre from every one of its fields, already checked: the import's fast path (a frozen dataclass's
+    __init__ sets 31 attributes one by one, which costs as much as checking the row)."""
+    if values.keys() != CENTRE_FIELDS:
+        return Centre(**values)
+    centre = object.__new__(Centre)
+    centre.__dict__.update(values)
+    return centre
 
 
 def _shown(text: str, longest: int = 40) -> str:
@@ -383,6 +424,9 @@ def _nested(raw: dict[str, Any], name: str, err: _Problems) -> bool:
 
 
 def _identifier(value: Any, err: _Problems) -> str:
+    if value.__class__ is str and len(value) <= MAX_LENGTHS["id"] and value.isascii() \
+            and not NEEDS_CLEANING.search(value):
+        return value
     if value is BAD or _blank(value):
         return ""
     text = _code_text(value)
@@ -396,9 +440,13 @@ def _identifier(value: Any, err: _Problems) -> str:
 
 
 def _free_text(raw: dict[str, Any], name: str, err: _Problems) -> str:
+    value = raw.get(name)
+    if value is None or value == "":
+        return ""
+    if value.__class__ is str and len(value) <= MAX_LENGTHS[name] and not NEEDS_CLEANING.search(value):
+        return value
     if _nested(raw, name, err):
         return ""
-    value = raw.get(name)
     if _blank(value):
         return ""
     text = clean_text(value)
@@ -423,9 +471,19 @@ def _code_text(value: Any) -> str:
 
 
 def _number(raw: dict[str, Any], name: str, err: _Problems) -> float | None:
+    value = raw.get(name)
+    if value is None or value == "":
+        return None
+    if value.__class__ is str and 0 < len(value) <= MAX_DIGITS:
+        try:
+            number = float(value)
+        except ValueError:
+            pass
+        else:
+            if math.isfinite(number):
+                return number
     if _nested(raw, name, err):
         return None
-    value = raw.get(name)
     if _blank(value):
         return None
     if isinstance(value, bool):
@@ -453,9 +511,13 @@ def _number(raw: dict[str, Any], name: str, err: _Problems) -> float | None:
 
 def _count(raw: dict[str, Any], name: str, err: _Problems) -> int | None:
     """A whole number ≥ 0."""
+    value = raw.get(name)
+    if value is None or value == "":
+        return None
+    if value.__class__ is str and 0 < len(value) <= 15 and value.isdigit() and value.isascii():
+        return int(value)
     if _nested(raw, name, err):
         return None
-    value = raw.get(name)
     if _blank(value):
         return None
     if isinstance(value, bool):
@@ -503,9 +565,15 @@ def _fee(raw: dict[str, Any], name: str, err: _Problems) -> float | None:
 
 
 def _flag(raw: dict[str, Any], name: str, err: _Problems) -> bool | None:
+    value = raw.get(name)
+    if value is None or value == "":
+        return None
+    if value.__class__ is str:
+        fast = FAST_FLAGS.get(value)
+        if fast is not None:
+            return fast
     if _nested(raw, name, err):
         return None
-    value = raw.get(name)
     if _blank(value):
         return None
     if isinstance(value, bool):
@@ -523,12 +591,18 @@ def _flag(raw: dict[str, Any], name: str, err: _Problems) -> bool | None:
 
 def _choice(raw: dict[str, Any], name: str, enum: type[StrEnum], labels: dict[Any, tuple[str, str]],
             err: _Problems) -> str | None:
+    value = raw.get(name)
+    if value is None or value == "":
+        return None
+    if value.__class__ is str and value in ENUM_VALUES[enum]:
+        return value
     if _nested(raw, name, err):
         return None
-    value = _plain(raw.get(name))
+    value = _plain(value)
     if not value:
         return None
-    if value in {m.value for m in enum}:
+    value = VALUE_ALIASES.get(name, {}).get(value, value)
+    if value in ENUM_VALUES[enum]:
         return value
     chinese = "、".join(labels[m][0] for m in enum)
     codes = ", ".join(m.value for m in enum)
@@ -537,6 +611,14 @@ def _choice(raw: dict[str, Any], name: str, enum: type[StrEnum], labels: dict[An
 
 
 def _modes(raw: dict[str, Any], err: _Problems) -> list[Mode]:
+    value = raw.get("modes")
+    if value.__class__ is str:
+        known = ENUM_VALUES[Mode]
+        if not value:
+            return []
+        parts = value.split(";")
+        if all(p in known for p in parts):
+            return [known[p] for p in parts]
     if _nested(raw, "modes", err):
         return []
     modes: list[Mode] = []
@@ -545,6 +627,7 @@ def _modes(raw: dict[str, Any], err: _Problems) -> list[Mode]:
         part = part.strip()
         if not part:
             continue
+        part = VALUE_ALIASES["modes"].get(part, part)
         try:
             modes.append(Mode(part))
         except ValueError:
@@ -594,9 +677,19 @@ def parse_date(value: Any, today: date | None = None) -> tuple[date | None, tupl
 
 
 def _date(raw: dict[str, Any], name: str, err: _Problems, today: date) -> date | None:
+    value = raw.get(name)
+    if value is None or value == "":
+        return None
+    if value.__class__ is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            found = date.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if found.year >= EARLIEST_YEAR and found <= today:
+                return found
     if _nested(raw, name, err):
         return None
-    value = raw.get(name)
     if _blank(value):
         return None
     found, fault = parse_date(value, today)
@@ -633,9 +726,11 @@ def credit_code_fault(code: str) -> tuple[str, str] | None:
 
 
 def _credit_code(raw: dict[str, Any], err: _Problems) -> str | None:
+    value = raw.get("credit_code")
+    if value == "" or value is None:
+        return None
     if _nested(raw, "credit_code", err):
         return None
-    value = raw.get("credit_code")
     if _blank(value):
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):

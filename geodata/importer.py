@@ -20,11 +20,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from geodata.centre import ALL_FIELDS, BAD, MODE_SEPARATORS, REQUIRED_FIELDS, Centre, RowError, check_row
+from geodata.centre import ALL_FIELDS, BAD, REQUIRED_FIELDS, Centre, RowError, check_row
 from geodata.crs import Crs, to_wgs84
 from geodata.regions import china_today
 
-# Chinese headers as health commissions export them, and the Chinese words clerks type for values.
+# Chinese headers as health commissions export them (the Chinese words for values are in geodata.centre).
 HEADER_ALIASES: dict[str, str] = {
     "备案编号": "id", "备案号": "id", "编号": "id",
     "机构名称": "name", "名称": "name",
@@ -48,21 +48,6 @@ HEADER_ALIASES: dict[str, str] = {
     "是否对外开放": "open_to_public", "对外开放": "open_to_public",
     "实际入托数": "enrolled", "在托人数": "enrolled", "入托人数": "enrolled",
     "现场勘验日期": "inspected_on", "勘验日期": "inspected_on", "空位更新日期": "vacancies_updated_on",
-}
-VALUE_ALIASES: dict[str, dict[str, str]] = {
-    "kind": {"托育机构": "centre", "幼儿园托班": "kindergarten_class", "托班": "kindergarten_class",
-             "家庭托育点": "home", "社区托育点": "community", "用人单位福利性托育": "workplace",
-             "单位托育": "workplace"},
-    "status": {"正常": "active", "运营": "active", "在营": "active", "正常运营": "active", "已备案": "active",
-               "暂停": "suspended", "停业": "suspended", "暂停服务": "suspended",
-               "注销": "closed", "关闭": "closed", "已关闭": "closed", "停办": "closed", "终止": "closed",
-               "撤销": "revoked", "撤销备案": "revoked", "注销备案": "revoked", "已撤销": "revoked",
-               "取消备案": "revoked", "吊销": "revoked"},
-    "demo_level": {"国家级": "national", "国家": "national", "自治区级": "region", "省级": "region",
-                   "市级": "city"},
-    "ownership": {"公办": "public", "民办": "private", "单位办": "employer", "用人单位": "employer",
-                  "企事业单位办": "employer"},
-    "modes": {"全日托": "full_day", "半日托": "half_day", "计时托": "hourly", "临时托": "temporary"},
 }
 MAX_FILE_BYTES = 200 * 1024 * 1024  # counted on the file itself
 MAX_UNPACKED_BYTES = 1024 * 1024 * 1024  # an Excel file is a zip: its unpacked size is bounded too
@@ -171,7 +156,6 @@ def check_rows(rows: Rows, crs: Crs = Crs.wgs84, *, is_sample: bool = False,
             if progress:
                 progress(1)
             continue
-        raw = _normalise_values(raw)
         centre_id = _row_id(raw.get("id"))
         checked = check_row(_converted(raw, crs), is_sample=is_sample, today=today)
         errors = list(checked.errors)
@@ -285,11 +269,15 @@ def _csv_rows(text: str) -> Source:
 
 
 def _csv_records(reader: Any, known: list[tuple[int, str]]) -> Rows:
+    indices, names = [i for i, _ in known], [name for _, name in known]
+    every = indices == list(range(len(indices)))  # the header holds only known columns, in front
+    width = max(indices, default=-1) + 1
     for number, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():
             continue
-        width = len(cells)
-        yield number, {name: (cells[i] if i < width else "") for i, name in known}
+        if len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
+        yield number, dict(zip(names, cells if every else [cells[i] for i in indices], strict=False))
 
 
 # -- Excel -------------------------------------------------------------------------------------------------
@@ -465,21 +453,6 @@ def _id_in(piece: str) -> str | None:
 
 
 # -- values ------------------------------------------------------------------------------------------------
-
-
-def _normalise_values(raw: dict[str, Any]) -> dict[str, Any]:
-    out = raw
-    for name, words in VALUE_ALIASES.items():
-        value = raw.get(name)
-        if isinstance(value, str) and value.strip():
-            if out is raw:
-                out = dict(raw)
-            if name == "modes":
-                parts = [p.strip() for p in MODE_SEPARATORS.split(value)]
-                out[name] = ";".join(words.get(p, p) for p in parts)
-            else:
-                out[name] = words.get(value.strip(), value.strip())
-    return out
 
 
 def _converted(raw: dict[str, Any], crs: Crs) -> dict[str, Any]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -28,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from geodata.centre import Centre, DemoLevel, Kind, Mode, Ownership, Status
+from geodata.centre import Centre, DemoLevel, Kind, Mode, Ownership, Status, make_centre
 from geodata.regions import china_today
 
 # One metadata for the whole store: bot/ and api/ add their tables to it, and Alembic reads it.
@@ -150,7 +152,7 @@ def _row(centre: Centre, now: datetime) -> dict[str, Any]:
 def centre_from_row(row: Any) -> Centre:
     m = row._mapping
     updated = as_utc(m["updated_at"]) if m["updated_at"] is not None else None
-    return Centre(
+    return make_centre(
         id=m["id"], name=m["name"], address=m["address"], lat=m["lat"], lon=m["lon"],
         district_code=m["district_code"], kind=Kind(m["kind"]), inclusive=bool(m["inclusive"]),
         status=Status(m["status"]), capacity=m["capacity"], vacancies=m["vacancies"],
@@ -217,21 +219,64 @@ def _existing(conn: Connection, ids: list[str]) -> dict[str, Centre]:
     return found
 
 
-def _vacancies_dated(new: Centre, old: Centre | None, dated: bool, today: date) -> Centre:
+def vacancies_date(new: Centre, old: Centre | None, dated: bool, today: date) -> date | None:
     """When the vacancies were last updated: as the row says; else kept when unchanged; else today."""
     if new.vacancies is None:
-        return replace(new, vacancies_updated_on=None) if new.vacancies_updated_on else new
+        return None
     if dated:
-        return new
+        return new.vacancies_updated_on
     if old is not None and old.vacancies == new.vacancies and old.vacancies_updated_on is not None:
-        return replace(new, vacancies_updated_on=old.vacancies_updated_on)
-    return replace(new, vacancies_updated_on=today)
+        return old.vacancies_updated_on
+    return today
+
+
+CENTRE_COLUMNS = tuple(c.name for c in centres.columns)
+EVENT_COLUMNS = ("centre_id", "on_date", "at", "field", "from_value", "to_value", "reason", "source", "actor")
+SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy keeps a DateTime in SQLite
+
+
+def _bulk_sql(dialect: str) -> tuple[str, str]:
+    """INSERT … ON CONFLICT (id) DO UPDATE for every centre column, and the events INSERT, in the driver's style."""
+    mark = "?" if dialect == "sqlite" else "%s"
+    names = ", ".join(f'"{c}"' for c in CENTRE_COLUMNS)
+    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in CENTRE_COLUMNS if c != "id")
+    upsert = (f"INSERT INTO centres ({names}) VALUES ({', '.join([mark] * len(CENTRE_COLUMNS))}) "
+              f"ON CONFLICT (id) DO UPDATE SET {updates}")
+    events = (f"INSERT INTO centre_events ({', '.join(f'{chr(34)}{c}{chr(34)}' for c in EVENT_COLUMNS)}) "
+              f"VALUES ({', '.join([mark] * len(EVENT_COLUMNS))})")
+    return upsert, events
+
+
+def _iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _driver_values(c: Centre, updated: Any, vacancies_on: date | None, sqlite_store: bool) -> tuple[Any, ...]:
+    """One centre as the database driver takes it, in CENTRE_COLUMNS order (checked below). SQLite gets dates
+    as text, as SQLAlchemy writes them; `updated` is already in the driver's form."""
+    day = _iso if sqlite_store else (lambda value: value)
+    return (
+        c.id, c.name, c.address, c.lat, c.lon, c.district_code, c.kind.value, c.inclusive, c.status.value,
+        c.capacity, c.vacancies, c.min_age_months, c.max_age_months, ";".join(m.value for m in c.modes), c.phone,
+        c.hours, c.fee_min, c.fee_max, day(c.filed_on), day(c.inclusive_since),
+        c.demo_level.value if c.demo_level else None, c.operator, c.credit_code, c.health_eval_passed, c.is_sample,
+        updated, c.ownership.value if c.ownership else None, c.open_to_public, c.enrolled, day(c.inspected_on),
+        day(vacancies_on),
+    )
+
+
+assert CENTRE_COLUMNS == (
+    "id", "name", "address", "lat", "lon", "district_code", "kind", "inclusive", "status", "capacity", "vacancies",
+    "min_age_months", "max_age_months", "modes", "phone", "hours", "fee_min", "fee_max", "filed_on",
+    "inclusive_since", "demo_level", "operator", "credit_code", "health_eval_passed", "is_sample", "updated_at",
+    "ownership", "open_to_public", "enrolled", "inspected_on", "vacancies_updated_on"), "keep _driver_values in step"
 
 
 def upsert_centres(engine: Engine, items: Iterable[Centre], batch: int = 2000, *, change: Change = Change(),
                    dated: frozenset[str] = frozenset(), progress: Callable[[int], None] | None = None,
                    now: datetime | None = None) -> int:
-    """Insert or update centres by id in one transaction, in batches, each change of a history field recorded.
+    """Insert or update centres by id in one transaction, in batches (the driver's executemany of
+    INSERT … ON CONFLICT DO UPDATE), each change of a history field recorded as a dated event.
 
     `dated` names the centres whose vacancies_updated_on came with them; the others' is today when the count
     changed. Returns how many were written."""
@@ -240,13 +285,10 @@ def upsert_centres(engine: Engine, items: Iterable[Centre], batch: int = 2000, *
     items = list(items)
     if not items:
         return 0
-    dialect = engine.dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(centres)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[centres.c.id],
-        set_={col.name: stmt.excluded[col.name] for col in centres.columns if col.name != "id"},
-    )
+    sqlite_store = engine.dialect.name == "sqlite"
+    upsert_sql, events_sql = _bulk_sql(engine.dialect.name)
+    at = now.strftime(SQLITE_TIME) if sqlite_store else now
+    on = today.isoformat() if sqlite_store else today
     with engine.begin() as conn:
         _bump_version(conn)  # first: takes the registry's write lock, so edits and imports never interleave
         for start in range(0, len(items), batch):
@@ -255,18 +297,22 @@ def upsert_centres(engine: Engine, items: Iterable[Centre], batch: int = 2000, *
             rows, events = [], []
             for centre in chunk:
                 old = existing.get(centre.id)
-                centre = _vacancies_dated(centre, old, centre.id in dated, today)
-                rows.append(_row(centre, now))
-                events.extend({"centre_id": centre.id, "on_date": today, "at": now, "field": name,
-                               "from_value": before, "to_value": after, "reason": change.reason,
-                               "source": change.source, "actor": change.actor}
-                              for name, before, after in history_events(old, centre))
-            conn.execute(stmt, rows)
+                rows.append(_driver_values(centre, at, vacancies_date(centre, old, centre.id in dated, today),
+                                           sqlite_store))
+                events.extend((centre.id, on, at, name, _json_text(before), _json_text(after), change.reason,
+                               change.source, change.actor) for name, before, after in history_events(old, centre))
+            conn.exec_driver_sql(upsert_sql, rows)
             if events:
-                conn.execute(centre_events.insert(), events)
+                conn.exec_driver_sql(events_sql, events)
             if progress:
                 progress(len(chunk))
     return len(items)
+
+
+@lru_cache(maxsize=4096)
+def _json_text(value: Any) -> str | None:
+    """A history value as JSON text (values are scalars: the same few repeat across a whole import)."""
+    return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def _bump_version(conn: Any) -> None:

@@ -11,13 +11,13 @@ from typing import Annotated
 import typer
 from tqdm import tqdm
 
-from api.auth import audit
 from api.cli.common import fail, print_json, say, services
 from geodata.centre import KIND_LABELS, MODE_LABELS, STATUS_LABELS, Centre, Kind, Mode
 from geodata.crs import Crs
 from geodata.export import centre_properties, nearest_json, to_geojson, to_hsds
-from geodata.importer import UnusableFile, read_registry_file
+from geodata.importer import UnusableFile
 from geodata.index import Filters, check_point
+from geodata.upkeep import import_file
 
 centres_app = typer.Typer(help="登记在册的托育机构 / the registry of filed centres", no_args_is_help=True)
 
@@ -36,31 +36,46 @@ def register(app: typer.Typer) -> None:
 
 @centres_app.command("import")
 def import_centres(
-    file: Annotated[Path, typer.Argument(help="CSV or GeoJSON FeatureCollection")],
+    file: Annotated[Path, typer.Argument(help="CSV, Excel workbook (.xlsx, first sheet) or GeoJSON FeatureCollection")],
     crs: Annotated[Crs, typer.Option(help="coordinate system of the file")] = Crs.wgs84,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="check and report, store nothing")] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Import or update centres; every row is checked, and a bad row never stops the good ones."""
     registry = services().registry
+    # One bar over the whole import: every row checked, then every accepted row saved.
     with tqdm(desc="检查 checking", unit=" 行 rows", file=sys.stderr, disable=None, mininterval=0.5) as bar:
+        rows = [0]
+
+        def on_rows(total: int) -> None:
+            rows[0] = total
+            bar.reset(total=total if dry_run else 2 * total)  # at most: rejected rows are never saved
+
+        def progress(done: int) -> None:
+            bar.update(done)
+            if bar.n == rows[0] and not dry_run:
+                bar.set_description("保存 saving")
+
         try:
-            report = read_registry_file(file, crs, progress=bar.update)
+            report = import_file(registry, file, crs=crs, dry_run=dry_run, actor="cli", on_rows=on_rows,
+                                 progress=progress)
         except UnusableFile as exc:
             fail(f"{exc}；未导入任何数据 / nothing was imported")
-    if not dry_run and report.accepted:
-        registry.save(report.accepted)
-        audit(registry.engine, "cli", "registry.import", file.name,
-              {"accepted": len(report.accepted), "rejected": len(report.rejected)})
+        bar.total = bar.n
+        bar.refresh()
     if as_json:
         print_json(report.as_json())
     else:
         verb = "可导入（试运行，未保存）/ would be imported (dry run)" if dry_run else "已导入 / imported"
-        say(f"{len(report.accepted)} 行{verb}；{len(report.rejected)} 行被拒绝 / rejected")
+        say(f"{len(report.accepted)} 行{verb}；{len(report.rejected)} 行被拒绝 / rejected；"
+            f"{len(report.warnings)} 条提醒 / warnings")
         for r in report.rejected:
             say(f"  第 {r.row} 行 row {r.row} (id: {r.id or '—'}):")
-            for e in r.errors:
-                say(f"    - {e}")
+            for error in r.as_json(report.lang)["errors"]:
+                say(f"    - {error}")
+        for w in report.warnings:
+            say(f"  第 {w.row} 行 row {w.row} (id: {w.id}) 提醒 warning: {w.as_json(report.lang)['message']}"
+                "（该项未导入 / left out）")
     raise typer.Exit(1 if report.rejected else 0)
 
 

@@ -25,7 +25,7 @@ def nearest(cli, *args: str) -> dict:  # type: ignore[no-untyped-def]
 
 
 def test_import_accepts_every_good_row(cli) -> None:  # type: ignore[no-untyped-def]
-    assert imported(cli, str(GOOD)) == {"exit": 0, "accepted": 4, "rejected": []}
+    assert imported(cli, str(GOOD)) == {"exit": 0, "accepted": 4, "rejected": [], "warnings": []}
 
 
 def test_bad_rows_are_reported_by_row_number_and_good_rows_still_land(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -60,7 +60,7 @@ def test_unreadable_file_exits_2(cli, tmp_path) -> None:  # type: ignore[no-unty
 
 
 def test_dry_run_checks_but_stores_nothing(cli) -> None:  # type: ignore[no-untyped-def]
-    assert imported(cli, str(GOOD), "--dry-run") == {"exit": 0, "accepted": 4, "rejected": []}
+    assert imported(cli, str(GOOD), "--dry-run") == {"exit": 0, "accepted": 4, "rejected": [], "warnings": []}
     assert nearest(cli, "--lat", "39.6", "--lon", "109.76")["results"] == []
 
 
@@ -80,7 +80,7 @@ def test_chinese_headers_values_and_gb18030(cli, tmp_path) -> None:  # type: ign
         "备案编号,机构名称,地址,纬度,经度,行政区划代码,机构类型,是否普惠,状态,托育形式\n"
         "C-1,金色童年托育中心,天骄路,39.6005,109.7600,150627,托育机构,是,正常,全日托、计时托\n"
         .encode("gb18030"))
-    assert imported(cli, str(path)) == {"exit": 0, "accepted": 1, "rejected": []}
+    assert imported(cli, str(path)) == {"exit": 0, "accepted": 1, "rejected": [], "warnings": []}
     shown = json.loads(cli("centres", "show", "C-1", "--json").stdout)
     assert (shown["kind"], shown["inclusive"], shown["modes"]) == ("centre", True, ["full_day", "hourly"])
 
@@ -169,10 +169,12 @@ def test_malformed_geojson_properties_reject_that_feature_only(cli, tmp_path) ->
     assert [r["row"] for r in report["rejected"]] == [2, 3]
 
 
-def test_a_csv_field_too_large_to_read_makes_the_file_unusable(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    header = GOOD.read_text(encoding="utf-8").splitlines()[0]
+def test_a_huge_csv_field_rejects_its_row_and_keeps_the_others(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    lines = GOOD.read_text(encoding="utf-8").splitlines()
     path = tmp_path / "huge.csv"
-    path.write_text(header + "\n" + 'X,"' + "托" * 200_000 + '",a,39.6,109.76,150627,centre,true,active\n',
-                    encoding="utf-8")
-    result = cli("centres", "import", str(path), "--json")
-    assert result.exit_code == 2 and result.stdout == ""
+    path.write_text("\n".join([lines[0], 'X,"' + "托" * 200_000 + '",a,39.6,109.76,150627,centre,true,active',
+                               *lines[1:]]) + "\n", encoding="utf-8")
+    report = imported(cli, str(path))
+    assert (report["exit"], report["accepted"]) == (1, 4)
+    assert [(r["row"], r["id"]) for r in report["rejected"]] == [(2, "X")]
+    assert "200000" in report["rejected"][0]["errors"][0]

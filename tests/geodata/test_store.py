@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from geodata.regions import china_today
-
 from geodata.importer import read_registry_file
 from geodata.index import StraightLineWalker
+from geodata.regions import china_today
 from geodata.registry import Registry
 from geodata.store import get_centre, load_centres, registry_version, upsert_centres
 from geodata.walk import WalkModel

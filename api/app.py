@@ -6,12 +6,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
-from api import web
-from api.routes import admin, centres, pages, parents, share, telegram
+from api import docs, errors, web
+from api.routes import admin, cases, centre_portal, centres, pages, parents, share, telegram
 from api.services import Services, build_services
 from api.settings import Settings
 from bot.telegram import build_application, serving
@@ -24,24 +22,19 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         description="Filed childcare in the 15-minute circle, leave entitlements and parenting guidance.",
         version="0.1.0",
         lifespan=_telegram_lifespan(settings, wired),
+        docs_url=None, redoc_url=None,  # served by api.docs from local files, never a CDN
     )
     app.state.services = wired
-
-    @app.exception_handler(RequestValidationError)
-    async def _bad_parameters(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [_problem(e) for e in exc.errors()]
-        return JSONResponse(status_code=422, content={
-            "error": "参数有误 / invalid parameters: " + "; ".join(p["message"] for p in problems),
-            "detail": problems,
-        })
 
     @app.get("/healthz", tags=["service"])
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    for module in (centres, parents, admin, telegram, share, pages):
+    for module in (centres, centre_portal, cases, parents, admin, telegram, share, pages):
         app.include_router(module.router)
     web.install(app, settings)
+    errors.install(app)  # one error shape for /api/… (after web.install: pages keep their HTML errors)
+    docs.install(app)
     return app
 
 
@@ -65,8 +58,3 @@ def _telegram_lifespan(settings: Settings, services: Services) -> Any:
         services.engine.dispose()
 
     return lifespan
-
-
-def _problem(error: Any) -> dict[str, Any]:
-    field = ".".join(str(part) for part in error.get("loc", ())[1:]) or "body"
-    return {"field": field, "message": f"{field}: {error.get('msg', 'invalid')}"}

@@ -20,7 +20,7 @@ from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
@@ -32,12 +32,21 @@ from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.settings import Settings
-from geodata.centre import DEMO_LABELS, KIND_LABELS, MODE_LABELS, STATUS_LABELS
+from geodata.centre import (
+    DEMO_LABELS,
+    KIND_LABELS,
+    MODE_LABELS,
+    OWNERSHIP_LABELS,
+    STAFF_ONLY,
+    STATUS_LABELS,
+    status_meaning,
+)
+from geodata.regions import china_today
 
 HERE = Path(__file__).parent
 TEMPLATES_DIR = HERE / "templates"
 STATIC_DIR = HERE / "static"
-STATIC_VERSION = "1"  # bump when a static file changes, so phones fetch the new one
+STATIC_VERSION = "2"  # bump when a static file changes, so phones fetch the new one
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -61,7 +70,8 @@ CSP_EXEMPT_PREFIXES = ("/docs", "/redoc")
 DEFAULT_RATE_PER_MINUTE = 120
 DEFAULT_MAX_BODY_BYTES = 64 * 1024
 UPLOAD_PATHS = frozenset({"/api/admin/registry/import"})
-UPLOAD_MAX_BYTES = 50 * 1024 * 1024
+UPLOAD_FILE_MAX_BYTES = 50 * 1024 * 1024  # a registry file: counted on the file itself, by the upload route
+UPLOAD_MAX_BYTES = UPLOAD_FILE_MAX_BYTES + 1024 * 1024  # the body: the file plus its multipart framing
 # Not limited per IP: static files, the health check, and Telegram's webhook (its servers share few IPs).
 RATE_EXEMPT_PREFIXES = ("/static/", "/healthz", "/telegram")
 
@@ -135,6 +145,7 @@ def environment() -> Environment:
     env.globals.update(
         t=_t, label=_label, walk_text=walk_text, distance_text=distance_text, static=static_url, reply_html=reply_html,
         KIND_LABELS=KIND_LABELS, MODE_LABELS=MODE_LABELS, STATUS_LABELS=STATUS_LABELS, DEMO_LABELS=DEMO_LABELS,
+        OWNERSHIP_LABELS=OWNERSHIP_LABELS, STAFF_ONLY=STAFF_ONLY, status_meaning=status_meaning, today=china_today,
     )
     return env
 
@@ -364,8 +375,13 @@ async def _refuse(scope: Scope, send: Send, status: int, message: tuple[str, str
                 f"content=\"width=device-width,initial-scale=1\"><title>{status}</title>"
                 f"<p>{zh}</p><p>{en}</p><p><a href=\"/\">返回首页 / Home</a></p></html>").encode()
         content_type = b"text/html; charset=utf-8"
-    else:
-        body = json.dumps({"error": f"{zh} / {en}"}, ensure_ascii=False).encode()
+    else:  # the API's one error shape (api/errors.py)
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+        accept = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"accept-language"), None)
+        english = query.get("lang") == "en" or (query.get("lang") != "zh" and (accept or "").lower().startswith("en"))
+        code = {413: "too_large", 429: "rate_limited"}.get(status, "error")
+        body = json.dumps({"error": {"code": code, "message": en if english else zh, "field": None}},
+                          ensure_ascii=False).encode()
         content_type = b"application/json"
     raw_headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
     raw_headers += [(k.encode(), v.encode()) for k, v in (headers or {}).items()]

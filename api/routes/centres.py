@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 
 from api.deps import RegistryDep
+from api.errors import ApiError
 from geodata.centre import Kind, Mode
 from geodata.export import centre_properties, nearest_json, to_geojson, to_hsds
 from geodata.index import Filters
+from geodata.store import centre_history
 
 router = APIRouter(prefix="/api/centres", tags=["centres"])
 
 
 # Async: the in-memory index answers in microseconds, and a thread hop per request would halve throughput.
-@router.get("/nearest", summary="Active centres within a walk of a point, nearest first")
+@router.get("/nearest", summary="Active centres open to the public within a walk of a point, nearest first")
 async def nearest(
     registry: RegistryDep,
     lat: Annotated[float, Query(ge=-90, le=90, description="latitude, WGS-84", examples=[39.6])],
@@ -39,7 +41,7 @@ async def nearest(
     return nearest_json(lat, lon, minutes, matches)
 
 
-@router.get("/search", summary="Is this centre filed? Fuzzy search by name")
+@router.get("/search", summary="Is this centre filed? Fuzzy search by name, every status shown with its meaning")
 def search(
     registry: RegistryDep,
     q: Annotated[str, Query(min_length=1, max_length=100, description="name, or part of it", examples=["萌宝驿站"])],
@@ -59,9 +61,22 @@ def export_hsds(registry: RegistryDep) -> dict[str, Any]:
     return to_hsds(sorted(registry.all(), key=lambda c: c.id))
 
 
-@router.get("/{centre_id}", summary="One centre", responses={404: {"description": "unknown id"}})
-def detail(registry: RegistryDep, centre_id: str) -> dict[str, Any]:
+def _known(registry: RegistryDep, centre_id: str) -> Any:
     centre = registry.get(centre_id)
     if centre is None:
-        raise HTTPException(404, f"没有备案编号为“{centre_id}”的机构 / no centre with id '{centre_id}'")
-    return centre_properties(centre)
+        raise ApiError(404, f"没有备案编号为“{centre_id}”的机构", f"no centre with id '{centre_id}'", field="centre_id")
+    return centre
+
+
+@router.get("/{centre_id}", summary="One centre, with its status and what it means",
+            responses={404: {"description": "unknown id"}})
+def detail(registry: RegistryDep, centre_id: str) -> dict[str, Any]:
+    return centre_properties(_known(registry, centre_id))
+
+
+@router.get("/{centre_id}/history", summary="The centre's dated public history (信息公示), oldest first",
+            responses={404: {"description": "unknown id"}})
+def history(registry: RegistryDep, centre_id: str) -> dict[str, Any]:
+    centre = _known(registry, centre_id)
+    return {"id": centre.id, "events": [{k: v for k, v in e.items() if k != "source"}
+                                        for e in centre_history(registry.engine, centre.id)]}

@@ -26,12 +26,13 @@ from bot.replies import Message, Turn
 from content.guidance import TOPIC_LABELS, Article, Library, render_html
 from content.leave import LeaveInputError, leave_answer
 from content.leave.answer import NOT_MAINLAND
-from geodata.centre import Centre, Mode
+from geodata.centre import DEMO_LABELS, KIND_LABELS, OWNERSHIP_LABELS, STATUS_LABELS, Centre, Mode
 from geodata.geocode import GeocodeResult
 from geodata.index import Filters, Match
 from geodata.maplinks import CRS_LABELS, map_links
 from geodata.regions import PROVINCES, china_today
 from geodata.registry import Registry
+from geodata.store import centre_history
 
 router = APIRouter(include_in_schema=False)
 
@@ -201,12 +202,52 @@ def home(request: Request, registry: RegistryDep, services: ServicesDep) -> HTML
 # --- a centre --------------------------------------------------------------------------------------------
 
 
+HISTORY_LABELS = {
+    "status": ("状态", "status"), "inclusive": ("普惠", "inclusive"),
+    "inclusive_since": ("普惠认定日期", "inclusive since"),
+    "filed_on": ("备案日期", "filed on"), "inspected_on": ("现场勘验日期", "site inspection"),
+    "open_to_public": ("对外开放", "open to the public"), "name": ("名称", "name"), "address": ("地址", "address"),
+    "district_code": ("行政区划", "division"), "kind": ("机构类型", "kind"), "ownership": ("举办性质", "run by"),
+    "capacity": ("托位数", "places"), "demo_level": ("示范等级", "demonstration"),
+    "health_eval_passed": ("卫生评价", "health evaluation"), "operator": ("举办者", "operator"),
+    "credit_code": ("统一社会信用代码", "credit code"), "rectify_by": ("限期整改", "ordered to put right by"),
+}
+
+
+def history_value(field_name: str, value: Any, lang: str) -> str:
+    """One value of a history event in words: statuses and kinds by their labels, yes/no for flags."""
+    en = lang == "en"
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return ("yes" if value else "no") if en else ("是" if value else "否")
+    labels: dict[str, Any] = {"status": STATUS_LABELS, "kind": KIND_LABELS, "ownership": OWNERSHIP_LABELS,
+                              "demo_level": DEMO_LABELS}
+    for enum_value, pair in labels.get(field_name, {}).items():
+        if enum_value.value == value:
+            return str(pair[1] if en else pair[0])
+    return str(value)
+
+
+def event_text(lang: str) -> Any:
+    def text(event: dict[str, Any]) -> str:
+        name = HISTORY_LABELS.get(event["field"], (event["field"], event["field"]))[lang == "en"]
+        before, after = (history_value(event["field"], event[k], lang) for k in ("from", "to"))
+        if event["from"] is None and event["field"] == "status":
+            return f"listed in the registry: {after}" if lang == "en" else f"登记入册：{after}"
+        return f"{name}: {before} → {after}" if lang == "en" else f"{name}：{before} → {after}"
+    return text
+
+
 def centre_page(request: Request, centre: Centre, *, extra: dict[str, Any] | None = None) -> HTMLResponse:
-    """Every registered detail of one centre, with navigation, sharing and its QR code."""
+    """Every registered detail of one centre, its status and what it means, its dated public history, with
+    navigation, sharing and its QR code."""
+    engine = request.app.state.services.engine
     context: dict[str, Any] = {
         "centre": centre, "links": navigation_links(centre), "sample": centre.is_sample,
         "page_url": f"/centres/{quote(centre.id)}", "qr_url": f"/centres/{quote(centre.id)}/qr.png",
-        "og_title": centre.name,
+        "og_title": centre.name, "history": centre_history(engine, centre.id),
+        "event_text": event_text(request_lang(request)),
     }
     context.update(extra or {})
     return render(request, "centre.html", context)
@@ -214,6 +255,7 @@ def centre_page(request: Request, centre: Centre, *, extra: dict[str, Any] | Non
 
 @router.get("/centres/{centre_id}", response_class=HTMLResponse)
 def centre_detail(request: Request, registry: RegistryDep, centre_id: str) -> HTMLResponse:
+    """Any centre's own page, whatever its status: its standing is shown with what it means."""
     centre = registry.get(centre_id)
     if centre is None:
         return not_found(request, (f"没有备案编号为“{centre_id}”的机构", f"no centre with filing number '{centre_id}'"))

@@ -6,6 +6,10 @@
   const ACTIONS = {
     "token.create": "创建令牌", "token.revoke": "撤销令牌", "broadcast.create": "新建群发", "broadcast.send": "发送群发",
     "broadcast.cancel": "取消群发", "registry.import": "导入名录", "share_link.create": "生成推广链接",
+    "centre.edit": "修改机构", "centre.update": "机构更新自身信息", "centre.remind": "提醒机构更新",
+    "case.file": "登记投诉", "case.assign": "分派案件", "case.note": "案件记录", "case.rectify": "责令限期整改",
+    "case.resolve": "办结案件", "case.status": "案件状态", "case.outcome": "处理结果", "case.serious": "严重程度",
+    "case.status_read": "家长查询案件", "case.forget": "家长删除联系方式",
   };
 
   // {"accepted": 4, "rejected": 0} → "accepted: 4；rejected: 0"

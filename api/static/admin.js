@@ -5,7 +5,8 @@
 
 const admin = (() => {
   const KEY = "carecircle-token";
-  const ROLES = {health_staff: "卫健工作人员", registry_admin: "名录管理员", community_worker: "社区工作者"};
+  const ROLES = {health_staff: "卫健工作人员", registry_admin: "名录管理员", community_worker: "社区工作者",
+                 centre: "托育机构"};
   const STATUS = {draft: "草稿 draft", queued: "待发送 queued", sending: "发送中 sending", done: "已完成 done",
                   cancelled: "已取消 cancelled"};
   const byId = (id) => document.getElementById(id);
@@ -20,9 +21,11 @@ const admin = (() => {
 
   class ApiError extends Error {}
 
+  // The API's one error shape: {"error": {"code", "message", "field"}}.
   function problem(status, body) {
-    if (typeof body.detail === "string") return body.detail;
-    return body.error || `请求失败 / request failed (${status})`;
+    const error = body && body.error;
+    if (error && typeof error === "object") return error.field ? `${error.message}（${error.field}）` : error.message;
+    return `请求失败 / request failed (${status})`;
   }
 
   // fetch with the token; JSON in and out. A failure is shown and thrown.
@@ -117,5 +120,14 @@ const admin = (() => {
     };
   }
 
-  return {KEY, ApiError, byId, token, show, api, cell, button, when, roleName, statusName, whoAmI, onReady, action};
+  // An element with text (never HTML) and an optional class.
+  function element(tag, text, className) {
+    const node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = text;
+    if (className) node.className = className;
+    return node;
+  }
+
+  return {KEY, ApiError, byId, token, show, api, cell, button, when, roleName, statusName, whoAmI, onReady, action,
+          element};
 })();

@@ -67,6 +67,7 @@ class State:
     guide_query: str | None = None  # the words of the last guidance question
     held_text: str | None = None  # a message we asked about ("您是想…还是…？"), answered once they pick
     subscribed_on: str | None = None  # the birth date of this chat's subscription, once made
+    case: dict[str, Any] | None = None  # a complaint case being filed (bot/flows/cases.py): step, centre, what
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> State:

@@ -22,15 +22,18 @@ def register(app: typer.Typer) -> None:
 def create(
     name: Annotated[str, typer.Option("--name", help="the person the token belongs to (unique)")],
     role: Annotated[Role, typer.Option("--role", help="what the token may do")],
+    centre: Annotated[list[str] | None, typer.Option(
+        "--centre", help="for role centre: a centre id it may update (repeatable)")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Create a token for one person. It is printed once and stored only as a hash."""
     try:
-        token = create_token(store(), name, role)
+        token = create_token(store(), name, role, centre or ())
     except TokenError as exc:
         fail(str(exc))
     if as_json:
-        print_json({"name": name.strip(), "role": role.value, "token": token})
+        print_json({"name": name.strip(), "role": role.value, "token": token,
+                    **({"centres": sorted(set(centre))} if centre else {})})
         return
     say(f"已为 {name.strip()} 创建令牌（角色 {role.value}）。令牌只显示这一次，请妥善保存。\n"
         f"Token created for {name.strip()} (role {role.value}). It is shown only once: keep it safe.")
@@ -54,4 +57,5 @@ def list_(as_json: JsonFlag = False) -> None:
         return
     for t in tokens:
         state = f"revoked {t['revoked_at'][:19]}" if t["revoked_at"] else "active"
-        typer.echo(f"{t['name']}\t{t['role']}\t{t['created_at'][:19]}\t{state}")
+        scope = f"\t{','.join(t['centres'])}" if t.get("centres") else ""
+        typer.echo(f"{t['name']}\t{t['role']}\t{t['created_at'][:19]}\t{state}{scope}")

@@ -135,7 +135,7 @@ def install(app: FastAPI) -> None:
         assert isinstance(exc, StarletteHTTPException)
         if not is_api(request) and page_handler is not None:
             result = page_handler(request, exc)
-            return await result if isinstance(result, Awaitable) else result  # type: ignore[return-value]
+            return await result if isinstance(result, Awaitable) else result
         zh, en = split_message(exc.detail, exc.status_code)
         return JSONResponse(error_json(exc.status_code, zh, en, english=_english(request)),
                             status_code=exc.status_code, headers=getattr(exc, "headers", None))

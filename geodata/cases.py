@@ -254,7 +254,7 @@ class Cases:
         return len(numbers)
 
     # -- staff -----------------------------------------------------------------------------------------
-    def list(self, *, centre_id: str | None = None, status: str | None = None, open_only: bool = False,
+    def find(self, *, centre_id: str | None = None, status: str | None = None, open_only: bool = False,
              serious: bool | None = None, limit: int = 200) -> list[Case]:
         query = select(cases)
         if centre_id:

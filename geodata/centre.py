@@ -682,12 +682,12 @@ def _date(raw: dict[str, Any], name: str, err: _Problems, today: date) -> date |
         return None
     if value.__class__ is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
         try:
-            found = date.fromisoformat(value)
+            quick = date.fromisoformat(value)
         except ValueError:
             pass
         else:
-            if found.year >= EARLIEST_YEAR and found <= today:
-                return found
+            if quick.year >= EARLIEST_YEAR and quick <= today:
+                return quick
     if _nested(raw, name, err):
         return None
     if _blank(value):

@@ -294,7 +294,8 @@ def upsert_centres(engine: Engine, items: Iterable[Centre], batch: int = 2000, *
         for start in range(0, len(items), batch):
             chunk = items[start:start + batch]
             existing = _existing(conn, [c.id for c in chunk])
-            rows, events = [], []
+            rows: list[tuple[Any, ...]] = []
+            events: list[tuple[Any, ...]] = []
             for centre in chunk:
                 old = existing.get(centre.id)
                 rows.append(_driver_values(centre, at, vacancies_date(centre, old, centre.id in dated, today),

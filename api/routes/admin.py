@@ -291,7 +291,7 @@ def admin_centre(centre_id: str, staff: Annotated[Staff, Depends(require_role(Ro
     if centre is None:
         raise ApiError(404, f"没有备案编号为“{centre_id}”的机构", f"no centre with id '{centre_id}'",
                        field="centre_id")
-    cases = Cases(services.engine).list(centre_id=centre.id)
+    cases = Cases(services.engine).find(centre_id=centre.id)
     return {**centre_properties(centre), "history": centre_history(services.engine, centre.id),
             "cases": [c.staff_json() for c in cases], "open_serious_cases": sum(c.serious and c.open for c in cases)}
 
@@ -335,7 +335,7 @@ def list_cases(
     open_only: Annotated[bool, Query(alias="open")] = False,
 ) -> dict[str, Any]:
     register = Cases(services.engine)
-    found = register.list(centre_id=centre_id, status=status.value if status else None, open_only=open_only)
+    found = register.find(centre_id=centre_id, status=status.value if status else None, open_only=open_only)
     flags = register.open_serious_by_centre()
     names = {cid: (c.name if (c := services.registry.get(cid)) else cid) for cid in flags}
     return {"cases": [c.staff_json() for c in found],

@@ -54,7 +54,7 @@ def test_a_complaint_offers_a_case_and_files_it_with_consent(engine: Engine) -> 
     assert "联系" in asked.text and "case:nocontact" in buttons(asked)
     filed = say(engine, "13800000000")
     register = Cases(engine.ctx.registry.engine)
-    (case,) = register.list()
+    (case,) = register.find()
     assert case.centre_id == "T-001" and case.contact == "13800000000" and case.channel == "telegram"
     assert case.number in filed.text and case.category.value == "fees"
     status = say(engine, f"查询 {case.number}")
@@ -70,7 +70,7 @@ def test_harm_leads_with_110_and_the_case_never_replaces_the_police(engine: Engi
     press(engine, "case:yes")
     done = press(engine, "case:nocontact")
     assert "110" in done.text
-    (case,) = Cases(engine.ctx.registry.engine).list()
+    (case,) = Cases(engine.ctx.registry.engine).find()
     assert case.serious and case.category.value == "harm" and case.contact is None
 
 
@@ -80,14 +80,14 @@ def test_an_unknown_centre_is_asked_for_and_kept_by_the_name_given(engine: Engin
     assert "发生了什么" in say(engine, "快乐宝贝早教中心").text
     assert "联系" in say(engine, "上周把孩子一个人留在教室里很久没人管").text
     press(engine, "case:nocontact")
-    (case,) = Cases(engine.ctx.registry.engine).list()
+    (case,) = Cases(engine.ctx.registry.engine).find()
     assert case.centre_id is None and case.centre_name == "快乐宝贝早教中心"
 
 
 def test_declining_files_nothing_and_the_talk_goes_on(engine: Engine) -> None:
     say(engine, "我要投诉测试托育园乱收费，不给退钱")
     assert "没有登记" in press(engine, "case:no").text
-    assert Cases(engine.ctx.registry.engine).list() == []
+    assert Cases(engine.ctx.registry.engine).find() == []
     assert say(engine, "附近有普惠托育吗").intent == "find_centre"
 
 
@@ -96,7 +96,7 @@ def test_forget_removes_the_contact_and_keeps_the_anonymised_case(engine: Engine
     press(engine, "case:yes")
     say(engine, "wx_parent_88")
     say(engine, session="tg:7", command="forget")
-    (case,) = Cases(engine.ctx.registry.engine).list()
+    (case,) = Cases(engine.ctx.registry.engine).find()
     assert case.contact is None and not case.has_reporter and case.status is CaseStatus.received
     assert "没有登记过" in say(engine, "我的投诉怎么样了").text  # this chat is no longer linked to it
     with engine.ctx.registry.engine.connect() as conn:

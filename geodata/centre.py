@@ -329,11 +329,11 @@ def check_row(raw: dict[str, Any], *, is_sample: bool = False, today: date | Non
             f"point ({lat}, {lon}) is outside China; are lat and lon swapped?")
 
     district = raw.get("district_code")
-    district = district if district.__class__ is str and len(district) == 6 and district.isdigit() \
-        else _code_text(district)
-    if district and raw.get("district_code") is not BAD and not re.fullmatch(r"\d{6}", district):
-        err("district_code", f"“{_shown(district)}”应为6位数字，这里是 {len(district)} 个字符",
-            f"'{_shown(district)}' is not a 6-digit division code")
+    if district.__class__ is not str or len(district) != 6 or not district.isdigit() or not district.isascii():
+        district = _code_text(district)
+        if district and raw.get("district_code") is not BAD and not re.fullmatch(r"\d{6}", district):
+            err("district_code", f"“{_shown(district)}”应为6位数字，这里是 {len(district)} 个字符",
+                f"'{_shown(district)}' is not a 6-digit division code")
 
     kind = _choice(raw, "kind", Kind, KIND_LABELS, err)
     status = _choice(raw, "status", Status, STATUS_LABELS, err)

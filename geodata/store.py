@@ -233,6 +233,7 @@ def vacancies_date(new: Centre, old: Centre | None, dated: bool, today: date) ->
 CENTRE_COLUMNS = tuple(c.name for c in centres.columns)
 EVENT_COLUMNS = ("centre_id", "on_date", "at", "field", "from_value", "to_value", "reason", "source", "actor")
 SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy keeps a DateTime in SQLite
+BULK_CACHE_KIB = 131_072  # SQLite's page cache during a bulk upsert (then back to the default 2 MB)
 
 
 def _bulk_sql(dialect: str) -> tuple[str, str]:
@@ -247,21 +248,25 @@ def _bulk_sql(dialect: str) -> tuple[str, str]:
     return upsert, events
 
 
-def _iso(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
 def _driver_values(c: Centre, updated: Any, vacancies_on: date | None, sqlite_store: bool) -> tuple[Any, ...]:
     """One centre as the database driver takes it, in CENTRE_COLUMNS order (checked below). SQLite gets dates
     as text, as SQLAlchemy writes them; `updated` is already in the driver's form."""
-    day = _iso if sqlite_store else (lambda value: value)
+    if sqlite_store:
+        filed, since, inspected = c.filed_on, c.inclusive_since, c.inspected_on
+        return (
+            c.id, c.name, c.address, c.lat, c.lon, c.district_code, c.kind.value, c.inclusive, c.status.value,
+            c.capacity, c.vacancies, c.min_age_months, c.max_age_months, ";".join(c.modes), c.phone, c.hours,
+            c.fee_min, c.fee_max, filed.isoformat() if filed else None, since.isoformat() if since else None,
+            c.demo_level.value if c.demo_level else None, c.operator, c.credit_code, c.health_eval_passed,
+            c.is_sample, updated, c.ownership.value if c.ownership else None, c.open_to_public, c.enrolled,
+            inspected.isoformat() if inspected else None, vacancies_on.isoformat() if vacancies_on else None,
+        )
     return (
         c.id, c.name, c.address, c.lat, c.lon, c.district_code, c.kind.value, c.inclusive, c.status.value,
-        c.capacity, c.vacancies, c.min_age_months, c.max_age_months, ";".join(m.value for m in c.modes), c.phone,
-        c.hours, c.fee_min, c.fee_max, day(c.filed_on), day(c.inclusive_since),
-        c.demo_level.value if c.demo_level else None, c.operator, c.credit_code, c.health_eval_passed, c.is_sample,
-        updated, c.ownership.value if c.ownership else None, c.open_to_public, c.enrolled, day(c.inspected_on),
-        day(vacancies_on),
+        c.capacity, c.vacancies, c.min_age_months, c.max_age_months, ";".join(c.modes), c.phone, c.hours,
+        c.fee_min, c.fee_max, c.filed_on, c.inclusive_since, c.demo_level.value if c.demo_level else None,
+        c.operator, c.credit_code, c.health_eval_passed, c.is_sample, updated,
+        c.ownership.value if c.ownership else None, c.open_to_public, c.enrolled, c.inspected_on, vacancies_on,
     )
 
 
@@ -291,6 +296,8 @@ def upsert_centres(engine: Engine, items: Iterable[Centre], batch: int = 2000, *
     on = today.isoformat() if sqlite_store else today
     with engine.begin() as conn:
         _bump_version(conn)  # first: takes the registry's write lock, so edits and imports never interleave
+        if sqlite_store:  # a bulk load touches more pages than SQLite's default 2 MB cache holds
+            conn.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
         for start in range(0, len(items), batch):
             chunk = items[start:start + batch]
             existing = _existing(conn, [c.id for c in chunk])
@@ -302,12 +309,40 @@ def upsert_centres(engine: Engine, items: Iterable[Centre], batch: int = 2000, *
                                            sqlite_store))
                 events.extend((centre.id, on, at, name, _json_text(before), _json_text(after), change.reason,
                                change.source, change.actor) for name, before, after in history_events(old, centre))
-            conn.exec_driver_sql(upsert_sql, rows)
-            if events:
-                conn.exec_driver_sql(events_sql, events)
+            if sqlite_store:
+                conn.exec_driver_sql(upsert_sql, rows)
+                if events:
+                    conn.exec_driver_sql(events_sql, events)
+            else:
+                _copy_upsert(conn, rows, events)
             if progress:
                 progress(len(chunk))
+        if sqlite_store:
+            conn.exec_driver_sql("PRAGMA cache_size = -2000")
     return len(items)
+
+
+def _copy_upsert(conn: Connection, rows: list[tuple[Any, ...]], events: list[tuple[Any, ...]]) -> None:
+    """PostgreSQL: COPY the batch into a temporary table, then one INSERT … ON CONFLICT DO UPDATE from it; the
+    events are COPYed straight in."""
+    names = ", ".join(f'"{c}"' for c in CENTRE_COLUMNS)
+    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in CENTRE_COLUMNS if c != "id")
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS centres_load (LIKE centres INCLUDING DEFAULTS) "
+                       "ON COMMIT DROP")
+        cursor.execute("TRUNCATE centres_load")
+        with cursor.copy(f"COPY centres_load ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(f"INSERT INTO centres ({names}) SELECT {names} FROM centres_load "
+                       f"ON CONFLICT (id) DO UPDATE SET {updates}")
+        if events:
+            columns = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
+            with cursor.copy(f"COPY centre_events ({columns}) FROM STDIN") as copy:
+                for event in events:
+                    copy.write_row(event)
 
 
 @lru_cache(maxsize=4096)

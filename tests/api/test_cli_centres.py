@@ -188,8 +188,8 @@ def test_excel_import_has_the_same_headers_values_and_row_errors_as_csv(cli, tmp
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["伊金霍洛旗托育机构备案名单（2025年）"])  # a title above the header, as lists often have
-    sheet.append(["备案编号", "机构名称", "地址", "纬度", "经度", "行政区划代码", "机构类型", "是否普惠", "状态", "托位数",
-                  "空余托位", "备案日期", "统一社会信用代码"])
+    sheet.append(["备案编号", "机构名称", "地址", "纬度", "经度", "行政区划代码", "机构类型", "是否普惠", "状态",
+                  "托位数", "空余托位", "备案日期", "统一社会信用代码"])
     sheet.append(["X-1", "金色童年托育中心", "天骄路", 39.6005, 109.76, 150627, "托育机构", "是", "正常", 40, 5,
                   datetime.date(2023, 5, 10), "91330100716105852F"])
     sheet.append(["X-2", "彩虹托育园", "文明路", 39.601, 109.761, 150627, "幼教中心", "否", "正常", 20, 2, None, None])
@@ -224,8 +224,8 @@ def test_sample_rows_stay_sample_data_in_any_store(cli) -> None:  # type: ignore
 def test_import_history_records_changes_of_standing(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
     imported(cli, str(GOOD))
     changed = tmp_path / "changed.csv"
-    changed.write_text(GOOD.read_text(encoding="utf-8").replace("150627,centre,true,active", "150627,centre,true,revoked",
-                                                                1), encoding="utf-8")
+    text = GOOD.read_text(encoding="utf-8").replace("150627,centre,true,active", "150627,centre,true,revoked", 1)
+    changed.write_text(text, encoding="utf-8")
     imported(cli, str(changed))
     shown = json.loads(cli("centres", "show", "T-001", "--json").stdout)
     assert shown["status"] == "revoked" and shown["offered"] is False

@@ -26,6 +26,7 @@ from api.settings import Settings
 from api.store import audit_log, share_links
 from bot.subscriptions import Subscriptions
 from tests.bot.test_subscriptions import FakePlan
+from tests.browser.conftest import REPORT_CSP
 from tests.fakes.server import served_in_thread
 
 pytestmark = pytest.mark.browser
@@ -33,9 +34,6 @@ Shot = Callable[..., Any]  # the screenshot fixture: screenshot(page, name, full
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 DESKTOP = {"width": 1280, "height": 800}
-# Chromium reports CSP violations on the console too; this makes sure each one is an error we collect.
-REPORT_CSP = """document.addEventListener("securitypolicyviolation", (e) =>
-  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"}`));"""
 FLU = "流感季节到了，请带6月龄以上的孩子接种流感疫苗。"
 
 

@@ -20,13 +20,11 @@ from api.services import Services, build_services
 from api.settings import Settings
 from geodata.cases import Cases
 from geodata.upkeep import edit_centre, import_file
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, REPORT_CSP
 from tests.fakes.server import served_in_thread
 
 pytestmark = pytest.mark.browser
 Shot = Callable[..., Any]
-REPORT_CSP = """document.addEventListener("securitypolicyviolation", (e) =>
-  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"}`));"""
 WIDER_THAN_THE_SCREEN = "document.documentElement.scrollWidth > document.documentElement.clientWidth"
 
 

@@ -748,3 +748,21 @@ def case_none(lang: str, number: str | None) -> Reply:
 
 def case_cancelled(lang: str) -> Reply:
     return Reply(t(lang, "好的，没有登记。需要时随时说“我要投诉”。", "All right, nothing was filed. Say “complaint” any time."))
+
+
+# -- registry upkeep: for the dialogue's owner to use in _centre_lines, centre_fact and _status_sentence ------------
+def vacancies_note(lang: str, centre: Centre, today: date) -> str:
+    """When a centre's free places were updated, and a warning once that is over 30 days ago: "（11-02 更新）"."""
+    if centre.vacancies is None:
+        return ""
+    updated = centre.vacancies_updated_on
+    when = t(lang, f"（{updated.isoformat()} 更新）", f" (updated {updated.isoformat()})") if updated else ""
+    stale = "" if centre.vacancies_fresh(today) else t(lang, "，可能已过时，请向机构确认", "; may be out of date: ask the centre")
+    return when + stale
+
+
+def standing_note(lang: str, centre: Centre) -> str:
+    """What the centre's standing means for a parent (a staff-only workplace nursery is said to be so)."""
+    from geodata.centre import status_meaning
+
+    return _label(lang, status_meaning(centre))

@@ -227,3 +227,20 @@ async def test_docs_work_offline(site: Site) -> None:
     assert "cdn." not in docs.text and "jsdelivr" not in docs.text and "unpkg" not in docs.text
     for asset in ("/docs-static/swagger-ui-bundle.js", "/docs-static/swagger-ui.css"):
         assert (await site.client.get(asset)).status_code == 200
+
+
+@pytest.mark.asyncio
+async def test_upload_size_is_counted_on_the_file_not_its_framing(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    from api import web
+    from api.routes import admin
+
+    data = GOOD.read_bytes()
+    monkeypatch.setattr(admin, "UPLOAD_FILE_MAX_BYTES", len(data))  # the file fits exactly…
+    monkeypatch.setattr(web, "UPLOAD_MAX_BYTES", len(data) + 4096)  # …its multipart framing is allowed for
+    fits = await site.client.post("/api/admin/registry/import", headers=site.admin, data={"dry_run": "true"},
+                                  files={"file": ("centres.csv", data, "text/csv")})
+    assert fits.status_code == 200 and fits.json()["accepted"] == 4
+    over = await site.client.post("/api/admin/registry/import", headers=site.admin, data={"dry_run": "true"},
+                                  files={"file": ("centres.csv", data + b"\n", "text/csv")})
+    assert over.status_code == 413 and over.json()["error"] == {
+        "code": "too_large", "message": f"文件超过 {len(data) // 2**20} MB，未导入任何数据", "field": "file"}

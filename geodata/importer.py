@@ -203,13 +203,18 @@ def decode(data: bytes) -> str:
         return body.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    # A UTF-8 file with a few broken bytes stays UTF-8 (GB18030 would decode it "successfully", as nonsense);
+    # a GB18030 file read as UTF-8 is broken nearly everywhere.
+    as_utf8 = body.decode("utf-8", errors="replace")
+    broken = as_utf8.count("\ufffd")
+    if broken * 20 <= sum(1 for ch in as_utf8 if ord(ch) > 127) - broken:
+        return as_utf8
     try:
         return body.decode("gb18030")
     except UnicodeDecodeError:
         pass
-    as_utf8 = body.decode("utf-8", errors="replace")
     as_gb = body.decode("gb18030", errors="replace")
-    return as_utf8 if as_utf8.count("\ufffd") <= as_gb.count("\ufffd") else as_gb
+    return as_utf8 if broken <= as_gb.count("\ufffd") else as_gb
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

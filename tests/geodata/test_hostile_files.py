@@ -157,3 +157,16 @@ def test_nul_and_control_characters_never_fail_the_store(store: Any, tmp_path: P
     report = import_file(Registry(store, StraightLineWalker(WalkModel())), path)
     assert len(report.accepted) == 8 and report.rejected == []
     assert sorted(c.name for c in load_centres(store)) == [f"托育园{i}" for i in range(8)]
+
+
+def test_a_broken_byte_in_a_utf8_file_rejects_its_row_and_never_garbles_the_file(tmp_path: Path) -> None:
+    items = [Row({**GOOD_VALUES, "id": f"U-{i}", "name": f"阳光托育园{i}号"}, "good") for i in range(5)]
+    path = tmp_path / "broken.csv"
+    write_csv(path, items, "\n", "utf-8")
+    data = path.read_bytes()
+    broken = data.replace("阳光托育园2号".encode(), "阳光托育园2号".encode()[:-2] + b"\xff", 1)  # one bad byte
+    path.write_bytes(broken)
+    report = read_registry_file(path)
+    assert sorted(c.name for c in report.accepted) == [f"阳光托育园{i}号" for i in (0, 1, 3, 4)]
+    assert [(r.row, r.id) for r in report.rejected] == [(4, "U-2")]
+    assert "无法识别的字符" in report.rejected[0].errors[0].zh

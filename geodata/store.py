@@ -24,6 +24,8 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    any_,
+    bindparam,
     select,
     true,
     update,
@@ -211,6 +213,10 @@ def write_events(conn: Connection, centre_id: str, events: Sequence[tuple[str, A
 
 
 def _existing(conn: Connection, ids: list[str]) -> dict[str, Centre]:
+    """The stored centres among `ids` (one query: an array on PostgreSQL, IN on SQLite)."""
+    if conn.dialect.name == "postgresql":
+        query = select(centres).where(centres.c.id == any_(bindparam("ids", ids, type_=postgresql.ARRAY(String))))
+        return {row.id: centre_from_row(row) for row in conn.execute(query)}
     found: dict[str, Centre] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]

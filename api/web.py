@@ -42,7 +42,7 @@ from geodata.centre import Centre, Status
 HERE = Path(__file__).parent
 TEMPLATES_DIR = HERE / "templates"
 STATIC_DIR = HERE / "static"
-STATIC_VERSION = "2"  # bump when a static file changes, so phones fetch the new one
+STATIC_VERSION = "3"  # bump when a static file changes, so phones fetch the new one
 
 LANG_COOKIE = "lang"
 

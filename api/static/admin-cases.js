@@ -46,8 +46,8 @@
     item.appendChild(element("p", facts.join(" · "), "note"));
     const patch = async (body) => {
       await api(`/api/admin/cases/${encodeURIComponent(c.number)}`, {method: "PATCH", json: body});
+      await load();  // the list first, then the word that it is done: what follows reads the new list
       show(t("case_updated", {number: c.number}), true);
-      await load();
     };
     const steps = element("div", null, "steps");
     steps.appendChild(step(t("assign"), [["input", "text", t("assignee_hint")]], (who) => patch({assignee: who})));

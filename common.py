@@ -1,7 +1,8 @@
 """The bottom of the dependency graph: what every package shares and nothing else.
 
 - `metadata`: the store's one SQLAlchemy MetaData. geodata/, bot/, messaging/ and api/ add their tables to it;
-  Alembic reads it.
+  Alembic reads it. The audit log is here too (`audit_log`, `write_audit`): staff changes in api/ and the
+  domain's own writes (an import, a complaint case filed from the bot) are logged alike.
 - The clock: the store keeps UTC (`utc_now`, `as_utc`); "today" is a day in China (`china_today`, `local_day`),
   which keeps Beijing time everywhere.
 - `Recipient`: whom a message goes to, a channel and that channel's user id (a Telegram chat id, a WeChat
@@ -15,9 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import MetaData
+from sqlalchemy import JSON, Column, Connection, DateTime, Integer, MetaData, String, Table
 
 metadata = MetaData(naming_convention={
     "ix": "ix_%(column_0_label)s",
@@ -26,6 +28,24 @@ metadata = MetaData(naming_convention={
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 })
+
+# Every admin change, and every step of a complaint case: who, what, when.
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("actor", String(80), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("target", String(120)),
+    Column("detail", JSON),
+)
+
+
+def write_audit(conn: Connection, actor: str, action: str, target: str | None, detail: dict[str, Any] | None) -> None:
+    """One audit entry, inside the caller's transaction."""
+    conn.execute(audit_log.insert().values(at=datetime.now(UTC), actor=actor[:80], action=action,
+                                           target=target[:120] if target else None, detail=detail))
+
 
 CHINA_TZ = ZoneInfo("Asia/Shanghai")  # all of China keeps Beijing time
 

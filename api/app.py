@@ -8,13 +8,23 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi import FastAPI
+from fastapi.responses import Response
 
-from api import web
-from api.i18n import msg
-from api.routes import admin, centres, coverage, notices, pages, parents, share, telegram, wechat
+from api import docs, errors, web
+from api.routes import (
+    admin,
+    cases,
+    centre_portal,
+    centres,
+    coverage,
+    notices,
+    pages,
+    parents,
+    share,
+    telegram,
+    wechat,
+)
 from api.services import Services, build_services
 from api.settings import Settings
 from api.web import FastJSONResponse
@@ -32,26 +42,21 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=_channels_lifespan(settings, wired),
         default_response_class=FastJSONResponse,
+        docs_url=None, redoc_url=None,  # served by api.docs from local files, never a CDN
     )
     app.state.services = wired
     app.state.wechat = wired.wechat_endpoint  # the /wechat callback, when CARECIRCLE_WECHAT_TOKEN is set
-
-    @app.exception_handler(RequestValidationError)
-    async def _bad_parameters(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [_problem(e) for e in exc.errors()]
-        return JSONResponse(status_code=422, content={
-            "error": msg("api.invalid_parameters").both() + ": " + "; ".join(p["message"] for p in problems),
-            "detail": problems,
-        })
 
     @app.get("/healthz", tags=["service"])
     async def healthz() -> Response:
         return Response(HEALTHY, media_type="application/json")  # async and constant: no thread hop, no encoding
 
-    for module in (centres, parents, admin, coverage, telegram, wechat, share, notices, pages):
+    for module in (centres, centre_portal, cases, parents, admin, coverage, telegram, wechat, share, notices, pages):
         app.include_router(module.router)
     centres.install_fast_routes(app)
     web.install(app, settings)
+    errors.install(app)  # one error shape for /api/… (after web.install: pages keep their HTML errors)
+    docs.install(app)
     return app
 
 
@@ -102,8 +107,3 @@ def _channels_lifespan(settings: Settings, services: Services) -> Any:
 def _log_failure(task: asyncio.Task[None]) -> None:
     if not task.cancelled() and task.exception():
         logging.getLogger(__name__).error("background job %s failed", task.get_name(), exc_info=task.exception())
-
-
-def _problem(error: Any) -> dict[str, Any]:
-    field = ".".join(str(part) for part in error.get("loc", ())[1:]) or "body"
-    return {"field": field, "message": f"{field}: {error.get('msg', 'invalid')}"}

@@ -64,6 +64,8 @@ class Msg:
             return value
         if isinstance(value, str):
             return cls(value, value)
+        if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, str) for v in value):
+            return cls(value[0], value[1])  # the domain's (Chinese, English) labels, e.g. a case's status
         for zh, en in DOMAIN_PAIRS:
             if isinstance(value, Mapping) and zh in value and en in value:
                 return cls(str(value[zh]), str(value[en]))

@@ -12,6 +12,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.auth import Role, Staff, find_staff
+from api.errors import ApiError
 from api.i18n import msg
 
 bearer = HTTPBearer(auto_error=False, description="a staff token from `carecircle tokens create`")
@@ -28,7 +29,8 @@ def require_role(*roles: Role) -> Callable[..., Staff]:
         if staff is None:
             raise HTTPException(401, msg("api.token_unknown").both(), headers={"WWW-Authenticate": "Bearer"})
         if staff.role not in roles:
-            raise HTTPException(403, msg("api.role_needed", roles=", ".join(roles)).both())
+            needed = msg("api.role_needed", roles=", ".join(roles))
+            raise ApiError(403, needed.zh, needed.en, code="wrong_role")
         return staff
 
     return dependency

@@ -1,10 +1,16 @@
-"""Tables owned by the web service: staff tokens, the audit log and share links."""
+"""Tables owned by the web service: staff tokens (with the centres a centre token may change) and share links.
+
+The audit log lives with the shared metadata (common.py), so that the domain's own writes (a complaint case
+filed from the bot) are logged too; it is re-exported here.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, Integer, String, Table
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Table
 
-from common import metadata
+from common import audit_log, metadata
+
+__all__ = ["audit_log", "metadata", "share_links", "staff_tokens", "token_centres"]
 
 # Per-person staff tokens; only a SHA-256 hash of each token is stored.
 staff_tokens = Table(
@@ -17,15 +23,11 @@ staff_tokens = Table(
     Column("revoked_at", DateTime(timezone=True)),
 )
 
-# Every admin change: who, what, when.
-audit_log = Table(
-    "audit_log", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("at", DateTime(timezone=True), nullable=False, index=True),
-    Column("actor", String(80), nullable=False),
-    Column("action", String(64), nullable=False),
-    Column("target", String(120)),
-    Column("detail", JSON),
+# A centre operator's token (role "centre") may change only these centres.
+token_centres = Table(
+    "token_centres", metadata,
+    Column("token_id", Integer, ForeignKey("staff_tokens.id", ondelete="CASCADE"), primary_key=True),
+    Column("centre_id", String(64), primary_key=True),
 )
 
 # Share links made by community workers: /s/<code> for a community, a centre or a campaign.

@@ -20,7 +20,7 @@ from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import orjson
 from fastapi import FastAPI, Request
@@ -34,13 +34,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.i18n import LANGS, Lang, Msg, distance_msg, msg
 from api.settings import Settings
+from common import china_today
 from content.guidance import Article
 from content.guidance.render import mark_chinese
+from geodata.centre import Centre, Status
 
 HERE = Path(__file__).parent
 TEMPLATES_DIR = HERE / "templates"
 STATIC_DIR = HERE / "static"
-STATIC_VERSION = "1"  # bump when a static file changes, so phones fetch the new one
+STATIC_VERSION = "3"  # bump when a static file changes, so phones fetch the new one
 
 LANG_COOKIE = "lang"
 
@@ -62,7 +64,8 @@ CSP_EXEMPT_PREFIXES = ("/docs", "/redoc")
 DEFAULT_RATE_PER_MINUTE = 120
 DEFAULT_MAX_BODY_BYTES = 64 * 1024
 UPLOAD_PATHS = frozenset({"/api/admin/registry/import"})
-UPLOAD_MAX_BYTES = 50 * 1024 * 1024
+UPLOAD_FILE_MAX_BYTES = 50 * 1024 * 1024  # a registry file: counted on the file itself, by the upload route
+UPLOAD_MAX_BYTES = UPLOAD_FILE_MAX_BYTES + 1024 * 1024  # the body: the file plus its multipart framing
 # Not limited per IP: static files, the health check, and Telegram's webhook (its servers share few IPs).
 RATE_EXEMPT_PREFIXES = ("/static/", "/healthz", "/telegram")
 
@@ -112,6 +115,13 @@ def switch_url(request: Request, lang: Lang) -> str:
 def _message(context: Context, key: str, **values: Any) -> str:
     """`{{ _("finder.near_place", place=query.at) }}`: a catalogue message in the page's language."""
     return msg(key, **values)(context.get("lang", "zh"))
+
+
+def status_meaning(centre: Centre) -> Msg:
+    """What a parent should know about this centre's standing (an employer's staff-only nursery says so)."""
+    if centre.status is Status.active and not centre.open_to_public:
+        return msg("status_meaning.staff_only")
+    return msg(f"status_meaning.{centre.status.value}")
 
 
 @pass_context
@@ -166,7 +176,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(_=_message, walk_text=walk_text, distance_text=distance_text, age_window=age_window,
-                       static=static_url, reply_html=reply_html)
+                       static=static_url, reply_html=reply_html, status_meaning=status_meaning, today=china_today)
     env.filters.update(local=_local, cite_chinese=cite_chinese)
     return env
 
@@ -411,8 +421,13 @@ async def _refuse(scope: Scope, send: Send, status: int, message: Msg,
                 f"<p>{message.zh}</p><p lang=\"en\">{message.en}</p>"
                 f"<p><a href=\"/\">{home.zh}</a> · <a href=\"/\" lang=\"en\">{home.en}</a></p></html>").encode()
         content_type = b"text/html; charset=utf-8"
-    else:
-        body = json.dumps({"error": message.both()}, ensure_ascii=False).encode()
+    else:  # the API's one error shape (api/errors.py), in the language the request asks for
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+        accept = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"accept-language"), None)
+        english = query.get("lang") == "en" or (query.get("lang") != "zh" and (accept or "").lower().startswith("en"))
+        code = {413: "too_large", 429: "rate_limited"}.get(status, "error")
+        body = json.dumps({"error": {"code": code, "message": message.en if english else message.zh, "field": None}},
+                          ensure_ascii=False).encode()
         content_type = b"application/json"
     raw_headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
     raw_headers += [(k.encode(), v.encode()) for k, v in (headers or {}).items()]

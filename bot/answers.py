@@ -715,3 +715,101 @@ def which_intent(lang: str, first: str, second: str) -> Reply:
     return Reply(t(lang, f"您是想{a}，还是{b}？", f"Would you like to {a}, or {b}?"),
                  buttons=((Button(a, data=data.encode(data.Pick(first))),
                            Button(b, data=data.encode(data.Pick(second)))),))
+
+
+# -- complaint cases (bot/flows/cases.py) -------------------------------------------------------------------
+CASE_STATUS_WORDS = {
+    "received": ("已受理，等待分派", "received"), "in_progress": ("处理中", "being handled"),
+    "rectifying": ("已责令机构限期整改", "the centre was ordered to put things right by a deadline"),
+    "resolved": ("已办结", "resolved"),
+}
+
+
+def case_offer(lang: str, centre_name: str | None) -> Reply:
+    """After the complaint channels: offer to file a case, with consent (the police still come first)."""
+    about = t(lang, f"（{centre_name}）", f" ({centre_name})") if centre_name else ""
+    return Reply(t(lang, f"需要的话，我可以帮您把这件事{about}登记为投诉案件，转给当地卫生健康部门跟进，并给您一个案件编号，之后随时可以查询进展。"
+                         "登记会保存机构名称和事情经过；是否留联系方式由您决定，发送 /forget 可随时删除。"
+                         "孩子有危险请先拨打 110，登记投诉不能代替报警。",
+                   f"If you like, I can file this{about} as a complaint case for the local health commission to follow "
+                   "up, and give you a case number to check its progress. The case keeps the centre's name and what "
+                   "happened; leaving a contact is up to you, and /forget deletes it at any time. If a child is in "
+                   "danger, call 110 first: a case never replaces the police."),
+                 buttons=((Button(t(lang, "同意，登记投诉", "Yes, file a case"), data="case:yes"),
+                           Button(t(lang, "不用了", "No, thanks"), data="case:no")),))
+
+
+def case_ask_centre(lang: str) -> Reply:
+    return Reply(t(lang, "是哪家托育机构？请告诉我名称（不在备案名录里的也可以）。",
+                   "Which childcare centre? Tell me its name (one that is not in the registry is fine too)."))
+
+
+def case_which_centre(lang: str, name: str, candidates: Sequence[Centre]) -> Reply:
+    rows = tuple((Button(c.name[:30], data=f"case:c:{c.id}"[:64]),) for c in candidates
+                 if len(f"case:c:{c.id}".encode()) <= data.MAX_BYTES)
+    return Reply(t(lang, f"您说的“{name}”是下面哪一家？如果都不是，点“按我说的名称登记”。",
+                   f"Which of these is “{name}”? If none, tap “Use the name I gave”."),
+                 buttons=(*rows, (Button(t(lang, "按我说的名称登记", "Use the name I gave"), data="case:c:-"),)))
+
+
+def case_ask_what(lang: str) -> Reply:
+    return Reply(t(lang, "请简单说说发生了什么：时间和经过。请不要写孩子的全名或身份证号。",
+                   "Briefly, what happened, and when? Please leave out the child's full name and ID number."))
+
+
+def case_ask_contact(lang: str) -> Reply:
+    return Reply(t(lang, "需要工作人员联系您吗？可以留下电话或微信号（只用于这件事）；不需要就点“不留联系方式”。",
+                   "Would you like staff to contact you? Leave a phone number or WeChat id (used only for this case), "
+                   "or tap “No contact”."),
+                 buttons=((Button(t(lang, "不留联系方式", "No contact"), data="case:nocontact"),),))
+
+
+def case_filed(lang: str, number: str, centre_name: str, harm: bool) -> Reply:
+    police = t(lang, "孩子有危险请立即拨打 110；受伤拨打 120。\n", "If a child is in danger, call 110 now; if hurt, 120.\n") \
+        if harm else ""
+    return Reply(police + t(lang, f"已登记投诉案件，编号 {number}（{centre_name}）。当地卫生健康部门会跟进。"
+                                  f"随时发送“查询 {number}”或“我的投诉”查看进展。",
+                            f"Your complaint about {centre_name} is filed as case {number}. The local health commission "
+                            f"will follow it up. Send “case {number}” or “my complaint” at any time to see its progress."))
+
+
+def case_status(lang: str, number: str, centre_name: str, status: str, rectify_by: str | None,
+                outcome: str | None, filed_on: str) -> Reply:
+    words = _label(lang, CASE_STATUS_WORDS.get(status, (status, status)))
+    lines = [t(lang, f"投诉案件 {number}（{centre_name}，{filed_on} 登记）：{words}",
+               f"Case {number} ({centre_name}, filed {filed_on}): {words}")]
+    if rectify_by:
+        lines.append(t(lang, f"整改期限：{rectify_by}", f"to be put right by {rectify_by}"))
+    if outcome:
+        lines.append(t(lang, f"处理结果：{outcome}", f"outcome: {outcome}"))
+    return Reply("\n".join(lines))
+
+
+def case_none(lang: str, number: str | None) -> Reply:
+    if number:
+        return Reply(t(lang, f"没有找到编号为 {number} 的投诉案件，请核对编号。",
+                       f"There is no case numbered {number}; please check the number."))
+    return Reply(t(lang, "这个对话里还没有登记过投诉案件。有案件编号的话，直接发给我即可。",
+                   "No case was filed from this chat. If you have a case number, just send it."))
+
+
+def case_cancelled(lang: str) -> Reply:
+    return Reply(t(lang, "好的，没有登记。需要时随时说“我要投诉”。", "All right, nothing was filed. Say “complaint” any time."))
+
+
+# -- registry upkeep: for the dialogue's owner to use in _centre_lines, centre_fact and _status_sentence ------------
+def vacancies_note(lang: str, centre: Centre, today: date) -> str:
+    """When a centre's free places were updated, and a warning once that is over 30 days ago: "（11-02 更新）"."""
+    if centre.vacancies is None:
+        return ""
+    updated = centre.vacancies_updated_on
+    when = t(lang, f"（{updated.isoformat()} 更新）", f" (updated {updated.isoformat()})") if updated else ""
+    stale = "" if centre.vacancies_fresh(today) else t(lang, "，可能已过时，请向机构确认", "; may be out of date: ask the centre")
+    return when + stale
+
+
+def standing_note(lang: str, centre: Centre) -> str:
+    """What the centre's standing means for a parent (a staff-only workplace nursery is said to be so)."""
+    from geodata.centre import status_meaning
+
+    return _label(lang, status_meaning(centre))

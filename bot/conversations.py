@@ -69,6 +69,7 @@ class State:
     subscribed_on: str | None = None  # the birth date of this chat's subscription, once made
     # Text-only channels (WeChat) number the buttons of their last answer: "1" means choices[0], a button's data.
     choices: list[str] = field(default_factory=list)
+    case: dict[str, Any] | None = None  # a complaint case being filed (bot/flows/cases.py): step, centre, what
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> State:

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from bot import answers, buttons
 from bot.conversations import ConversationStore, Pending, State
 from bot.flows import Context, Preset, Subscriptions, centres, complaint, followup, guidance, leave, safety, start
+from bot.flows import cases as case_flow
 from bot.flows import subscribe as subscribing
 from bot.flows import subsidy as subsidies
 from bot.replies import Message, Turn
@@ -84,8 +85,9 @@ class Engine:
     def handle(self, session: str, message: Message) -> Turn:
         state = self.conversations.load(session)
         message = replace(message, text=message.text[:MAX_TEXT])
-        turn = self._route(state, message)
+        turn = case_flow.intercept(self.ctx, session, state, message) or self._route(state, message)
         if turn.intent == "forgotten":
+            case_flow.forget(self.ctx, session)
             self.conversations.delete(session)
             return Turn("unsubscribe", turn.replies)
         self.conversations.save(session, state)

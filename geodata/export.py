@@ -4,16 +4,34 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from geodata.centre import KIND_LABELS, MODE_LABELS, STATUS_LABELS, Centre, Status
+from geodata.centre import KIND_LABELS, MODE_LABELS, STAFF_ONLY, STATUS_LABELS, Centre, Status, status_meaning
 from geodata.index import Match
+from geodata.regions import china_today
 
 HSDS_NAMESPACE = uuid.UUID("6f1c5a52-8d0e-4d5b-9a41-2f3c7a8b9e10")
 PLACE_UNIT = {"id": str(uuid.uuid5(HSDS_NAMESPACE, "unit:place")), "name": "托位 (childcare place)",
               "scheme": "carecircle", "identifier": "tuowei"}
-HSDS_STATUS = {Status.active: "active", Status.suspended: "temporarily closed", Status.closed: "defunct"}
+HSDS_STATUS = {Status.active: "active", Status.suspended: "temporarily closed", Status.closed: "defunct",
+               Status.revoked: "defunct"}
+
+
+def standing(centre: Centre) -> dict[str, Any]:
+    """Whether parents are offered the centre, its status in words and what that means (every check shows it)."""
+    label = STAFF_ONLY if centre.offered is False and centre.status is Status.active else STATUS_LABELS[centre.status]
+    meaning = status_meaning(centre)
+    return {"offered": centre.offered, "status_label": {"zh": label[0], "en": label[1]},
+            "status_meaning": {"zh": meaning[0], "en": meaning[1]}}
+
+
+def vacancies_json(centre: Centre, today: date | None = None) -> dict[str, Any]:
+    """Every answer that shows vacancies shows when they were updated, and whether that is too long ago."""
+    today = today or china_today()
+    updated = centre.vacancies_updated_on
+    return {"vacancies": centre.vacancies, "vacancies_updated_on": updated.isoformat() if updated else None,
+            "vacancies_stale": centre.vacancies is not None and not centre.vacancies_fresh(today)}
 
 
 def centre_properties(centre: Centre) -> dict[str, Any]:
@@ -29,6 +47,9 @@ def centre_properties(centre: Centre) -> dict[str, Any]:
         "inclusive_since": centre.inclusive_since.isoformat() if centre.inclusive_since else None,
         "demo_level": centre.demo_level.value if centre.demo_level else None, "operator": centre.operator,
         "credit_code": centre.credit_code, "health_eval_passed": centre.health_eval_passed,
+        "ownership": centre.ownership.value if centre.ownership else None, "open_to_public": centre.open_to_public,
+        "enrolled": centre.enrolled, "inspected_on": centre.inspected_on.isoformat() if centre.inspected_on else None,
+        **vacancies_json(centre), **standing(centre),
         "is_sample": centre.is_sample,
         "updated_at": centre.updated_at.isoformat() if centre.updated_at else None,
     }
@@ -101,7 +122,7 @@ def _hsds_service(c: Centre, now: str) -> dict[str, Any]:
             "id": _uid("capacity", c), "service_id": service_id, "unit": PLACE_UNIT,
             "available": c.vacancies, "maximum": c.capacity,
             "description": "托位：maximum 为核定托位数，available 为空余托位（null 表示未登记）",
-            "updated": updated,
+            "updated": c.vacancies_updated_on.isoformat() if c.vacancies_updated_on else updated,
         })
     return service
 
@@ -112,11 +133,12 @@ def _fees(c: Centre) -> str | None:
 
 def nearest_json(lat: float, lon: float, minutes: float, matches: Iterable[Match]) -> dict[str, Any]:
     """The contract's answer to "nearest centres", shared by the CLI and the API."""
+    today = china_today()
     results = [
         {"id": m.centre.id, "name": m.centre.name, "address": m.centre.address, "lat": m.centre.lat,
          "lon": m.centre.lon, "kind": m.centre.kind.value, "inclusive": m.centre.inclusive,
          "distance_m": round(m.distance_m, 1), "walk_minutes": round(m.walk_minutes, 2),
-         "is_sample": m.centre.is_sample}
+         **vacancies_json(m.centre, today), "is_sample": m.centre.is_sample}
         for m in matches
     ]
     payload: dict[str, Any] = {"origin": {"lat": lat, "lon": lon}, "minutes": minutes, "results": results}

@@ -13,6 +13,7 @@ import copy
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, NamedTuple, Protocol, overload
 
 import numpy as np
@@ -256,11 +257,15 @@ class CentreIndex:
     Match's `centre` is made for the centres returned only.
     """
 
-    def __init__(self, items: Sequence[Centre] | CentreTable, walker: Walker):
+    def __init__(self, items: Sequence[Centre] | CentreTable, walker: Walker, *, offered_only: bool = False,
+                 vacancies_since: date | None = None):
+        """`offered_only`: only the centres offered to parents (active and open to the public; see
+        Centre.offered), not every active one. `vacancies_since`: a vacancy count last updated before this day
+        may be stale, and does not count for the "with free places" filter."""
         table = items if isinstance(items, CentreTable) else CentreTable.from_centres(items)
         self.table = table
         self.walker = walker
-        rows = table.active_rows()
+        rows = table.offered_rows() if offered_only else table.active_rows()
         self._rows = rows  # tree position → table row (rows are in id order, so positions are too)
         self._lats = table.lat[rows]
         self._lons = table.lon[rows]
@@ -272,6 +277,8 @@ class CentreIndex:
         self._min_age = np.where(min_age == NONE_INT, 0, min_age).astype(np.int16)
         self._max_age = np.where(max_age == NONE_INT, 10_000, max_age).astype(np.int16)
         self._vacant = table.vacancies[rows] > 0
+        if vacancies_since is not None:  # a count not updated since then may be stale: no "free places"
+            self._vacant &= table.vacancies_updated_on[rows] >= vacancies_since.toordinal()
         # Unbalanced, uncompacted: builds a million points in a fraction of the balanced time, queries as fast.
         self._tree = (cKDTree(unit_vectors(self._lats, self._lons), balanced_tree=False, compact_nodes=False)
                       if len(rows) else None)

@@ -17,7 +17,7 @@ LEGAL_SUFFIXES = ("有限责任公司", "有限公司", "股份公司")
 PLACE_WORD = re.compile(r"[\u4e00-\u9fff]{2,6}?(镇|旗|县|区|苏木|街道|乡)")
 # Postings read per search at most, after the rarest bigram (which is always read).
 POSTINGS_BUDGET = 20_000
-STATUS_ORDER = {Status.active: 0, Status.suspended: 1, Status.closed: 2}
+STATUS_ORDER = {Status.active: 0, Status.suspended: 1, Status.closed: 2, Status.revoked: 3}
 
 
 @dataclass(frozen=True)

@@ -21,16 +21,18 @@ import time
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
 from shapely.geometry import MultiPolygon, Polygon
 from sqlalchemy import Engine
 
+from common import china_today
 from geodata.centre import Centre
 from geodata.index import CentreIndex, Filters, Match, StraightLineWalker, Walker
 from geodata.names import NameIndex, NameMatch
+from geodata.policy import VACANCIES_FRESH_DAYS
 from geodata.store import get_centres, load_table, registry_version, stamps_since, upsert_centres
 from geodata.table import EPOCH, NO_TIME, CentreTable, micros, release_memory
 
@@ -51,10 +53,11 @@ def _merge(first: list[Match], second: list[Match], limit: int | None) -> list[M
 class LayeredIndex:
     """A built CentreIndex with a few newer centres over it (their old rows hidden), answered as one index."""
 
-    def __init__(self, base: CentreIndex, changed: Sequence[Centre], walker: Walker):
-        self.base = base.without({c.id for c in changed})
-        self.top = CentreIndex(changed, walker)
-        self.walker = walker
+    def __init__(self, base: CentreIndex, top: CentreIndex):
+        # The changed centres' old rows are hidden, whatever their new status (a revoked one is in no index).
+        self.base = base.without(c.id for c in top.table.all())
+        self.top = top
+        self.walker = top.walker
 
     def __len__(self) -> int:
         return len(self.base) + len(self.top)
@@ -82,6 +85,7 @@ class Snapshot:
     seen_until: datetime = EPOCH  # the newest `updated_at` read from the store
     built_at: float = 0.0  # monotonic time of the full build
     memo: dict[Any, Any] = field(default_factory=dict, compare=False)  # per-snapshot cache (exports)
+    built_on: date | None = None  # the day in China it was built: vacancies age, so a new day rebuilds it
 
     def get(self, centre_id: str) -> Centre | None:
         if centre_id in self.layer:
@@ -117,7 +121,7 @@ class Snapshot:
         return {c.id: c for c in self.all()}
 
 
-_STATUS_RANK = {"active": 0, "suspended": 1, "closed": 2}
+_STATUS_RANK = {"active": 0, "suspended": 1, "closed": 2, "revoked": 3}
 
 
 class Registry:
@@ -166,8 +170,8 @@ class Registry:
         with self._lock:
             version = registry_version(self.engine)  # read again under the lock: the queue builds once
             current = self._snapshot
-            if current is None or full:
-                current = self._build(version)
+            if current is None or full or current.built_on != china_today():
+                current = self._build(version)  # a new day in China: vacancy counts age, so build afresh
             elif current.version != version:
                 current = self._apply(current, version)
             elif current.layer and self._clock() - current.built_at >= self._rebuild_seconds:
@@ -178,14 +182,21 @@ class Registry:
 
     def _build(self, version: int) -> Snapshot:
         table = load_table(self.engine)
-        snapshot = Snapshot(version, table, CentreIndex(table, self.walker), self._names(table),
-                            seen_until=_newest(table), built_at=self._clock())
+        today = china_today()
+        snapshot = Snapshot(version, table, self._index(table, today), self._names(table),
+                            seen_until=_newest(table), built_at=self._clock(), built_on=today)
         self.full_builds += 1
         if self._freeze_gc and self.watched:
             _freeze()
         else:
             release_memory()
         return snapshot
+
+    def _index(self, items: Sequence[Centre] | CentreTable, today: date) -> CentreIndex:
+        """Parents are offered only active centres open to the public (see Centre.offered); a vacancy count
+        older than VACANCIES_FRESH_DAYS does not count as free places."""
+        return CentreIndex(items, self.walker, offered_only=True,
+                           vacancies_since=today - timedelta(days=VACANCIES_FRESH_DAYS))
 
     def _apply(self, current: Snapshot, version: int) -> Snapshot:
         # First the ids and times written since (less the slack); only rows whose time the snapshot does not hold
@@ -201,20 +212,27 @@ class Registry:
         base = current.index.base if isinstance(current.index, LayeredIndex) else current.index
         items = sorted(layer.values(), key=lambda c: c.id)
         newest = max([current.seen_until, *(at for _, at in stamps)])
-        return Snapshot(version, current.table, LayeredIndex(base, items, self.walker) if items else base,
-                        current.names, layer, self._names(items) if items else None, newest, current.built_at)
+        index = LayeredIndex(base, self._index(items, current.built_on or china_today())) if items else base
+        return Snapshot(version, current.table, index, current.names, layer, self._names(items) if items else None,
+                        newest, current.built_at, built_on=current.built_on)
 
     def _names(self, items: Sequence[Centre] | CentreTable) -> NameIndex:
         return NameIndex(items, self._short_forms() if self._short_forms else None)
 
-    def save(self, centres: Iterable[Centre]) -> int:
-        """Write to the store; in effect for this replica's answers when it returns (others within 2 s)."""
-        written = upsert_centres(self.engine, centres)
+    def save(self, centres: Iterable[Centre], **how: Any) -> int:
+        """Write to the store (`how` goes to geodata.store.upsert_centres: change, dated, progress); in effect
+        for this replica's answers when it returns (others within 2 s)."""
+        written = upsert_centres(self.engine, centres, **how)
+        self.changed()
+        return written
+
+    def changed(self) -> None:
+        """This process wrote to the registry (save, or an edit in its own transaction): bring this replica's
+        answers up to date now."""
         if self._snapshot is not None:
             self.refresh()
         else:
             self._checked_at = float("-inf")
-        return written
 
     def watch(self) -> Callable[[], None]:
         """Check the version every `refresh_seconds` in a background thread; returns what stops it."""

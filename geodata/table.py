@@ -23,16 +23,18 @@ from typing import Any, overload
 
 import numpy as np
 
-from geodata.centre import Centre, DemoLevel, Kind, Mode, Status
+from geodata.centre import Centre, DemoLevel, Kind, Mode, Ownership, Status
 
 KINDS = list(Kind)
 STATUSES = list(Status)
 MODES = list(Mode)
 DEMO_LEVELS = list(DemoLevel)
+OWNERSHIPS = list(Ownership)
 KIND_CODES = {kind: code for code, kind in enumerate(KINDS)}
 STATUS_CODES = {status: code for code, status in enumerate(STATUSES)}
 MODE_BITS = {mode: 1 << bit for bit, mode in enumerate(MODES)}
 DEMO_CODES = {level: code for code, level in enumerate(DEMO_LEVELS)}
+OWNERSHIP_CODES = {kind: code for code, kind in enumerate(OWNERSHIPS)}
 NONE_INT = -1  # capacity, vacancies, ages, demo level, health check: "not given"
 NO_DATE = 0  # date.toordinal() is at least 1
 NO_TIME = np.iinfo(np.int64).min
@@ -45,6 +47,7 @@ ROW_COLUMNS = (
     "id", "name", "address", "lat", "lon", "district_code", "kind", "inclusive", "status", "capacity", "vacancies",
     "min_age_months", "max_age_months", "modes", "phone", "hours", "fee_min", "fee_max", "filed_on",
     "inclusive_since", "demo_level", "operator", "credit_code", "health_eval_passed", "is_sample", "updated_at",
+    "ownership", "open_to_public", "enrolled", "inspected_on", "vacancies_updated_on",
 )
 
 
@@ -246,6 +249,11 @@ class CentreTable:
         self.health_eval: np.ndarray = columns["health_eval_passed"]
         self.is_sample: np.ndarray = columns["is_sample"]
         self.updated_at: np.ndarray = columns["updated_at"]
+        self.ownership: np.ndarray = columns["ownership"]
+        self.open_to_public: np.ndarray = columns["open_to_public"]
+        self.enrolled: np.ndarray = columns["enrolled"]
+        self.inspected_on: np.ndarray = columns["inspected_on"]
+        self.vacancies_updated_on: np.ndarray = columns["vacancies_updated_on"]
         self._objects = objects
         # No reference back to the table (the cache would make a cycle, which gc.freeze() would keep forever).
         self.centre = (lru_cache(maxsize=CACHED_CENTRES)(partial(_make_centre, SimpleNamespace(**columns)))
@@ -262,7 +270,8 @@ class CentreTable:
                  c.capacity, c.vacancies, c.min_age_months, c.max_age_months, ";".join(m.value for m in c.modes),
                  c.phone, c.hours, c.fee_min, c.fee_max, c.filed_on, c.inclusive_since,
                  c.demo_level.value if c.demo_level else None, c.operator, c.credit_code, c.health_eval_passed,
-                 c.is_sample, c.updated_at) for c in items]
+                 c.is_sample, c.updated_at, c.ownership.value if c.ownership else None, c.open_to_public,
+                 c.enrolled, c.inspected_on, c.vacancies_updated_on) for c in items]
         return cls.from_rows(rows, objects=items)
 
     @classmethod
@@ -295,6 +304,11 @@ class CentreTable:
             "health_eval_passed": _coded(c["health_eval_passed"], {None: NONE_INT, False: 0, True: 1}, np.int8),
             "is_sample": np.asarray(c["is_sample"], dtype=bool).reshape(n),
             "updated_at": _stamps(c["updated_at"]),
+            "ownership": _coded(c["ownership"], {None: NONE_INT, "": NONE_INT, **OWNERSHIP_CODES}, np.int8),
+            "open_to_public": np.fromiter((v is None or bool(v) for v in c["open_to_public"]), dtype=bool, count=n),
+            "enrolled": _ints(c["enrolled"], np.int32),
+            "inspected_on": _days(c["inspected_on"]),
+            "vacancies_updated_on": _days(c["vacancies_updated_on"]),
         }
         columns["mode_bits"] = _mode_bits(columns["modes"])
         return cls(columns, objects)
@@ -313,6 +327,10 @@ class CentreTable:
 
     def active_rows(self) -> np.ndarray:
         return np.flatnonzero(self.status == STATUS_CODES[Status.active])
+
+    def offered_rows(self) -> np.ndarray:
+        """The rows offered to parents: active and open to the public (see Centre.offered)."""
+        return np.flatnonzero((self.status == STATUS_CODES[Status.active]) & self.open_to_public)
 
     @property
     def nbytes(self) -> int:
@@ -352,6 +370,7 @@ def _make_centre(c: Any, i: int) -> Centre:
         return None if value == NO_DATE else date.fromordinal(value)
 
     demo, health, updated = int(c.demo_level[i]), int(c.health_eval_passed[i]), int(c.updated_at[i])
+    ownership = int(c.ownership[i])
     return Centre(
         id=c.id.text(i), name=c.name.text(i), address=c.address.text(i),
         lat=float(c.lat[i]), lon=float(c.lon[i]), district_code=c.district_code.text(i),
@@ -363,6 +382,9 @@ def _make_centre(c: Any, i: int) -> Centre:
         filed_on=opt_date(c.filed_on), inclusive_since=opt_date(c.inclusive_since),
         demo_level=None if demo == NONE_INT else DEMO_LEVELS[demo], operator=c.operator[i],
         credit_code=c.credit_code[i], health_eval_passed=None if health == NONE_INT else bool(health),
+        ownership=None if ownership == NONE_INT else OWNERSHIPS[ownership],
+        open_to_public=bool(c.open_to_public[i]), enrolled=opt_int(c.enrolled),
+        inspected_on=opt_date(c.inspected_on), vacancies_updated_on=opt_date(c.vacancies_updated_on),
         is_sample=bool(c.is_sample[i]),
         updated_at=None if updated == NO_TIME else EPOCH + timedelta(microseconds=updated),
     )

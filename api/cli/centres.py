@@ -15,8 +15,8 @@ from api.i18n import distance_msg, msg
 from geodata.centre import KIND_LABELS, MODE_LABELS, STATUS_LABELS, Centre, Kind, Mode
 from geodata.crs import Crs
 from geodata.export import centre_properties, nearest_json, to_geojson, to_hsds
-from geodata.importer import read_registry_file
 from geodata.index import Filters, check_point
+from geodata.upkeep import import_file
 
 centres_app = typer.Typer(help="登记在册的托育机构 / the registry of filed centres", no_args_is_help=True)
 
@@ -35,15 +35,16 @@ def register(app: typer.Typer) -> None:
 
 @centres_app.command("import")
 def import_centres(
-    file: Annotated[Path, typer.Argument(help="CSV or GeoJSON FeatureCollection")],
+    file: Annotated[Path, typer.Argument(help="CSV, Excel workbook (.xlsx, first sheet) or GeoJSON FeatureCollection")],
     crs: Annotated[Crs, typer.Option(help="coordinate system of the file")] = Crs.wgs84,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="check and report, store nothing")] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Import or update centres; every row is checked, and a bad row never stops the good ones."""
     registry = services().registry
-    run_import(file, lambda progress: read_registry_file(file, crs, progress=progress), registry.save,
-               registry.engine, "registry.import", dry_run=dry_run, as_json=as_json)
+    run_import(file, lambda progress: import_file(registry, file, crs=crs, dry_run=dry_run, actor="cli",
+                                                  progress=progress),
+               None, registry.engine, "registry.import", dry_run=dry_run, as_json=as_json)
 
 
 @centres_app.command("nearest")

@@ -98,10 +98,11 @@ def say_import_report(report: Any, dry_run: bool) -> None:
         say(f"  第 {w.row} 行 row {w.row} (id: {w.id or '—'}) 提醒 warning: {w.field}: {w.message}")
 
 
-def run_import(file: Path, read: Callable[[Callable[[int], Any]], Any], save: Callable[[Any], Any], engine: Engine,
-               action: str, *, dry_run: bool, as_json: bool) -> NoReturn:
+def run_import(file: Path, read: Callable[[Callable[[int], Any]], Any], save: Callable[[Any], Any] | None,
+               engine: Engine, action: str, *, dry_run: bool, as_json: bool) -> NoReturn:
     """An import command: check every row (with a progress bar), store the good rows unless it is a dry run (and
-    audit it), report, and exit 1 if any row was rejected (2 if the file as a whole is unusable)."""
+    audit it), report, and exit 1 if any row was rejected (2 if the file as a whole is unusable). `save` None:
+    `read` stores and audits the rows itself (the registry's import, with each centre's history)."""
     from tqdm import tqdm
 
     from geodata.tables import UnusableFile
@@ -112,7 +113,7 @@ def run_import(file: Path, read: Callable[[Callable[[int], Any]], Any], save: Ca
             report = read(bar.update)
         except UnusableFile as exc:
             fail(msg("api.nothing_imported", problem=str(exc)).both())
-    if not dry_run and report.accepted:
+    if not dry_run and report.accepted and save is not None:
         save(report.accepted)
         from api.auth import audit  # it imports the web framework: only an import needs it
 

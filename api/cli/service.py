@@ -13,7 +13,7 @@ from api.cli.common import fail, say, settings, wire
 from api.i18n import msg
 from api.services import Services
 from api.settings import Settings
-from geodata.importer import read_registry_file
+from geodata.upkeep import import_file
 
 SAMPLE_REGISTRY = Path(__file__).resolve().parents[2] / "geodata" / "data" / "sample_centres.csv"
 SAMPLE_POPULATION = SAMPLE_REGISTRY.with_name("sample_population.csv")
@@ -27,17 +27,21 @@ def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
 
 
+DEMO_CENTRES = ("SAMPLE-150627-001", "SAMPLE-150627-002")  # the demo centre token may update these two
+
+
 def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     """Start the whole service on a fresh demo store holding the bundled SAMPLE registry."""
     with tempfile.TemporaryDirectory(prefix="carecircle-demo-") as folder:
-        demo_settings = settings().model_copy(update={"database_url": f"sqlite:///{Path(folder) / 'demo.db'}"})
+        database_url = f"sqlite:///{Path(folder) / 'demo.db'}"
+        demo_settings = settings().model_copy(update={"database_url": database_url})
         services = wire(demo_settings)
-        report = read_registry_file(SAMPLE_REGISTRY, is_sample=True)
-        if report.rejected:
-            fail(f"bundled sample registry has {len(report.rejected)} bad rows: {report.rejected[0].as_json()}")
-        services.registry.save(report.accepted)
+        report = import_file(services.registry, SAMPLE_REGISTRY, is_sample=True, actor="demo")
+        if report.rejected or report.warnings:
+            fail(f"bundled sample registry has bad rows: {report.as_json()}")
         say(msg("cli.demo_loaded", n=len(report.accepted)).lines())
         load_sample_population(services)
+        say(demo_tokens(services, database_url))
         _run(demo_settings, services, host, port)
 
 
@@ -52,6 +56,19 @@ def load_sample_population(services: Services) -> None:
         f"卫健工作人员令牌：\n{len(population.accepted)} SAMPLE residential areas loaded (fictional); coverage at "
         f"/admin/coverage, health_staff token:\n  {token}\n"
         f"命令行 CLI: CARECIRCLE_DATABASE_URL={services.settings.database_url} carecircle coverage --region 150627")
+
+
+def demo_tokens(services: Services, database_url: str) -> str:
+    """One ready-to-use token per role, and the store's URL, so every role and command can be tried."""
+    lines = [msg("cli.demo_tokens").lines()]
+    for role in Role:
+        scope = DEMO_CENTRES if role is Role.centre else ()
+        token = create_token(services.engine, f"demo-{role.value}", role, scope)
+        where = f"  (centres {', '.join(scope)})" if scope else ""
+        lines.append(f"  {role.value:<17} {token}{where}")
+    lines.append(msg("cli.demo_store").lines())
+    lines.append(f"  export CARECIRCLE_DATABASE_URL={database_url}")
+    return "\n".join(lines)
 
 
 def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:

@@ -23,15 +23,18 @@ def register(app: typer.Typer) -> None:
 def create(
     name: Annotated[str, typer.Option("--name", help="the person the token belongs to (unique)")],
     role: Annotated[Role, typer.Option("--role", help="what the token may do")],
+    centre: Annotated[list[str] | None, typer.Option(
+        "--centre", help="for role centre: a centre id it may update (repeatable)")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Create a token for one person. It is printed once and stored only as a hash."""
     try:
-        token = create_token(store(), name, role)
+        token = create_token(store(), name, role, centre or ())
     except TokenError as exc:
         fail(str(exc))
     if as_json:
-        print_json({"name": name.strip(), "role": role.value, "token": token})
+        print_json({"name": name.strip(), "role": role.value, "token": token,
+                    **({"centres": sorted(set(centre))} if centre else {})})
         return
     say(msg("cli.token_created", name=name.strip(), role=role.value).lines())
     typer.echo(token)
@@ -54,4 +57,5 @@ def list_(as_json: JsonFlag = False) -> None:
         return
     for t in tokens:
         state = f"revoked {t['revoked_at'][:19]}" if t["revoked_at"] else "active"
-        typer.echo(f"{t['name']}\t{t['role']}\t{t['created_at'][:19]}\t{state}")
+        scope = f"\t{','.join(t['centres'])}" if t.get("centres") else ""
+        typer.echo(f"{t['name']}\t{t['role']}\t{t['created_at'][:19]}\t{state}{scope}")

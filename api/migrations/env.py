@@ -4,6 +4,7 @@ from alembic import context
 
 import api.store  # noqa: F401  (registers the api tables)
 import bot.store  # noqa: F401  (registers the bot tables)
+import geodata.cases
 import geodata.store  # noqa: F401  (registers the registry tables)
 import messaging.store  # noqa: F401  (registers the messaging tables)
 from common import metadata

@@ -5,19 +5,21 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, FastAPI, HTTPException, Query, Request, Response
+from fastapi import APIRouter, FastAPI, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.routing import Route
 
 from api.deps import RegistryDep
+from api.errors import ApiError
 from api.i18n import msg
 from api.web import FastJSONResponse, json_bytes
 from geodata.centre import Kind, Mode
 from geodata.export import centre_properties, nearest_json, to_geojson, to_hsds
 from geodata.index import Filters
 from geodata.registry import Registry
+from geodata.store import centre_history
 
 router = APIRouter(prefix="/api/centres", tags=["centres"])
 
@@ -88,7 +90,7 @@ async def answer_nearest(request: Request) -> Response:
     return FastJSONResponse(nearest_json(query.lat, query.lon, query.minutes, matches))
 
 
-@router.get("/nearest", summary="Active centres within a walk of a point, nearest first",
+@router.get("/nearest", summary="Active centres open to the public within a walk of a point, nearest first",
             openapi_extra=NEAREST_OPENAPI, response_class=FastJSONResponse)
 async def nearest(request: Request) -> Response:
     return await answer_nearest(request)
@@ -102,7 +104,7 @@ def install_fast_routes(app: FastAPI) -> None:
                                       include_in_schema=False))
 
 
-@router.get("/search", summary="Is this centre filed? Fuzzy search by name")
+@router.get("/search", summary="Is this centre filed? Fuzzy search by name, every status shown with its meaning")
 def search(
     registry: RegistryDep,
     q: Annotated[str, Query(min_length=1, max_length=100, description="name, or part of it", examples=["萌宝驿站"])],
@@ -125,9 +127,23 @@ def export_hsds(registry: RegistryDep) -> Response:
     return Response(body, media_type="application/json")
 
 
-@router.get("/{centre_id}", summary="One centre", responses={404: {"description": "unknown id"}})
-def detail(registry: RegistryDep, centre_id: str) -> dict[str, Any]:
+def _known(registry: RegistryDep, centre_id: str) -> Any:
     centre = registry.get(centre_id)
     if centre is None:
-        raise HTTPException(404, msg("api.no_centre", id=centre_id).both())
-    return centre_properties(centre)
+        no_centre = msg("api.no_centre", id=centre_id)
+        raise ApiError(404, no_centre.zh, no_centre.en, field="centre_id")
+    return centre
+
+
+@router.get("/{centre_id}", summary="One centre, with its status and what it means",
+            responses={404: {"description": "unknown id"}})
+def detail(registry: RegistryDep, centre_id: str) -> dict[str, Any]:
+    return centre_properties(_known(registry, centre_id))
+
+
+@router.get("/{centre_id}/history", summary="The centre's dated public history (信息公示), oldest first",
+            responses={404: {"description": "unknown id"}})
+def history(registry: RegistryDep, centre_id: str) -> dict[str, Any]:
+    centre = _known(registry, centre_id)
+    return {"id": centre.id, "events": [{k: v for k, v in e.items() if k != "source"}
+                                        for e in centre_history(registry.engine, centre.id)]}

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from api.deps import RegistryDep, ServicesDep
-from api.i18n import LANGS, Msg, msg
+from api.i18n import LANGS, Msg, catalogue, msg
 from api.reviews import reviewed_library
 from api.svgmap import Pin, circle_map
 from api.web import not_found, render, request_lang
@@ -36,6 +36,7 @@ from geodata.maplinks import map_links
 from geodata.policy import CIRCLE_MINUTES, FAR_M
 from geodata.regions import PROVINCES
 from geodata.registry import Registry
+from geodata.store import centre_history
 
 router = APIRouter(include_in_schema=False)
 
@@ -214,12 +215,42 @@ def home(request: Request, registry: RegistryDep, services: ServicesDep) -> HTML
 # --- a centre --------------------------------------------------------------------------------------------
 
 
+# Values whose words are in the catalogue: `status` "revoked" → msg("status.revoked").
+HISTORY_VALUE_KEYS = {"status": "status", "kind": "kind", "ownership": "ownership", "demo_level": "demo"}
+
+
+def history_value(field_name: str, value: Any) -> Msg:
+    """One value of a history event in words: statuses and kinds by their labels, yes/no for flags."""
+    if value is None:
+        return Msg("—", "—")
+    if isinstance(value, bool):
+        return msg("common.answer_yes" if value else "common.answer_no")
+    prefix = HISTORY_VALUE_KEYS.get(field_name)
+    if prefix and f"{prefix}.{value}" in catalogue():
+        return msg(f"{prefix}.{value}")
+    return Msg.of(str(value))
+
+
+def event_text(lang: str) -> Any:
+    def text(event: dict[str, Any]) -> str:
+        field_name = event["field"]
+        name = msg(f"history.{field_name}") if f"history.{field_name}" in catalogue() else Msg.of(field_name)
+        before, after = (history_value(field_name, event[k]) for k in ("from", "to"))
+        if event["from"] is None and field_name == "status":
+            return msg("history.listed", status=after)(lang)
+        return msg("history.change", name=name, before=before, after=after)(lang)
+    return text
+
+
 def centre_page(request: Request, centre: Centre, *, extra: dict[str, Any] | None = None) -> HTMLResponse:
-    """Every registered detail of one centre, with navigation, sharing and its QR code."""
+    """Every registered detail of one centre, its status and what it means, its dated public history, with
+    navigation, sharing and its QR code."""
+    engine = request.app.state.services.engine
     context: dict[str, Any] = {
         "centre": centre, "links": navigation_links(centre), "sample": centre.is_sample,
         "page_url": f"/centres/{quote(centre.id)}", "qr_url": f"/centres/{quote(centre.id)}/qr.png",
-        "og_title": centre.name,
+        "og_title": centre.name, "history": centre_history(engine, centre.id),
+        "event_text": event_text(request_lang(request)),
     }
     context.update(extra or {})
     return render(request, "centre.html", context)
@@ -227,6 +258,7 @@ def centre_page(request: Request, centre: Centre, *, extra: dict[str, Any] | Non
 
 @router.get("/centres/{centre_id}", response_class=HTMLResponse)
 def centre_detail(request: Request, registry: RegistryDep, centre_id: str) -> HTMLResponse:
+    """Any centre's own page, whatever its status: its standing is shown with what it means."""
     centre = registry.get(centre_id)
     if centre is None:
         return not_found(request, msg("centre.not_found", id=centre_id))

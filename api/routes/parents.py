@@ -6,10 +6,10 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.deps import ServicesDep
+from api.errors import ApiError
 from api.i18n import msg
 from api.reviews import reviewed_library
 from bot.replies import Message
@@ -34,7 +34,7 @@ def leave(
         return leave_answer(region, birth_date, today=china_today(), babies=babies,
                             difficult_birth=difficult_birth, birth_order=birth_order)
     except LeaveInputError as exc:
-        return JSONResponse(status_code=422, content={"error": str(exc), "detail": [exc.as_json()]})
+        raise ApiError(422, exc.message_zh, exc.message_en, field=exc.field) from None
 
 
 @router.get("/guidance", summary="Guidance articles, by the child's age, topic and language")

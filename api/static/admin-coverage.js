@@ -27,7 +27,8 @@
     const response = await fetch(path, {headers: {Authorization: "Bearer " + token()}});
     if (!response.ok) {
       const body = await response.json().catch(() => ({}));
-      const message = typeof body.detail === "string" ? body.detail : (body.error || `请求失败 / request failed (${response.status})`);
+      const error = body.error && typeof body.error === "object" ? body.error.message : body.error;  // /api/… error shape
+      const message = typeof body.detail === "string" ? body.detail : (error || `请求失败 / request failed (${response.status})`);
       show(`${response.status}：${message}`, false);
       throw new ApiError(message);
     }

@@ -6,7 +6,7 @@
 
   function welcome(me) {
     for (const item of byId("welcome").querySelectorAll("li")) {
-      item.hidden = Boolean(item.dataset.role) && item.dataset.role !== me.role;
+      item.hidden = Boolean(item.dataset.role) && !item.dataset.role.split(" ").includes(me.role);
     }
     byId("welcome").hidden = false;
     byId("sign-in-panel").hidden = true;

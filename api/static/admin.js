@@ -25,11 +25,13 @@ const admin = (() => {
 
   class ApiError extends Error {}
 
-  // What went wrong, in the page's language where the catalogue knows the case (401, 403); else the server's words.
+  // What went wrong: the page's language where the catalogue knows the case (401, 403); else the API's one error shape, {"error": {"code", "message", "field"}}.
   function problem(status, body) {
     if (status === 401 || status === 403) return t(`error_${status}`);
+    const error = body && body.error;
+    if (error && typeof error === "object") return error.field ? `${error.message}（${error.field}）` : error.message;
     if (typeof body.detail === "string") return body.detail;
-    return body.error || t("request_failed", {status});
+    return (typeof error === "string" && error) || t("request_failed", {status});
   }
 
   // fetch with the token; JSON in and out. A failure is shown and thrown.
@@ -124,5 +126,14 @@ const admin = (() => {
     };
   }
 
-  return {KEY, ApiError, t, byId, token, show, api, cell, button, when, roleName, statusName, whoAmI, onReady, action};
+  // An element with text (never HTML) and an optional class.
+  function element(tag, text, className) {
+    const node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = text;
+    if (className) node.className = className;
+    return node;
+  }
+
+  return {KEY, ApiError, t, byId, token, show, api, cell, button, when, roleName, statusName, whoAmI, onReady, action,
+          element};
 })();

@@ -6,7 +6,7 @@ import re
 
 from bot import answers
 from bot.conversations import State
-from bot.flows import Context
+from bot.flows import Context, cases
 from bot.flows.centres import CHECK_FILLER
 from bot.replies import Message, Turn
 from geodata.centre import Centre
@@ -22,8 +22,8 @@ def complaint(ctx: Context, state: State, message: Message, text: str, *, about:
     region_name = ctx.gazetteer.region_name(region) if region and region != "-" else None
     if about is None:
         about = "fees" if FEE_WORDS.search(text) else "harm" if HARM_WORDS.search(text) else None
-    return Turn("complaint", (answers.complaint(state.language, region_name, about, centre),),
-                centres=(centre.id,) if centre else ())
+    return Turn("complaint", (answers.complaint(state.language, region_name, about, centre),
+                              *cases.offer(ctx, state, centre, text)), centres=(centre.id,) if centre else ())
 
 
 def named_centre(ctx: Context, text: str) -> Centre | None:

@@ -169,7 +169,7 @@ async def test_registry_upload_with_report(client: httpx.AsyncClient, tokens: di
     assert (await client.get("/api/centres/T-001")).json()["name"] == "测试托育园"
     bad = await client.post("/api/admin/registry/import", headers=admin,
                       files={"file": ("centres.csv", b"name,lat\nx,1\n", "text/csv")})
-    assert bad.status_code == 422 and "nothing was imported" in bad.text
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "unusable_file" and "未导入任何数据" in bad.text
 
 
 @pytest.mark.asyncio
@@ -185,7 +185,7 @@ async def test_share_links(client: httpx.AsyncClient, tokens: dict) -> None:
         (link["code"], "campaign", "/guidance/vaccination-schedule")]
     off_site = await client.post("/api/admin/share-links", headers=worker,
                                  json={"kind": "campaign", "target": "//evil.example/x"})
-    assert off_site.status_code == 422 and off_site.json()["detail"][0]["field"] == "target"
+    assert off_site.status_code == 422 and off_site.json()["error"]["field"] == "target"
     poster = await client.post("/api/admin/share-links", headers=worker, json={"kind": "poster", "target": "x"})
     assert poster.status_code == 422
 

@@ -42,7 +42,8 @@ async def test_nearest_filters_by_age_and_vacancies(client: httpx.AsyncClient) -
 async def test_bad_parameters_get_422_with_the_field_named(client: httpx.AsyncClient, params: dict) -> None:
     response = await client.get("/api/centres/nearest", params=params)
     assert response.status_code == 422
-    assert response.json()["detail"][0]["field"] in {"lat", "lon", "minutes", "limit"}
+    error = response.json()["error"]
+    assert error["code"] == "invalid" and error["field"] in {"lat", "lon", "minutes", "limit"}
 
 
 @pytest.mark.asyncio

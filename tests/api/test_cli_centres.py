@@ -25,7 +25,7 @@ def nearest(cli, *args: str) -> dict:  # type: ignore[no-untyped-def]
 
 
 def test_import_accepts_every_good_row(cli) -> None:  # type: ignore[no-untyped-def]
-    assert imported(cli, str(GOOD)) == {"exit": 0, "accepted": 4, "rejected": []}
+    assert imported(cli, str(GOOD)) == {"exit": 0, "accepted": 4, "rejected": [], "warnings": []}
 
 
 def test_bad_rows_are_reported_by_row_number_and_good_rows_still_land(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -60,7 +60,7 @@ def test_unreadable_file_exits_2(cli, tmp_path) -> None:  # type: ignore[no-unty
 
 
 def test_dry_run_checks_but_stores_nothing(cli) -> None:  # type: ignore[no-untyped-def]
-    assert imported(cli, str(GOOD), "--dry-run") == {"exit": 0, "accepted": 4, "rejected": []}
+    assert imported(cli, str(GOOD), "--dry-run") == {"exit": 0, "accepted": 4, "rejected": [], "warnings": []}
     assert nearest(cli, "--lat", "39.6", "--lon", "109.76")["results"] == []
 
 
@@ -80,7 +80,7 @@ def test_chinese_headers_values_and_gb18030(cli, tmp_path) -> None:  # type: ign
         "备案编号,机构名称,地址,纬度,经度,行政区划代码,机构类型,是否普惠,状态,托育形式\n"
         "C-1,金色童年托育中心,天骄路,39.6005,109.7600,150627,托育机构,是,正常,全日托、计时托\n"
         .encode("gb18030"))
-    assert imported(cli, str(path)) == {"exit": 0, "accepted": 1, "rejected": []}
+    assert imported(cli, str(path)) == {"exit": 0, "accepted": 1, "rejected": [], "warnings": []}
     shown = json.loads(cli("centres", "show", "C-1", "--json").stdout)
     assert (shown["kind"], shown["inclusive"], shown["modes"]) == ("centre", True, ["full_day", "hourly"])
 
@@ -169,10 +169,92 @@ def test_malformed_geojson_properties_reject_that_feature_only(cli, tmp_path) ->
     assert [r["row"] for r in report["rejected"]] == [2, 3]
 
 
-def test_a_csv_field_too_large_to_read_makes_the_file_unusable(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    header = GOOD.read_text(encoding="utf-8").splitlines()[0]
+def test_a_huge_csv_field_rejects_its_row_and_keeps_the_others(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    lines = GOOD.read_text(encoding="utf-8").splitlines()
     path = tmp_path / "huge.csv"
-    path.write_text(header + "\n" + 'X,"' + "托" * 200_000 + '",a,39.6,109.76,150627,centre,true,active\n',
-                    encoding="utf-8")
-    result = cli("centres", "import", str(path), "--json")
-    assert result.exit_code == 2 and result.stdout == ""
+    path.write_text("\n".join([lines[0], 'X,"' + "托" * 200_000 + '",a,39.6,109.76,150627,centre,true,active',
+                               *lines[1:]]) + "\n", encoding="utf-8")
+    report = imported(cli, str(path))
+    assert (report["exit"], report["accepted"]) == (1, 4)
+    assert [(r["row"], r["id"]) for r in report["rejected"]] == [(2, "X")]
+    assert "200000" in report["rejected"][0]["errors"][0]
+
+
+def test_excel_import_has_the_same_headers_values_and_row_errors_as_csv(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import datetime
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["伊金霍洛旗托育机构备案名单（2025年）"])  # a title above the header, as lists often have
+    sheet.append(["备案编号", "机构名称", "地址", "纬度", "经度", "行政区划代码", "机构类型", "是否普惠", "状态",
+                  "托位数", "空余托位", "备案日期", "统一社会信用代码"])
+    sheet.append(["X-1", "金色童年托育中心", "天骄路", 39.6005, 109.76, 150627, "托育机构", "是", "正常", 40, 5,
+                  datetime.date(2023, 5, 10), "91330100716105852F"])
+    sheet.append(["X-2", "彩虹托育园", "文明路", 39.601, 109.761, 150627, "幼教中心", "否", "正常", 20, 2, None, None])
+    sheet.append(["X-3", "小太阳托育园", "文明路", 39.602, 109.762, 150627, "托育机构", "否", "撤销备案", 20, 2,
+                  "2026-13-01", 914403001922038216])
+    path = tmp_path / "名单.xlsx"
+    book.save(path)
+    report = imported(cli, str(path))
+    assert (report["exit"], report["accepted"]) == (1, 2)
+    assert [(r["row"], r["id"]) for r in report["rejected"]] == [(4, "X-2")]  # Excel's own row number
+    assert report["rejected"][0]["errors"][0].startswith("机构类型：“幼教中心”无法识别，可选：托育机构")
+    assert [(w["row"], w["field"]) for w in report["warnings"]] == [(5, "filed_on"), (5, "credit_code")]
+    assert "月份 13 不存在" in report["warnings"][0]["message"]
+    assert "位数已经丢失" in report["warnings"][1]["message"]
+    shown = json.loads(cli("centres", "show", "X-1", "--json").stdout)
+    assert (shown["district_code"], shown["filed_on"], shown["credit_code"], shown["capacity"]) == (
+        "150627", "2023-05-10", "91330100716105852F", 40)
+    assert json.loads(cli("centres", "show", "X-3", "--json").stdout)["status"] == "revoked"
+
+
+def test_sample_rows_stay_sample_data_in_any_store(cli) -> None:  # type: ignore[no-untyped-def]
+    from api.cli.service import SAMPLE_REGISTRY
+
+    report = imported(cli, str(SAMPLE_REGISTRY))  # a real store, no --sample flag anywhere
+    assert report["exit"] == 0 and report["warnings"] == []
+    shown = json.loads(cli("centres", "show", "SAMPLE-150627-001", "--json").stdout)
+    assert shown["is_sample"] is True
+    answer = cli("chat", "--json", input="小星星托育园备案了吗\n")
+    assert "示例" in json.loads(answer.stdout.splitlines()[0])["text"]
+
+
+def test_import_history_records_changes_of_standing(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    imported(cli, str(GOOD))
+    changed = tmp_path / "changed.csv"
+    text = GOOD.read_text(encoding="utf-8").replace("150627,centre,true,active", "150627,centre,true,revoked", 1)
+    changed.write_text(text, encoding="utf-8")
+    imported(cli, str(changed))
+    shown = json.loads(cli("centres", "show", "T-001", "--json").stdout)
+    assert shown["status"] == "revoked" and shown["offered"] is False
+    assert [r["id"] for r in nearest(cli, "--lat", "39.6", "--lon", "109.76")["results"]] == ["T-002", "T-003"]
+
+
+def test_centre_tokens_name_their_centres(cli) -> None:  # type: ignore[no-untyped-def]
+    imported(cli, str(GOOD))
+    made = cli("tokens", "create", "--name", "园长", "--role", "centre", "--centre", "T-001", "--centre", "T-002",
+               "--json")
+    assert made.exit_code == 0 and json.loads(made.stdout)["centres"] == ["T-001", "T-002"]
+    assert cli("tokens", "create", "--name", "x", "--role", "centre").exit_code == 2
+    assert cli("tokens", "create", "--name", "y", "--role", "centre", "--centre", "NOPE").exit_code == 2
+    assert cli("tokens", "create", "--name", "z", "--role", "health_staff", "--centre", "T-001").exit_code == 2
+    listed = json.loads(cli("tokens", "list", "--json").stdout)["tokens"]
+    assert listed[0]["centres"] == ["T-001", "T-002"]
+
+
+def test_demo_prints_a_token_per_role_and_the_database_url(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from api.cli.service import SAMPLE_REGISTRY, demo_tokens
+    from api.services import build_services
+    from api.settings import Settings
+    from geodata.upkeep import import_file
+
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    services = build_services(Settings(database_url=url))
+    import_file(services.registry, SAMPLE_REGISTRY, is_sample=True)
+    text = demo_tokens(services, url)
+    for role in ("health_staff", "registry_admin", "community_worker", "centre"):
+        assert f"  {role} " in text
+    assert f"CARECIRCLE_DATABASE_URL={url}" in text and text.count(" cc_") == 4
+    services.engine.dispose()

@@ -182,7 +182,8 @@ def test_every_message_a_template_or_script_names_is_in_the_catalogue_and_every_
     named = set(re.findall(r"""(?<![\w.])(?:_|msg)\(\s*["']([a-z0-9_.-]+)["'](?!\s*~)""", sources))
     assert named - keys == set()
     dynamic_prefixes = ("kind.", "status.", "mode.", "demo.", "topic.", "age.m", "leave.kind.", "leave.unit.",
-                        "leave.order_", "leave.babies_", "admin.page.", "admin.nav.", "admin.js.", "tab.")
+                        "leave.order_", "leave.babies_", "admin.page.", "admin.nav.", "admin.js.", "tab.",
+                        "status_meaning.", "ownership.", "history.")
     unused = {k for k in keys - named if not k.startswith(dynamic_prefixes)}
     # conditional keys: _("a" if x else "b")
     conditional = set(re.findall(r"""_\(\s*["']([a-z0-9_.]+)["']\s+if\b""", sources)) | set(

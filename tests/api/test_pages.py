@@ -335,7 +335,7 @@ async def test_rate_limit_answers_429_json_for_the_api_and_html_for_pages(servic
         codes = [(await c.get("/api/centres/nearest", params=ORIGIN)).status_code for _ in range(12)]
         assert codes == [200] * 10 + [429] * 2
         limited = await c.get("/api/centres/T-001")
-        assert limited.status_code == 429 and "请求太频繁" in limited.json()["error"]
+        assert limited.status_code == 429 and "请求太频繁" in limited.json()["error"]["message"]
         assert int(limited.headers["retry-after"]) >= 1
         page = await c.get("/", headers={"accept": "text/html"})
         assert page.status_code == 429 and page.headers["content-type"].startswith("text/html")

@@ -27,6 +27,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PHONE = {"width": 390, "height": 844}
+# Chromium reports CSP violations on the console too; this makes sure each one is an error a test collects.
+REPORT_CSP = """document.addEventListener("securitypolicyviolation", (e) =>
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"}`));"""
 # Screenshots land in var/ (ignored by git); CARECIRCLE_SCREENSHOTS moves them.
 SCREENSHOTS = Path(os.environ.get("CARECIRCLE_SCREENSHOTS", Path(__file__).parents[2] / "var" / "screenshots"))
 

@@ -1,9 +1,9 @@
 """channels: a subscriber is a recipient (channel, string user id); WeChat's token, users and inbound deliveries
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0004
 
-0004 and 0005 are being written on other branches: at merge, point down_revision at the newest of them.
+0005 (registry upkeep) landed after this one and follows it: 0003 → 0004 → 0006 → 0005.
 """
 
 import sqlalchemy as sa

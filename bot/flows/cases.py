@@ -1,0 +1,184 @@
+"""Complaints become cases: after the complaint channels, the parent may file a case with consent, answer a few
+questions (the centre, matched to the registry; what happened; a contact if they choose), get a case number, and
+ask for its status at any time. Harm to a child still leads with 110: a case never replaces the police.
+
+The engine calls `intercept` before routing: it takes this flow's buttons (`case:…`), the answers while a case
+is being filed, a case number, and "我的投诉怎么样了". The complaint flow calls `offer`. `/forget` calls `forget`,
+which removes the parent's contact and the link to this chat while the anonymised case stays for supervision.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot import answers
+from bot.conversations import State
+from bot.flows import Context
+from bot.flows.subscribe import AGREE, DECLINE
+from bot.replies import Message, Reply, Turn
+from bot.understanding.safety import word_alarms
+from geodata.cases import CASE_NUMBER, Cases, Category, reporter_key
+from geodata.centre import Centre
+
+STRONG = 85
+CANCEL = re.compile(r"^(取消|算了|不用了?|不投诉了|不登记了?|cancel|stop)[。.!！~～]*$", re.I)
+MY_CASES = re.compile(r"(我的|查询?|查一下)\s*(投诉|案件|举报)|(投诉|案件|举报).{0,6}(进展|进度|状态|结果|怎么样)|"
+                      r"\b(my )?(complaint|case) (status|progress)\b|\bmy complaint\b", re.I)
+CONTACT = re.compile(r"^[\w@+\-\s().]{3,100}$")
+# Words that ask where or how to complain, not what happened: left out when the message is kept as the account.
+ASKING = re.compile(r"我要|我想|想要|怎么|如何|在哪(里|儿)?|哪里|可以|能不能|投诉|举报|反映|一下|这家|机构|托育园?|"
+                    r"[?？!！。,，、\s]|\b(how|where|can|i|want|to|complain|about|report)\b", re.I)
+
+
+def register(ctx: Context) -> Cases:
+    return Cases(ctx.registry.engine, clock=ctx.clock)
+
+
+def channel_of(session: str) -> str:
+    prefix = session.split(":", 1)[0]
+    return {"tg": "telegram", "web": "web", "wx": "wechat", "wechat": "wechat"}.get(prefix, "console")
+
+
+def offer(ctx: Context, state: State, centre: Centre | None, text: str) -> tuple[Reply, ...]:
+    """The offer to file a case, made after the complaint channels; what was said is kept only in this
+    conversation (24 hours) until the parent agrees or declines."""
+    account = ASKING.sub("", text.replace(centre.name, "") if centre else text)
+    state.case = {"step": "offer", "centre_id": centre.id if centre else None,
+                  "what": text.strip()[:2000] if len(account) >= 6 else None}
+    return (answers.case_offer(state.language, centre.name if centre else None),)
+
+
+def intercept(ctx: Context, session: str, state: State, message: Message) -> Turn | None:
+    lang = state.language
+    if message.button and message.button.startswith("case:"):
+        return _button(ctx, session, state, message.button[5:])
+    if message.command:
+        state.case = None  # a command leaves the case unfiled
+        return None
+    text = message.text.strip()
+    if not text or message.location:
+        return None
+    number = CASE_NUMBER.search(text.upper())
+    if number:
+        return _status(ctx, state, session, number.group(0))
+    draft = state.case
+    if draft is None:
+        return _status(ctx, state, session, None) if MY_CASES.search(text) else None
+    if CANCEL.match(text):
+        state.case = None
+        return Turn("complaint", (answers.case_cancelled(lang),))
+    step = draft.get("step")
+    if step == "offer":
+        if AGREE.match(text) or re.fullmatch(r"(登记|要登记|登记投诉|帮我登记)[。.!！]*", text):
+            return _next(ctx, session, state)
+        state.case = None
+        return Turn("complaint", (answers.case_cancelled(lang),)) if DECLINE.match(text) else None
+    kinds = word_alarms(text)
+    if any(kind in kinds for kind in ("emergency", "distress", "medicine")):
+        return None  # the safety layer answers first; the case waits for the next answer
+    lead = (answers.safety_first_line(lang, ["harm"]),) if "harm" in kinds else ()
+    if step in ("centre", "centre_pick"):
+        turn = _centre_named(ctx, session, state, text)
+    elif step == "what":
+        draft["what"] = text[:2000]
+        turn = _next(ctx, session, state)
+    elif step == "contact":
+        if not CONTACT.match(text):
+            return Turn("complaint", (*lead, answers.case_ask_contact(lang)))
+        draft["contact"] = text[:100]
+        turn = _file(ctx, session, state)
+    else:
+        state.case = None
+        return None
+    return Turn(turn.intent, (*lead, *turn.replies), turn.centres)
+
+
+def _button(ctx: Context, session: str, state: State, data: str) -> Turn:
+    lang = state.language
+    draft = state.case
+    if data == "no" or draft is None:
+        state.case = None
+        return Turn("complaint", (answers.case_cancelled(lang),))
+    if data == "yes":
+        return _next(ctx, session, state)
+    if data.startswith("c:"):
+        chosen = data[2:]
+        centre = ctx.registry.get(chosen) if chosen != "-" else None
+        draft["centre_id"] = centre.id if centre else None
+        return _next(ctx, session, state)
+    if data == "nocontact":
+        draft["contact"] = None
+        return _file(ctx, session, state)
+    return Turn("complaint", (answers.not_understood(lang),))
+
+
+def _next(ctx: Context, session: str, state: State) -> Turn:
+    """Ask for what is still missing: the centre, what happened, then a contact (optional)."""
+    draft: dict[str, Any] = state.case or {}
+    state.case = draft
+    lang = state.language
+    if not draft.get("centre_id") and not draft.get("centre_name"):
+        draft["step"] = "centre"
+        return Turn("complaint", (answers.case_ask_centre(lang),))
+    if not draft.get("what"):
+        draft["step"] = "what"
+        return Turn("complaint", (answers.case_ask_what(lang),))
+    if "contact" not in draft:
+        draft["step"] = "contact"
+        return Turn("complaint", (answers.case_ask_contact(lang),))
+    return _file(ctx, session, state)
+
+
+def _centre_named(ctx: Context, session: str, state: State, text: str) -> Turn:
+    draft = state.case or {}
+    name = text.strip()[:200]
+    found = ctx.registry.search(name, limit=3)
+    strong = [m.centre for m in found if m.score >= STRONG]
+    draft["centre_name"] = name
+    if strong:
+        draft["centre_id"] = strong[0].id
+        return _next(ctx, session, state)
+    if found:
+        draft["step"] = "centre_pick"
+        return Turn("complaint", (answers.case_which_centre(state.language, name, [m.centre for m in found]),))
+    return _next(ctx, session, state)
+
+
+def _file(ctx: Context, session: str, state: State) -> Turn:
+    draft = state.case or {}
+    state.case = None
+    centre = ctx.registry.get(draft["centre_id"]) if draft.get("centre_id") else None
+    what = draft.get("what") or ""
+    filed = register(ctx).file(what=what, channel=channel_of(session), centre=centre,
+                               centre_name=draft.get("centre_name"), contact=draft.get("contact"),
+                               reporter=reporter_key(session), district_code=state.region_code)
+    state.topic = "complaint"
+    return Turn("complaint", (answers.case_filed(state.language, filed.number, filed.centre_name,
+                                                 filed.category is Category.harm),),
+                centres=(centre.id,) if centre else ())
+
+
+def _status(ctx: Context, state: State, session: str, number: str | None) -> Turn:
+    lang = state.language
+    cases = register(ctx)
+    if number:
+        found = cases.status_for_parent(number, channel_of(session))
+        chosen = [found] if found else []
+    else:
+        chosen = cases.for_reporter(reporter_key(session))[:3]
+        for case in chosen:
+            cases.status_for_parent(case.number, channel_of(session))
+    if not chosen:
+        return Turn("complaint", (answers.case_none(lang, number),))
+    replies = []
+    for case in chosen:
+        facts = case.public_json()
+        replies.append(answers.case_status(lang, case.number, case.centre_name, case.status.value,
+                                           facts["rectify_by"], case.outcome, facts["filed_on"]))
+    return Turn("complaint", tuple(replies), centres=tuple(c.centre_id for c in chosen if c.centre_id))
+
+
+def forget(ctx: Context, session: str) -> None:
+    """/forget: the contact and the link to this chat leave every case filed from it."""
+    register(ctx).forget_reporter(reporter_key(session))

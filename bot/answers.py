@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from bot import buttons as data
 from bot.conversations import State
 from bot.replies import Button, Reply
+from common import china_today
 from content.guidance.model import Article
 from content.guidance.render import web_link
 from content.leave.calculator import LeaveResult
@@ -114,7 +115,8 @@ def _centre_lines(lang: str, centre: Centre) -> list[str]:
     details.append(t(lang, f"收{low}–{high}个月", f"ages {low}–{high} months"))
     if centre.vacancies is not None:
         cap = f"/{centre.capacity}" if centre.capacity is not None else ""
-        details.append(t(lang, f"空余托位 {centre.vacancies}{cap}", f"{centre.vacancies}{cap} places free"))
+        details.append(t(lang, f"空余托位 {centre.vacancies}{cap}", f"{centre.vacancies}{cap} places free")
+                       + vacancies_note(lang, centre, china_today()))
     lines.append(" · ".join(details))
     if centre.fee_min is not None or centre.fee_max is not None:
         fees = "–".join(f"{f:g}" for f in (centre.fee_min, centre.fee_max) if f is not None)
@@ -568,8 +570,8 @@ def centre_fact(lang: str, centre: Centre, asked: str) -> Reply:
         fact = t(lang, f"地址 {centre.address}", f"address {centre.address}")
     elif asked == "vacancies":
         fact = (t(lang, f"空余托位 {centre.vacancies}", f"{centre.vacancies} places free")
-                + (f"/{centre.capacity}" if centre.capacity is not None else "")) \
-            if centre.vacancies is not None else unknown
+                + (f"/{centre.capacity}" if centre.capacity is not None else "")
+                + vacancies_note(lang, centre, china_today())) if centre.vacancies is not None else unknown
     elif asked == "hours":
         fact = t(lang, f"开放时间 {centre.hours}", f"hours {centre.hours}") if centre.hours else unknown
     elif asked == "ages":

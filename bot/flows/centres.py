@@ -87,7 +87,7 @@ def next_page(ctx: Context, state: State) -> Turn:
         if places:
             return find_at(ctx, state, places[0].lat, places[0].lon, place=places[0].name, offset=state.shown)
     start = state.shown
-    chosen = [c for c in (ctx.registry.get(i) for i in state.listed[start:start + PAGE]) if c is not None]
+    chosen = [c for c in (ctx.registry.get(i) for i in state.listed[start:start + PAGE]) if c is not None and c.offered]
     state.shown = start + PAGE
     return Turn("find_centre", (answers.centre_cards(state, chosen, offset=start,
                                                      more=len(state.listed) > state.shown),),
@@ -111,7 +111,7 @@ def _widen(ctx: Context, state: State) -> Turn:
                                                        offset=state.shown - len(matches), place=places[0].name,
                                                        web_url=ctx.web_url),
                         centres=tuple(m.centre.id for m in matches))
-    chosen = [c for c in (ctx.registry.get(i) for i in others[:PAGE]) if c is not None]
+    chosen = [c for c in (ctx.registry.get(i) for i in others[:PAGE]) if c is not None and c.offered]
     start, state.shown = state.shown, state.shown + len(chosen)
     return Turn("find_centre", (answers.centre_cards(state, chosen, offset=start,
                                                      more=len(state.listed) > state.shown, widened=True),),

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from api import web
+from api import health, web
 from api.routes import admin, centres, pages, parents, share, telegram
 from api.services import Services, build_services
 from api.settings import Settings
@@ -35,10 +35,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
             "detail": problems,
         })
 
-    @app.get("/healthz", tags=["service"])
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
+    health.install(app, wired)
     for module in (centres, parents, admin, telegram, share, pages):
         app.include_router(module.router)
     web.install(app, settings)
@@ -54,14 +51,19 @@ def _telegram_lifespan(settings: Settings, services: Services) -> Any:
             yield
             services.engine.dispose()
             return
+        readiness: health.Readiness = app.state.readiness
+        readiness.channels.update(telegram="starting", sender="starting")
         application = build_application(settings.telegram_token.get_secret_value(), services.dialogue,
                                         base_url=settings.telegram_api_url,
                                         on_blocked=services.subscriptions.mark_blocked)
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
         async with serving(application, public_url=settings.public_url, secret=secret,
-                           background=[services.run_sender]) as webhook:
+                           background=[health.watched(readiness, "sender", services.run_sender)]) as webhook:
             app.state.telegram_webhook = webhook
+            readiness.probes["telegram"] = lambda: "running" if application.running else "stopped"
             yield
+            readiness.probes.pop("telegram")
+            readiness.channels["telegram"] = "stopping"
         services.engine.dispose()
 
     return lifespan

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Connections a process may hold on a server store: as many as threads that may need one at once (the web
+# service's worker threads, see api.app.WORKER_THREADS, plus a few for the event loop and the sender), so that
+# no request queues for a connection behind the pool's default of 5 + 10.
+POOL_SIZE = 24
+POOL_OVERFLOW = 16
+POOL_TIMEOUT_S = 10.0
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, connect_timeout: float = 5.0) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ":memory:"
@@ -34,7 +41,12 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # pre-ping: a connection broken while idle (a restarted server) is replaced, not handed out.
+    # connect_timeout: an unreachable server fails in seconds rather than hanging a request (libpq's minimum is 2).
+    connect_args = {"connect_timeout": max(2, math.ceil(connect_timeout))} if parsed.get_backend_name() == \
+        "postgresql" else {}
+    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,
+                         pool_timeout=POOL_TIMEOUT_S, connect_args=connect_args)
 
 
 def alembic_config() -> Config:
@@ -51,7 +63,29 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-def open_store(url: str) -> Engine:
-    engine = make_engine(url)
+def open_store(url: str, connect_timeout: float = 5.0) -> Engine:
+    engine = make_engine(url, connect_timeout)
     migrate(engine)
     return engine
+
+
+def is_store_outage(error: BaseException) -> bool:
+    """Whether an error means the store cannot be reached or used just now (down, restarting, a dropped
+    connection, every connection busy, SQLite locked), as opposed to a bad query or bad data."""
+    if isinstance(error, exc.TimeoutError):  # no connection free in the pool in time
+        return True
+    if isinstance(error, exc.DBAPIError):
+        return error.connection_invalidated or isinstance(error, exc.OperationalError | exc.InterfaceError)
+    return False
+
+
+def describe_store(url: str) -> str:
+    """The store's URL without its password, for messages."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def store_problem(error: BaseException) -> str:
+    """The first line of the driver's message: 'connection refused', 'database is locked', …"""
+    original = getattr(error, "orig", None) or error
+    text = str(original).strip().splitlines()
+    return (text[0] if text else type(original).__name__)[:200]

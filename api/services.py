@@ -134,4 +134,4 @@ class Services:
 
 
 def build_services(settings: Settings, engine: Engine | None = None) -> Services:
-    return Services(settings, engine or open_store(settings.database_url))
+    return Services(settings, engine or open_store(settings.database_url, settings.store_timeout_seconds))

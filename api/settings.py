@@ -30,8 +30,17 @@ class Settings(BaseSettings):
     geocoder_domain: str | None = Field(None, description="Nominatim domain for the optional geocoder")
     webhook_secret: SecretStr | None = Field(None, description="secret token Telegram echoes to the webhook")
     telegram_bot_username: str | None = Field(None, description="the bot's @username, for t.me deep links")
-    rate_limit_per_minute: int = Field(120, ge=0, description="requests a minute per client IP; 0 = off")
+    rate_limit_per_minute: int = Field(120, ge=0, description="requests a minute per client (chat session, "
+                                       "cookie or staff token where present, else address and browser); 0 = off")
+    rate_limit_per_address_per_minute: int = Field(
+        2400, ge=0, description="requests a minute per client address, shared by everyone behind it (carrier-grade "
+                                "NAT); 0 = off")
     max_body_bytes: int = Field(65536, ge=1024, description="largest request body accepted")
+    proxy_headers: bool = Field(True, description="trust X-Forwarded-For/-Proto from forwarded_allow_ips")
+    forwarded_allow_ips: str = Field("127.0.0.1", description="proxies whose X-Forwarded-* headers are trusted")
+    store_wait_seconds: float = Field(30.0, ge=0, le=3600, description="how long a starting command retries an "
+                                                                       "unreachable store")
+    store_timeout_seconds: float = Field(5.0, gt=0, le=120, description="connect timeout of one store connection")
 
     @field_validator("telegram_token", "webhook_secret")
     @classmethod

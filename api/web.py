@@ -359,7 +359,7 @@ async def _refuse(scope: Scope, send: Send, status: int, message: tuple[str, str
                   headers: dict[str, str] | None = None) -> None:
     """A short answer without the app: JSON for the API and non-browsers, a small page for browsers."""
     zh, en = message
-    if _wants_html(scope):
+    if wants_html(scope):
         body = (f"<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><meta name=\"viewport\" "
                 f"content=\"width=device-width,initial-scale=1\"><title>{status}</title>"
                 f"<p>{zh}</p><p>{en}</p><p><a href=\"/\">返回首页 / Home</a></p></html>").encode()
@@ -373,7 +373,8 @@ async def _refuse(scope: Scope, send: Send, status: int, message: tuple[str, str
     await send({"type": "http.response.body", "body": body})
 
 
-def _wants_html(scope: Scope) -> bool:
+def wants_html(scope: Scope) -> bool:
+    """Whether to answer with a page: a browser asking for anything outside /api/."""
     if str(scope.get("path", "")).startswith("/api/"):
         return False
     accept = next((v for k, v in scope.get("headers", []) if k == b"accept"), b"")
@@ -386,7 +387,7 @@ def _wants_html(scope: Scope) -> bool:
 async def _page_not_found(request: Request, exc: Exception) -> Response:
     """Browsers asking for a page that is not there get a page; the API keeps its JSON."""
     assert isinstance(exc, StarletteHTTPException)
-    if exc.status_code == 404 and _wants_html(request.scope):
+    if exc.status_code == 404 and wants_html(request.scope):
         return not_found(request, ("页面不存在", "Page not found"))
     return await http_exception_handler(request, exc)
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from api.bounds import BirthDateQuery, ChatSession, CleanText
 from api.deps import ServicesDep
 from bot.replies import Message
 from content.guidance.library import GuidanceError
@@ -51,7 +51,7 @@ def guidance_list(
 
 
 @router.get("/guidance/plan", summary="The stage plan for a child born (or due) on a date")
-def guidance_plan(services: ServicesDep, birth_date: date) -> dict[str, Any]:
+def guidance_plan(services: ServicesDep, birth_date: BirthDateQuery) -> dict[str, Any]:
     return {"birth_date": birth_date.isoformat(),
             "items": [item.as_json() for item in stage_plan(birth_date, services.library)]}
 
@@ -67,8 +67,9 @@ def guidance_article(services: ServicesDep, slug: str,
 
 
 class ChatIn(BaseModel):
-    session: str = Field(min_length=1, max_length=100, examples=["web-3f2a"])
-    text: str = Field(max_length=10_000, examples=["附近有普惠托育吗"])
+    session: ChatSession
+    text: CleanText = Field(max_length=10_000, description="the parent's message; control characters are dropped",
+                            examples=["附近有普惠托育吗"])
 
 
 class ChatOut(BaseModel):

@@ -1,0 +1,168 @@
+"""Liveness, readiness and store outages.
+
+- `GET /healthz` is liveness only: the process answers. It never touches the store, so an orchestrator does not
+  restart a healthy process because its database is down.
+- `GET /readyz` is readiness: the store answers, the in-memory index follows the store's registry version, and
+  the channels that are configured (the Telegram bot and the broadcast sender) run. Otherwise 503, with the reason
+  and Retry-After, so that a load balancer sends parents elsewhere.
+- A request that meets a store outage (down, restarting, a dropped connection, no free connection, SQLite
+  locked) is answered 503 with Retry-After: the contract's error shape for `/api/…`, the error page for pages.
+  Never a bare 500.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import exc
+
+from api.db import is_store_outage, store_problem
+from api.services import Services
+from api.web import render, request_lang, wants_html
+from geodata.store import registry_version
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_S = 5  # how soon a client may try again after a store outage
+PROBE_TIMEOUT_S = 2.0  # /readyz waits this long for the store
+INDEX_GRACE_S = 10.0  # the index may lag the store this long (each replica re-reads the version every 2 s)
+
+router = APIRouter(tags=["service"])
+
+READY_EXAMPLE = {"status": "ready", "checks": {
+    "store": {"ok": True}, "index": {"ok": True, "version": 7, "store_version": 7, "centres": 1234},
+    "telegram": {"ok": True, "state": "running"}, "sender": {"ok": True, "state": "running"}}}
+
+
+@router.get("/healthz", summary="Liveness: the process answers (the store is not asked)")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", summary="Readiness: the store, the index version and the configured channels",
+            responses={200: {"description": "ready", "content": {"application/json": {"example": READY_EXAMPLE}}},
+                       503: {"description": "not ready: `reason` says why; Retry-After says when to ask again"}})
+async def readyz(request: Request) -> JSONResponse:
+    probe: Readiness = request.app.state.readiness
+    checks = await probe.check()
+    failing = [f"{name}: {check['reason']}" for name, check in checks.items() if not check["ok"]]
+    if failing:
+        return JSONResponse(status_code=503, headers={"Retry-After": str(RETRY_AFTER_S)},
+                            content={"status": "unavailable", "reason": "; ".join(failing), "checks": checks})
+    return JSONResponse({"status": "ready", "checks": checks})
+
+
+@dataclass
+class Readiness:
+    """Runs the store and index check on a thread of its own, one at a time, and waits at most
+    PROBE_TIMEOUT_S: a store that hangs (a half-open connection) makes /readyz answer 503 promptly instead of
+    hanging the probe, and never piles up threads."""
+
+    services: Services
+    channels: dict[str, str] = field(default_factory=dict)  # "telegram"/"sender" → "starting"/"running"/"failed: …"
+    # Live states, read at each check (the bot's Application knows whether it still runs).
+    probes: dict[str, Callable[[], str]] = field(default_factory=dict)
+    timeout: float = PROBE_TIMEOUT_S
+    clock: Callable[[], float] = time.monotonic
+    _running: asyncio.Future[dict[str, Any]] | None = None
+    _started_at: float = 0.0
+    _behind_since: tuple[int, float] | None = None
+
+    async def check(self) -> dict[str, dict[str, Any]]:
+        checks = await self._store_and_index()
+        states = {**self.channels, **{name: probe() for name, probe in self.probes.items()}}
+        for name, state in states.items():
+            checks[name] = {"ok": state == "running", "state": state,
+                            **({} if state == "running" else {"reason": f"{name} is {state}"})}
+        return checks
+
+    async def _store_and_index(self) -> dict[str, dict[str, Any]]:
+        if self._running is None or self._running.done():
+            self._running = asyncio.get_running_loop().run_in_executor(None, self._probe)
+            self._started_at = self.clock()
+        waited = self.clock() - self._started_at
+        try:
+            return await asyncio.wait_for(asyncio.shield(self._running), max(0.0, self.timeout - waited) or 0.01)
+        except TimeoutError:
+            reason = f"no answer within {self.timeout:g} s"
+            return {"store": {"ok": False, "reason": reason},
+                    "index": {"ok": False, "reason": "the store did not answer"}}
+
+    def _probe(self) -> dict[str, dict[str, Any]]:
+        try:
+            store_version = registry_version(self.services.engine)
+        except exc.SQLAlchemyError as error:
+            return {"store": {"ok": False, "reason": f"unreachable: {store_problem(error)}"},
+                    "index": {"ok": False, "reason": "the store did not answer"}}
+        store = {"ok": True}
+        try:
+            snapshot = self.services.registry.snapshot()
+        except exc.SQLAlchemyError as error:
+            return {"store": store, "index": {"ok": False, "reason": f"cannot load: {store_problem(error)}"}}
+        index: dict[str, Any] = {"ok": True, "version": snapshot.version, "store_version": store_version,
+                                 "centres": len(snapshot.by_id)}
+        if snapshot.version >= store_version:
+            self._behind_since = None
+        else:  # a write moments ago: each replica catches up within seconds; longer means it is stuck
+            if self._behind_since is None or self._behind_since[0] != store_version:
+                self._behind_since = (store_version, self.clock())
+            if self.clock() - self._behind_since[1] > INDEX_GRACE_S:
+                index.update(ok=False, reason=f"the index is at version {snapshot.version}, the store at "
+                                              f"{store_version}, for more than {INDEX_GRACE_S:g} s")
+        return {"store": store, "index": index}
+
+
+Job = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+
+
+def watched(readiness: Readiness, name: str, job: Job) -> Job:
+    """A background job (the sender) whose state /readyz reports: running until it stops or fails."""
+
+    async def run(stop: asyncio.Event) -> None:
+        readiness.channels[name] = "running"
+        try:
+            await job(stop)
+        except BaseException as error:
+            readiness.channels[name] = f"failed: {type(error).__name__}"
+            raise
+        readiness.channels[name] = "stopped"
+
+    return run
+
+
+# -- store outages -----------------------------------------------------------------------------------------------
+
+OUTAGE_MESSAGE = ("服务暂时无法访问数据，请稍后再试",
+                  "the service cannot reach its data just now; please try again shortly")
+
+
+async def store_outage(request: Request, error: Exception) -> Response:
+    """503 with Retry-After for a store outage; any other database error stays a server error."""
+    if not is_store_outage(error):
+        raise error
+    logger.warning("store outage on %s %s: %s", request.method, request.url.path, store_problem(error))
+    headers = {"Retry-After": str(RETRY_AFTER_S)}
+    if wants_html(request.scope):
+        return render(request, "error.html", {"status": 503, "message": OUTAGE_MESSAGE}, status_code=503,
+                      headers=headers)
+    english = request_lang(request) == "en" or request.headers.get("accept-language", "").lower().startswith("en")
+    return JSONResponse(status_code=503, headers=headers, content={"error": {
+        "code": "store_unavailable", "message": OUTAGE_MESSAGE[1] if english else OUTAGE_MESSAGE[0], "field": None}})
+
+
+def install(app: FastAPI, services: Services) -> Readiness:
+    """The health routes, the readiness state on app.state.readiness, and the store-outage handlers."""
+    readiness = Readiness(services)
+    app.state.readiness = readiness
+    app.include_router(router)
+    for kind in (exc.OperationalError, exc.InterfaceError, exc.DBAPIError, exc.TimeoutError):
+        app.add_exception_handler(kind, store_outage)
+    return readiness
+

@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from api.deps import RegistryDep, ServicesDep
 from api.svgmap import Pin, circle_map
-from api.web import not_found, render, request_lang
+from api.web import not_found, render, request_lang, set_cookie
 from bot.replies import Message, Turn
 from content.guidance import TOPIC_LABELS, Article, Library, render_html
 from content.leave import LeaveInputError, leave_answer
@@ -382,7 +382,7 @@ def _chat_response(request: Request, services: Any, session: str, is_new: bool, 
                "separator": BUTTON_SEPARATOR}
     response = render(request, "chat.html", context)
     if is_new:
-        response.set_cookie(CHAT_COOKIE, session, max_age=24 * 3600, samesite="lax", httponly=True)
+        set_cookie(request, response, CHAT_COOKIE, session, max_age=24 * 3600)
     return response
 
 

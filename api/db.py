@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import time
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -18,6 +20,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 POOL_SIZE = 24
 POOL_OVERFLOW = 16
 POOL_TIMEOUT_S = 10.0
+# A connection idle longer than this is pinged before use; one in steady use is not (a ping is a round trip).
+PING_AFTER_IDLE_S = 1.0
 
 
 def make_engine(url: str, connect_timeout: float = 5.0) -> Engine:
@@ -41,12 +45,40 @@ def make_engine(url: str, connect_timeout: float = 5.0) -> Engine:
             cursor.close()
 
         return engine
-    # pre-ping: a connection broken while idle (a restarted server) is replaced, not handed out.
     # connect_timeout: an unreachable server fails in seconds rather than hanging a request (libpq's minimum is 2).
     connect_args = {"connect_timeout": max(2, math.ceil(connect_timeout))} if parsed.get_backend_name() == \
         "postgresql" else {}
-    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,
-                         pool_timeout=POOL_TIMEOUT_S, connect_args=connect_args)
+    engine = create_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, pool_timeout=POOL_TIMEOUT_S,
+                           connect_args=connect_args)
+    ping_when_idle(engine)
+    return engine
+
+
+def ping_when_idle(engine: Engine, idle_s: float = PING_AFTER_IDLE_S) -> None:
+    """Pessimistic disconnect handling, without a round trip on every checkout: a connection that has sat in the
+    pool for more than `idle_s` is pinged first, and a dead one (the server restarted) is replaced before it is
+    handed out. A connection that breaks while in steady use fails its request (503, see api.health) and the
+    pool replaces every connection older than the failure."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since <= idle_s:
+            return
+        try:
+            cursor = dbapi_conn.cursor()
+            try:
+                cursor.execute("SELECT 1")
+            finally:
+                cursor.close()
+            if not getattr(dbapi_conn, "autocommit", True):
+                dbapi_conn.rollback()  # end the transaction the ping began
+        except Exception as error:
+            raise exc.DisconnectionError(str(error)) from error  # the pool replaces it and tries again
 
 
 def alembic_config() -> Config:

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
+from typing import TypeVar
 
 from sqlalchemy import Engine
 
@@ -34,6 +37,24 @@ def build_walker(settings: Settings) -> Walker:
 
         return NetworkWalker(StreetNetwork.from_geojson(settings.streets_file), settings.walk_model)
     return StraightLineWalker(settings.walk_model)
+
+
+T = TypeVar("T")
+# Dialogue turns run on threads of their own, at most this many at once: a turn is mostly CPU (the model, fuzzy
+# name matching) and holds the interpreter lock, so more threads only wait longer for it and keep the event loop
+# (which answers the in-memory searches) waiting too. A burst of messages queues here, not on the other routes.
+DIALOGUE_THREADS = 8
+_dialogue_pool: ThreadPoolExecutor | None = None
+_dialogue_pool_lock = threading.Lock()
+
+
+def dialogue_pool() -> ThreadPoolExecutor:
+    """The process's dialogue threads (one pool, whatever the number of Services a test suite builds)."""
+    global _dialogue_pool
+    with _dialogue_pool_lock:
+        if _dialogue_pool is None:
+            _dialogue_pool = ThreadPoolExecutor(max_workers=DIALOGUE_THREADS, thread_name_prefix="dialogue")
+        return _dialogue_pool
 
 
 class Services:
@@ -82,6 +103,11 @@ class Services:
             deep_links=self.resolve_deep_link, web_url=self.settings.public_url or "",
             bot_username=self.settings.telegram_bot_username,
         )
+
+    async def in_dialogue_pool(self, call: Callable[..., T], *args: object) -> T:
+        """Runs a synchronous dialogue turn (engine and conversation store) off the event loop, on the dialogue
+        threads."""
+        return await asyncio.get_running_loop().run_in_executor(dialogue_pool(), call, *args)
 
     async def run_sender(self, stop: asyncio.Event) -> None:
         """The broadcast sender until `stop` is set (one per SQLite store; several may share PostgreSQL).

@@ -80,7 +80,9 @@ def run_server(app_settings: Settings, services: Services, host: str, port: int,
     import uvicorn
 
     from api.app import create_app
+    from api.runtime import prepare_to_serve
 
     app: Any = create_app(app_settings, services)
+    prepare_to_serve(services)  # warm, then the collector and the interpreter lock tuned for serving
     say(f"托育圈 carecircle: http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
     uvicorn.run(wrap(app) if wrap else app, host=host, port=port, **uvicorn_options(app_settings))

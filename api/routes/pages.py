@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
@@ -387,9 +386,10 @@ def _chat_response(request: Request, services: Any, session: str, is_new: bool, 
 
 
 @router.get("/chat", response_class=HTMLResponse)
-def chat(request: Request, services: ServicesDep) -> HTMLResponse:
+async def chat(request: Request, services: ServicesDep) -> HTMLResponse:
     session, is_new = _chat_session(request)
-    return _chat_response(request, services, session, is_new, [], Message(command="help"), None)
+    return await services.in_dialogue_pool(_chat_response, request, services, session, is_new, [],
+                                           Message(command="help"), None)
 
 
 @router.post("/chat", response_class=HTMLResponse)
@@ -409,5 +409,6 @@ async def chat_send(request: Request, services: ServicesDep) -> HTMLResponse:
     else:
         text = value["text"].strip()[:2000]
         message, said = Message(text=text), text
-    # The engine is synchronous and touches the store: run it off the event loop.
-    return await run_in_threadpool(_chat_response, request, services, session, is_new, history, message, said)
+    # The engine is synchronous and touches the store: run it off the event loop, on the dialogue threads.
+    return await services.in_dialogue_pool(_chat_response, request, services, session, is_new, history, message,
+                                           said)

@@ -80,8 +80,8 @@ class ChatOut(BaseModel):
 
 
 @router.post("/chat", summary="One message to the dialogue engine the bot uses")
-def chat(services: ServicesDep, body: ChatIn) -> ChatOut:
-    turn = services.dialogue.handle(f"web:{body.session}", Message(text=body.text))
+async def chat(services: ServicesDep, body: ChatIn) -> ChatOut:
+    turn = await services.in_dialogue_pool(services.dialogue.handle, f"web:{body.session}", Message(text=body.text))
     replies = [{"text": r.text, "html": r.html, "request_location": r.request_location,
                 "buttons": [[{"label": b.label, "data": b.data, "url": b.url} for b in row] for row in r.buttons]}
                for r in turn.replies]

@@ -250,3 +250,25 @@ def test_a_start_waits_for_a_store_that_comes_up(proxied_pg: tuple[TcpProxy, str
         assert len(capsys.readouterr().err.strip().splitlines()) == 1
     finally:
         services.engine.dispose()
+
+
+# -- a serving process prepares itself ------------------------------------------------------------------------------
+
+
+def test_a_serving_process_is_warm_and_its_collector_tuned(services: Services) -> None:
+    import gc
+    import sys
+
+    from api import runtime
+
+    thresholds, interval = gc.get_threshold(), sys.getswitchinterval()
+    try:
+        runtime.prepare_to_serve(services)
+        assert gc.get_freeze_count() > 0  # the model, index and gazetteer are out of the collector's way
+        assert gc.get_threshold() == runtime.GC_THRESHOLDS
+        assert sys.getswitchinterval() == runtime.SWITCH_INTERVAL_S
+        assert "dialogue" in vars(services)  # the engine was built before the first message
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
+        sys.setswitchinterval(interval)

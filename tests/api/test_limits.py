@@ -152,11 +152,14 @@ def test_https_through_a_trusted_proxy_makes_cookies_secure(services: Services) 
 def test_serve_passes_the_proxy_options_to_uvicorn(cli: Cli, monkeypatch: pytest.MonkeyPatch, args: list[str],
                                                    expected: dict[str, Any]) -> None:
     seen: dict[str, Any] = {}
+    prepared: list[Services] = []
     monkeypatch.setattr("uvicorn.run", lambda app, **options: seen.update(options))
+    monkeypatch.setattr("api.runtime.prepare_to_serve", prepared.append)  # it tunes the whole process
     result = cli("serve", "--port", "8123", *args)
     assert result.exit_code == 0, result.output
     assert {key: seen[key] for key in expected} == expected
     assert seen["access_log"] is False and seen["port"] == 8123
+    assert len(prepared) == 1  # warmed and tuned before serving
 
 
 def test_the_proxy_settings_come_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -164,6 +167,7 @@ def test_the_proxy_settings_come_from_the_environment(tmp_path: Path, monkeypatc
     monkeypatch.setenv("CARECIRCLE_FORWARDED_ALLOW_IPS", "*")
     seen: dict[str, Any] = {}
     monkeypatch.setattr("uvicorn.run", lambda app, **options: seen.update(options))
+    monkeypatch.setattr("api.runtime.prepare_to_serve", lambda services: None)
     assert Cli(f"sqlite:///{tmp_path / 'env.db'}")("serve").exit_code == 0
     assert (seen["proxy_headers"], seen["forwarded_allow_ips"]) == (False, "*")
 

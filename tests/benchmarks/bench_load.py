@@ -30,6 +30,7 @@ import asyncio
 import json
 import os
 import random
+import signal
 import socket
 import statistics
 import subprocess
@@ -102,15 +103,17 @@ def serve_with_diagnostics(port: int) -> None:
 
     report_to = Path(os.environ["BENCH_LOAD_DIAGNOSE"])
     lags: list[float] = []
-    pauses: list[float] = []
+    pauses: dict[int, list[tuple[float, float]]] = {0: [], 1: [], 2: []}  # (wall ms, CPU ms) per collection
     round_trips = [0]
-    started: dict[int, float] = {}
+    started: dict[int, tuple[float, float]] = {}
 
     def on_gc(phase: str, info: dict[str, Any]) -> None:
+        # Wall time includes being descheduled on a busy machine; the thread's CPU time is the collector's own.
         if phase == "start":
-            started[info["generation"]] = time.perf_counter()
+            started[info["generation"]] = (time.perf_counter(), time.thread_time())
         elif info["generation"] in started:
-            pauses.append((time.perf_counter() - started.pop(info["generation"])) * 1000)
+            wall, cpu = started.pop(info["generation"])
+            pauses[info["generation"]].append(((time.perf_counter() - wall) * 1000, (time.thread_time() - cpu) * 1000))
 
     gc.callbacks.append(on_gc)
     current = settings()
@@ -130,21 +133,28 @@ def serve_with_diagnostics(port: int) -> None:
 
     def with_ticker(app: Any) -> Any:
         async def wrapped(scope: dict[str, Any], receive: Any, send: Any) -> None:
-            if scope["type"] == "lifespan" and not tasks:
+            if scope["type"] == "lifespan" and not tasks:  # serving starts: count from here, not the loading
+                for times in pauses.values():
+                    times.clear()
                 tasks.append(asyncio.create_task(ticker()))
             await app(scope, receive, send)
         return wrapped
 
     tasks: list[asyncio.Task[None]] = []
+    # uvicorn raises SIGTERM again once it has shut down; a handler of our own lets the report below be written.
+    signal.signal(signal.SIGTERM, lambda *_: None)
     try:
         service.run_server(current, services, "127.0.0.1", port, wrap=with_ticker)
     finally:
-        cuts = statistics.quantiles(lags, n=1000) if len(lags) > 10 else [0.0] * 999
+        cuts = statistics.quantiles(lags, n=1000, method="inclusive") if len(lags) > 10 else [0.0] * 999
         report_to.write_text(json.dumps({
             "loop_lag_ms": {"p50": round(cuts[499], 2), "p99": round(cuts[989], 2), "p999": round(cuts[998], 2),
                             "max": round(max(lags, default=0), 2), "over_100ms": sum(lag > 100 for lag in lags)},
-            "gc_pauses": {"count": len(pauses), "max_ms": round(max(pauses, default=0), 2),
-                          "total_ms": round(sum(pauses), 1)},
+            "gc_pauses": {f"generation {generation}": {
+                "count": len(times), "max_ms": round(max((w for w, _ in times), default=0), 1),
+                "max_cpu_ms": round(max((c for _, c in times), default=0), 1),
+                "total_ms": round(sum(w for w, _ in times), 1), "total_cpu_ms": round(sum(c for _, c in times), 1)}
+                for generation, times in pauses.items()},
             "store_round_trips": round_trips[0],
         }))
 
@@ -267,7 +277,7 @@ async def drive(port: int, clients: int, seconds: int, warmup: int, chat_share: 
 def summary(values: list[float]) -> dict[str, float]:
     if len(values) < 2:
         return {}
-    cuts = statistics.quantiles(values, n=100)
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
     return {"p50_ms": round(cuts[49], 1), "p90_ms": round(cuts[89], 1), "p99_ms": round(cuts[98], 1),
             "max_ms": round(max(values), 1)}
 
@@ -306,6 +316,7 @@ def main() -> None:
         prepare_store(database_url, args.centres, random.Random(args.seed))
         port = free_port()
         server = start_server(database_url, port, diagnose)
+        print(f"server pid {server.pid} on port {port}", flush=True)  # for a profiler: py-spy record -p PID
         try:
             wait_until_up(port, server)
             cpu_before, wall_before = cpu_seconds(server.pid), time.perf_counter()

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from api.bounds import DATE_RANGE, EARLIEST_DATE, LATEST_DATE, in_date_range
 from api.cli.common import fail, print_json, say
 from content.guidance import (
     TOPIC_LABELS,
@@ -44,9 +45,10 @@ def _library() -> Library:
 
 def _date(value: str, option: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        return in_date_range(dt.date.fromisoformat(value))
     except ValueError:
-        fail(f"{option}: 日期应为 YYYY-MM-DD 格式的真实日期，收到 {value!r} / expected a real date YYYY-MM-DD")
+        fail(f"{option}: 日期应为 {EARLIEST_DATE}–{LATEST_DATE} 之间 YYYY-MM-DD 格式的真实日期，收到 {value!r} / "
+             f"expected a real date YYYY-MM-DD {DATE_RANGE}")
 
 
 def _age_label(article: Article) -> str:

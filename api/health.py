@@ -71,9 +71,9 @@ class Readiness:
     probes: dict[str, Callable[[], str]] = field(default_factory=dict)
     timeout: float = PROBE_TIMEOUT_S
     clock: Callable[[], float] = time.monotonic
-    _running: asyncio.Future[dict[str, Any]] | None = None
-    _started_at: float = 0.0
-    _behind_since: tuple[int, float] | None = None
+    _running: asyncio.Future[dict[str, Any]] | None = field(default=None, init=False)
+    _started_at: float = field(default=0.0, init=False)
+    _behind_since: tuple[int, float] | None = field(default=None, init=False)  # (store version, since when)
 
     async def check(self) -> dict[str, dict[str, Any]]:
         checks = await self._store_and_index()

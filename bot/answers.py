@@ -23,12 +23,10 @@ from geodata.gazetteer import Place
 from geodata.index import Match
 from geodata.maplinks import map_links
 from geodata.names import NameMatch
-from geodata.policy import FAR_M, MAX_CHILD_AGE_DAYS, MAX_CHILD_AGE_MONTHS, MAX_DUE_DAYS_AHEAD
+from geodata.policy import FAR_M, MAX_CHILD_AGE_DAYS, MAX_DUE_DAYS_AHEAD
 from messaging.telegram_format import render_telegram
 
 SAMPLE_ZH, SAMPLE_EN = "【示例数据】", "[SAMPLE] "
-EMERGENCY_ZH = "这可能是紧急情况：请立即拨打 120，或马上去最近的医院急诊，不要等待观察。"
-EMERGENCY_EN = "This may be an emergency: call 120 now, or go straight to the nearest hospital emergency department."
 
 
 def t(lang: str, zh: str, en: str) -> str:
@@ -110,16 +108,14 @@ def _centre_lines(lang: str, centre: Centre) -> list[str]:
     details = []
     if centre.modes:
         details.append("/".join(_label(lang, MODE_LABELS[m]) for m in centre.modes))
-    low = centre.min_age_months if centre.min_age_months is not None else 0
-    high = centre.max_age_months if centre.max_age_months is not None else MAX_CHILD_AGE_MONTHS
-    details.append(t(lang, f"收{low}–{high}个月", f"ages {low}–{high} months"))
+    details.append(t(lang, f"收{centre.age_span}个月", f"ages {centre.age_span} months"))
     if centre.vacancies is not None:
         cap = f"/{centre.capacity}" if centre.capacity is not None else ""
         details.append(t(lang, f"空余托位 {centre.vacancies}{cap}", f"{centre.vacancies}{cap} places free")
                        + vacancies_note(lang, centre, china_today()))
     lines.append(" · ".join(details))
-    if centre.fee_min is not None or centre.fee_max is not None:
-        fees = "–".join(f"{f:g}" for f in (centre.fee_min, centre.fee_max) if f is not None)
+    fees = centre.fee_span
+    if fees:
         lines.append(t(lang, f"收费约 {fees} 元/月（以机构为准）", f"fees about ¥{fees}/month (ask the centre)"))
     if centre.phone:
         lines.append(t(lang, f"电话 {centre.phone}", f"Phone {centre.phone}"))
@@ -325,10 +321,6 @@ def leave(lang: str, result: LeaveResult, *, caesarean: bool = False) -> tuple[R
 
 
 # -- guidance ---------------------------------------------------------------------------------------------
-def emergency(lang: str) -> Reply:
-    return Reply(t(lang, EMERGENCY_ZH, EMERGENCY_EN))
-
-
 def article(lang: str, item: Article, web_url: str) -> list[Reply]:
     link = f"{web_url}{web_link(item.slug, item.locale)}" if web_url else ""
     chunks = render_telegram(item)
@@ -563,7 +555,7 @@ def centre_fact(lang: str, centre: Centre, asked: str) -> Reply:
     if asked == "phone":
         fact = t(lang, f"电话 {centre.phone}", f"phone {centre.phone}") if centre.phone else unknown
     elif asked == "fee":
-        fees = _fees(centre)
+        fees = centre.fee_span
         fact = t(lang, f"收费约 {fees} 元/月（以机构为准）", f"about ¥{fees} a month (ask the centre)") if fees \
             else unknown
     elif asked == "address":
@@ -575,9 +567,7 @@ def centre_fact(lang: str, centre: Centre, asked: str) -> Reply:
     elif asked == "hours":
         fact = t(lang, f"开放时间 {centre.hours}", f"hours {centre.hours}") if centre.hours else unknown
     elif asked == "ages":
-        low = centre.min_age_months if centre.min_age_months is not None else 0
-        high = centre.max_age_months if centre.max_age_months is not None else MAX_CHILD_AGE_MONTHS
-        fact = t(lang, f"收{low}–{high}个月的孩子", f"takes children aged {low}–{high} months")
+        fact = t(lang, f"收{centre.age_span}个月的孩子", f"takes children aged {centre.age_span} months")
     elif asked == "modes":
         fact = "/".join(_label(lang, MODE_LABELS[m]) for m in centre.modes) if centre.modes else unknown
     elif asked == "inclusive":
@@ -591,11 +581,6 @@ def centre_fact(lang: str, centre: Centre, asked: str) -> Reply:
 
 def listed_facts(lang: str, chosen: Sequence[Centre], asked: str, *, offset: int) -> Reply:
     return Reply("\n".join(f"{offset + i + 1}. {centre_fact(lang, c, asked).text}" for i, c in enumerate(chosen)))
-
-
-def _fees(centre: Centre) -> str:
-    values = [f"{f:g}" for f in (centre.fee_min, centre.fee_max) if f is not None]
-    return "–".join(dict.fromkeys(values))
 
 
 def _titled(title: str) -> str:

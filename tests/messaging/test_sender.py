@@ -351,12 +351,15 @@ async def test_concurrent_senders_are_handed_slots_an_interval_apart() -> None:
 
 @pytest.mark.asyncio
 async def test_the_rate_limiter_waits_out_a_429() -> None:
-    loop = asyncio.get_running_loop()
-    limiter = RateLimiter(None, loop.time, asyncio.sleep)
+    now = [0.0]  # a fake clock: the decision, not the machine's timing
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    limiter = RateLimiter(None, lambda: now[0], sleep)
     limiter.pause(0.2)
-    start = loop.time()
     await limiter.acquire()
-    assert loop.time() - start >= 0.2
+    assert now[0] == pytest.approx(0.2)
 
 
 @pytest.mark.asyncio

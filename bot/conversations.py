@@ -6,9 +6,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, Insert, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.store import conversations
@@ -99,15 +100,20 @@ class ConversationStore:
         now = self.clock()
         values = {"session": session, "language": state.language, "state": asdict(state), "updated_at": now,
                   "expires_at": now + self.ttl}
-        insert = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
-        stmt = insert(conversations).values(values)
-        stmt = stmt.on_conflict_do_update(index_elements=[conversations.c.session],
-                                          set_={k: stmt.excluded[k] for k in values if k != "session"})
         with self.engine.begin() as conn:
-            conn.execute(stmt)
+            conn.execute(self._upsert, values)
         if self._purged_at is None or now - self._purged_at >= PURGE_EVERY:
             self._purged_at = now
             self.purge_expired()  # expired conversations may hold a birth date: they are deleted, not kept
+
+    @cached_property
+    def _upsert(self) -> Insert:
+        """One row written per turn: the statement is built once, its values bound per call."""
+        insert = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
+        stmt = insert(conversations)
+        return stmt.on_conflict_do_update(
+            index_elements=[conversations.c.session],
+            set_={k: stmt.excluded[k] for k in ("language", "state", "updated_at", "expires_at")})
 
     def delete(self, session: str) -> None:
         with self.engine.begin() as conn:

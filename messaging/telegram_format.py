@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from markdown_it.tree import SyntaxTreeNode
 
@@ -24,7 +25,29 @@ BROADCAST_FOOTER = {
 
 def render_telegram(article: Article, link_for: LinkFor | None = None) -> list[str]:
     """The article as Telegram HTML messages (parse_mode=HTML), each at most 4,096 characters, split
-    between paragraphs. Without `link_for`, internal links show their text in bold."""
+    between paragraphs. Without `link_for`, internal links show their text in bold. Articles are immutable, so each
+    is rendered once per link style (the cache holds the article, so its identity stays its own)."""
+    return list(_rendered(_Same(article), link_for))
+
+
+class _Same:
+    """An article compared by identity: a cache key that costs nothing to hash."""
+
+    __slots__ = ("article",)
+
+    def __init__(self, article: Article) -> None:
+        self.article = article
+
+    def __hash__(self) -> int:
+        return id(self.article)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.article is self.article
+
+
+@lru_cache(maxsize=1024)
+def _rendered(key: _Same, link_for: LinkFor | None) -> tuple[str, ...]:
+    article = key.article
     root = SyntaxTreeNode(markdown_parser().parse(article.body))
     renderer = _TelegramRenderer(article.locale, link_for)
     labels = LABELS[article.locale]
@@ -35,7 +58,7 @@ def render_telegram(article: Article, link_for: LinkFor | None = None) -> list[s
         f"<b>{_escape(labels['closing'])}</b>",
         f"<i>{labels['sources']}</i>\n{sources}\n<i>{_escape(review_line(article))}</i>",
     ]
-    return pack_messages(blocks)
+    return tuple(pack_messages(blocks))
 
 
 def telegram_length(text: str) -> int:

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
@@ -218,19 +218,22 @@ class Library:
         if not wanted:
             return []
         scored = []
-        for article in self.articles:
+        for article, fields in self._searchable:
             if locale is not None and article.locale != locale:
                 continue
-            score = _match_score(wanted, article)
+            score = max(fuzz.partial_ratio(wanted, text) * weight for text, weight in fields)
             if score >= SEARCH_CUTOFF:
-                tie_break = fuzz.ratio(wanted, utils.default_process(article.title))
+                tie_break = fuzz.ratio(wanted, fields[0][0])
                 scored.append((-score, -tie_break, article.slug, article))
         return [article for *_, article in sorted(scored, key=lambda s: s[:3])[:limit]]
 
-
-def _match_score(wanted: str, article: Article) -> float:
-    fields = [(article.title, 1.0), *((k, 1.0) for k in article.keywords), (article.summary, 0.85)]
-    return max(fuzz.partial_ratio(wanted, utils.default_process(text)) * weight for text, weight in fields)
+    @cached_property
+    def _searchable(self) -> tuple[tuple[Article, tuple[tuple[str, float], ...]], ...]:
+        """Each article's searched fields, prepared once: the title first, its keywords, then its summary (weighed
+        lower)."""
+        return tuple((a, ((utils.default_process(a.title), 1.0),
+                          *((utils.default_process(k), 1.0) for k in a.keywords),
+                          (utils.default_process(a.summary), 0.85))) for a in self.articles)
 
 
 def check_locale(locale: str | None) -> None:

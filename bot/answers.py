@@ -524,12 +524,27 @@ def widened(state: State, page: Sequence[Match], lat: float, lon: float, *, offs
                                                  for i, m in enumerate(page))),)
 
 
+def farther(state: State, page: Sequence[Match], *, offset: int, web_url: str) -> tuple[Reply, ...]:
+    """Every centre of the circle was shown: the nearest beyond it, within FAR_M."""
+    lang = state.language
+    head = t(lang, f"步行15分钟内的机构已全部列出。稍远一些的（{FAR_M // 1000}公里内）还有：",
+             f"That was every centre within a 15-minute walk. Farther away (within {FAR_M // 1000} km):")
+    blocks = [_match_block(lang, offset + i + 1, m, web_url) for i, m in enumerate(page)]
+    return (Reply("\n\n".join([head, *(b[0] for b in blocks)]),
+                  html="\n\n".join([html.escape(head), *(b[1] for b in blocks)]),
+                  buttons=tuple((Button(f"{offset + i + 1}. {m.centre.name[:20]}",
+                                        data=data.encode(data.Centre(m.centre.id))),) for i, m in enumerate(page))),)
+
+
 def near_enough(matches: Sequence[Match]) -> list[Match]:
     """Centres beyond the walk that are still worth naming: within FAR_M, the one rule of every surface."""
     return [m for m in matches if m.distance_m <= FAR_M]
 
 
-def no_more(lang: str, total: int) -> Reply:
+def no_more(lang: str, total: int, *, any_kind_shown: bool) -> Reply:
+    if any_kind_shown:
+        return Reply(t(lang, f"上次找到的 {total} 家已经全部列出了，包括非普惠机构。可以换个地点再找。",
+                       f"That was all {total} of them, non-inclusive ones included. Try another place."))
     return Reply(t(lang, f"上次找到的 {total} 家已经全部列出了。可以换个地点，或发送“包括非普惠机构”扩大范围。",
                    f"That was all {total} of them. Try another place, or ask to include non-inclusive centres."))
 
@@ -546,6 +561,11 @@ def centre_cards(state: State, chosen: Sequence[Centre], *, offset: int, more: b
     return Reply("\n\n".join([*blocks, foot]),
                  buttons=tuple((Button(f"{offset + i + 1}. {c.name[:20]}", data=data.encode(data.Centre(c.id))),)
                                for i, c in enumerate(chosen)))
+
+
+def none_left_after_filter(lang: str) -> Reply:
+    return Reply(t(lang, "刚才找到的机构里没有符合这个条件的。可以重新发送位置，或说个地名再找找。",
+                   "None of the centres just found fits that. Send your location again, or name a place, to search anew."))
 
 
 def centre_fact(lang: str, centre: Centre, asked: str) -> Reply:
@@ -573,6 +593,11 @@ def centre_fact(lang: str, centre: Centre, asked: str) -> Reply:
     elif asked == "inclusive":
         fact = t(lang, "是普惠托育机构", "an inclusive (普惠) centre") if centre.inclusive \
             else t(lang, "不是普惠机构（按市场价收费）", "not an inclusive centre (market fees)")
+    elif asked == "capacity":
+        fact = t(lang, f"共 {centre.capacity} 个托位", f"{centre.capacity} places in all") \
+            if centre.capacity is not None else unknown
+    elif asked == "route":
+        fact = t(lang, f"地址 {centre.address}\n", f"address {centre.address}\n") + _nav_text(lang, centre)
     else:
         return Reply(_status_sentence(lang, centre))
     sample = t(lang, "（示例数据）", " (sample data)") if centre.is_sample else ""
@@ -702,6 +727,13 @@ def which_intent(lang: str, first: str, second: str) -> Reply:
     return Reply(t(lang, f"您是想{a}，还是{b}？", f"Would you like to {a}, or {b}?"),
                  buttons=((Button(a, data=data.encode(data.Pick(first))),
                            Button(b, data=data.encode(data.Pick(second)))),))
+
+
+def also_asked(lang: str, intent: str) -> Reply:
+    label = _label(lang, INTENT_LABELS[intent])
+    return Reply(t(lang, "您还提到了另一件事：需要的话点下面，我接着回答。", "You asked about something else too: tap below "
+                   "and I'll answer that next."),
+                 buttons=((Button(label, data=data.encode(data.Pick(intent))),),))
 
 
 # -- complaint cases (bot/flows/cases.py) -------------------------------------------------------------------

@@ -52,6 +52,7 @@ class State:
     birth_order: int = 1  # first, second, third child
     difficult_birth: bool = False
     inclusive_only: bool = True
+    inclusive_asked: bool = False  # the parent asked for 普惠 centres only (else the others follow them)
     vacancies_only: bool = False
     age_months: int | None = None
     mode: str | None = None
@@ -66,6 +67,8 @@ class State:
     shown: int = 0  # how many of them the parent has seen
     leave_ask: str | None = None  # "maternity", "paternity", "parental" or "nursing" when one was asked
     guide_query: str | None = None  # the words of the last guidance question
+    birth_month: str | None = None  # "2024年6月出生": the month's first day, until the day itself is known
+    ambiguous: str | None = None  # a place name that several places share, until the parent says which
     held_text: str | None = None  # a message we asked about ("您是想…还是…？"), answered once they pick
     subscribed_on: str | None = None  # the birth date of this chat's subscription, once made
     # Text-only channels (WeChat) number the buttons of their last answer: "1" means choices[0], a button's data.

@@ -113,6 +113,7 @@ class Engine:
             return switched
         age = find_age_months(text)
         heard = self.understanding.read(text, age if age is not None else state.age_months)
+        self._remember_place(state, text)
         loss = is_loss(text)
         if heard.alarm is not None and (heard.alarm.by_words or not loss):  # safety first, before anything else
             return safety.alarm(self.ctx, state, text, heard.alarm)
@@ -126,10 +127,18 @@ class Engine:
                 or followup.resolve(self.ctx, state, message, text)
                 or self._intent(state, message, text, heard))
 
+    def _remember_place(self, state: State, text: str) -> None:
+        """A place named in any message ("我在锡尼镇…先说产假吧") is where a later "那托育呢" searches."""
+        places = self.ctx.gazetteer.places_in(text)
+        if len({(p.name, p.county_code) for p in places}) == 1 and state.pending is not Pending.find_place:
+            county = self.ctx.gazetteer.county(places[0].county_code)
+            state.place = places[0].name + (county.name if county and county.name not in places[0].name else "")
+
     @staticmethod
     def _still_about_safety(state: State, text: str, heard: Heard) -> bool:
         """After an alarm, a short message stays with it unless it clearly asks something else."""
-        if not (state.topic or "").startswith("safety:") or len(text) > 40 or state.pending or state.paused:
+        if not (state.topic or "").startswith("safety:") or len(text) > 40 or state.pending or state.paused \
+                or followup.asks_about_listed(state, text):
             return False
         return heard.reading.probability < SURE or heard.intent in {"unknown", "help", "guidance", "complaint"}
 
@@ -158,14 +167,16 @@ class Engine:
             typed = subscribing.consent_answer(self.ctx, state, message, text)
             if typed:
                 return typed
-        sure = heard.reading.probability >= SURE and heard.intent not in {"unknown", "help", pending.flow}
+        sure = (heard.reading.probability >= SURE and heard.intent not in {"unknown", "help", pending.flow}) \
+            or followup.switches_topic(text) not in {None, pending.flow}
         answers_it = {
             Pending.leave_region: lambda: bool(find_province(text) or self.ctx.gazetteer.division_in(text)
                                                or find_date(text, self.today()) or is_bad_date(text)),
             Pending.leave_date: lambda: bool(find_province(text) or find_date(text, self.today())
                                              or is_bad_date(text)),
             Pending.subscribe_date: lambda: bool(find_date(text, self.today()) or is_bad_date(text)),
-            Pending.subscribe_region: lambda: True,
+            Pending.subscribe_region: lambda: not sure or bool(find_province(text)
+                                                               or self.ctx.gazetteer.division_in(text)),
         }.get(pending, lambda: False)()
         if answers_it:
             return WAITING[pending](self.ctx, state, message, text)
@@ -182,7 +193,12 @@ class Engine:
             if find_age_months(text) is not None:  # "宝宝8个月了" asks what this age needs
                 return guidance.guidance(self.ctx, state, message, text)
             return Turn("unknown", (answers.not_understood(state.language),))
-        return flow(self.ctx, state, message, text)
+        turn = flow(self.ctx, state, message, text)
+        other = start.also_asked(text, heard, turn.intent)
+        if other is None:
+            return turn
+        state.held_text = text[:500]  # "…顺便问下产假": the second topic is one tap away
+        return replace(turn, replies=(*turn.replies, answers.also_asked(state.language, other)))
 
     def _command(self, state: State, message: Message) -> Turn:
         command, argument = message.command or "", message.argument.strip()

@@ -17,6 +17,7 @@ SHORT_YEAR = re.compile(r"(?<!\d)(\d{2})年(\d{1,2})月(\d{1,2})[日号]")
 RELATIVE_YEAR = re.compile(r"(前年|去年|今年|明年)(\d{1,2})月(\d{1,2})[日号]?")
 RELATIVE_MONTH = re.compile(r"(上个?月|这个?月|本月|下个?月)(\d{1,2})[日号]")
 YEAR_OFFSETS = {"前年": -2, "去年": -1, "今年": 0, "明年": 1}
+YEAR_MONTH = re.compile(r"(20\d{2})\s*[年\-/.]\s*(\d{1,2})\s*月?(?![\d\-/.月日号])")
 MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})[日号]")
 YEARS_MONTHS = re.compile(NUMBER + r"\s*(?:岁|周岁)\s*(半|" + NUMBER + r"\s*个?月)?")
 MONTHS = re.compile(NUMBER + r"\s*个\s*(?:多)?月")
@@ -39,7 +40,8 @@ LOSS_PATTERN = re.compile(r"(宝宝|孩子|娃|女儿|儿子|囡囡)[^，。,.!�
                           r"(?<!会)(?<!能)(?<!学)(?<!刚)(?<!开始)走了(?!路))|"
                           r"(baby|son|daughter|child)\b.{0,20}passed away", re.I)
 TWINS = {"双胞胎": 2, "双胎": 2, "龙凤胎": 2, "twins": 2, "三胞胎": 3, "triplets": 3}
-ORDER = {"二胎": 2, "二孩": 2, "老二": 2, "二宝": 2, "第二个孩子": 2, "第二胎": 2, "second child": 2,
+ORDER = {"头胎": 1, "一胎": 1, "第一胎": 1, "第一个孩子": 1, "first child": 1,
+         "二胎": 2, "二孩": 2, "老二": 2, "二宝": 2, "第二个孩子": 2, "第二胎": 2, "second child": 2,
          "三胎": 3, "三孩": 3, "老三": 3, "三宝": 3, "第三个孩子": 3, "第三胎": 3, "third child": 3}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -85,6 +87,16 @@ def find_date(text: str, today: date) -> date | None:
                 continue
         return min(candidates, key=lambda c: abs((c - today).days)) if candidates else None
     return None
+
+
+def find_month(text: str) -> date | None:
+    """A month without a day ("2024年6月出生", "2024-06"), as its first day; None when a whole date is given."""
+    if ISO.search(text):
+        return None
+    match = YEAR_MONTH.search(text)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return None
+    return date(int(match.group(1)), int(match.group(2)), 1)
 
 
 def _date_or_none(year: int, month: int, day: int) -> date | None:

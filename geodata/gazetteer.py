@@ -220,7 +220,8 @@ class Gazetteer:
 
         Every surface (chat, web finder, WeChat) resolves a place this way. A name inside a longer name that
         is also matched does not count: "运城盐湖区" is the district, not the 运城盐湖 landmark. A county the
-        sentence also names narrows the choice (团结社区 in 杭锦旗, not in 伊金霍洛旗).
+        sentence also names narrows the choice (团结社区 in 杭锦旗, not in 伊金霍洛旗), and so does a city
+        (广元的市中心医院).
         """
         spans: list[tuple[int, int, Place]] = []
         for name, places in self._sentence_names:
@@ -235,7 +236,9 @@ class Gazetteer:
         counties = {p.county_code for p in candidates if p.kind == "county"}
         finest = min(SENTENCE_RANK.get(p.kind, 1) for p in candidates)
         chosen = [p for p in candidates if SENTENCE_RANK.get(p.kind, 1) == finest]
-        chosen = [p for p in chosen if p.county_code in counties] or chosen
+        cities = {code[:4] for name, code in self._cities_longest_first if name in text}
+        chosen = ([p for p in chosen if p.county_code in counties]
+                  or [p for p in chosen if p.county_code[:4] in cities] or chosen)
         return list({(p.name, p.county_code): p for p in chosen}.values())
 
     def division_in(self, text: str) -> str | None:

@@ -27,12 +27,15 @@ CHECK_FILLER = re.compile(
 def find(ctx: Context, state: State, message: Message, text: str) -> Turn:
     read_filters(state, text)
     places = ctx.gazetteer.places_in(text) if text else []
+    if state.pending is Pending.find_place and state.ambiguous and text:  # "杭锦旗的那个" picks one of them
+        places = ctx.gazetteer.places_in(f"{text} {state.ambiguous}")
     if not places and state.place and state.pending is not Pending.find_place:
         places = ctx.gazetteer.places_in(state.place)  # a follow-up ("非普惠的也看看") keeps the place named before
     if len({(p.name, p.county_code) for p in places}) > 1:
-        state.pending = None
         said = next((name for p in places for name in p.names if name in text), places[0].name)
+        state.pending, state.ambiguous, state.topic = Pending.find_place, said, "find_centre"
         return Turn("find_centre", (answers.which_place(state.language, said, places, ctx.gazetteer.region_name),))
+    state.ambiguous = None
     if places:
         place = places[0]
         county = ctx.gazetteer.county(place.county_code)
@@ -61,18 +64,27 @@ def find_at(ctx: Context, state: State, lat: float, lon: float, *, place: str | 
         state.place = None  # a shared point replaces a named place; the point itself is not kept
     within = ctx.registry.within(lat, lon, CIRCLE_MINUTES, _filters(state), limit=None)
     state.topic, state.centre_id = "find_centre", None
-    state.nearby = [m.centre.id for m in ctx.registry.within(lat, lon, CIRCLE_MINUTES, _filters(state, any_kind=True),
-                                                             limit=None)] if state.inclusive_only else []
+    any_kind = ctx.registry.within(lat, lon, CIRCLE_MINUTES, _filters(state, any_kind=True),
+                                   limit=None) if state.inclusive_only else []
+    state.nearby = [m.centre.id for m in any_kind]
     if within:
         page = within[offset:offset + PAGE]
         state.listed, state.shown = [m.centre.id for m in within], offset + len(page)
         replies = answers.centres(state, page, lat, lon, offset=offset, more=len(within) > offset + PAGE,
                                   total=len(within), place=place, web_url=ctx.web_url)
-        return Turn("find_centre", replies, centres=tuple(m.centre.id for m in page))
-    beyond = answers.near_enough(ctx.registry.nearest(lat, lon, _filters(state), limit=3))
-    state.listed, state.shown = [m.centre.id for m in beyond], len(beyond)
-    replies = answers.none_within(state, beyond, lat, lon, place=place, web_url=ctx.web_url)
-    return Turn("find_centre", replies, centres=tuple(m.centre.id for m in beyond))
+    else:
+        page = answers.near_enough(ctx.registry.nearest(lat, lon, _filters(state), limit=3))
+        state.listed, state.shown = [m.centre.id for m in page], len(page)
+        replies = answers.none_within(state, page, lat, lon, place=place, web_url=ctx.web_url)
+    if offset == 0 and state.shown == len(state.listed) and len(page) < PAGE and not state.inclusive_asked:
+        # Every inclusive centre fits on the page: the nearest others in the same circle follow, marked as such
+        # (unless the parent asked for 普惠 ones only).
+        others = [m for m in any_kind if m.centre.id not in state.listed][:PAGE - len(page)]
+        if others:
+            state.listed, state.shown = state.listed + [m.centre.id for m in others], state.shown + len(others)
+            replies += answers.widened(state, others, lat, lon, offset=len(page), place=place, web_url=ctx.web_url)
+            page = [*page, *others]
+    return Turn("find_centre", replies, centres=tuple(m.centre.id for m in page))
 
 
 def next_page(ctx: Context, state: State) -> Turn:
@@ -94,11 +106,39 @@ def next_page(ctx: Context, state: State) -> Turn:
                 centres=tuple(c.id for c in chosen))
 
 
+def refine(ctx: Context, state: State, message: Message, text: str) -> Turn:
+    """"只要普惠的", "那要是2岁半呢": the last search again with the new filter. A named place is searched again;
+    after a shared point (never kept) the centres found around it are filtered instead."""
+    if state.place:
+        return find(ctx, state, message, text)
+    read_filters(state, text)
+    seen = list(dict.fromkeys([*state.nearby, *state.listed]))
+    chosen = [c for c in (ctx.registry.get(i) for i in seen) if c is not None and c.offered
+              and _filters(state).accepts(c)]
+    state.listed, state.nearby, state.centre_id = [c.id for c in chosen], [], None
+    state.shown = min(PAGE, len(chosen))
+    if not chosen:
+        return Turn("find_centre", (answers.none_left_after_filter(state.language),))
+    return Turn("find_centre", (answers.centre_cards(state, chosen[:PAGE], offset=0, more=len(chosen) > PAGE),),
+                centres=tuple(c.id for c in chosen[:PAGE]))
+
+
 def _widen(ctx: Context, state: State) -> Turn:
     """Every inclusive centre is shown: the others in the same circle come next, with the parent told so."""
     others = [i for i in state.nearby if i not in state.listed]
+    if not others and state.place and (places := ctx.gazetteer.places_in(state.place)):
+        here = places[0]
+        seen = set(state.listed)
+        nearest = ctx.registry.nearest(here.lat, here.lon, _filters(state, any_kind=True), limit=len(seen) + PAGE)
+        beyond = [m for m in answers.near_enough(nearest) if m.centre.id not in seen][:PAGE]
+        if beyond:  # the circle is exhausted: the nearest beyond it, as far as FAR_M
+            start = len(state.listed)
+            state.listed, state.shown = state.listed + [m.centre.id for m in beyond], start + len(beyond)
+            return Turn("find_centre", answers.farther(state, beyond, offset=start, web_url=ctx.web_url),
+                        centres=tuple(m.centre.id for m in beyond))
     if not others:
-        return Turn("find_centre", (answers.no_more(state.language, len(state.listed)),))
+        return Turn("find_centre", (answers.no_more(state.language, len(state.listed),
+                                                    any_kind_shown=bool(state.nearby) or not state.inclusive_only),))
     state.inclusive_only, state.nearby = False, []
     state.listed, state.shown = state.listed + others, len(state.listed)
     if state.place:
@@ -121,7 +161,7 @@ def _widen(ctx: Context, state: State) -> Turn:
 def read_filters(state: State, text: str) -> None:
     inclusive = wants_inclusive(text)
     if inclusive is not None:
-        state.inclusive_only = inclusive
+        state.inclusive_only = state.inclusive_asked = inclusive
     mode = find_mode(text)
     if mode:
         state.mode = mode.value

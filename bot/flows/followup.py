@@ -16,9 +16,11 @@ from bot.slots import (
     find_babies,
     find_birth_order,
     find_date,
+    find_mode,
     find_province,
     mentions_difficult_birth,
     wants_inclusive,
+    wants_vacancies,
 )
 from bot.understanding.safety import Alarm, word_alarms
 from geodata.centre import Centre
@@ -32,35 +34,65 @@ PRONOUN = re.compile(r"它|这家|那家|这个机构|那个机构|这所|那所
 ATTRIBUTES = (
     ("phone", re.compile(r"电话|号码|手机|联系方式|怎么联系|\bphone\b|\bnumber\b|\bcall\b|\bcontact\b", re.I)),
     ("fee", re.compile(r"多少钱|收费|费用|学费|价格|价钱|贵不贵|贵吗|\bfees?\b|\bcost\b|\bprice\b|how much", re.I)),
-    ("address", re.compile(r"地址|在哪|在什么地方|怎么走|位置在|\baddress\b|where is|located", re.I)),
+    ("address", re.compile(r"地址|在哪|在什么地方|位置在|\baddress\b|where is|located", re.I)),
     ("vacancies", re.compile(r"空位|名额|还收|满了|有位置|\bvacanc|\bspaces?\b|\bspots?\b|places? (free|left)|"
                             r"free (places?|spots?)|any places", re.I)),
-    ("hours", re.compile(r"几点|营业|开门|关门|接送时间|开放时间|\bhours\b|\bopen\b|\bclose\b", re.I)),
+    ("hours", re.compile(r"几点|营业|开门|关门|接送时间|开放时间|\bhours\b|\bopen(ing)?\b|\bclos(e|es|ing)\b",
+                         re.I)),
+    ("capacity", re.compile(r"托位|多少个?位置|收多少(个|名)?(孩子|人)|规模|\bcapacity\b|how (big|many children)",
+                            re.I)),
+    ("route", re.compile(r"怎么过去|怎么去|怎么走|咋走|咋去|导航|路线|\bdirections?\b|how (do i|to) get", re.I)),
     ("ages", re.compile(r"多大|几个月|几岁|年龄|月龄|\bages?\b|how old", re.I)),
     ("modes", re.compile(r"全日托|半日托|计时|临时托|托育形式|full.?day|half.?day|hourly", re.I)),
     ("inclusive", re.compile(r"普惠|\binclusive\b|\bsubsidi[sz]ed\b", re.I)),
     ("filing", re.compile(r"备案|正规|合法|资质|\bfiled\b|\bregistered\b|\blicen[cs]ed\b", re.I)),
 )
-EVERYDAY = {"phone", "fee", "address", "hours"}  # asked without "第几家/它": the centre in focus is meant
+EVERYDAY = {"phone", "fee", "address", "hours", "route"}  # asked without "第几家/它": the centre in focus is meant
 MORE = re.compile(r"还有(别的|其他|其它|更多|没有别的)|再(来|看|找)几家|下一页|换一批|更多|其他的|其它的|"
                   r"\bmore\b|\bothers?\b|\banything else\b|\bnext\b", re.I)
-ELLIPSIS = re.compile(r"呢|^那|^换|^改|what about|how about|^and\b|^in\b", re.I)
+# Ellipsis ("那锡尼镇呢") and corrections ("不对，是杭锦旗"): the same question with one thing changed.
+ELLIPSIS = re.compile(r"呢|^那|^换|^改|what about|how about|^and\b|^in\b|"
+                      r"^(不对|不是|错了|搞错了|说错了|我是说|我说的是|应该是|是在)", re.I)
+# "那托育呢", "补贴呢": back to a topic named in one word.
+TOPIC_WORDS = (("find_centre", re.compile(r"(托育|托儿所|托班|日托)(机构|中心)?|nursery|daycare|childcare", re.I)),
+               ("subsidy", re.compile(r"补贴|补助|subsid", re.I)),
+               ("leave", re.compile(r"产假|陪产假|育儿假|护理假|哺乳假|\bleave\b", re.I)))
+TOPIC_SWITCH = re.compile(r"^(那|那么|还有|再说说?|再问问?|说说)?\s*(.{1,5}?)\s*(呢|吧|的事|怎么样)?[?？。!！\s]*$")
 SPOUSE = re.compile(r"老公|丈夫|爸爸|男方|他爸|孩子爸|我爱人|配偶|陪产|护理假|"
                     r"husband|partner|father|dad\b|paternity", re.I)
 MOTHER = re.compile(r"老婆|媳妇|妻子|女方|孩子妈|我自己|产假|wife|maternity", re.I)
 PARENTAL = re.compile(r"育儿假|parental", re.I)
 UNDER = re.compile(r"以下|以内|之内|不到|不满|\bunder\b|\bbelow\b|less than|younger than", re.I)
-SHORT = 20  # characters: longer messages are new questions, not ellipsis
+SHORT = 20  # characters (or words in English): longer messages are new questions, not ellipsis
 NAME_FILLER = re.compile(r"一个月|每个?月|一月|怎么样|多少|几|吗|呢|啊|的|孩子|宝宝|收|请问|是|有没有|有|"
                          r"[?？!！。,，\s]")
 EVERY_LISTED = {"ages", "vacancies", "modes", "fee", "hours"}  # "收几个月的": each centre just shown
+ONLY = re.compile(r"只要|只看|只找|只想要|只需要|仅限|就要|\bonly\b|\bjust\b", re.I)
+GENERIC_NAME_WORDS = re.compile(r"（示例）|\(示例\)|托育|中心|机构|幼儿园|托班|托儿所|社区|家庭|服务|有限公司|"
+                                r"园|点|站|所")
+
+
+def switches_topic(text: str) -> str | None:
+    """"那托育呢": the intent of a topic named in a word or two, asked by ellipsis."""
+    match = TOPIC_SWITCH.match(text.strip())
+    if not match or not (match.group(1) or match.group(3)):
+        return None
+    return next((intent for intent, words in TOPIC_WORDS if words.fullmatch(match.group(2))), None)
+
+
+def asks_about_listed(state: State, text: str) -> bool:
+    """"那第二家电话多少": a question about a centre listed earlier, even after another topic came between."""
+    return bool(state.listed and ORDINAL.search(text) and _asked(text) and _short(text))
 
 
 def resolve(ctx: Context, state: State, message: Message, text: str) -> Turn | None:
     named = _named_centre_question(ctx, state, text)
     if named:
         return named
-    if state.topic in {"find_centre", "check_centre"}:
+    switched = switches_topic(text)
+    if switched == "find_centre":
+        return centres.find(ctx, state, message, "")
+    if state.topic in {"find_centre", "check_centre"} or asks_about_listed(state, text):
         return _about_centres(ctx, state, message, text)
     if state.topic == "leave":
         return _about_leave(ctx, state, message, text)
@@ -75,10 +107,7 @@ def _named_centre_question(ctx: Context, state: State, text: str) -> Turn | None
     asked = _asked(text)
     if asked in {None, "filing"} or len(text) > 40:  # "备案了吗" is the check flow's, with what a status means
         return None
-    name = text
-    for _, pattern in ATTRIBUTES:
-        name = pattern.sub("", name)
-    name = NAME_FILLER.sub("", name)
+    name = NAME_FILLER.sub("", _without_attributes(text))
     if len(name) < 3:
         return None
     found = ctx.registry.search(name, limit=2)
@@ -92,24 +121,33 @@ def _asked(text: str) -> str | None:
 
 
 def _about_centres(ctx: Context, state: State, message: Message, text: str) -> Turn | None:
-    referred = _referred_centre(ctx, state, text)
+    named = _named_among_listed(ctx, state, text)
+    referred = named or _referred_centre(ctx, state, text)
     asked = _asked(text)
-    explicit = bool(ORDINAL.search(text) or PRONOUN.search(text))
+    explicit = bool(named or ORDINAL.search(text) or PRONOUN.search(text))
     page = state.listed[max(0, state.shown - centres.PAGE):state.shown]
-    if state.topic == "find_centre" and wants_inclusive(text) is False:  # "非普惠的也要看看": the same place, wider
+    searching = state.topic == "find_centre" and _short(text)
+    if searching and wants_inclusive(text) is False:  # "非普惠的也要看看": the same place, wider
         return centres.find(ctx, state, message, text)
-    if asked in EVERY_LISTED and not explicit and state.centre_id is None and len(page) > 1 and len(text) <= SHORT:
+    if searching and not explicit and _narrows(text):  # "只要普惠的", "那要是2岁半呢": the same search, narrower
+        return centres.refine(ctx, state, message, text)
+    if asked in EVERY_LISTED and not explicit and state.centre_id is None and len(page) > 1 and _short(text):
         return centres.listed_question(ctx, state, page, asked)
-    if referred is not None and asked and (explicit or (asked in EVERYDAY | EVERY_LISTED and len(text) <= SHORT)):
+    if referred is not None and asked and (explicit or (asked in EVERYDAY | EVERY_LISTED and _short(text))):
         return centres.centre_question(ctx, state, referred, asked, state.topic or "find_centre")
     if referred is not None and ORDINAL.search(text) and len(text) <= 8:  # "第二家" alone: its details
         return centres.centre_detail(ctx, state, referred.id)
-    if state.topic == "find_centre" and MORE.search(text) and len(text) <= SHORT:
+    if searching and MORE.search(text):
         return centres.next_page(ctx, state)
-    if state.topic == "find_centre" and len(text) <= SHORT and ELLIPSIS.search(text) \
-            and ctx.gazetteer.places_in(text):
-        return centres.find(ctx, state, message, text)  # "那锡尼镇呢": the same search, somewhere else
+    if searching and ELLIPSIS.search(text) and ctx.gazetteer.places_in(text):
+        return centres.find(ctx, state, message, text)  # "那锡尼镇呢", "不对，是杭锦旗": the same search elsewhere
     return None
+
+
+def _narrows(text: str) -> bool:
+    """A new filter for the same search: 普惠 only, a service form, free places, or (by ellipsis) an age."""
+    return bool(ONLY.search(text) and (wants_inclusive(text) or find_mode(text) or wants_vacancies(text))) \
+        or bool(ELLIPSIS.search(text) and find_age_months(text) is not None)
 
 
 def _referred_centre(ctx: Context, state: State, text: str) -> Centre | None:
@@ -121,6 +159,28 @@ def _referred_centre(ctx: Context, state: State, text: str) -> Centre | None:
     else:
         chosen = state.centre_id or (state.listed[0] if state.listed else None)
     return ctx.registry.get(chosen) if chosen else None
+
+
+def _named_among_listed(ctx: Context, state: State, text: str) -> Centre | None:
+    """"育才那家电话多少": a listed centre called by part of its name (not by the words every name shares)."""
+    words = NAME_FILLER.sub("", PRONOUN.sub("", ORDINAL.sub("", _without_attributes(text))))
+    words = GENERIC_NAME_WORDS.sub("", words)
+    if len(words) < 2 or not state.listed:
+        return None
+    hits = [c for c in (ctx.registry.get(i) for i in state.listed[:state.shown or None])
+            if c is not None and words in GENERIC_NAME_WORDS.sub("", c.name)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _without_attributes(text: str) -> str:
+    for _, pattern in ATTRIBUTES:
+        text = pattern.sub("", text)
+    return text
+
+
+def _short(text: str) -> bool:
+    """Short enough to be a follow-up: 20 characters, or 8 words of English."""
+    return len(text) <= SHORT or (text.isascii() and len(text.split()) <= 8)
 
 
 def _ordinal(text: str, count: int) -> int | None:
@@ -143,8 +203,10 @@ def _ordinal(text: str, count: int) -> int | None:
 
 # -- leave -----------------------------------------------------------------------------------------------
 def _about_leave(ctx: Context, state: State, message: Message, text: str) -> Turn | None:
-    if len(text) > SHORT:
+    if not _short(text):
         return None
+    if leave.COUNTING.search(text):
+        return leave.how_counted(ctx, state)
     birth_detail = bool(find_babies(text) or find_birth_order(text) or mentions_difficult_birth(text))
     asked = "paternity" if SPOUSE.search(text) else "parental" if PARENTAL.search(text) \
         else "maternity" if MOTHER.search(text) or birth_detail else None
@@ -160,7 +222,7 @@ def _about_leave(ctx: Context, state: State, message: Message, text: str) -> Tur
 # -- guidance --------------------------------------------------------------------------------------------
 def _about_guidance(ctx: Context, state: State, message: Message, text: str) -> Turn | None:
     age = find_age_months(text)
-    if age is None or len(text) > SHORT or not state.guide_query or not ELLIPSIS.search(text):
+    if age is None or not _short(text) or not state.guide_query or not ELLIPSIS.search(text):
         return None
     if UNDER.search(text) and age > 0:
         age -= 1  # "3个月以下": younger than three months

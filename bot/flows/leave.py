@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date, timedelta
+
 from bot import answers
 from bot.conversations import Pending, State
 from bot.flows import Context
@@ -10,12 +13,19 @@ from bot.slots import (
     find_babies,
     find_birth_order,
     find_date,
+    find_month,
     find_province,
     is_bad_date,
     mentions_caesarean,
     mentions_difficult_birth,
 )
 from content.leave.answer import LeaveInputError, leave_result
+from content.leave.calculator import LeaveResult
+from content.leave.explain import counting
+
+# "是工作日还是自然日", "碰上国庆节放假怎么算": how the days run, not how many there are.
+COUNTING = re.compile(r"工作日|自然日|日历日|节假日|法定假|国庆|春节|过年|五一|元旦|周末|双休|顺延|"
+                      r"\bcalendar\b|working days?|weekends?|holidays?", re.I)
 
 ASKS = (("paternity", ("陪产", "护理假", "老公", "丈夫", "男方", "配偶", "paternity", "husband", "partner")),
         ("parental", ("育儿假", "parental")),
@@ -35,12 +45,16 @@ def leave(ctx: Context, state: State, message: Message, text: str, *, brief: boo
         return Turn("leave", (answers.bad_date(lang),))
     born = find_date(text, today)
     if born:
-        state.birth_date = born.isoformat()
+        state.birth_date, state.birth_month = born.isoformat(), None
+    elif month := find_month(text):
+        state.birth_month = month.isoformat()
     state.babies = find_babies(text) or state.babies
     state.birth_order = find_birth_order(text) or state.birth_order
     state.difficult_birth = state.difficult_birth or mentions_difficult_birth(text)
-    if not brief:
-        state.leave_ask = next((kind for kind, words in ASKS if any(w in text.lower() for w in words)), None)
+    if not brief:  # an answer to our question ("如果是头胎呢" when we asked the date) keeps the leave asked about
+        named = next((kind for kind, words in ASKS if any(w in text.lower() for w in words)), None)
+        waiting = state.pending in {Pending.leave_region, Pending.leave_date}
+        state.leave_ask = named or (state.leave_ask if waiting else None)
     if not state.region_code or state.region_code == "-":
         state.pending = Pending.leave_region
         return Turn("leave", (answers.ask_province(lang),))
@@ -70,12 +84,42 @@ def leave(ctx: Context, state: State, message: Message, text: str, *, brief: boo
 def _figures_without_date(ctx: Context, state: State) -> Turn:
     """The figures in force today, when the question needs no date ("那我老公呢" before any date was given)."""
     lang = state.language
+    month = date.fromisoformat(state.birth_month) if state.birth_month else None
+    on = month or ctx.today()  # "2024年6月出生": the rules of that month, unless they changed within it
     try:
-        result = leave_result(str(state.region_code)[:2] + "0000", ctx.today(), today=ctx.today(),
-                              babies=state.babies, birth_order=state.birth_order,
-                              difficult_birth=state.difficult_birth)
+        result = _result_on(ctx, state, on)
+        if month and _figures(result) != _figures(_result_on(ctx, state, _month_end(month))):
+            state.pending = Pending.leave_date
+            return Turn("leave", (answers.ask_birth_date(lang, for_leave=True),))
     except LeaveInputError as exc:
         state.region_code, state.pending = None, Pending.leave_region
         return Turn("leave", (Reply(exc.message_en if lang == "en" else exc.message_zh),))
     state.topic, state.pending = "leave", None
     return Turn("leave", (answers.leave_brief(lang, result, state.leave_ask, dated=False),))
+
+
+def _result_on(ctx: Context, state: State, on: date) -> LeaveResult:
+    return leave_result(str(state.region_code)[:2] + "0000", on, today=ctx.today(), babies=state.babies,
+                        birth_order=state.birth_order, difficult_birth=state.difficult_birth)
+
+
+def _figures(result: LeaveResult) -> tuple[int | None, ...]:
+    return (result.maternity.days if result.maternity else None, result.paternity.days if result.paternity else None,
+            result.parental.days_per_year if result.parental else None)
+
+
+def _month_end(first: date) -> date:
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def how_counted(ctx: Context, state: State) -> Turn | None:
+    """How the days of the leave just discussed run, for its region and birth date (today's rules without one)."""
+    if not state.region_code or state.region_code == "-":
+        return None
+    on = date.fromisoformat(state.birth_date or state.birth_month or ctx.today().isoformat())
+    try:
+        result = _result_on(ctx, state, on)
+    except LeaveInputError:
+        return None
+    state.topic = "leave"
+    return Turn("leave", (Reply(counting(result, state.leave_ask).get(state.language)),))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot import answers
 from bot.conversations import Pending, State
 from bot.flows import Context, centres
@@ -42,3 +44,28 @@ def which_intent(state: State, text: str, heard: Heard) -> Turn:
     state.pending, state.held_text = Pending.which_intent, text[:500]
     first, second = heard.reading.intent, heard.reading.runner_up
     return Turn(first, (answers.which_intent(state.language, first, second),))
+
+
+# Words that show a second topic in the same message ("想找托育，顺便问下产假"), unless negated ("不是问产假").
+SECOND_TOPIC = {
+    "leave": re.compile(r"产假|陪产假|护理假|育儿假|哺乳假|maternity|paternity|parental leave", re.I),
+    "find_centre": re.compile(r"(找|附近|哪里|哪儿|哪有|有没有).{0,6}(托育|托儿所|托班|日托|托管)|nursery|daycare",
+                              re.I),
+    "subsidy": re.compile(r"补贴|补助|津贴|subsid", re.I),
+    "check_centre": re.compile(r"备案|正规吗|资质", re.I),
+}
+NEGATED = re.compile(r"(不是|不问|不用|不要|别|not|don't)\s*(问|想|要|找|说)?\s*$", re.I)
+ALSO_AT_LEAST = 0.1  # the model must give the second topic some weight too
+
+
+def also_asked(text: str, heard: Heard, answered: str) -> str | None:
+    """The second topic of a two-topic message, when the words and the model both point to it."""
+    reading = heard.reading
+    other = reading.runner_up if reading.intent == answered else reading.intent
+    pattern = SECOND_TOPIC.get(other)
+    if other == answered or pattern is None or reading.runner_up_probability < ALSO_AT_LEAST:
+        return None
+    match = pattern.search(text)
+    if match is None or NEGATED.search(text[max(0, match.start() - 6):match.start()]):
+        return None
+    return other

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from content.leave.calculator import LeaveResult, Part
-from content.leave.rules import Provision, Text, Unit
+from content.leave.rules import Counting, Provision, Text, Unit
 
 UNIT_ZH = {Unit.days: "天", Unit.working_days: "个工作日"}
 UNIT_EN = {Unit.days: "days", Unit.working_days: "working days"}
@@ -123,3 +123,42 @@ def _opening_en(result: LeaveResult) -> str:
     if result.is_due_date:
         return f"Wishing you a good pregnancy! By the due date, your leave in {result.request.province.name_en} is:"
     return f"Congratulations on your baby! This is your leave in {result.request.province.name_en}:"
+
+
+def counting(result: LeaveResult, asked: str | None) -> Text:
+    """How the days of the leave asked about run ("是工作日还是自然日", "遇到国庆怎么算"), each with its document.
+    Where the data does not say, the answer says so rather than guess."""
+    zh: list[str] = []
+    en: list[str] = []
+    m = result.maternity
+    if asked in (None, "maternity") and m is not None:
+        for part in m.parts:
+            how_zh, how_en = COUNTING_WORDS[part.provision.counting]
+            zh.append(f"产假中{part.label.zh}{part.days}天：{how_zh}（{part.provision.title}）")
+            en.append(f"Of the maternity leave, {part.label.en} ({part.days} days): {how_en} ({part.provision.title})")
+    for kind, leave, zh_name, en_name in (("paternity", result.paternity, "陪产假", "Paternity leave"),
+                                          ("parental", result.parental, "育儿假", "Parental leave")):
+        if asked not in (None, kind) or leave is None:
+            continue
+        p = leave.provision
+        if leave.unit is Unit.working_days:
+            how_zh = "按工作日计算，周末和法定节假日不占用假期"
+            how_en = "counted in working days, so weekends and public holidays are not used up"
+        else:
+            how_zh, how_en = COUNTING_WORDS[p.counting]
+        zh.append(f"{zh_name}：{how_zh}（{p.title}）")
+        en.append(f"{en_name}: {how_en} ({p.title})")
+    if not zh:
+        zh.append("这一项在该地区的规定还没有收录，请向单位人事或当地人社部门确认。")
+        en.append("We have no figure for that here yet; ask your employer or the local social-security office.")
+    return Text(zh="\n".join(zh), en="\n".join(en))
+
+
+COUNTING_WORDS = {
+    Counting.calendar: ("按日历日（自然日）连续计算，周末和法定节假日都算在内",
+                        "calendar days in a row, weekends and public holidays included"),
+    Counting.push_back: ("遇法定节假日顺延", "public holidays push it back (遇法定节假日顺延)"),
+    Counting.unknown: ("规定只写了天数，是否包含节假日没有写明，以单位和当地人社部门的解释为准",
+                       "the rule gives only the number of days and does not say whether holidays count: ask your "
+                       "employer or the local social-security office"),
+}

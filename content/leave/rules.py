@@ -210,7 +210,7 @@ def _resolve(spec: JurisdictionSpec, source: Path) -> tuple[Provision, ...]:
             starts=starts, until=until, verified=fig.verified,
             date_verified=doc.date_verified if fig.date_verified is None else fig.date_verified,
             note=fig.note, days=fig.days, by_birth_order=fig.by_birth_order, days_per_year=fig.days_per_year,
-            until_age_years=fig.until_age_years, unit=fig.unit, counting=fig.counting or Counting.calendar,
+            until_age_years=fig.until_age_years, unit=fig.unit, counting=fig.counting or Counting.unknown,
             condition=fig.condition, hours_per_day=fig.hours_per_day, extra_hours_per_baby=fig.extra_hours_per_baby,
             cited_by=tuple(doc.cited_by), caveat=fig.caveat or doc.caveat,
         ))

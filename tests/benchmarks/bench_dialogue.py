@@ -24,7 +24,7 @@ from bot.replies import Message
 from bot.understanding import Understanding, corpus
 from bot.understanding.evaluate import evaluate
 from bot.understanding.model import MODEL_FILE, IntentModel
-from tests.bot.scripts import load, new_engine, run
+from tests.bot.scripts import SCRIPTS, load, new_engine, run
 
 
 def cross_validate() -> None:
@@ -50,6 +50,10 @@ def main() -> None:
     heldout = corpus.load("heldout")
     print(f"held-out corpus: {len(heldout)} messages by {len({e.writer for e in heldout})} writers")
     print(evaluate(understanding, heldout)["summary"])
+    for writer in sorted({e.writer for e in heldout}):
+        figures = evaluate(understanding, [e for e in heldout if e.writer == writer])
+        print(f"  writer {writer:28} accuracy {figures['accuracy']:.3f}  safety recall "
+              f"{figures['safety_recall']:.3f}  false alarms {figures['false_alarms']:.3f}")
     if args.cv:
         print("writer-grouped cross-validation on the training part:")
         cross_validate()
@@ -59,7 +63,7 @@ def main() -> None:
         from tests.bot.test_engine import FakeSubscriptions
 
         engine, registry = new_engine(store, FakeSubscriptions())
-        for name in ("dev.jsonl", "heldout.jsonl"):
+        for name in sorted(path.name for path in SCRIPTS.glob("*.jsonl")):
             outcomes = run(engine, registry, load(name))
             held = sum(o.held for o in outcomes)
             scripts = len({o.script for o in outcomes})

@@ -71,3 +71,18 @@ def test_answer_carries_both_explanations():
     assert "共188天（98 + 90 = 188）" in answer["explanation"]["zh"]
     assert "188 days (98 + 90 = 188)" in answer["explanation"]["en"]
     assert len(answer["notes"]) == len(answer["notes_en"])
+
+
+def test_how_the_days_run_comes_from_each_rule_and_says_when_the_rule_does_not_tell():
+    from content.leave.explain import counting
+
+    shanghai = counting(leave_result("310000", date(2022, 7, 1), today=date(2026, 11, 28)), "maternity")
+    lines = shanghai.zh.splitlines()
+    assert len(lines) == 2
+    assert "98天" in lines[0] and "日历日" in lines[0] and "女职工劳动保护特别规定" in lines[0]
+    assert "60天" in lines[1] and "顺延" in lines[1] and "上海市人口与计划生育条例" in lines[1]
+    assert "public holidays push it back" in shanghai.en
+    spouse = counting(leave_result("150000", date(2024, 5, 1), today=date(2026, 11, 28)), "paternity").zh
+    assert spouse.startswith("陪产假") and "没有写明" in spouse and "自然日" not in spouse  # the 条例 does not say
+    beijing = counting(leave_result("110000", date(2024, 5, 1), today=date(2026, 11, 28)), "parental").zh
+    assert "工作日" in beijing

@@ -163,8 +163,7 @@ def centres(state: State, page: Sequence[Match], lat: float, lon: float, *, offs
             place: str | None, web_url: str) -> tuple[Reply, ...]:
     lang = state.language
     scope = filters_text(state)
-    where = t(lang, f"按“{place}”的位置查找（如不对，请发送定位）。\n", f"Searching around “{place}” "
-              "(share your location if that's wrong).\n") if place else ""
+    where = _searched_from(lang, place)
     head = t(lang, f"{where}步行15分钟内共有 {total} 家{scope}已备案托育机构，由近到远：",
              f"{where}{total} filed {scope}centre(s) within a 15-minute walk, nearest first:")
     blocks = [_match_block(lang, offset + i + 1, m, web_url) for i, m in enumerate(page)]
@@ -201,6 +200,12 @@ def filters_text(state: State) -> str:
     return t(lang, "、".join(parts) + ("的" if parts else ""), ", ".join(parts) + (" " if parts else ""))
 
 
+def _searched_from(lang: str, place: str | None) -> str:
+    """Every answer names the point it searched from, so a wrong guess shows at once."""
+    return t(lang, f"按“{place}”的位置查找（如不对，请发送定位）。\n", f"Searching around “{place}” "
+             "(share your location if that's wrong).\n") if place else ""
+
+
 def none_within(state: State, beyond: Sequence[Match], lat: float, lon: float, *, place: str | None,
                 web_url: str) -> tuple[Reply, ...]:
     lang = state.language
@@ -211,13 +216,14 @@ def none_within(state: State, beyond: Sequence[Match], lat: float, lon: float, *
         widen = ((Button(t(lang, "包括非普惠机构", "Include non-inclusive"),
                          data=data.encode(data.More(lat, lon, 0, False))),),)
     if not near:
-        return (Reply(t(lang, f"这个地区附近（{FAR_M // 1000}公里内）暂未收录{scope}已备案托育机构。可以咨询当地卫生健康委员会，"
+        return (Reply(_searched_from(lang, place) + t(lang, f"这个地区附近（{FAR_M // 1000}公里内）暂未收录{scope}已备案托育机构。可以咨询当地卫生健康委员会，"
                               "或拨打 12345 了解。",
                         f"We have no filed {scope}centre recorded within {FAR_M // 1000} km of here yet. Ask the "
                         "local health commission, or call 12345."), buttons=widen),)
     beyond = near
-    head = t(lang, f"步行15分钟内没有{scope}已备案托育机构。离您最近的是：",
-             f"No filed {scope}centre within a 15-minute walk. The nearest beyond it:")
+    where = _searched_from(lang, place)
+    head = t(lang, f"{where}步行15分钟内没有{scope}已备案托育机构。离您最近的是：",
+             f"{where}No filed {scope}centre within a 15-minute walk. The nearest beyond it:")
     blocks = [_match_block(lang, i + 1, m, web_url) for i, m in enumerate(beyond)]
     text = "\n\n".join([head, *(b[0] for b in blocks)])
     rich = "\n\n".join([html.escape(head), *(b[1] for b in blocks)])

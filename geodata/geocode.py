@@ -20,7 +20,7 @@ from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim
 
 from geodata.centre import CHINA_LAT, CHINA_LON
-from geodata.gazetteer import Gazetteer, default_gazetteer
+from geodata.gazetteer import Gazetteer, Place, default_gazetteer
 
 log = logging.getLogger(__name__)
 
@@ -52,13 +52,18 @@ class GazetteerGeocoder:
         self.min_score = min_score
 
     def geocode(self, text: str) -> list[GeocodeResult]:
-        return [
-            GeocodeResult(
-                name=m.place.name, lat=m.place.lat, lon=m.place.lon, source="gazetteer",
-                approximate=m.place.kind in AREA_KINDS, county_code=m.place.county_code, score=m.score,
-            )
-            for m in self.gazetteer.lookup(text, limit=self.limit, min_score=self.min_score)
-        ]
+        """The places the text names outright first (`Gazetteer.places_in`, as the chat reads a sentence: "运城盐湖区"
+        is the district, not the landmark inside its name), then fuzzy matches for typos and short forms."""
+        named = self.gazetteer.places_in(text)
+        shown = {(p.name, p.county_code) for p in named}
+        fuzzy = [m for m in self.gazetteer.lookup(text, limit=self.limit, min_score=self.min_score)
+                 if (m.place.name, m.place.county_code) not in shown]
+        return ([_result(p, 100.0) for p in named] + [_result(m.place, m.score) for m in fuzzy])[:self.limit]
+
+
+def _result(place: Place, score: float) -> GeocodeResult:
+    return GeocodeResult(name=place.name, lat=place.lat, lon=place.lon, source="gazetteer",
+                         approximate=place.kind in AREA_KINDS, county_code=place.county_code, score=score)
 
 
 class GeopyGeocoder:

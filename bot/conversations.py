@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Engine, Insert, delete, select
+from sqlalchemy import Connection, Engine, Insert, Select, bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.store import conversations
@@ -65,6 +66,7 @@ class State:
     listed: list[str] = field(default_factory=list)  # every centre id of the last search, in order
     nearby: list[str] = field(default_factory=list)  # the same search's centres of any kind (普惠 or not)
     shown: int = 0  # how many of them the parent has seen
+    page_start: int = 0  # where the last page shown began: "第一家" after "还有别的吗" is its first
     leave_ask: str | None = None  # "maternity", "paternity", "parental" or "nursing" when one was asked
     guide_query: str | None = None  # the words of the last guidance question
     birth_month: str | None = None  # "2024年6月出生": the month's first day, until the day itself is known
@@ -85,6 +87,14 @@ class State:
 
 
 @dataclass
+class Held:
+    """A conversation's state during one turn."""
+
+    state: State
+    forgotten: bool = False  # /forget: the row is deleted instead of written
+
+
+@dataclass
 class ConversationStore:
     engine: Engine
     ttl: timedelta = DEFAULT_TTL
@@ -93,21 +103,47 @@ class ConversationStore:
 
     def load(self, session: str) -> State:
         with self.engine.connect() as conn:
-            row = conn.execute(select(conversations.c.state, conversations.c.expires_at)
-                               .where(conversations.c.session == session)).first()
+            return self._read(conn, session)
+
+    def save(self, session: str, state: State) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(self._upsert, self._values(session, state))
+        self._purge_now_and_then()
+
+    @contextmanager
+    def turn(self, session: str) -> Iterator[Held]:
+        """One turn on one connection and in one transaction: the row read at the start, written (or deleted, once
+        forgotten) at the end. Nothing is written when the turn fails."""
+        with self.engine.begin() as conn:
+            held = Held(self._read(conn, session))
+            yield held
+            if held.forgotten:
+                conn.execute(delete(conversations).where(conversations.c.session == session))
+            else:
+                conn.execute(self._upsert, self._values(session, held.state))
+        self._purge_now_and_then()
+
+    def _read(self, conn: Connection, session: str) -> State:
+        row = conn.execute(self._select, {"session": session}).first()
         if row is None or as_utc(row.expires_at) <= self.clock():
             return State()
         return State.from_json(row.state)
 
-    def save(self, session: str, state: State) -> None:
+    def _values(self, session: str, state: State) -> dict[str, Any]:
         now = self.clock()
-        values = {"session": session, "language": state.language, "state": asdict(state), "updated_at": now,
-                  "expires_at": now + self.ttl}
-        with self.engine.begin() as conn:
-            conn.execute(self._upsert, values)
+        return {"session": session, "language": state.language, "state": asdict(state), "updated_at": now,
+                "expires_at": now + self.ttl}
+
+    def _purge_now_and_then(self) -> None:
+        now = self.clock()
         if self._purged_at is None or now - self._purged_at >= PURGE_EVERY:
             self._purged_at = now
             self.purge_expired()  # expired conversations may hold a birth date: they are deleted, not kept
+
+    @cached_property
+    def _select(self) -> Select[Any]:
+        return select(conversations.c.state, conversations.c.expires_at) \
+            .where(conversations.c.session == bindparam("session"))
 
     @cached_property
     def _upsert(self) -> Insert:

@@ -29,6 +29,8 @@ from geodata.registry import Registry
 __all__ = ["Engine", "Preset", "default_deep_links"]
 
 MAX_TEXT = 2000  # longer messages are read only this far
+NEW_TOPICS = {"find_centre", "check_centre", "leave", "subsidy", "subscribe", "unsubscribe"}
+ASKED_ELSEWHERE = {"leave", "subsidy", "guidance", "complaint", "unsubscribe"}  # "对了，内蒙古产假几天" names no home
 SURE = 0.7  # a reading this sure starts a new topic even while we wait for an answer
 
 Flow = Callable[[Context, State, Message, str], Turn]
@@ -83,14 +85,13 @@ class Engine:
         return self.conversations.load(session).language
 
     def handle(self, session: str, message: Message) -> Turn:
-        state = self.conversations.load(session)
         message = replace(message, text=message.text[:MAX_TEXT])
-        turn = case_flow.intercept(self.ctx, session, state, message) or self._route(state, message)
-        if turn.intent == "forgotten":
-            case_flow.forget(self.ctx, session)
-            self.conversations.delete(session)
-            return Turn("unsubscribe", turn.replies)
-        self.conversations.save(session, state)
+        with self.conversations.turn(session) as held:  # one row read and one written, on one connection
+            turn = case_flow.intercept(self.ctx, session, held.state, message) or self._route(held.state, message)
+            if turn.intent == "forgotten":
+                case_flow.forget(self.ctx, session)
+                held.forgotten = True
+                return Turn("unsubscribe", turn.replies)
         return turn
 
     def today(self) -> date:
@@ -115,7 +116,10 @@ class Engine:
         heard = self.understanding.read(text, age if age is not None else state.age_months)
         self._remember_place(state, text)
         loss = is_loss(text)
-        if heard.alarm is not None and (heard.alarm.by_words or not loss):  # safety first, before anything else
+        # Safety first, before anything else. The classifier alone does not override a loss ("宝宝上个月走了") or a
+        # short question about a centre just shown ("这家收多大的孩子"); words always raise the alarm.
+        model_only_doubt = loss or followup.about_a_shown_centre(state, text)
+        if heard.alarm is not None and (heard.alarm.by_words or not model_only_doubt):
             return safety.alarm(self.ctx, state, text, heard.alarm)
         if loss:  # "宝宝上个月走了" is a loss, not an emergency, unless its words say one
             return subscribing.loss(self.ctx, state, message, heard.intent == "leave" or "假" in text)
@@ -139,6 +143,8 @@ class Engine:
         """After an alarm, a short message stays with it unless it clearly asks something else."""
         if not (state.topic or "").startswith("safety:") or len(text) > 40 or state.pending or state.paused \
                 or followup.asks_about_listed(state, text):
+            return False
+        if heard.intent in NEW_TOPICS and heard.reading.probability >= 0.5:  # "She's ok now. Any childcare near…"
             return False
         return heard.reading.probability < SURE or heard.intent in {"unknown", "help", "guidance", "complaint"}
 
@@ -175,8 +181,8 @@ class Engine:
             Pending.leave_date: lambda: bool(find_province(text) or find_date(text, self.today())
                                              or is_bad_date(text)),
             Pending.subscribe_date: lambda: bool(find_date(text, self.today()) or is_bad_date(text)),
-            Pending.subscribe_region: lambda: not sure or bool(find_province(text)
-                                                               or self.ctx.gazetteer.division_in(text)),
+            Pending.subscribe_region: lambda: not sure or (heard.intent not in ASKED_ELSEWHERE and bool(
+                find_province(text) or self.ctx.gazetteer.division_in(text))),
         }.get(pending, lambda: False)()
         if answers_it:
             return WAITING[pending](self.ctx, state, message, text)

@@ -58,8 +58,9 @@ def chinese_number(text: str) -> int | None:
     return (CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (CN_DIGITS.get(ones, 0) if ones else 0)
 
 
-def find_date(text: str, today: date) -> date | None:
-    """A calendar date in the message; a month and day alone is taken as the nearest such date to today."""
+def find_date(text: str, today: date, near: date | None = None) -> date | None:
+    """A calendar date in the message; a month and day alone is taken as the such date nearest to `near` (a date
+    being corrected: "应该是5月2日" keeps its year), else to today."""
     for pattern, century in ((ISO, 0), (SHORT_YEAR, 2000)):
         match = pattern.search(text)
         if match:
@@ -80,12 +81,12 @@ def find_date(text: str, today: date) -> date | None:
     if match:
         m, d = int(match.group(1)), int(match.group(2))
         candidates = []
-        for year in (today.year - 1, today.year, today.year + 1):
+        for year in sorted({(near or today).year + shift for shift in (-1, 0, 1)}):
             try:
                 candidates.append(date(year, m, d))
             except ValueError:
                 continue
-        return min(candidates, key=lambda c: abs((c - today).days)) if candidates else None
+        return min(candidates, key=lambda c: abs((c - (near or today)).days)) if candidates else None
     return None
 
 

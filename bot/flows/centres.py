@@ -69,12 +69,12 @@ def find_at(ctx: Context, state: State, lat: float, lon: float, *, place: str | 
     state.nearby = [m.centre.id for m in any_kind]
     if within:
         page = within[offset:offset + PAGE]
-        state.listed, state.shown = [m.centre.id for m in within], offset + len(page)
+        state.listed, state.shown, state.page_start = [m.centre.id for m in within], offset + len(page), offset
         replies = answers.centres(state, page, lat, lon, offset=offset, more=len(within) > offset + PAGE,
                                   total=len(within), place=place, web_url=ctx.web_url)
     else:
         page = answers.near_enough(ctx.registry.nearest(lat, lon, _filters(state), limit=3))
-        state.listed, state.shown = [m.centre.id for m in page], len(page)
+        state.listed, state.shown, state.page_start = [m.centre.id for m in page], len(page), 0
         replies = answers.none_within(state, page, lat, lon, place=place, web_url=ctx.web_url)
     if offset == 0 and state.shown == len(state.listed) and len(page) < PAGE and not state.inclusive_asked:
         # Every inclusive centre fits on the page: the nearest others in the same circle follow, marked as such
@@ -100,7 +100,7 @@ def next_page(ctx: Context, state: State) -> Turn:
             return find_at(ctx, state, places[0].lat, places[0].lon, place=places[0].name, offset=state.shown)
     start = state.shown
     chosen = [c for c in (ctx.registry.get(i) for i in state.listed[start:start + PAGE]) if c is not None and c.offered]
-    state.shown = start + PAGE
+    state.shown, state.page_start = start + PAGE, start
     return Turn("find_centre", (answers.centre_cards(state, chosen, offset=start,
                                                      more=len(state.listed) > state.shown),),
                 centres=tuple(c.id for c in chosen))
@@ -116,7 +116,7 @@ def refine(ctx: Context, state: State, message: Message, text: str) -> Turn:
     chosen = [c for c in (ctx.registry.get(i) for i in seen) if c is not None and c.offered
               and _filters(state).accepts(c)]
     state.listed, state.nearby, state.centre_id = [c.id for c in chosen], [], None
-    state.shown = min(PAGE, len(chosen))
+    state.shown, state.page_start = min(PAGE, len(chosen)), 0
     if not chosen:
         return Turn("find_centre", (answers.none_left_after_filter(state.language),))
     return Turn("find_centre", (answers.centre_cards(state, chosen[:PAGE], offset=0, more=len(chosen) > PAGE),),
@@ -134,6 +134,7 @@ def _widen(ctx: Context, state: State) -> Turn:
         if beyond:  # the circle is exhausted: the nearest beyond it, as far as FAR_M
             start = len(state.listed)
             state.listed, state.shown = state.listed + [m.centre.id for m in beyond], start + len(beyond)
+            state.page_start = start
             return Turn("find_centre", answers.farther(state, beyond, offset=start, web_url=ctx.web_url),
                         centres=tuple(m.centre.id for m in beyond))
     if not others:
@@ -141,6 +142,7 @@ def _widen(ctx: Context, state: State) -> Turn:
                                                     any_kind_shown=bool(state.nearby) or not state.inclusive_only),))
     state.inclusive_only, state.nearby = False, []
     state.listed, state.shown = state.listed + others, len(state.listed)
+    state.page_start = state.shown
     if state.place:
         places = ctx.gazetteer.places_in(state.place)
         if places:
@@ -185,9 +187,10 @@ def check(ctx: Context, state: State, message: Message, text: str) -> Turn:
     state.pending = None
     found = ctx.registry.search(name, limit=5)
     strong = [m.centre for m in found if m.score >= 85]
+    suggested = strong or [m.centre for m in found]  # "您是不是要找…": "它在哪" then means the ones suggested
     state.topic = "check_centre"
-    state.listed, state.shown = [c.id for c in strong[:4]], len(strong[:4])
-    state.centre_id = strong[0].id if strong else None
+    state.listed, state.shown, state.page_start = [c.id for c in suggested[:4]], len(suggested[:4]), 0
+    state.centre_id = suggested[0].id if len(suggested) == 1 or strong else None
     return Turn("check_centre", answers.check_result(state.language, name, found),
                 centres=tuple(state.listed))
 

@@ -15,9 +15,11 @@ FEE_WORDS = re.compile(r"退费|乱收费|学费|跑路|押金|收费|合同|ref
 HARM_WORDS = re.compile(r"打|虐待|体罚|受伤|小黑屋|凶|骂|饿|性侵|猥亵|abuse|hit|hurt", re.I)
 
 
-def complaint(ctx: Context, state: State, message: Message, text: str, *, about: str | None = None) -> Turn:
+def complaint(ctx: Context, state: State, message: Message, text: str, *, about: str | None = None,
+              centre: Centre | None = None) -> Turn:
+    """Where to complain; `centre` is one the parent pointed at ("这家…我想投诉"), else the one the text names."""
     state.pending, state.topic = None, "complaint"
-    centre = named_centre(ctx, text)
+    centre = centre or named_centre(ctx, text)
     region = centre.district_code if centre else state.region_code
     region_name = ctx.gazetteer.region_name(region) if region and region != "-" else None
     if about is None:

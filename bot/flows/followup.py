@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from bot.conversations import State
-from bot.flows import Context, centres, guidance, leave, safety
+from bot.flows import Context, centres, complaint, guidance, leave, safety
 from bot.replies import Message, Turn
 from bot.slots import (
     chinese_number,
@@ -18,6 +18,7 @@ from bot.slots import (
     find_date,
     find_mode,
     find_province,
+    looks_english,
     mentions_difficult_birth,
     wants_inclusive,
     wants_vacancies,
@@ -28,15 +29,15 @@ from geodata.centre import Centre
 ORDINAL = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*(家|个|所|间|条)?|头一家|最后(一)?(家|个)|"
                      r"\b(first|second|third|fourth|fifth|last)\b|\bno\.?\s*(\d)\b|#(\d)", re.I)
 EN_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
-PRONOUN = re.compile(r"它|这家|那家|这个机构|那个机构|这所|那所|该机构|这里|那里|\bit\b|\bthis one\b|\bthat one\b|"
+PRONOUN = re.compile(r"它|这家|那家|这个机构|那个机构|这所|那所|该机构|这里|那里|\bits?\b|\bthis one\b|\bthat one\b|"
                      r"\bthis (centre|center|place|nursery)\b|\bthat (centre|center|place|nursery)\b|\bthey\b", re.I)
 # What a parent asks about one centre; the first that matches is answered.
 ATTRIBUTES = (
     ("phone", re.compile(r"电话|号码|手机|联系方式|怎么联系|\bphone\b|\bnumber\b|\bcall\b|\bcontact\b", re.I)),
     ("fee", re.compile(r"多少钱|收费|费用|学费|价格|价钱|贵不贵|贵吗|\bfees?\b|\bcost\b|\bprice\b|how much", re.I)),
     ("address", re.compile(r"地址|在哪|在什么地方|位置在|\baddress\b|where is|located", re.I)),
-    ("vacancies", re.compile(r"空位|名额|还收|满了|有位置|\bvacanc|\bspaces?\b|\bspots?\b|places? (free|left)|"
-                            r"free (places?|spots?)|any places", re.I)),
+    ("vacancies", re.compile(r"空位|名额|还收|满了|有位置|剩几个|几个位置|余位|\bvacanc|\bspaces?\b|\bspots?\b|"
+                            r"places? (free|left)|free (places?|spots?)|any places", re.I)),
     ("hours", re.compile(r"几点|营业|开门|关门|接送时间|开放时间|\bhours\b|\bopen(ing)?\b|\bclos(e|es|ing)\b",
                          re.I)),
     ("capacity", re.compile(r"托位|多少个?位置|收多少(个|名)?(孩子|人)|规模|\bcapacity\b|how (big|many children)",
@@ -52,7 +53,8 @@ MORE = re.compile(r"还有(别的|其他|其它|更多|没有别的)|再(来|看
                   r"\bmore\b|\bothers?\b|\banything else\b|\bnext\b", re.I)
 # Ellipsis ("那锡尼镇呢") and corrections ("不对，是杭锦旗"): the same question with one thing changed.
 ELLIPSIS = re.compile(r"呢|^那|^换|^改|what about|how about|^and\b|^in\b|"
-                      r"^(不对|不是|错了|搞错了|说错了|我是说|我说的是|应该是|是在)", re.I)
+                      r"^(不好意思|抱歉|sorry)?[，,\s]*(不对|不是|错了|搞错了|说错了|打错了|写错了|我是说|我说的是|应该是|是在)",
+                      re.I)
 # "那托育呢", "补贴呢": back to a topic named in one word.
 TOPIC_WORDS = (("find_centre", re.compile(r"(托育|托儿所|托班|日托)(机构|中心)?|nursery|daycare|childcare", re.I)),
                ("subsidy", re.compile(r"补贴|补助|subsid", re.I)),
@@ -60,14 +62,18 @@ TOPIC_WORDS = (("find_centre", re.compile(r"(托育|托儿所|托班|日托)(机
 TOPIC_SWITCH = re.compile(r"^(那|那么|还有|再说说?|再问问?|说说)?\s*(.{1,5}?)\s*(呢|吧|的事|怎么样)?[?？。!！\s]*$")
 SPOUSE = re.compile(r"老公|丈夫|爸爸|男方|他爸|孩子爸|我爱人|配偶|陪产|护理假|"
                     r"husband|partner|father|dad\b|paternity", re.I)
-MOTHER = re.compile(r"老婆|媳妇|妻子|女方|孩子妈|我自己|产假|wife|maternity", re.I)
+MOTHER = re.compile(r"老婆|媳妇|妻子|女方|孩子妈|我自己|产假|wife|maternity|\bher\b|\bshe\b", re.I)
 PARENTAL = re.compile(r"育儿假|parental", re.I)
 UNDER = re.compile(r"以下|以内|之内|不到|不满|\bunder\b|\bbelow\b|less than|younger than", re.I)
+MATERNITY_DAYS = re.compile(r"(?<!\d)(9[89]|1\d\d|2\d\d)\s*(天|days)", re.I)  # "158天" is the maternity leave
+WHEN_ENDS = re.compile(r"什么时候(结束|到期|休完|上班|回去)|哪天(结束|上班|到期)|休到(哪天|几号|什么时候)|回去上班|"
+                       r"\bwhen\b.*\b(end|finish|back to work)|end date", re.I)
+COMPLAINT = re.compile(r"投诉|举报|告他们|\bcomplain", re.I)
 SHORT = 20  # characters (or words in English): longer messages are new questions, not ellipsis
 NAME_FILLER = re.compile(r"一个月|每个?月|一月|怎么样|多少|几|吗|呢|啊|的|孩子|宝宝|收|请问|是|有没有|有|"
                          r"[?？!！。,，\s]")
 EVERY_LISTED = {"ages", "vacancies", "modes", "fee", "hours"}  # "收几个月的": each centre just shown
-ONLY = re.compile(r"只要|只看|只找|只想要|只需要|仅限|就要|\bonly\b|\bjust\b", re.I)
+ONLY = re.compile(r"只要|只看|只找|只想要|只需要|仅限|就要|哪家|哪几家|哪些|哪个|\bonly\b|\bjust\b|\bwhich\b", re.I)
 GENERIC_NAME_WORDS = re.compile(r"（示例）|\(示例\)|托育|中心|机构|幼儿园|托班|托儿所|社区|家庭|服务|有限公司|"
                                 r"园|点|站|所")
 
@@ -80,9 +86,14 @@ def switches_topic(text: str) -> str | None:
     return next((intent for intent, words in TOPIC_WORDS if words.fullmatch(match.group(2))), None)
 
 
+def about_a_shown_centre(state: State, text: str) -> bool:
+    """"这家收多大的孩子", "And the fees?": a short question about a centre just shown (its phone, fee, ages…)."""
+    return bool(state.listed or state.centre_id) and _short(text) and _asked(text) not in {None, "filing"}
+
+
 def asks_about_listed(state: State, text: str) -> bool:
-    """"那第二家电话多少": a question about a centre listed earlier, even after another topic came between."""
-    return bool(state.listed and ORDINAL.search(text) and _asked(text) and _short(text))
+    """"那第二家电话多少", "它电话多少": a question about a centre listed earlier, even after another topic."""
+    return bool(state.listed and (ORDINAL.search(text) or PRONOUN.search(text)) and _asked(text) and _short(text))
 
 
 def resolve(ctx: Context, state: State, message: Message, text: str) -> Turn | None:
@@ -127,8 +138,12 @@ def _about_centres(ctx: Context, state: State, message: Message, text: str) -> T
     explicit = bool(named or ORDINAL.search(text) or PRONOUN.search(text))
     page = state.listed[max(0, state.shown - centres.PAGE):state.shown]
     searching = state.topic == "find_centre" and _short(text)
+    if COMPLAINT.search(text) and referred is not None and explicit:  # "这家说有空位，去了又说没有，我想投诉"
+        return complaint.complaint(ctx, state, message, text, centre=referred)
     if searching and wants_inclusive(text) is False:  # "非普惠的也要看看": the same place, wider
         return centres.find(ctx, state, message, text)
+    if _short(text) and not explicit and ELLIPSIS.search(text) and ctx.gazetteer.places_in(text):
+        return centres.find(ctx, state, message, text)  # "那锡尼镇呢", "不对，是杭锦旗": the same search elsewhere
     if searching and not explicit and _narrows(text):  # "只要普惠的", "那要是2岁半呢": the same search, narrower
         return centres.refine(ctx, state, message, text)
     if asked in EVERY_LISTED and not explicit and state.centre_id is None and len(page) > 1 and _short(text):
@@ -139,21 +154,23 @@ def _about_centres(ctx: Context, state: State, message: Message, text: str) -> T
         return centres.centre_detail(ctx, state, referred.id)
     if searching and MORE.search(text):
         return centres.next_page(ctx, state)
-    if searching and ELLIPSIS.search(text) and ctx.gazetteer.places_in(text):
-        return centres.find(ctx, state, message, text)  # "那锡尼镇呢", "不对，是杭锦旗": the same search elsewhere
     return None
 
 
 def _narrows(text: str) -> bool:
-    """A new filter for the same search: 普惠 only, a service form, free places, or (by ellipsis) an age."""
-    return bool(ONLY.search(text) and (wants_inclusive(text) or find_mode(text) or wants_vacancies(text))) \
-        or bool(ELLIPSIS.search(text) and find_age_months(text) is not None)
+    """A new filter for the same search: "只要普惠的", "哪家有全日托", "有空位的呢", "孩子18个月", "那要是2岁半呢"."""
+    filtered = bool(wants_inclusive(text) or find_mode(text) or wants_vacancies(text))
+    aged = find_age_months(text) is not None
+    return (filtered and bool(ONLY.search(text) or ELLIPSIS.search(text) or aged)) \
+        or (aged and (bool(ELLIPSIS.search(text)) or len(text) <= 10))
 
 
 def _referred_centre(ctx: Context, state: State, text: str) -> Centre | None:
     if not state.listed and not state.centre_id:
         return None
     position = _ordinal(text, len(state.listed))
+    if position is not None and 0 <= position < state.page_start and state.page_start + position < state.shown:
+        position += state.page_start  # a later page numbers on (6., 7.), but "第二家" means its second
     if position is not None:
         chosen = state.listed[position] if 0 <= position < len(state.listed) else None
     else:
@@ -179,8 +196,8 @@ def _without_attributes(text: str) -> str:
 
 
 def _short(text: str) -> bool:
-    """Short enough to be a follow-up: 20 characters, or 8 words of English."""
-    return len(text) <= SHORT or (text.isascii() and len(text.split()) <= 8)
+    """Short enough to be a follow-up: 20 characters, or 10 words of English."""
+    return len(text) <= SHORT or (looks_english(text) and len(text.split()) <= 10)
 
 
 def _ordinal(text: str, count: int) -> int | None:
@@ -205,11 +222,14 @@ def _ordinal(text: str, count: int) -> int | None:
 def _about_leave(ctx: Context, state: State, message: Message, text: str) -> Turn | None:
     if not _short(text):
         return None
-    if leave.COUNTING.search(text):
-        return leave.how_counted(ctx, state)
+    named = "paternity" if SPOUSE.search(text) else "parental" if PARENTAL.search(text) \
+        else "maternity" if MOTHER.search(text) or MATERNITY_DAYS.search(text) else None
+    if leave.COUNTING.search(text):  # "是工作日还是自然日", "Are the 158 days working days?"
+        return leave.how_counted(ctx, state, named or state.leave_ask)
     birth_detail = bool(find_babies(text) or find_birth_order(text) or mentions_difficult_birth(text))
-    asked = "paternity" if SPOUSE.search(text) else "parental" if PARENTAL.search(text) \
-        else "maternity" if MOTHER.search(text) or birth_detail else None
+    asked = named or ("maternity" if birth_detail else None)
+    if WHEN_ENDS.search(text):  # "那我什么时候回去上班": the dates of the leave in question
+        asked = asked or state.leave_ask or "maternity"
     new_region = find_province(text) is not None or ctx.gazetteer.division_in(text) is not None
     new_date = find_date(text, ctx.today()) is not None
     if not (asked or ((new_region or new_date) and (ELLIPSIS.search(text) or len(text) <= 8))):

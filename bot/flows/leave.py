@@ -112,7 +112,7 @@ def _month_end(first: date) -> date:
     return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
-def how_counted(ctx: Context, state: State) -> Turn | None:
+def how_counted(ctx: Context, state: State, asked: str | None) -> Turn | None:
     """How the days of the leave just discussed run, for its region and birth date (today's rules without one)."""
     if not state.region_code or state.region_code == "-":
         return None
@@ -122,4 +122,5 @@ def how_counted(ctx: Context, state: State) -> Turn | None:
     except LeaveInputError:
         return None
     state.topic = "leave"
-    return Turn("leave", (Reply(counting(result, state.leave_ask).get(state.language)),))
+    state.leave_ask = asked
+    return Turn("leave", (Reply(counting(result, asked).get(state.language)),))

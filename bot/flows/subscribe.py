@@ -23,7 +23,8 @@ def subscribe(ctx: Context, state: State, message: Message, text: str) -> Turn:
     if is_bad_date(text):
         state.pending = Pending.subscribe_date
         return Turn("subscribe", (answers.bad_date(lang),))
-    born = find_date(text, today)
+    earlier = state.birth_date or state.subscribed_on
+    born = find_date(text, today, near=date.fromisoformat(earlier) if earlier else None)
     if born:
         state.birth_date = born.isoformat()
     division = ctx.gazetteer.division_in(text)

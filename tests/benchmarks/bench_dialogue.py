@@ -41,6 +41,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--cv", action="store_true", help="also cross-validate by writer on the training part")
+    parser.add_argument("--store", help="also time the turn and its store work on this database URL, e.g. "
+                                        "postgresql+psycopg://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
 
     start = time.perf_counter()
@@ -86,6 +88,57 @@ def main() -> None:
     print(f"dialogue turn on SQLite over {len(turns)} messages (classifier included): median "
           f"{statistics.median(turns) * 1000:.2f} ms, p99 {turns[int(len(turns) * 0.99)] * 1000:.2f} ms")
     print(f"understanding alone (intent + safety): median {statistics.median(reads) * 1000:.2f} ms")
+    if args.store:
+        store_figures(args.store, messages, understanding)
+
+
+class ReadOnce:
+    """The understanding with each message read beforehand: the turn's time without the intent model."""
+
+    def __init__(self, understanding: Understanding, messages: list[str]) -> None:
+        self.heard = {text: understanding.read(text) for text in messages}
+        self.understanding = understanding
+
+    def read(self, text: str, age_months: int | None = None) -> object:
+        return self.heard.get(text) if age_months is None and text in self.heard \
+            else self.understanding.read(text, age_months)
+
+
+def store_figures(url: str, messages: list[str], understanding: Understanding) -> None:
+    """On the given store: one turn's store work (a state holding a search, read and written back), and whole
+    turns with the intent model's work taken out (each message read beforehand)."""
+    from bot.conversations import ConversationStore, State
+
+    store = open_store(url)
+    try:
+        conversations = ConversationStore(store)
+        state = State(topic="find_centre", listed=[f"SAMPLE-150627-{i:03}" for i in range(1, 9)], shown=5,
+                      place="天骄社区伊金霍洛旗", region_code="150627", birth_date="2025-03-01")
+        work = []
+        for i in range(2000):
+            session = f"bench-store-{i % 200}"
+            begin = time.perf_counter()
+            with conversations.turn(session) as held:  # as the engine does: one row read, one written
+                held.state = state
+            work.append(time.perf_counter() - begin)
+        from tests.bot.test_engine import FakeSubscriptions
+
+        engine, _ = new_engine(store, FakeSubscriptions())
+        engine.understanding = ReadOnce(understanding, messages)  # type: ignore[assignment]
+        turns = []
+        for i, text in enumerate(messages * 2):
+            begin = time.perf_counter()
+            engine.handle(f"bench-turn-{i % 300}", Message(text=text))
+            turns.append(time.perf_counter() - begin)
+        turns.sort()
+        print(f"store {store.dialect.name}: one turn's store work (read + write) median "
+              f"{statistics.median(work) * 1000:.2f} ms; whole turn without the intent model median "
+              f"{statistics.median(turns) * 1000:.2f} ms, p99 {turns[int(len(turns) * 0.99)] * 1000:.2f} ms")
+    finally:
+        with store.begin() as conn:
+            from bot.store import conversations as table
+            conn.execute(table.delete().where(table.c.session.like("bench-%")))
+        store.dispose()
 
 
 if __name__ == "__main__":

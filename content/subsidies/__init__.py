@@ -2,7 +2,7 @@
 
     answer = subsidy_answer("150627")       # a county: its own items, its city's, its province's, the nation's
     for group in answer.groups():          # families first, then centres, carers and employers
-        group.label.get("zh"), [s.statement("zh") for s in group.items]
+        group.label("zh"), [s.statement("zh") for s in group.items]
 
 `subsidies_for(code)` is the flat list the bot has always used; `Subsidy.text(lang)` now says who receives the
 money and, where the document says so, how to apply, so that money paid to centres never reads as money for
@@ -67,10 +67,10 @@ class Subsidy:
         return self.en if language == "en" else self.zh
 
     def recipient_label(self, language: str) -> str:
-        return RECIPIENT_LABELS[self.recipient].get(language)
+        return RECIPIENT_LABELS[self.recipient](language)
 
     def apply_text(self, language: str) -> str | None:
-        return self.how_to_apply.get(language) if self.how_to_apply else None
+        return self.how_to_apply(language) if self.how_to_apply else None
 
     def text(self, language: str) -> str:
         """One line for a parent: who receives it, what it is, and how to apply where the document says."""
@@ -119,7 +119,7 @@ def all_subsidies() -> tuple[Subsidy, ...]:
     return tuple(
         Subsidy(id=i["id"], region=str(i["region"]), beneficiary=Recipient(i["for"]).value, zh=i["zh"].strip(),
                 en=i["en"].strip(), source=Source(**i["source"]), verified=bool(i["verified"]),
-                how_to_apply=Text(**i["how_to_apply"]) if i.get("how_to_apply") else None,
+                how_to_apply=Text.parse(i["how_to_apply"]) if i.get("how_to_apply") else None,
                 quote=quotes(i.get("quote")))
         for i in raw["items"]
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bilingual import Text
 from bot import answers
 from bot.conversations import Pending, State
 from bot.flows import Context
@@ -60,7 +61,7 @@ def leave(ctx: Context, state: State, message: Message, text: str, *, brief: boo
             state.region_code, state.pending = None, Pending.leave_region
         else:
             state.birth_date, state.pending = None, Pending.leave_date
-        return Turn("leave", (Reply(exc.message_en if lang == "en" else exc.message_zh),))
+        return Turn("leave", (Reply(Text.of(exc)(lang)),))
     state.topic = "leave"
     if brief:
         return Turn("leave", (answers.leave_brief(lang, result, state.leave_ask),))
@@ -76,6 +77,6 @@ def _figures_without_date(ctx: Context, state: State) -> Turn:
                               difficult_birth=state.difficult_birth)
     except LeaveInputError as exc:
         state.region_code, state.pending = None, Pending.leave_region
-        return Turn("leave", (Reply(exc.message_en if lang == "en" else exc.message_zh),))
+        return Turn("leave", (Reply(Text.of(exc)(lang)),))
     state.topic, state.pending = "leave", None
     return Turn("leave", (answers.leave_brief(lang, result, state.leave_ask, dated=False),))

@@ -80,7 +80,7 @@ def bad_location(lang: str) -> Reply:
 
 def _centre_lines(lang: str, centre: Centre) -> list[str]:
     tags = [msg(f"kind.{centre.kind.value}")(lang),
-            msg("common.inclusive" if centre.inclusive else "bot.centre.not_inclusive")(lang)]
+            msg("common.inclusive" if centre.inclusive else "common.not_inclusive")(lang)]
     if centre.demo_level:
         tags.append(msg(f"demo.{centre.demo_level.value}")(lang))
     lines = [" · ".join(tags)]

@@ -2,8 +2,9 @@
 
 Everything people read is in simplified Chinese first, with complete English second. `Text` carries both. Every
 message the code words itself lives once, in the catalogue: the YAML files in bilingual/messages/ (one a surface:
-pages.yaml for the web and admin pages and the CLI, bot.yaml for the messenger bot), read by one loader into one
-key space. A key says where a message is used ("finder.title", "bot.welcome"); {name} is a placeholder:
+pages.yaml for the web and admin pages and the CLI, bot.yaml for the messenger bot, content.yaml for the words
+content/ puts around its data), read by one loader into one key space. A key says where a message is used
+("finder.title", "bot.welcome"); {name} is a placeholder:
 
     msg("finder.near_place", place="天骄社区")("en")     # "Near 天骄社区"
     msg("bot.menu.find_centre")(state.language)        # a button of the bot's menu

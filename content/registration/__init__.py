@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from bilingual import msg
 from content.text import Source, Text, quotes
 
 DATA = Path(__file__).with_name("routes.yaml")
@@ -45,10 +46,9 @@ class Route:
 
     def lines(self, language: str) -> list[str]:
         """The route in plain sentences: each kind of provider and where it registers, then the filing."""
-        en = language == "en"
-        out = [f"{s.provider(language)}: {s.office(language)}" if en else
-               f"{s.provider(language)}：{s.office(language)}" for s in self.registration]
-        out.append(f"Then: {self.filing(language)}" if en else f"然后：{self.filing(language)}")
+        out = [msg("content.registration.step", provider=s.provider, office=s.office)(language)
+               for s in self.registration]
+        out.append(msg("content.registration.then", filing=self.filing)(language))
         return out
 
     def citation(self) -> str:

@@ -18,7 +18,6 @@ from markupsafe import escape
 from shapely.geometry import MultiPolygon, Polygon
 
 from api.i18n import msg
-from geodata.centre import KIND_LABELS, Kind
 from geodata.coverage import Coverage
 
 M_PER_DEG_LAT = 110_574.0
@@ -264,7 +263,6 @@ def coverage_map(result: Coverage, *, lang: str = "zh", size: int = 720) -> str:
 
     Needs no tiles, like the finder's map. With more than MAX_DOTS areas the areas become a grid of cells
     coloured by the share of their people covered, so a province stays readable."""
-    zh = lang != "en"
     areas = result.areas
     centres = {c.id: c for c in [*result.providers, *result.centres]}
     points = [(a.lat, a.lon) for a in areas] + [(s.lat, s.lon) for s in result.suggestions]
@@ -274,9 +272,7 @@ def coverage_map(result: Coverage, *, lang: str = "zh", size: int = 720) -> str:
     lon0 = (min(p[1] for p in points) + max(p[1] for p in points)) / 2 if points else 105.0
     frame = _fit(lat0, lon0, points, size, min_span_m=1000.0, margin=1.12)
     height = size + LEGEND_HEIGHT
-    title = (f"{result.division.name}托育服务覆盖示意图：{_minutes(result.minutes)}分钟步行范围内有无托育机构" if zh
-             else f"Sketch map of childcare coverage in {result.division.name}: areas within a "
-                  f"{_minutes(result.minutes)}-minute walk of a centre or not")
+    title = msg("coverage_map.title", division=result.division.name, minutes=_minutes(result.minutes))(lang)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="coverage-map" viewBox="0 0 {size} {height}" '
         f'width="{size}" height="{height}" role="img" aria-labelledby="coverage-map-title" font-family="sans-serif" '
@@ -286,9 +282,9 @@ def coverage_map(result: Coverage, *, lang: str = "zh", size: int = 720) -> str:
         *_grid(frame, lat0, lon0),
     ]
     if len(areas) <= MAX_DOTS:
-        out += _area_dots(frame, result, zh)
+        out += _area_dots(frame, result, lang)
     else:
-        out += _area_cells(frame, result, zh)
+        out += _area_cells(frame, result, lang)
     out.append('<g class="centres">')
     visible = [c for c in centres.values() if 0 <= frame.pixel(c.lat, c.lon)[0] <= size
                and 0 <= frame.pixel(c.lat, c.lon)[1] <= size]
@@ -298,9 +294,9 @@ def coverage_map(result: Coverage, *, lang: str = "zh", size: int = 720) -> str:
         fill = INCLUSIVE_FILL if centre.inclusive else OTHER_FILL
         places = centre.capacity or 0
         paint = f'fill="{fill}"' if places else f'fill="#ffffff" stroke="{fill}" stroke-width="1.5"'
-        kind_zh, kind_en = KIND_LABELS[centre.kind]
-        label = (f"{centre.name}（{kind_zh}，{'普惠' if centre.inclusive else '非普惠'}，{places} 个托位）" if zh else
-                 f"{centre.name} ({kind_en}, {'inclusive' if centre.inclusive else 'not inclusive'}, {places} places)")
+        label = msg("coverage_map.centre", name=centre.name, kind=msg(f"kind.{centre.kind.value}"),
+                    inclusive=msg("common.inclusive" if centre.inclusive else "common.not_inclusive"),
+                    places=places)(lang)
         out.append(f'<g class="centre" data-kind="{centre.kind.value}" '
                    f'data-inclusive="{str(centre.inclusive).lower()}"><title>{escape(label)}</title>'
                    f'{_shape(KIND_SHAPES[centre.kind.value], x, y, radius, paint)}</g>')
@@ -308,10 +304,8 @@ def coverage_map(result: Coverage, *, lang: str = "zh", size: int = 720) -> str:
     reach_px = _reach_px(result, frame)
     for number, site in enumerate(result.suggestions, start=1):
         x, y = frame.pixel(site.lat, site.lon)
-        label = (f"建议选址 {number}：{site.near.name}附近，新增覆盖 {site.adds_population} 人、"
-                 f"{site.adds_areas} 个社区" if zh else
-                 f"Suggested site {number}: near {site.near.name}, adds {site.adds_population} people, "
-                 f"{site.adds_areas} areas")
+        label = msg("coverage_map.site", number=number, near=site.near.name, people=site.adds_population,
+                    areas=site.adds_areas)(lang)
         ring = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{reach_px:.1f}" fill="none" stroke="{SITE_FILL}" '
                 f'stroke-width="1.5" stroke-dasharray="5 4"/>' if reach_px >= 4 else "")
         out.append(f'<g class="site" data-number="{number}"><title>{escape(label)}</title>{ring}'
@@ -319,7 +313,7 @@ def coverage_map(result: Coverage, *, lang: str = "zh", size: int = 720) -> str:
                    f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" font-size="11" font-weight="bold" '
                    f'fill="#ffffff">{number}</text></g>')
     out += _scale_and_north(frame, lang, size - 14)
-    out += _legend(size, zh, gridded=len(areas) > MAX_DOTS)
+    out += _legend(size, lang, gridded=len(areas) > MAX_DOTS)
     out.append("</svg>")
     return "".join(out)
 
@@ -332,7 +326,7 @@ def _area_radius(population: int) -> float:
     return min(8.0, max(2.5, math.sqrt(max(population, 0)) / 25))
 
 
-def _area_dots(frame: _Frame, result: Coverage, zh: bool) -> list[str]:
+def _area_dots(frame: _Frame, result: Coverage, lang: str) -> list[str]:
     """A dot per area, its size by population; uncovered ones drawn last, on top, so gaps are never hidden."""
     covered = result.covered.tolist()
     order = sorted(range(len(result.areas)), key=lambda i: (not covered[i], -result.areas[i].population))
@@ -340,8 +334,8 @@ def _area_dots(frame: _Frame, result: Coverage, zh: bool) -> list[str]:
     for i in order:
         a = result.areas[i]
         x, y = frame.pixel(a.lat, a.lon)
-        state = ("已覆盖" if covered[i] else "未覆盖") if zh else ("covered" if covered[i] else "not covered")
-        label = f"{a.name}：{a.population} 人，{state}" if zh else f"{a.name}: {a.population} people, {state}"
+        state = msg("coverage_map.covered" if covered[i] else "coverage_map.not_covered")
+        label = msg("coverage_map.area", name=a.name, people=a.population, state=state)(lang)
         fill = COVERED_FILL if covered[i] else UNCOVERED_FILL
         dots.append(f'<circle class="area {"covered" if covered[i] else "uncovered"}" cx="{x:.1f}" cy="{y:.1f}" '
                     f'r="{_area_radius(a.population):.1f}" fill="{fill}" fill-opacity="0.75" stroke="#ffffff" '
@@ -350,7 +344,7 @@ def _area_dots(frame: _Frame, result: Coverage, zh: bool) -> list[str]:
     return dots
 
 
-def _area_cells(frame: _Frame, result: Coverage, zh: bool) -> list[str]:
+def _area_cells(frame: _Frame, result: Coverage, lang: str) -> list[str]:
     """Areas gathered into square cells, each coloured from red (no one covered) to green (everyone)."""
     cell = frame.size / GRID_CELLS
     people: dict[tuple[int, int], list[int]] = {}
@@ -364,8 +358,7 @@ def _area_cells(frame: _Frame, result: Coverage, zh: bool) -> list[str]:
     out = ['<g class="areas gridded">']
     for (col, row), (total, covered_people, count) in sorted(people.items()):
         share = covered_people / total if total else 0.0
-        label = (f"{count} 个社区/村，{total} 人，覆盖 {share * 100:.0f}%" if zh
-                 else f"{count} areas, {total} people, {share * 100:.0f}% covered")
+        label = msg("coverage_map.cell", count=count, people=total, share=f"{share * 100:.0f}")(lang)
         out.append(f'<rect class="cell" x="{col * cell:.1f}" y="{row * cell:.1f}" width="{cell:.1f}" '
                    f'height="{cell:.1f}" fill="{_blend(share)}" fill-opacity="0.8">'
                    f'<title>{escape(label)}</title></rect>')
@@ -397,30 +390,29 @@ def _shape(kind: str, x: float, y: float, r: float, paint: str) -> str:
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" {paint}/>'
 
 
-def _legend(size: int, zh: bool, gridded: bool) -> list[str]:
+def _legend(size: int, lang: str, gridded: bool) -> list[str]:
+    zh = lang != "en"  # Chinese labels are wider per character
     y = size + 8
     items: list[str] = [f'<g class="legend" font-size="12" fill="#333333"><rect x="0" y="{size}" width="{size}" '
                         f'height="{LEGEND_HEIGHT}" fill="#ffffff"/>']
-    areas = (("已覆盖的社区/村", "covered area"), ("未覆盖（缺口）", "not covered (gap)")) if not gridded else \
-        (("格内人口全部覆盖", "all covered"), ("格内无人覆盖", "none covered"))
+    areas = ("covered_area", "gap") if not gridded else ("cell_all", "cell_none")
     x = 10.0
-    for (zh_label, en_label), fill in zip(areas, (COVERED_FILL, UNCOVERED_FILL), strict=True):
+    for key, fill in zip(areas, (COVERED_FILL, UNCOVERED_FILL), strict=True):
         items.append(f'<circle cx="{x + 6:.1f}" cy="{y + 8}" r="6" fill="{fill}" fill-opacity="0.75"/>'
-                     f'<text x="{x + 16:.1f}" y="{y + 12}">{escape(zh_label if zh else en_label)}</text>')
+                     f'<text x="{x + 16:.1f}" y="{y + 12}">{escape(msg(f"coverage_map.legend.{key}")(lang))}</text>')
         x += 150
-    site = "建议选址（虚线：步行范围）" if zh else "suggested site (dashed: walk)"
+    site = msg("coverage_map.legend.site")(lang)
     items.append(f'<circle cx="{x + 6:.1f}" cy="{y + 8}" r="9" fill="{SITE_FILL}"/>'
                  f'<text x="{x + 6:.1f}" y="{y + 12}" text-anchor="middle" font-size="10" fill="#ffffff">1</text>'
                  f'<text x="{x + 20:.1f}" y="{y + 12}">{escape(site)}</text>')
     y += 26
     x = 10.0
-    for fill, (zh_label, en_label) in ((INCLUSIVE_FILL, ("普惠", "inclusive")),
-                                       (OTHER_FILL, ("非普惠", "not inclusive"))):
+    for fill, key in ((INCLUSIVE_FILL, "common.inclusive"), (OTHER_FILL, "common.not_inclusive")):
         items.append(f'<circle cx="{x + 5:.1f}" cy="{y + 8}" r="5" fill="{fill}"/>'
-                     f'<text x="{x + 14:.1f}" y="{y + 12}">{escape(zh_label if zh else en_label)}</text>')
+                     f'<text x="{x + 14:.1f}" y="{y + 12}">{escape(msg(key)(lang))}</text>')
         x += 80 if zh else 110
     for kind, shape in KIND_SHAPES.items():
-        label = KIND_LABELS[Kind(kind)][0 if zh else 1]
+        label = msg(f"kind.{kind}")(lang)
         items.append(_shape(shape, x + 5, y + 8, 5, 'fill="#555555"')
                      + f'<text x="{x + 14:.1f}" y="{y + 12}">{escape(label)}</text>')
         x += 16 + 13 * len(label) if zh else 20 + 6.5 * len(label)

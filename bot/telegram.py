@@ -43,6 +43,7 @@ from telegram.ext import (
     filters,
 )
 
+from bilingual import Text, msg
 from bot.replies import Message, Turn
 from bot.telegram_render import render
 from common import ChannelName, Recipient
@@ -72,23 +73,26 @@ TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 
 @dataclass(frozen=True)
 class Command:
+    """A command of the bot's menu; its description (setMyCommands) is the catalogue's bot.command.<name>."""
+
     name: str
-    zh: str
-    en: str
+
+    @property
+    def description(self) -> Text:
+        return msg(f"bot.command.{self.name}")
+
+    @property
+    def zh(self) -> str:
+        return self.description.zh
+
+    @property
+    def en(self) -> str:
+        return self.description.en
 
 
-# The contract's commands, in menu order, with their descriptions in the menu (setMyCommands).
-COMMANDS = (
-    Command("start", "开始使用，打开主菜单", "Welcome and main menu"),
-    Command("help", "我能做什么", "What this bot can do"),
-    Command("nearby", "附近步行15分钟内的备案托育机构", "Filed childcare within a 15-minute walk"),
-    Command("leave", "产假、护理假和育儿假", "Maternity, paternity and parental leave"),
-    Command("guide", "适合孩子月龄的育儿指导", "Guidance for your child's age"),
-    Command("subscribe", "按孩子生日（或预产期）订阅育儿指导", "Subscribe to guidance by birth or due date"),
-    Command("stop", "停止所有消息", "Stop all messages"),
-    Command("forget", "删除本聊天的全部数据", "Delete everything stored about this chat"),
-    Command("language", "切换语言：中文 / English", "Switch language: 中文 / English"),
-)
+# The contract's commands, in menu order.
+COMMANDS = tuple(Command(name) for name in ("start", "help", "nearby", "leave", "guide", "subscribe", "stop",
+                                            "forget", "language"))
 
 
 def recipient(chat_id: int) -> Recipient:
@@ -125,7 +129,7 @@ def build_application(token: str, engine: DialogueEngine, *, base_url: str = DEF
 async def publish_commands(bot: Bot) -> None:
     """The command menu in Chinese (also the default, for every other language) and in English."""
     for language_code, language in ((None, "zh"), ("zh", "zh"), ("en", "en")):
-        menu = [BotCommand(command.name, getattr(command, language)) for command in COMMANDS]
+        menu = [BotCommand(command.name, command.description(language)) for command in COMMANDS]
         await bot.set_my_commands(menu, language_code=language_code)
 
 

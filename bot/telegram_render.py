@@ -18,6 +18,7 @@ from telegram import (
     constants,
 )
 
+from bilingual import LANGS, msg
 from bot.replies import Button, Reply
 from messaging.telegram_format import telegram_length as utf16_len  # Telegram counts UTF-16 units
 from messaging.textsplit import split, utf16_units
@@ -27,8 +28,9 @@ logger = logging.getLogger(__name__)
 MESSAGE_LIMIT = constants.MessageLimit.MAX_TEXT_LENGTH  # 4,096, counted in UTF-16 units after entity parsing
 CALLBACK_DATA_LIMIT = constants.InlineKeyboardButtonLimit.MAX_CALLBACK_DATA  # 64 bytes
 
-LOCATION_BUTTON = {"zh": "📍 发送位置", "en": "📍 Send location"}
-LOCATION_PROMPT = {"zh": "点击下方按钮，发送您的位置。", "en": "Tap the button below to share your location."}
+# The location keyboard's words, by language (from the catalogue).
+LOCATION_BUTTON: dict[str, str] = {lang: msg("bot.location.button")(lang) for lang in LANGS}
+LOCATION_PROMPT: dict[str, str] = {lang: msg("bot.location.prompt")(lang) for lang in LANGS}
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup
 

@@ -11,13 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bilingual import msg
 from bot.replies import Reply
 from messaging.wechat_format import TEXT_LIMIT_BYTES, split_text
 
 MAX_CHOICES = 20
-LOCATION_HINT = {"zh": "发送位置：点输入框旁的“+”，选“位置”。",
-                 "en": "To share your location: tap “+” beside the input box, then “Location”."}
-CHOICE = {"zh": "回复 {n} {label}", "en": "Reply {n}: {label}"}
 
 
 @dataclass(frozen=True)
@@ -41,9 +39,9 @@ def render(replies: Sequence[Reply], language: str, limit: int = TEXT_LIMIT_BYTE
                     lines.append(f"{button.label}：{button.url}")
                 elif button.data and len(choices) < MAX_CHOICES:
                     choices.append(button.data)
-                    lines.append(CHOICE.get(language, CHOICE["zh"]).format(n=len(choices), label=button.label))
+                    lines.append(msg("bot.wechat.choice", n=len(choices), label=button.label)(language))
         if reply.request_location:
-            lines.append(LOCATION_HINT.get(language, LOCATION_HINT["zh"]))
+            lines.append(msg("bot.wechat.location_hint")(language))
         if lines:
             blocks.append("\n".join(lines))
     return Rendered(tuple(split_text("\n\n".join(blocks), limit)), tuple(choices))

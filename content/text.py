@@ -1,22 +1,13 @@
-"""The content's one bilingual text (simplified Chinese and English, both required), and the policy document
-that a statement comes from."""
+"""The content's bilingual text, the project's one (`bilingual.Text`: simplified Chinese and English, both required
+in a data file), and the policy document that a statement comes from."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field
+from bilingual import Text
 
-
-class Text(BaseModel):
-    """A sentence in both languages. `get("en")` is the English; anything else gets the Chinese."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    zh: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-
-    def get(self, language: str) -> str:
-        return self.en if language == "en" else self.zh
+__all__ = ["Source", "Text", "quotes"]
 
 
 @dataclass(frozen=True)

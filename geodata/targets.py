@@ -21,6 +21,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bilingual import Text  # a target's name, unit and note: {zh, en} in the data file
+
 TARGETS_DIR = Path(__file__).parent / "targets"
 DEFAULT_CIRCLE_MINUTES = 15
 
@@ -44,12 +46,6 @@ SHARES = frozenset({Measure.inclusive_share, Measure.coverage, Measure.urban_cov
 class Compare(StrEnum):
     at_least = "at_least"
     at_most = "at_most"
-
-
-class Text(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    zh: str = Field(min_length=1)
-    en: str = Field(min_length=1)
 
 
 class DocumentSpec(BaseModel):

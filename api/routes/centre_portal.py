@@ -16,10 +16,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.auth import Role, Staff
 from api.deps import ServicesDep
 from api.errors import ApiError
+from api.i18n import messages_for_js, msg
 from api.routes.admin import edit_error
 from api.staff import require_role
-from api.web import render
-from geodata.centre import MODE_LABELS, Mode
+from api.web import render, request_lang
+from geodata.centre import Mode
 from geodata.export import centre_properties
 from geodata.upkeep import CENTRE_OWN_FIELDS, EditError, edit_centre
 
@@ -90,4 +91,6 @@ def update_own(centre_id: str, operator: OwnCentre, body: CentreUpdate, services
 @router.get("/centre", response_class=HTMLResponse, include_in_schema=False)
 def centre_page(request: Request) -> HTMLResponse:
     """The phone page where a centre keeps its vacancies current (a shell: the token stays in the browser)."""
-    return render(request, "centre_portal.html", {"modes": [(m.value, MODE_LABELS[m]) for m in Mode]})
+    return render(request, "centre_portal.html", {
+        "modes": [(m.value, msg(f"mode.{m.value}")) for m in Mode],
+        "js_messages": messages_for_js("centre_portal_page.js", request_lang(request))})

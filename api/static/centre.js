@@ -8,7 +8,11 @@
   const root = byId("portal-centres");
   if (!root) return;
   const en = root.dataset.lang === "en";
-  const t = (zh, english) => (en ? english : zh);
+  // The page's words, from the server's message catalogue in the page's language (data-messages).
+  const MESSAGES = JSON.parse(root.dataset.messages || "{}");
+  // t("saved", {name: "…"}): the message with its {placeholders} filled; the key itself if it is missing.
+  const t = (key, values = {}) => (MESSAGES[key] ?? key)
+    .replace(/\{([a-z_]+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
   const modes = root.dataset.modes.split(",");
   const modeLabels = root.dataset.modeLabels.split(",");
 
@@ -57,33 +61,31 @@
     title.textContent = c.name;
     const status = document.createElement("p");
     status.className = "fine";
-    status.textContent = `${t("备案编号", "Filing no.")} ${c.id} · ${en ? c.status_label.en : c.status_label.zh}`;
+    status.textContent = t("filing_no", {id: c.id, status: en ? c.status_label.en : c.status_label.zh});
     const updated = document.createElement("p");
     updated.className = c.vacancies_stale ? "stale" : "fine";
     updated.textContent = c.vacancies_updated_on
-      ? t(`空位上次更新：${c.vacancies_updated_on}`, `Free places last updated ${c.vacancies_updated_on}`)
-        + (c.vacancies_stale ? t("（已超过 30 天，请更新）", " (over 30 days: please update)") : "")
-      : t("还没有登记空位", "Free places not recorded yet");
+      ? t("updated_on", {date: c.vacancies_updated_on}) + (c.vacancies_stale ? t("stale") : "")
+      : t("not_recorded");
     form.append(title, status, updated);
-    form.append(field(form, "vacancies", t(`空余托位（共 ${c.capacity ?? "?"} 个托位）`,
-                                            `Free places (of ${c.capacity ?? "?"})`),
-                      "number", c.vacancies, {min: 0, inputMode: "numeric", required: true}));
+    form.append(field(form, "vacancies", t("vacancies", {capacity: c.capacity ?? "?"}), "number", c.vacancies,
+                      {min: 0, inputMode: "numeric", required: true}));
     const fees = document.createElement("div");
     fees.className = "pair";
-    fees.append(field(form, "fee_min", t("最低月费（元）", "Lowest monthly fee (CNY)"), "number", c.fee_min, {min: 0}),
-                field(form, "fee_max", t("最高月费（元）", "Highest monthly fee (CNY)"), "number", c.fee_max, {min: 0}));
+    fees.append(field(form, "fee_min", t("fee_min"), "number", c.fee_min, {min: 0}),
+                field(form, "fee_max", t("fee_max"), "number", c.fee_max, {min: 0}));
     const ages = document.createElement("div");
     ages.className = "pair";
-    ages.append(field(form, "min_age_months", t("最小月龄", "Youngest (months)"), "number", c.min_age_months,
+    ages.append(field(form, "min_age_months", t("min_age"), "number", c.min_age_months,
                       {min: 0, max: 36}),
-                field(form, "max_age_months", t("最大月龄", "Oldest (months)"), "number", c.max_age_months,
+                field(form, "max_age_months", t("max_age"), "number", c.max_age_months,
                       {min: 0, max: 36}));
-    form.append(fees, ages, field(form, "hours", t("服务时间", "Hours"), "text", c.hours, {maxLength: 120}),
-                field(form, "phone", t("联系电话", "Phone"), "tel", c.phone, {maxLength: 64}));
+    form.append(fees, ages, field(form, "hours", t("hours"), "text", c.hours, {maxLength: 120}),
+                field(form, "phone", t("phone"), "tel", c.phone, {maxLength: 64}));
     const set = document.createElement("fieldset");
     set.className = "modes";
     const legend = document.createElement("legend");
-    legend.textContent = t("托育形式", "Service forms");
+    legend.textContent = t("modes");
     set.append(legend);
     modes.forEach((mode, i) => {
       const label = document.createElement("label");
@@ -98,7 +100,7 @@
     const save = document.createElement("button");
     save.type = "submit";
     save.className = "button primary wide";
-    save.textContent = t("保存（空位记为今天更新）", "Save (free places dated today)");
+    save.textContent = t("save");
     form.append(set, save);
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
@@ -114,9 +116,8 @@
                       hours: text("hours"), phone: text("phone"),
                       modes: [...form.querySelectorAll("input[name=modes]:checked")].map((b) => b.value)};
         const answer = await api(`/api/centre/${encodeURIComponent(c.id)}`, {method: "PATCH", json: body});
-        say(t(`已保存：${answer.name}，空位 ${answer.vacancies ?? "—"}（${answer.vacancies_updated_on ?? ""} 更新）`,
-              `Saved: ${answer.name}, ${answer.vacancies ?? "—"} free (updated ${answer.vacancies_updated_on ?? ""})`),
-            true);
+        say(t("saved", {name: answer.name, vacancies: answer.vacancies ?? "—",
+                        date: answer.vacancies_updated_on ?? ""}), true);
         await load();
       } catch (error) {
         say(error.message, false);
@@ -142,7 +143,7 @@
     byId("portal-token").value = "";
     try {
       await load();
-      say(t("已登录", "Signed in"), true);
+      say(t("signed_in"), true);
     } catch (error) {
       sessionStorage.removeItem(KEY);
       say(error.message, false);

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from bilingual import Text
 from bot import answers
 from bot.conversations import Pending, State
 from bot.flows import Context
@@ -74,7 +75,7 @@ def leave(ctx: Context, state: State, message: Message, text: str, *, brief: boo
             state.region_code, state.pending = None, Pending.leave_region
         else:
             state.birth_date, state.pending = None, Pending.leave_date
-        return Turn("leave", (Reply(exc.message_en if lang == "en" else exc.message_zh),))
+        return Turn("leave", (Reply(Text.of(exc)(lang)),))
     state.topic = "leave"
     if brief:
         return Turn("leave", (answers.leave_brief(lang, result, state.leave_ask),))
@@ -93,7 +94,7 @@ def _figures_without_date(ctx: Context, state: State) -> Turn:
             return Turn("leave", (answers.ask_birth_date(lang, for_leave=True),))
     except LeaveInputError as exc:
         state.region_code, state.pending = None, Pending.leave_region
-        return Turn("leave", (Reply(exc.message_en if lang == "en" else exc.message_zh),))
+        return Turn("leave", (Reply(Text.of(exc)(lang)),))
     state.topic, state.pending = "leave", None
     return Turn("leave", (answers.leave_brief(lang, result, state.leave_ask, dated=False),))
 
@@ -123,4 +124,4 @@ def how_counted(ctx: Context, state: State, asked: str | None) -> Turn | None:
         return None
     state.topic = "leave"
     state.leave_ask = asked
-    return Turn("leave", (Reply(counting(result, asked).get(state.language)),))
+    return Turn("leave", (Reply(counting(result, asked)(state.language)),))

@@ -14,30 +14,25 @@ from collections.abc import Callable
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from bilingual import LANGS, msg
 from content.guidance.model import Article
 
 INTERNAL_SCHEME = "guidance:"
 LinkFor = Callable[[str, str], str]
 
-LABELS = {
-    "zh": {"sources": "来源", "written": "编写日期：", "reviewed": "审核：", "awaiting": "待专家审核",
-           "closing": "本文是一般性的育儿知识，不能代替医生的诊断。孩子不舒服请及时就医；紧急情况请立即拨打120。"},
-    "en": {"sources": "Sources", "written": "Written on: ", "reviewed": "Reviewed: ",
-           "awaiting": "awaiting expert review",
-           "closing": "This is general guidance, not a doctor's diagnosis. If your child is unwell, see a doctor; "
-                      "in an emergency, call 120 at once."},
-}
+# An article's closing words and the heading of its sources, by locale, for every channel's format (from the
+# catalogue: content.article.*).
+LABELS = {lang: {name: msg(f"content.article.{name}")(lang) for name in ("sources", "closing")} for lang in LANGS}
 
 
 def review_line(article: Article) -> str:
     """"编写日期：… · 审核：待专家审核" until a named reviewer signs off, then the reviewer and the date."""
-    labels = LABELS[article.locale]
     if article.reviewed_by is not None and article.reviewed_on is not None:
         separator = "，" if article.locale == "zh" else ", "
         review = f"{article.reviewed_by}{separator}{article.reviewed_on.isoformat()}"
     else:
-        review = labels["awaiting"]
-    return f"{labels['written']}{article.written_on.isoformat()} · {labels['reviewed']}{review}"
+        review = msg("content.article.awaiting_review")(article.locale)
+    return msg("content.article.review_line", written=article.written_on.isoformat(), review=review)(article.locale)
 
 
 def web_link(slug: str, locale: str) -> str:

@@ -1,7 +1,7 @@
 """Where a childcare provider registers (登记) and files (备案), per region, from the region's own document.
 
     route = route_for("140802")   # 盐湖区 → 运城市's route (运政办发〔2020〕37号 二、（四）11.)
-    [(step.provider.get("zh"), step.office.get("zh")) for step in route.registration]
+    [(step.provider("zh"), step.office("zh")) for step in route.registration]
 
 Routes differ: in 运城 both non-profit and for-profit providers register with the 审批服务管理部门, while in
 Inner Mongolia and 广元 the non-profit ones go to the 机构编制 department (or 民政, or the social-organisation
@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from bilingual import msg
 from content.text import Source, Text, quotes
 
 DATA = Path(__file__).with_name("routes.yaml")
@@ -45,10 +46,9 @@ class Route:
 
     def lines(self, language: str) -> list[str]:
         """The route in plain sentences: each kind of provider and where it registers, then the filing."""
-        en = language == "en"
-        out = [f"{s.provider.get(language)}: {s.office.get(language)}" if en else
-               f"{s.provider.get(language)}：{s.office.get(language)}" for s in self.registration]
-        out.append(f"Then: {self.filing.get(language)}" if en else f"然后：{self.filing.get(language)}")
+        out = [msg("content.registration.step", provider=s.provider, office=s.office)(language)
+               for s in self.registration]
+        out.append(msg("content.registration.then", filing=self.filing)(language))
         return out
 
     def citation(self) -> str:
@@ -61,9 +61,9 @@ def all_routes() -> tuple[Route, ...]:
     routes = []
     for r in raw["routes"]:
         routes.append(Route(
-            region=str(r["region"]), name=Text(**r["name"]),
-            registration=tuple(Step(Text(**s["provider"]), Text(**s["office"])) for s in r["registration"]),
-            filing=Text(**r["filing"]), source=Source(**r["source"]), verified=bool(r["verified"]),
+            region=str(r["region"]), name=Text.parse(r["name"]),
+            registration=tuple(Step(Text.parse(s["provider"]), Text.parse(s["office"])) for s in r["registration"]),
+            filing=Text.parse(r["filing"]), source=Source(**r["source"]), verified=bool(r["verified"]),
             quote=quotes(r.get("quote"))))
     return tuple(routes)
 

@@ -2,7 +2,7 @@
 
     answer = subsidy_answer("150627")       # a county: its own items, its city's, its province's, the nation's
     for group in answer.groups():          # families first, then centres, carers and employers
-        group.label.get("zh"), [s.statement("zh") for s in group.items]
+        group.label("zh"), [s.statement("zh") for s in group.items]
 
 `subsidies_for(code)` is the flat list the bot has always used; `Subsidy.text(lang)` now says who receives the
 money and, where the document says so, how to apply, so that money paid to centres never reads as money for
@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from bilingual import msg
 from content.text import Source, Text, quotes
 
 DATA = Path(__file__).with_name("subsidies.yaml")
@@ -33,12 +34,11 @@ class Recipient(StrEnum):
     employers = "employers"  # employers that run or pay for childcare for their staff
 
 
-RECIPIENT_LABELS: dict[Recipient, Text] = {
-    Recipient.parents: Text(zh="家庭可享受", en="For families"),
-    Recipient.centres: Text(zh="给托育机构（不发给家庭）", en="For childcare centres (not paid to families)"),
-    Recipient.carers: Text(zh="给托育从业人员", en="For childcare workers"),
-    Recipient.employers: Text(zh="给用人单位", en="For employers"),
-}
+def recipient_label(recipient: Recipient) -> Text:
+    """Who receives it, as a parent reads it: "家庭可享受", "给托育机构（不发给家庭）"… (content.subsidy.recipient.*)"""
+    return msg(f"content.subsidy.recipient.{recipient.value}")
+
+
 ORDER = tuple(Recipient)  # families first
 
 
@@ -67,18 +67,17 @@ class Subsidy:
         return self.en if language == "en" else self.zh
 
     def recipient_label(self, language: str) -> str:
-        return RECIPIENT_LABELS[self.recipient].get(language)
+        return recipient_label(self.recipient)(language)
 
     def apply_text(self, language: str) -> str | None:
-        return self.how_to_apply.get(language) if self.how_to_apply else None
+        return self.how_to_apply(language) if self.how_to_apply else None
 
     def text(self, language: str) -> str:
         """One line for a parent: who receives it, what it is, and how to apply where the document says."""
-        en = language == "en"
-        line = f"[{self.recipient_label(language)}] {self.statement(language)}" if en else \
-            f"【{self.recipient_label(language)}】{self.statement(language)}"
+        line = msg("content.subsidy.line", recipient=self.recipient_label(language),
+                   statement=self.statement(language))(language)
         if (how := self.apply_text(language)) is not None:
-            line += f" How to apply: {how}" if en else f"办理方式：{how}"
+            line += msg("content.subsidy.how_to_apply", how=how)(language)
         return line
 
     def citation(self) -> str:
@@ -109,7 +108,7 @@ class SubsidyAnswer:
 
     def groups(self) -> list[RecipientGroup]:
         """The items by who receives them, families first; empty groups left out."""
-        return [RecipientGroup(r, RECIPIENT_LABELS[r], found) for r in ORDER
+        return [RecipientGroup(r, recipient_label(r), found) for r in ORDER
                 if (found := tuple(s for s in self.items if s.recipient is r))]
 
 
@@ -119,7 +118,7 @@ def all_subsidies() -> tuple[Subsidy, ...]:
     return tuple(
         Subsidy(id=i["id"], region=str(i["region"]), beneficiary=Recipient(i["for"]).value, zh=i["zh"].strip(),
                 en=i["en"].strip(), source=Source(**i["source"]), verified=bool(i["verified"]),
-                how_to_apply=Text(**i["how_to_apply"]) if i.get("how_to_apply") else None,
+                how_to_apply=Text.parse(i["how_to_apply"]) if i.get("how_to_apply") else None,
                 quote=quotes(i.get("quote")))
         for i in raw["items"]
     )

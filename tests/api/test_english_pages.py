@@ -161,34 +161,7 @@ def test_the_test_itself_finds_chinese_where_it_should() -> None:
     assert chinese_outside_names("<title>测试托育园 · carecircle</title>", ["测试托育园"]) == []
 
 
-# --- the catalogue ---------------------------------------------------------------------------------------
-
-LANGUAGE_NAMES = {"base.other_language"}  # the switch names the other language in its own script
-
-
-def test_the_catalogue_has_both_languages_and_its_english_has_no_chinese() -> None:
-    for key, text in catalogue().items():
-        assert text.zh.strip() or key.endswith(("cited_by",)), key
-        if key not in LANGUAGE_NAMES:
-            assert not CJK.search(text.en), (key, text.en)
-        assert set(re.findall(r"\{(\w+)\}", text.zh)) == set(re.findall(r"\{(\w+)\}", text.en)), key
-
-
-def test_every_message_a_template_or_script_names_is_in_the_catalogue_and_every_entry_is_used() -> None:
-    api = Path(__file__).parents[2] / "api"
-    sources = "\n".join(p.read_text(encoding="utf-8") for p in [*api.rglob("*.html"), *api.rglob("*.py"),
-                                                                 *api.rglob("*.js")])
-    keys = set(catalogue())
-    named = set(re.findall(r"""(?<![\w.])(?:_|msg)\(\s*["']([a-z0-9_.-]+)["'](?!\s*~)""", sources))
-    assert named - keys == set()
-    dynamic_prefixes = ("kind.", "status.", "mode.", "demo.", "topic.", "age.m", "leave.kind.", "leave.unit.",
-                        "leave.order_", "leave.babies_", "admin.page.", "admin.nav.", "admin.js.", "tab.",
-                        "status_meaning.", "ownership.", "history.")
-    unused = {k for k in keys - named if not k.startswith(dynamic_prefixes)}
-    # conditional keys: _("a" if x else "b")
-    conditional = set(re.findall(r"""_\(\s*["']([a-z0-9_.]+)["']\s+if\b""", sources)) | set(
-        re.findall(r"""\belse\s+["']([a-z0-9_.]+)["']""", sources))
-    assert unused - conditional == set()
+# --- the catalogue (its completeness, placeholders and use: tests/test_bilingual.py) ------------------------
 
 
 def test_every_domain_value_the_pages_show_has_its_message() -> None:

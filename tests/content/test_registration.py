@@ -44,9 +44,9 @@ def test_elsewhere_the_national_route_is_marked_unverified() -> None:
 def test_choosing_childcare_states_each_region_s_route_from_the_data(locale: str) -> None:
     body = load_library().get("choosing-childcare", locale).body
     for route in local_routes():
-        assert route.name.get(locale) in body
+        assert route.name(locale) in body
         assert route.source.number in body
         for step in route.registration:
-            assert step.office.get(locale) in body, (route.region, step.office.get(locale))
+            assert step.office(locale) in body, (route.region, step.office(locale))
     # the old one-size route is no longer stated for everyone
     assert "非营利性的在编办或民政部门登记，营利性的在市场监管部门登记" not in body

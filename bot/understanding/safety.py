@@ -158,7 +158,11 @@ HARM = _rx(
     r"\bbei ?(?:lao ?shi|a ?yi|bao ?mu|yuan ?zhang) ?(?:da|qia|ti|tui|shan|ning|jiu|guan)\b|"
     r"\bnue ?(?:dai|tong)\b|\bguan ?zai ?(?:ce ?suo|wei ?sheng ?jian|xiao ?hei ?wu|hei ?wu|yang ?tai)\b",
 )
-HARM_WEAK = _rx(MARKS, r"动手|欺负|一个人在家|独自在家|扔在家|单衣|不明原因|starv")
+HARM_WEAK = _rx(MARKS, r"动手|欺负|一个人在家|独自在家|扔在家|单衣|不明原因|starv|被(?:别人|人|谁)\S{0,2}碰过|不要检查")
+# Learnt from the training writers' words that cross-validation missed (session 3): shoe prints, meals withheld,
+# a child tied to a chair, a head held under water.
+HARM_MORE = _rx(r"鞋印|(?:不让|勿让|不给|唔俾)\S{0,4}(?:吃饭|吃中饭|吃午饭|食飯|喝水)|饿到\S{0,6}(?:点钟|下午)|"
+                r"[绑綁]\S{0,8}(?:椅|床|凳)|头\S{0,2}(?:压|按|壓|撳)\S{0,2}(?:进|入|落)\S{0,2}水")
 
 # -- medical emergencies (120) ---------------------------------------------------------------------------------
 EMERGENCY = _rx(
@@ -233,8 +237,11 @@ EMERGENCY = _rx(
     # pinyin
     r"\b(?:jiao|han) ?bu ?xing\b|\bchou ?(?:feng|chu)\b|\bchuan ?bu ?(?:shang|guo) ?qi\b",
 )
+# Signs said plainly (session 3, from the training writers' words that cross-validation missed).
+EMERGENCY_MORE = _rx(r"耳朵\S{0,4}(?:流|出)\S{0,4}(?:水|血)|紫(?:色的?)?(?:点|斑)|果酱(?:样|色)?\S{0,2}(?:便|屎)|"
+                     r"大便像果酱|囟门\S{0,3}(?:鼓|凸)|喷射(?:状|性)?(?:呕|吐)|(?:吃|食|吞)(?:了|咗)\S{0,8}降(?:血)?压药")
 EMERGENCY_WEAK = _rx(
-    r"纽扣电池|扣子电池|磁力珠|磁铁|误(?:吞|食|服|吃|喝)|吞了|咽下去|噎着",
+    r"纽扣电池|扣子电池|磁力珠|磁铁|误(?:吞|食|服|吃|喝)|吞了|咽下去|噎着|吐\S{0,3}喷出来",
     r"蔫|没精神|叫不醒|(?:晕|昏|不动)了|快不行了|憋(?:得|红)|"
     r"头\S{0,6}(?:大包|肿)|从\S{0,6}(?:掉|摔)下|救命|急急急",
     r"\bswallow|\bchok|\bburn|\bfell (?:off|down)|\bhead\b",
@@ -251,7 +258,7 @@ NEWBORN = _rx(r"新生儿|满月(?!酒|照|宴)|刚出生|才出生|出生没几
                r"(?:不到|不满|没到)(?:一|两|三|1|2|3)个?(?:多)?月|newborn|neonat")
 CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 AGE = re.compile(r"(\d+(?:\.\d)?|[零一二两三四五六七八九十百]+)\s*(?:个)?\s*(多|半)?\s*"
-                 r"(个?月|周|个?星期|天|(?:-|\s)?(?:week|wk|month|mo|day)s?\b)", re.I)
+                 r"(个?月|周|个?(?:星期|礼拜)|天|(?:-|\s)?(?:week|wk|month|mo|day)s?\b)", re.I)
 # Before a number, these make it a duration or another person's age (发烧三天, 1岁2个月, 怀孕8周), not the baby's.
 NOT_AGE_BEFORE = re.compile(r"(?:岁|岁零|孕|怀|烧|热|咳|拉|吐|病|了|持续|连续|已经|这|前|后|第|每|隔|"
                             r"for|past|last)\s*$", re.I)
@@ -293,7 +300,12 @@ DISTRESS = _rx(
     r"\bbu ?xiang ?huo\b|\bhuo ?bu ?xia ?qu\b|\bxiang ?zi ?sha\b|\byi ?liao ?bai ?liao\b",
 )
 DISTRESS_WEAK = _rx(r"崩溃|受不了了|撑不住|产后抑郁|抑郁|绝望|没人帮|不想(?:看|管|要|抱)\S{0,2}(?:孩子|娃)|"
-                    r"can'?t do this|losing it|\bppd\b|pointless")
+                    r"can'?t do this|losing it|\bppd\b|pointless",
+                    r"(?:孩子|宝宝|娃)\S{0,6}(?:会有人照顾|安排好了|照顾好的)|不会再来了|以后(?:用不上|不用给我发)了|"
+                    r"撑不过|没起来")
+# Farewells and thoughts said plainly (session 3, from the training writers' words that cross-validation missed).
+DISTRESS_MORE = _rx(r"遗书|最后一封|对不起\S{0,6}(?:妈妈|爸爸)先走了|怎么死|又?想到死|伤害(?:宝宝|孩子|娃)的念头|也不需要我了?|"
+                    r"我要是不在了")
 
 # -- medicine and dose questions -------------------------------------------------------------------------------
 MEDICINE = _rx(
@@ -363,8 +375,12 @@ FRAUD = _rx(
     r"\bjuan ?(?:qian|kuan) ?(?:pao|zou)|\bpao ?lu ?le\b|\bbu ?tui ?(?:qian|fei|ya ?jin)\b",
 )
 FRAUD_WEAK = _rx(r"倒闭|卷走|\brefund|\bprepaid")
+FRAUD_MORE = _rx(r"[执執]笠|冇咗影|老[细細]\S{0,2}(?:冇|没|無)\S{0,2}影|一夜之间\S{0,6}(?:关门|倒闭|没了)")
+MEDICINE_MORE = _rx(r"红花油|可的松|激素\S{0,2}(?:药膏|软膏|乳膏)|乳膏\S{0,6}(?:涂|抹)|orajel|teething gel")
 
-STRONG = {"harm": HARM, "emergency": EMERGENCY, "distress": DISTRESS, "medicine": MEDICINE, "fraud": FRAUD}
+STRONG = {"harm": _rx(HARM.pattern, HARM_MORE.pattern), "emergency": _rx(EMERGENCY.pattern, EMERGENCY_MORE.pattern),
+          "distress": _rx(DISTRESS.pattern, DISTRESS_MORE.pattern), "medicine": _rx(MEDICINE.pattern, MEDICINE_MORE.pattern),
+          "fraud": _rx(FRAUD.pattern, FRAUD_MORE.pattern)}
 WEAK = {"harm": HARM_WEAK, "emergency": EMERGENCY_WEAK, "distress": DISTRESS_WEAK, "medicine": MEDICINE_WEAK,
         "fraud": FRAUD_WEAK}
 
@@ -476,7 +492,7 @@ def under_three_months(text: str) -> bool:
         if "月" in unit or unit.startswith("mo"):
             if value + (0.5 if m.group(2) else 0) < 3:
                 return True
-        elif "周" in unit or "星期" in unit or unit.startswith("w"):
+        elif "周" in unit or "星期" in unit or "礼拜" in unit or unit.startswith("w"):
             if value <= 12:
                 return True
         elif 7 <= value <= 90 and re.search(r"出生|生下来|才|刚|满|宝宝|娃|婴儿|孩子|old", text, re.I):

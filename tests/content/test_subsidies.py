@@ -75,3 +75,46 @@ def test_a_county_gets_its_own_its_city_s_its_province_s_and_the_national_items_
     assert recipients == sorted(recipients, key=list(Recipient).index)
     assert not subsidy_answer("440100").has_local  # 广州: only the national item
     assert subsidies_for(None) == [by_id("national-childcare-subsidy")]
+
+
+def test_what_the_seeds_leave_open_is_said_to_be_open() -> None:
+    funding = by_id("yuncheng-centre-funding")
+    assert "制定扶持托育机构发展的政策" in funding.zh and "文件未定金额和申请办法" in funding.zh
+    assert "no amounts and no way to apply" in funding.en and funding.how_to_apply is None
+    special = by_id("guangyuan-special-funds")
+    assert "文件没有写明这些资金发给谁" in special.zh and "does not say who receives" in special.en
+    assert "组织申报" in special.zh
+    training = by_id("yuncheng-carer-training")
+    assert "vocational training subsidy (职业培训补贴)" in training.en and "certification" not in training.en
+
+
+@pytest.mark.parametrize("item_id", ["guangyuan-insurance", "yuncheng-insurance"])
+def test_insurance_items_encourage_insurers_and_pay_no_one(item_id: str) -> None:
+    item = by_id(item_id)
+    assert "鼓励" in item.zh and "不是发给托育机构或家庭的钱" in item.zh
+    assert "encourages" in item.en and "not money paid to centres or families" in item.en
+
+
+@pytest.mark.parametrize(("item_id", "article"), [
+    ("yuncheng-tax-relief", "二、（三）8."),
+    ("yuncheng-insurance", "二、（三）8."),
+    ("yuncheng-community-venues", "二、（二）5."),
+    ("yuncheng-land", "二、（三）9."),
+    ("hanggin-land", "三、（四）2."),
+    ("hanggin-medical-staff", "三、（四）1."),
+    ("inner-mongolia-community", "二、（一）2."),
+    ("inner-mongolia-sector-support", "二、（四）10."),
+    ("inner-mongolia-medical-staff", "二、（四）10."),
+    ("inner-mongolia-land", "二、（四）11."),
+])
+def test_the_items_once_missing_are_there_with_their_article(item_id: str, article: str) -> None:
+    item = by_id(item_id)
+    assert item.source.article.startswith(article) and item.verified and item.quote
+    assert item.recipient is Recipient.centres
+
+
+def test_land_allocation_is_stated_for_each_region_whose_seed_has_it() -> None:
+    for item_id in ("yuncheng-land", "hanggin-land", "inner-mongolia-land"):
+        item = by_id(item_id)
+        assert "划拨" in item.zh and "(划拨)" in item.en
+    assert "以较低的租赁价格或协议出让方式" in by_id("yuncheng-land").zh

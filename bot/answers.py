@@ -330,7 +330,7 @@ def subsidies(lang: str, region_name: str, items: Sequence[Subsidy]) -> Reply:
         lines.append(msg("bot.subsidy.none_local")(lang))
     for s in items:
         mark = "" if s.verified else msg("bot.subsidy.unverified")(lang)
-        source = msg("bot.subsidy.source", source=f"{s.source.title}（{s.source.number}）")(lang)
+        source = msg("bot.subsidy.source", source=s.citation())(lang)
         lines.append(f"· {s.text(lang)}{mark}\n  {source}")
     lines.append(msg("bot.subsidy.latest_prevails")(lang))
     return Reply("\n".join(lines))

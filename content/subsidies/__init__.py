@@ -32,6 +32,7 @@ class Recipient(StrEnum):
     centres = "centres"  # the childcare provider, never the family
     carers = "carers"  # people who work, or train to work, in childcare
     employers = "employers"  # employers that run or pay for childcare for their staff
+    unnamed = "unnamed"  # a policy direction or fund whose document names no recipient (insurers encouraged…)
 
 
 def recipient_label(recipient: Recipient) -> Text:
@@ -46,7 +47,7 @@ ORDER = tuple(Recipient)  # families first
 class Subsidy:
     id: str
     region: str
-    beneficiary: str  # a Recipient value: parents, centres, carers or employers
+    beneficiary: str  # a Recipient value: parents, centres, carers, employers or unnamed
     zh: str
     en: str
     source: Source

@@ -110,7 +110,14 @@ def test_insurance_items_encourage_insurers_and_pay_no_one(item_id: str) -> None
 def test_the_items_once_missing_are_there_with_their_article(item_id: str, article: str) -> None:
     item = by_id(item_id)
     assert item.source.article.startswith(article) and item.verified and item.quote
-    assert item.recipient is Recipient.centres
+    assert item.recipient is (Recipient.unnamed if item_id == "yuncheng-insurance" else Recipient.centres)
+
+
+def test_encouragement_and_unnamed_funds_are_not_labelled_as_paid_to_anyone() -> None:
+    for item_id in ("yuncheng-insurance", "guangyuan-insurance", "guangyuan-special-funds"):
+        item = by_id(item_id)
+        assert item.recipient is Recipient.unnamed and not item.for_families
+        assert item.text("zh").startswith("【政策导向（文件未写明发给谁") and "not paid to families" in item.text("en")
 
 
 def test_land_allocation_is_stated_for_each_region_whose_seed_has_it() -> None:

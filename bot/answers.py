@@ -26,7 +26,7 @@ from geodata.gazetteer import Place
 from geodata.index import Match
 from geodata.maplinks import map_links
 from geodata.names import NameMatch
-from geodata.policy import FAR_M, MAX_CHILD_AGE_DAYS, MAX_DUE_DAYS_AHEAD
+from geodata.policy import FAR_M, MAX_CHILD_AGE_DAYS, MAX_CHILD_AGE_MONTHS, MAX_DUE_DAYS_AHEAD
 from messaging.telegram_format import render_telegram
 
 # -- menus and small talk -------------------------------------------------------------------------------
@@ -385,6 +385,14 @@ def forgotten(lang: str) -> Reply:
     return Reply(msg("bot.subscribe.forgotten")(lang))
 
 
+def over_three(lang: str) -> Reply:
+    return Reply(msg("bot.find.over_three", months=MAX_CHILD_AGE_MONTHS)(lang))
+
+
+def harm_elsewhere(lang: str) -> Reply:
+    return Reply(msg("bot.safety.harm_elsewhere")(lang))
+
+
 def crisis(lang: str) -> Reply:
     return Reply(msg("bot.crisis")(lang))
 
@@ -520,7 +528,8 @@ def leave_brief(lang: str, result: LeaveResult, asked: str | None, *, dated: boo
         line = msg("bot.leave.maternity", days=m.days, parts=parts, documents=docs)(lang)
         if dated:
             line += msg("bot.leave.dates", start=m.start.isoformat(), end=m.end.isoformat())(lang)
-        lines.append(line + ("" if m.verified else msg("bot.leave.partly_unverified")(lang)))
+        lines.append(line + ("" if m.verified else msg("bot.leave.partly_unverified")(lang))
+                     + ("" if m.complete else msg("bot.leave.national_only")(lang)))
     if asked in (None, "paternity") and result.paternity is not None:
         p = result.paternity
         lines.append(msg("bot.leave.paternity", days=p.days, unit=Text(UNIT_ZH[p.unit], UNIT_EN[p.unit]),

@@ -118,7 +118,7 @@ class Engine:
         loss = is_loss(text)
         # Safety first, before anything else. The classifier alone does not override a loss ("宝宝上个月走了") or a
         # short question about a centre just shown ("这家收多大的孩子"); words always raise the alarm.
-        model_only_doubt = loss or followup.about_a_shown_centre(state, text)
+        model_only_doubt = loss or followup.continues(state, text)
         if heard.alarm is not None and (heard.alarm.by_words or not model_only_doubt):
             return safety.alarm(self.ctx, state, text, heard.alarm)
         if loss:  # "宝宝上个月走了" is a loss, not an emergency, unless its words say one
@@ -138,11 +138,12 @@ class Engine:
             county = self.ctx.gazetteer.county(places[0].county_code)
             state.place = places[0].name + (county.name if county and county.name not in places[0].name else "")
 
-    @staticmethod
-    def _still_about_safety(state: State, text: str, heard: Heard) -> bool:
-        """After an alarm, a short message stays with it unless it clearly asks something else."""
-        if not (state.topic or "").startswith("safety:") or len(text) > 40 or state.pending or state.paused \
-                or followup.asks_about_listed(state, text):
+    def _still_about_safety(self, state: State, text: str, heard: Heard) -> bool:
+        """After an alarm, and for a while only, a short message stays with it unless it clearly asks something
+        else or answers the question set aside ("嗯" after despair stays; "2025-03-01" answers the leave question)."""
+        if not safety.still_fresh(self.ctx, state) or len(text) > 20 or state.pending \
+                or followup.asks_about_listed(state, text) \
+                or (state.paused and (find_date(text, self.today()) or find_province(text))):
             return False
         if heard.intent in NEW_TOPICS and heard.reading.probability >= 0.5:  # "She's ok now. Any childcare near…"
             return False

@@ -29,8 +29,9 @@ MODE_WORDS = {Mode.full_day: ("全日托", "全天", "整天", "full day", "full
               Mode.half_day: ("半日托", "半天", "half day", "half-day"),
               Mode.hourly: ("计时托", "按小时", "钟点", "几个小时", "hourly"),
               Mode.temporary: ("临时托", "临时", "偶尔", "temporary", "occasional")}
-INCLUSIVE_WORDS = ("普惠", "公办", "便宜", "inclusive", "affordable", "public")
-ALL_CENTRES_WORDS = ("不限普惠", "都行", "全部", "所有", "非普惠", "不是普惠也", "all centres", "any centre")
+INCLUSIVE_WORDS = ("普惠", "扑会", "普会", "公办", "便宜", "inclusive", "affordable", "public")
+ALL_CENTRES_WORDS = ("不限普惠", "都行", "全部", "所有", "非普惠", "不是普惠也", "不要普惠", "不用普惠", "不一定普惠",
+                     "私立", "民办", "all centres", "any centre", "private")
 VACANCY_WORDS = ("有空位", "有名额", "有位置", "能报名", "还收", "vacanc", "free place", "space")
 CHOKING_WORDS = ("噎", "呛住", "卡住", "卡喉", "窒息", "choking", "choke")
 LOSS_WORDS = ("宝宝没了", "孩子没了", "夭折", "胎停", "死胎", "流产了", "没保住", "stillbirth", "miscarriage",
@@ -224,3 +225,16 @@ def find_province(text: str) -> Province | None:
         if province.name in text or province.short in text or province.name_en.lower() in lower:
             return province
     return None
+
+
+# Which leave a message asks about: the spouse's, the parents' yearly days, or the mother's.
+SPOUSE = re.compile(r"老公|丈夫|爸爸|男方|他爸|孩子爸|我爱人|配偶|陪产|护理假|husband|partner|father|dad\b|paternity",
+                    re.I)
+PARENTAL = re.compile(r"育儿假|parental", re.I)
+MOTHER = re.compile(r"老婆|媳妇|妻子|女方|孩子妈|我自己|产假|生育假|wife|maternity|\bher\b|\bshe\b|\bmother\b", re.I)
+
+
+def leave_asked(text: str) -> str | None:
+    """"paternity", "parental" or "maternity" when the message names whose leave it asks about."""
+    return "paternity" if SPOUSE.search(text) else "parental" if PARENTAL.search(text) \
+        else "maternity" if MOTHER.search(text) else None

@@ -25,6 +25,10 @@ CHECK_FILLER = re.compile(
 
 
 def find(ctx: Context, state: State, message: Message, text: str) -> Turn:
+    age = find_age_months(text)
+    if age is not None and age > MAX_CHILD_AGE_MONTHS and "以下" not in text:  # "孩子4岁了能去托育吗"
+        state.topic, state.pending = "find_centre", None
+        return Turn("find_centre", (answers.over_three(state.language),))
     read_filters(state, text)
     places = ctx.gazetteer.places_in(text) if text else []
     if state.pending is Pending.find_place and state.ambiguous and text:  # "杭锦旗的那个" picks one of them

@@ -18,6 +18,7 @@ from bot.slots import (
     find_date,
     find_mode,
     find_province,
+    leave_asked,
     looks_english,
     mentions_difficult_birth,
     wants_inclusive,
@@ -60,10 +61,6 @@ TOPIC_WORDS = (("find_centre", re.compile(r"(托育|托儿所|托班|日托)(机
                ("subsidy", re.compile(r"补贴|补助|subsid", re.I)),
                ("leave", re.compile(r"产假|陪产假|育儿假|护理假|哺乳假|\bleave\b", re.I)))
 TOPIC_SWITCH = re.compile(r"^(那|那么|还有|再说说?|再问问?|说说)?\s*(.{1,5}?)\s*(呢|吧|的事|怎么样)?[?？。!！\s]*$")
-SPOUSE = re.compile(r"老公|丈夫|爸爸|男方|他爸|孩子爸|我爱人|配偶|陪产|护理假|"
-                    r"husband|partner|father|dad\b|paternity", re.I)
-MOTHER = re.compile(r"老婆|媳妇|妻子|女方|孩子妈|我自己|产假|wife|maternity|\bher\b|\bshe\b", re.I)
-PARENTAL = re.compile(r"育儿假|parental", re.I)
 UNDER = re.compile(r"以下|以内|之内|不到|不满|\bunder\b|\bbelow\b|less than|younger than", re.I)
 MATERNITY_DAYS = re.compile(r"(?<!\d)(9[89]|1\d\d|2\d\d)\s*(天|days)", re.I)  # "158天" is the maternity leave
 WHEN_ENDS = re.compile(r"什么时候(结束|到期|休完|上班|回去)|哪天(结束|上班|到期)|休到(哪天|几号|什么时候)|回去上班|"
@@ -86,9 +83,14 @@ def switches_topic(text: str) -> str | None:
     return next((intent for intent, words in TOPIC_WORDS if words.fullmatch(match.group(2))), None)
 
 
-def about_a_shown_centre(state: State, text: str) -> bool:
-    """"这家收多大的孩子", "And the fees?": a short question about a centre just shown (its phone, fee, ages…)."""
-    return bool(state.listed or state.centre_id) and _short(text) and _asked(text) not in {None, "filing"}
+def continues(state: State, text: str) -> bool:
+    """A short follow-up to the last answer: about a centre just shown ("这家收多大的孩子", "And the fees?"), or
+    about the leave just discussed ("and for her?", "那我老公呢"). The classifier alone does not alarm on these."""
+    if not _short(text):
+        return False
+    if (state.listed or state.centre_id) and _asked(text) not in {None, "filing"}:
+        return True
+    return state.topic == "leave" and leave_asked(text) is not None
 
 
 def asks_about_listed(state: State, text: str) -> bool:
@@ -222,8 +224,7 @@ def _ordinal(text: str, count: int) -> int | None:
 def _about_leave(ctx: Context, state: State, message: Message, text: str) -> Turn | None:
     if not _short(text):
         return None
-    named = "paternity" if SPOUSE.search(text) else "parental" if PARENTAL.search(text) \
-        else "maternity" if MOTHER.search(text) or MATERNITY_DAYS.search(text) else None
+    named = leave_asked(text) or ("maternity" if MATERNITY_DAYS.search(text) else None)
     if leave.COUNTING.search(text):  # "是工作日还是自然日", "Are the 158 days working days?"
         return leave.how_counted(ctx, state, named or state.leave_ask)
     birth_detail = bool(find_babies(text) or find_birth_order(text) or mentions_difficult_birth(text))

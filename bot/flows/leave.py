@@ -17,6 +17,7 @@ from bot.slots import (
     find_month,
     find_province,
     is_bad_date,
+    leave_asked,
     mentions_caesarean,
     mentions_difficult_birth,
 )
@@ -27,10 +28,6 @@ from content.leave.explain import counting
 # "是工作日还是自然日", "碰上国庆节放假怎么算": how the days run, not how many there are.
 COUNTING = re.compile(r"工作日|自然日|日历日|节假日|法定假|国庆|春节|过年|五一|元旦|周末|双休|顺延|"
                       r"\bcalendar\b|working days?|weekends?|holidays?", re.I)
-
-ASKS = (("paternity", ("陪产", "护理假", "老公", "丈夫", "男方", "配偶", "paternity", "husband", "partner")),
-        ("parental", ("育儿假", "parental")),
-        ("maternity", ("产假", "生育假", "maternity")))
 
 
 def leave(ctx: Context, state: State, message: Message, text: str, *, brief: bool = False) -> Turn:
@@ -53,7 +50,7 @@ def leave(ctx: Context, state: State, message: Message, text: str, *, brief: boo
     state.birth_order = find_birth_order(text) or state.birth_order
     state.difficult_birth = state.difficult_birth or mentions_difficult_birth(text)
     if not brief:  # an answer to our question ("如果是头胎呢" when we asked the date) keeps the leave asked about
-        named = next((kind for kind, words in ASKS if any(w in text.lower() for w in words)), None)
+        named = leave_asked(text)
         waiting = state.pending in {Pending.leave_region, Pending.leave_date}
         state.leave_ask = named or (state.leave_ask if waiting else None)
     if not state.region_code or state.region_code == "-":

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime, timedelta
+
 from bot import answers
 from bot.conversations import State
 from bot.flows import Context, complaint, guidance
@@ -9,14 +12,23 @@ from bot.replies import Message, Reply, Turn
 from bot.understanding.corpus import SAFETY_INTENT
 from bot.understanding.safety import Alarm
 
+# Harm at a childcare centre (its teachers, its carers) is also reported to the commission that holds its filing.
+ABOUT_A_CENTRE = re.compile(r"托育|托儿|托班|幼儿园|早教|园长|老师|保育员|机构|daycare|nursery|centre|center|teacher",
+                            re.I)
+
+
+STILL_FOR = timedelta(minutes=30)
+
 
 def alarm(ctx: Context, state: State, text: str, found: Alarm) -> Turn:
     lang = state.language
     state.pending, state.paused = None, state.pending or state.paused  # the question waits until safety is dealt with
     replies: list[Reply] = [answers.safety_first_line(lang, found.kinds)]
-    if found.kind == "harm":
+    if found.kind == "harm" and ABOUT_A_CENTRE.search(text):
         # Where to report the centre, with its filing if the message names one.
         replies.extend(complaint.complaint(ctx, state, message=Message(), text=text, about="harm").replies)
+    elif found.kind == "harm":  # at home, in the street, a child missing: the police, not a centre's complaint line
+        replies.append(answers.harm_elsewhere(lang))
     elif found.kind == "fraud":
         replies.extend(complaint.complaint(ctx, state, message=Message(), text=text, about="fees").replies)
     elif found.kind == "emergency":
@@ -26,7 +38,15 @@ def alarm(ctx: Context, state: State, text: str, found: Alarm) -> Turn:
     elif found.kind == "distress":
         replies.append(answers.crisis(lang))
     state.topic = f"safety:{found.kind}"  # the next short message stays with this, not a new topic
+    state.alarm_at = ctx.clock().isoformat()
     return Turn(SAFETY_INTENT[found.kind], tuple(replies))
+
+
+def still_fresh(ctx: Context, state: State) -> bool:
+    """An alarm holds the next messages for STILL_FOR only: a parent back hours later starts afresh."""
+    if not (state.topic or "").startswith("safety:") or not state.alarm_at:
+        return False
+    return ctx.clock() - datetime.fromisoformat(state.alarm_at) <= STILL_FOR
 
 
 def still(state: State) -> Turn:

@@ -4,7 +4,7 @@ step. The scripted conversations in corpus/followups/dev.jsonl must all hold; he
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import Engine as Store
@@ -13,7 +13,7 @@ from bot.engine import Engine
 from bot.replies import Message, Turn
 from common import Recipient
 from geodata.registry import Registry
-from tests.bot.scripts import load, new_engine, run
+from tests.bot.scripts import NOW, load, new_engine, run
 from tests.bot.test_engine import FakeSubscriptions
 
 
@@ -172,3 +172,59 @@ def test_after_an_alarm_a_question_about_a_listed_centre_is_answered(sample: tup
     second = registry.get(listed[1])
     answer = say(engine, "好，那第二家电话多少")
     assert second is not None and answer.centres == (second.id,) and second.phone in answer.text
+
+
+# -- what the session-3 play-test found ------------------------------------------------------------------------
+def test_the_word_after_an_emergency_repeats_120_without_advice_for_another_emergency(
+        sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "他刚才吃苹果噎住了 脸都紫了 喘不上气")
+    after = say(engine, "好的")
+    assert after.text.splitlines()[0].count("120") == 1
+    assert "侧躺" not in after.text and "接线员的指导" in after.text  # choking is not poisoning
+
+
+def test_an_alarm_holds_the_next_message_for_half_an_hour_only(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "宝宝吞了一颗纽扣电池")
+    assert "120" in say(engine, "然后呢").text
+    later = NOW + timedelta(minutes=31)
+    engine.ctx.clock = lambda: later
+    engine.conversations.clock = lambda: later
+    back = say(engine, "宝宝发烧39度怎么办")
+    assert back.intent == "guidance" and "这可能是紧急情况" not in back.text
+
+
+def test_a_short_word_after_despair_stays_with_care_even_with_a_question_set_aside(
+        sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "山西产假多少天")  # asks for the birth date
+    assert "12356" in say(engine, "我真的撑不下去了 天天哭 不想活了").text
+    assert "12356" in say(engine, "嗯").text
+
+
+def test_harm_at_home_leads_with_110_and_no_centre_complaint_lines(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    home = say(engine, "我老公喝了酒在家打孩子 现在还在打")
+    assert home.intent == "complaint" and home.text.splitlines()[0].find("110") >= 0
+    assert "12315" not in home.text and "备案" not in home.text
+
+
+def test_over_three_is_told_what_childcare_covers(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    answer = say(engine, "孩子4岁了能去托育吗")
+    assert answer.intent == "find_centre" and not answer.centres and "幼儿园" in answer.text
+
+
+def test_a_province_without_its_local_rule_says_the_figure_is_the_national_part_only(
+        sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    answer = say(engine, "陕西省产假多少天")
+    assert "98天" in answer.text and "只含国家规定的部分" in answer.text
+
+
+def test_and_for_her_after_paternity_is_the_mothers_leave(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "My wife just gave birth in Inner Mongolia. How long is my paternity leave?")
+    her = say(engine, "and for her?")
+    assert her.intent == "leave" and "158" in her.text and "110" not in her.text

@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz, process
 from scipy.spatial import cKDTree
 
@@ -101,6 +102,14 @@ def normalise(text: str) -> str:
     return re.sub(r"[\s\W_]+", "", text)
 
 
+LATIN = re.compile(r"[A-Za-z]{3}")
+
+
+def spelling(name: str) -> str:
+    """A Chinese name in toneless pinyin, run together: 锡尼 → "xini", 运城 → "yuncheng"."""
+    return "".join(lazy_pinyin(name, style=Style.NORMAL, errors="ignore")).lower()
+
+
 def core(name: str) -> str:
     """A name without its generic ending, but never shorter than two characters: 天骄社区 → 天骄."""
     name = normalise(name)
@@ -144,6 +153,16 @@ class Gazetteer:
                 if len(name) >= 3 or place.kind != "county":
                     by_name.setdefault(name, []).append(place)
         self._sentence_names = sorted(by_name.items(), key=lambda kv: -len(kv[0]))
+        # The described places' names in toneless pinyin, for messages in English ("daycare near Xini"):
+        # whole words only, and never a one-syllable core.
+        by_spelling: dict[str, list[Place]] = {}
+        for place in own:
+            for name in place.names:
+                spelled = spelling(core(name) or name)
+                if len(spelled) >= 4 and len(core(name) or name) >= 2:
+                    by_spelling.setdefault(spelled, []).append(place)
+        self._spelled_names = [(re.compile(rf"\b{re.escape(k)}\b"), v)
+                               for k, v in sorted(by_spelling.items(), key=lambda kv: -len(kv[0]))]
         # Cities (成都, 运城市) name a prefecture code: enough for the province, and for city-wide policies.
         self._city_codes: dict[str, str] = {}
         self._city_names: dict[str, str] = {}
@@ -155,6 +174,10 @@ class Gazetteer:
                         self._city_codes.setdefault(name, code)
             self._city_names.setdefault(code, county.city)
         self._cities_longest_first = sorted(self._city_codes.items(), key=lambda kv: -len(kv[0]))
+        described = {p.county_code[:4] for p in own}
+        self._spelled_cities = [(re.compile(rf"\b{spelling(name)}\b"), code)
+                                for name, code in self._cities_longest_first
+                                if code[:4] in described and len(name) >= 2 and not name.endswith(("市", "州", "盟"))]
 
     @classmethod
     def from_csv(cls, counties_csv: Path = COUNTIES_CSV, places_csv: Path = PLACES_CSV) -> Gazetteer:
@@ -229,6 +252,10 @@ class Gazetteer:
             while start >= 0:
                 spans.extend((start, start + len(name), place) for place in places)
                 start = text.find(name, start + 1)
+        if not spans and LATIN.search(text):
+            lower = text.lower()
+            for pattern, places in self._spelled_names:
+                spans.extend((m.start(), m.end(), place) for m in pattern.finditer(lower) for place in places)
         if not spans:
             return []
         inside_longer = {(a, b) for a, b, _ in spans for c, d, _ in spans if c <= a and b <= d and d - c > b - a}
@@ -237,6 +264,7 @@ class Gazetteer:
         finest = min(SENTENCE_RANK.get(p.kind, 1) for p in candidates)
         chosen = [p for p in candidates if SENTENCE_RANK.get(p.kind, 1) == finest]
         cities = {code[:4] for name, code in self._cities_longest_first if name in text}
+        cities |= {code[:4] for pattern, code in self._spelled_cities if pattern.search(text.lower())}
         chosen = ([p for p in chosen if p.county_code in counties]
                   or [p for p in chosen if p.county_code[:4] in cities] or chosen)
         return list({(p.name, p.county_code): p for p in chosen}.values())
@@ -246,7 +274,8 @@ class Gazetteer:
         counties = {p.county_code for p in self.places_in(text)}
         if len(counties) == 1:
             return counties.pop()
-        return next((code for name, code in self._cities_longest_first if name in text), None)
+        return next((code for name, code in self._cities_longest_first if name in text), None) \
+            or next((code for pattern, code in self._spelled_cities if pattern.search(text.lower())), None)
 
     def region_name(self, code: str) -> str:
         """"内蒙古自治区鄂尔多斯市伊金霍洛旗" for a county, the province and city for a city code."""

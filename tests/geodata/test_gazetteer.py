@@ -198,3 +198,12 @@ def test_places_csv_rows_belong_to_known_counties(gaz):
         assert county is not None, row
         # every sample place lies within about 150 km of its county's seat
         assert abs(float(row["lat"]) - county.lat) < 1.4 and abs(float(row["lon"]) - county.lon) < 1.8, row
+
+
+def test_an_english_message_names_a_place_in_pinyin() -> None:
+    gazetteer = default_gazetteer()
+    assert [p.name for p in gazetteer.places_in("is there daycare near Xini?")] == ["锡尼镇"]
+    assert [p.name for p in gazetteer.places_in("any childcare near Tianjiao")] == ["天骄社区"]
+    assert gazetteer.division_in("My wife just gave birth in Yuncheng") == "140800"
+    assert gazetteer.places_in("thanks, that helps") == [] and gazetteer.division_in("thanks") is None
+    assert gazetteer.places_in("xinixini") == []  # whole words only

@@ -385,6 +385,10 @@ def forgotten(lang: str) -> Reply:
     return Reply(msg("bot.subscribe.forgotten")(lang))
 
 
+def registry_empty(lang: str) -> Reply:
+    return Reply(msg("bot.find.registry_empty")(lang))
+
+
 def over_three(lang: str) -> Reply:
     return Reply(msg("bot.find.over_three", months=MAX_CHILD_AGE_MONTHS)(lang))
 

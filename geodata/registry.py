@@ -159,6 +159,10 @@ class Registry:
             return True
         return not self.watched and self._clock() - self._checked_at >= self._refresh_seconds
 
+    def is_empty(self) -> bool:
+        """No centre offered to parents at all: the registry was never imported (not "none near you")."""
+        return len(self.snapshot().index) == 0
+
     def snapshot(self) -> Snapshot:
         current = self._snapshot
         if current is not None and (self.watched or self._clock() - self._checked_at < self._refresh_seconds):

@@ -76,6 +76,9 @@ def find_at(ctx: Context, state: State, lat: float, lon: float, *, place: str | 
         state.listed, state.shown, state.page_start = [m.centre.id for m in within], offset + len(page), offset
         replies = answers.centres(state, page, lat, lon, offset=offset, more=len(within) > offset + PAGE,
                                   total=len(within), place=place, web_url=ctx.web_url)
+    elif ctx.registry.is_empty():
+        state.listed, state.shown = [], 0
+        return Turn("find_centre", (answers.registry_empty(state.language),))
     else:
         page = answers.near_enough(ctx.registry.nearest(lat, lon, _filters(state), limit=3))
         state.listed, state.shown, state.page_start = [m.centre.id for m in page], len(page), 0

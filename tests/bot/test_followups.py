@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import Engine as Store
 
+from bot.conversations import ConversationStore
 from bot.engine import Engine
 from bot.replies import Message, Turn
 from common import Recipient
@@ -228,3 +229,18 @@ def test_and_for_her_after_paternity_is_the_mothers_leave(sample: tuple[Engine, 
     say(engine, "My wife just gave birth in Inner Mongolia. How long is my paternity leave?")
     her = say(engine, "and for her?")
     assert her.intent == "leave" and "158" in her.text and "110" not in her.text
+
+
+def test_an_empty_registry_says_it_is_not_loaded_rather_than_none_near(sqlite_store: Store) -> None:
+    from content.guidance.library import load_library
+    from geodata.gazetteer import default_gazetteer
+    from geodata.geocode import GazetteerGeocoder
+    from geodata.index import StraightLineWalker
+    from geodata.walk import WalkModel
+
+    registry = Registry(sqlite_store, StraightLineWalker(WalkModel()))
+    engine = Engine(registry=registry, conversations=ConversationStore(sqlite_store, clock=lambda: NOW),
+                    gazetteer=default_gazetteer(), geocoder=GazetteerGeocoder(), library=load_library(),
+                    subscriptions=None, clock=lambda: NOW)
+    answer = say(engine, "阿镇附近有托育机构吗")
+    assert answer.intent == "find_centre" and not answer.centres and "还没有导入" in answer.text

@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from sqlalchemy import Engine, select
 
 from api.auth import STAFF_ROLES, Role, Staff, audit, write_audit
+from api.bounds import DATE_RANGE, SINGLE_LINE, CleanText, in_date_range
 from api.deps import ServicesDep
 from api.errors import ApiError
 from api.i18n import messages_for_js, msg
@@ -55,20 +57,33 @@ ERRORS: dict[int | str, dict[str, Any]] = {401: {"description": "no valid staff 
                                            403: {"description": "the token's role may not do this"}}
 
 
+def _sane_moment(value: datetime | None) -> datetime | None:
+    if value is not None:
+        in_date_range(value.date())
+    return value
+
+
 class BroadcastIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(min_length=1, max_length=4096, description="plain text, as staff wrote it")
+    text: CleanText = Field(min_length=1, max_length=4096,
+                            description="plain text, as staff wrote it; control characters other than line breaks "
+                                        "and tabs are dropped")
     segment: dict[str, Any] = Field(default_factory=dict, examples=[
         {"regions": ["150627"], "age_months": [0, 12], "language": "zh"}])
-    scheduled_at: datetime | None = Field(None, description="send time; without a zone, Asia/Shanghai")
+    scheduled_at: Annotated[datetime | None, AfterValidator(_sane_moment)] = Field(
+        None, description=f"send time; without a zone, Asia/Shanghai; {DATE_RANGE}")
 
 
 class ShareLinkIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: Literal["community", "centre", "campaign"]
-    target: str = Field(min_length=1, max_length=120,
+    target: str = Field(min_length=1, max_length=120, pattern=SINGLE_LINE,
                         description="county code or place, centre id, or a page of this site for a campaign")
-    title: str | None = Field(None, max_length=120)
+    title: str | None = Field(None, max_length=120, pattern=SINGLE_LINE,
+                              description="shown as the page title: one line, no control characters")
+
+
+BroadcastId = Annotated[str, PathParam(pattern=r"^[0-9A-Za-z-]{1,36}$", description="the broadcast's id")]
 
 
 def _broadcasts(services: ServicesDep) -> Broadcasts:
@@ -127,13 +142,13 @@ def list_broadcasts(staff: HealthStaff, broadcasts: BroadcastsDep) -> dict[str, 
 
 
 @router.get("/api/admin/broadcasts/{broadcast_id}", responses=ERRORS, summary="A broadcast's report")
-def get_broadcast(broadcast_id: str, staff: HealthStaff, broadcasts: BroadcastsDep) -> dict[str, Any]:
+def get_broadcast(broadcast_id: BroadcastId, staff: HealthStaff, broadcasts: BroadcastsDep) -> dict[str, Any]:
     return dict(_report(broadcasts.report, broadcast_id).as_json())
 
 
 @router.post("/api/admin/broadcasts/{broadcast_id}/send", status_code=202, responses=ERRORS,
              summary="Queue a draft for sending (now, or at its scheduled time)")
-def send_broadcast(broadcast_id: str, staff: HealthStaff, broadcasts: BroadcastsDep) -> dict[str, Any]:
+def send_broadcast(broadcast_id: BroadcastId, staff: HealthStaff, broadcasts: BroadcastsDep) -> dict[str, Any]:
     report = _report(broadcasts.send, broadcast_id)
     audit(broadcasts.engine, staff.name, "broadcast.send", broadcast_id, {"recipients": report.recipients})
     # The contract answers "queued" or "sending"; a broadcast with no one left to send to reports "done" on GET.
@@ -142,7 +157,7 @@ def send_broadcast(broadcast_id: str, staff: HealthStaff, broadcasts: Broadcasts
 
 
 @router.post("/api/admin/broadcasts/{broadcast_id}/cancel", responses=ERRORS, summary="Send nothing more")
-def cancel_broadcast(broadcast_id: str, staff: HealthStaff, broadcasts: BroadcastsDep) -> dict[str, Any]:
+def cancel_broadcast(broadcast_id: BroadcastId, staff: HealthStaff, broadcasts: BroadcastsDep) -> dict[str, Any]:
     report = _report(broadcasts.cancel, broadcast_id)
     audit(broadcasts.engine, staff.name, "broadcast.cancel", broadcast_id, {"sent": report.sent})
     return dict(report.as_json())
@@ -384,8 +399,9 @@ def list_share_links(staff: CommunityWorker, services: ServicesDep) -> dict[str,
 
 
 @router.get("/api/admin/audit", responses=ERRORS, summary="The audit log of admin changes, newest first")
-def audit_entries(staff: AnyStaff, services: ServicesDep, limit: int = 100) -> dict[str, Any]:
-    return {"entries": read_audit(services.engine, max(1, min(limit, 1000)))}
+def audit_entries(staff: AnyStaff, services: ServicesDep,
+                  limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
+    return {"entries": read_audit(services.engine, limit)}
 
 
 def read_audit(engine: Engine, limit: int) -> list[dict[str, Any]]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
+from api.bounds import DATE_RANGE, ChatSession, CleanText, SaneDate
 from api.deps import ServicesDep
 from api.errors import ApiError
 from api.i18n import msg
@@ -19,6 +19,8 @@ from content.guidance.plan import stage_plan
 from content.leave import LeaveInputError, leave_answer
 
 router = APIRouter(prefix="/api", tags=["parents"])
+BirthDateQuery = Annotated[SaneDate, Query(description=f"birth or due date, YYYY-MM-DD, {DATE_RANGE}",
+                                           examples=["2025-03-01"])]
 
 
 @router.get("/leave", summary="The leave that applies to a birth, with the document behind each figure",
@@ -54,7 +56,7 @@ def guidance_list(
 
 
 @router.get("/guidance/plan", summary="The stage plan for a child born (or due) on a date")
-def guidance_plan(services: ServicesDep, birth_date: date) -> dict[str, Any]:
+def guidance_plan(services: ServicesDep, birth_date: BirthDateQuery) -> dict[str, Any]:
     return {"birth_date": birth_date.isoformat(),
             "items": [item.as_json() for item in stage_plan(birth_date, services.library)]}
 
@@ -70,8 +72,9 @@ def guidance_article(services: ServicesDep, slug: str,
 
 
 class ChatIn(BaseModel):
-    session: str = Field(min_length=1, max_length=100, examples=["web-3f2a"])
-    text: str = Field(max_length=10_000, examples=["附近有普惠托育吗"])
+    session: ChatSession
+    text: CleanText = Field(max_length=10_000, description="the parent's message; control characters are dropped",
+                            examples=["附近有普惠托育吗"])
 
 
 class ChatOut(BaseModel):
@@ -82,8 +85,8 @@ class ChatOut(BaseModel):
 
 
 @router.post("/chat", summary="One message to the dialogue engine the bot uses")
-def chat(services: ServicesDep, body: ChatIn) -> ChatOut:
-    turn = services.dialogue.handle(f"web:{body.session}", Message(text=body.text))
+async def chat(services: ServicesDep, body: ChatIn) -> ChatOut:
+    turn = await services.in_dialogue_pool(services.dialogue.handle, f"web:{body.session}", Message(text=body.text))
     replies = [{"text": r.text, "html": r.html, "request_location": r.request_location,
                 "buttons": [[{"label": b.label, "data": b.data, "url": b.url} for b in row] for row in r.buttons]}
                for r in turn.replies]

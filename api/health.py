@@ -27,8 +27,9 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import exc
 
 from api.db import is_store_outage, store_problem
-from api.errors import error_json, wants_english
+from api.errors import RETRY_AFTER, error_json, wants_english
 from api.i18n import msg
+from api.schemas import Healthy, ReadyOut
 from api.services import Services
 from api.web import render, wants_html
 from geodata.store import registry_version
@@ -44,21 +45,20 @@ router = APIRouter(tags=["service"])
 READY_EXAMPLE = {"status": "ready", "checks": {
     "store": {"ok": True}, "index": {"ok": True, "version": 7, "store_version": 7, "centres": 1234},
     "telegram": {"ok": True, "state": "running"}, "sender": {"ok": True, "state": "running"}}}
-
-
 HEALTHY = b'{"status":"ok"}'
 
 
 @router.get("/healthz", summary="Liveness: the process answers (the store is not asked)",
-            responses={200: {"content": {"application/json": {"schema": {
-                "type": "object", "required": ["status"], "properties": {"status": {"const": "ok"}}}}}}})
+            responses={200: {"model": Healthy, "description": "the process answers"}})
 async def healthz() -> Response:
     return Response(HEALTHY, media_type="application/json")  # async and constant: no thread hop, no encoding
 
 
 @router.get("/readyz", summary="Readiness: the store, the index version and the configured channels",
-            responses={200: {"description": "ready", "content": {"application/json": {"example": READY_EXAMPLE}}},
-                       503: {"description": "not ready: `reason` says why; Retry-After says when to ask again"}})
+            responses={200: {"model": ReadyOut, "description": "ready",
+                             "content": {"application/json": {"example": READY_EXAMPLE}}},
+                       503: {"model": ReadyOut, "headers": RETRY_AFTER,
+                             "description": "not ready: `reason` says why; Retry-After says when to ask again"}})
 async def readyz(request: Request) -> JSONResponse:
     probe: Readiness = request.app.state.readiness
     checks = await probe.check()

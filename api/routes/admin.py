@@ -21,9 +21,26 @@ from sqlalchemy import Engine, select
 
 from api.auth import STAFF_ROLES, Role, Staff, audit, write_audit
 from api.bounds import DATE_RANGE, SINGLE_LINE, CleanText, in_date_range
-from api.deps import ServicesDep
+from api.deps import CentreId, ServicesDep
 from api.errors import ApiError
 from api.i18n import messages_for_js, msg
+from api.schemas import (
+    AdminCentreOut,
+    AuditOut,
+    BroadcastCreated,
+    BroadcastOut,
+    BroadcastsOut,
+    CasesOut,
+    CentreOut,
+    CentresOut,
+    ImportOut,
+    PreviewOut,
+    ReminderOut,
+    ShareLinkOut,
+    ShareLinksOut,
+    StaffCaseWithNotes,
+    StaffMe,
+)
 from api.sharelinks import ShareLink, ShareLinkError, create_link, list_links
 from api.staff import require_role
 from api.store import audit_log
@@ -114,17 +131,19 @@ def _report(call: Any, *args: Any) -> Any:
 # -- JSON API ----------------------------------------------------------------------------------------------
 
 
-@router.get("/api/admin/me", responses=ERRORS, summary="Who this token belongs to")
+@router.get("/api/admin/me", responses=ERRORS, summary="Who this token belongs to", response_model=StaffMe)
 def me(staff: AnyStaff) -> dict[str, str]:
     return {"name": staff.name, "role": staff.role.value}
 
 
-@router.post("/api/admin/broadcasts/preview", responses=ERRORS, summary="How a broadcast reads, and to how many")
+@router.post("/api/admin/broadcasts/preview", responses=ERRORS, summary="How a broadcast reads, and to how many",
+             response_model=PreviewOut)
 def preview_broadcast(body: BroadcastIn, staff: HealthStaff, broadcasts: BroadcastsDep) -> dict[str, Any]:
     return dict(_report(broadcasts.preview, body.text, _segment(body.segment)).as_json())
 
 
-@router.post("/api/admin/broadcasts", status_code=201, responses=ERRORS, summary="Create a draft broadcast")
+@router.post("/api/admin/broadcasts", status_code=201, responses=ERRORS, summary="Create a draft broadcast",
+             response_model=BroadcastCreated)
 def create_broadcast(body: BroadcastIn, staff: HealthStaff, broadcasts: BroadcastsDep) -> dict[str, Any]:
     scheduled = body.scheduled_at
     if scheduled is not None and scheduled.tzinfo is None:
@@ -136,18 +155,20 @@ def create_broadcast(body: BroadcastIn, staff: HealthStaff, broadcasts: Broadcas
     return {"id": report.id, "status": report.status, "recipients": report.recipients}
 
 
-@router.get("/api/admin/broadcasts", responses=ERRORS, summary="Recent broadcasts with their reports")
+@router.get("/api/admin/broadcasts", responses=ERRORS, summary="Recent broadcasts with their reports",
+            response_model=BroadcastsOut)
 def list_broadcasts(staff: HealthStaff, broadcasts: BroadcastsDep) -> dict[str, Any]:
     return {"broadcasts": [r.as_json() for r in broadcasts.list()]}
 
 
-@router.get("/api/admin/broadcasts/{broadcast_id}", responses=ERRORS, summary="A broadcast's report")
+@router.get("/api/admin/broadcasts/{broadcast_id}", responses=ERRORS, summary="A broadcast's report",
+            response_model=BroadcastOut)
 def get_broadcast(broadcast_id: BroadcastId, staff: HealthStaff, broadcasts: BroadcastsDep) -> dict[str, Any]:
     return dict(_report(broadcasts.report, broadcast_id).as_json())
 
 
 @router.post("/api/admin/broadcasts/{broadcast_id}/send", status_code=202, responses=ERRORS,
-             summary="Queue a draft for sending (now, or at its scheduled time)")
+             summary="Queue a draft for sending (now, or at its scheduled time)", response_model=BroadcastCreated)
 def send_broadcast(broadcast_id: BroadcastId, staff: HealthStaff, broadcasts: BroadcastsDep) -> dict[str, Any]:
     report = _report(broadcasts.send, broadcast_id)
     audit(broadcasts.engine, staff.name, "broadcast.send", broadcast_id, {"recipients": report.recipients})
@@ -156,7 +177,8 @@ def send_broadcast(broadcast_id: BroadcastId, staff: HealthStaff, broadcasts: Br
     return {"id": report.id, "status": status, "recipients": report.recipients}
 
 
-@router.post("/api/admin/broadcasts/{broadcast_id}/cancel", responses=ERRORS, summary="Send nothing more")
+@router.post("/api/admin/broadcasts/{broadcast_id}/cancel", responses=ERRORS, summary="Send nothing more",
+             response_model=BroadcastOut)
 def cancel_broadcast(broadcast_id: BroadcastId, staff: HealthStaff, broadcasts: BroadcastsDep) -> dict[str, Any]:
     report = _report(broadcasts.cancel, broadcast_id)
     audit(broadcasts.engine, staff.name, "broadcast.cancel", broadcast_id, {"sent": report.sent})
@@ -164,7 +186,8 @@ def cancel_broadcast(broadcast_id: BroadcastId, staff: HealthStaff, broadcasts: 
 
 
 @router.post("/api/admin/registry/import", responses=ERRORS,
-             summary="Upload a registry file (CSV, Excel .xlsx or GeoJSON): {accepted, rejected, warnings}")
+             summary="Upload a registry file (CSV, Excel .xlsx or GeoJSON): {accepted, rejected, warnings}",
+             response_model=ImportOut)
 def import_registry(
     services: ServicesDep,
     staff: RegistryAdmin,
@@ -246,8 +269,9 @@ def _changes(body: BaseModel) -> dict[str, Any]:
 
 
 @router.patch("/api/admin/centres/{centre_id}", responses=ERRORS,
-              summary="Change one centre (reason required for status, inclusive and open_to_public)")
-def patch_centre(centre_id: str, body: CentreEdit, staff: RegistryAdmin, services: ServicesDep) -> dict[str, Any]:
+              summary="Change one centre (reason required for status, inclusive and open_to_public)",
+              response_model=CentreOut)
+def patch_centre(centre_id: CentreId, body: CentreEdit, staff: RegistryAdmin, services: ServicesDep) -> dict[str, Any]:
     changes = _changes(body)
     if not changes:
         raise ApiError(422, "没有要修改的内容", "nothing to change", field="body")
@@ -258,7 +282,8 @@ def patch_centre(centre_id: str, body: CentreEdit, staff: RegistryAdmin, service
     return centre_properties(centre)
 
 
-@router.get("/api/admin/centres", responses=ERRORS, summary="Centres for staff: flags, stale vacancies, reminders")
+@router.get("/api/admin/centres", responses=ERRORS, summary="Centres for staff: flags, stale vacancies, reminders",
+            response_model=CentresOut)
 def list_centres(
     staff: Annotated[Staff, Depends(require_role(Role.registry_admin, Role.health_staff))],
     services: ServicesDep,
@@ -298,8 +323,9 @@ def last_reminders(engine: Engine) -> dict[str, str]:
 
 
 @router.get("/api/admin/centres/{centre_id}", responses=ERRORS,
-            summary="One centre for staff: every field, its history and its complaint cases")
-def admin_centre(centre_id: str, staff: Annotated[Staff, Depends(require_role(Role.registry_admin,
+            summary="One centre for staff: every field, its history and its complaint cases",
+            response_model=AdminCentreOut)
+def admin_centre(centre_id: CentreId, staff: Annotated[Staff, Depends(require_role(Role.registry_admin,
                                                                                   Role.health_staff))],
                  services: ServicesDep) -> dict[str, Any]:
     centre = services.registry.get(centre_id)
@@ -312,8 +338,9 @@ def admin_centre(centre_id: str, staff: Annotated[Staff, Depends(require_role(Ro
 
 
 @router.post("/api/admin/centres/{centre_id}/reminder", responses=ERRORS,
-             summary="A reminder for a centre to update its vacancies: the message and link to send it")
-def remind_centre(centre_id: str, request: Request,
+             summary="A reminder for a centre to update its vacancies: the message and link to send it",
+             response_model=ReminderOut)
+def remind_centre(centre_id: CentreId, request: Request,
                   staff: Annotated[Staff, Depends(require_role(Role.registry_admin, Role.health_staff))],
                   services: ServicesDep) -> dict[str, Any]:
     try:
@@ -342,7 +369,8 @@ def case_error(exc: CaseError) -> ApiError:
     return ApiError(exc.status, exc.zh, exc.en, field=exc.field)
 
 
-@router.get("/api/admin/cases", responses=ERRORS, summary="Complaint cases, serious and newest first")
+@router.get("/api/admin/cases", responses=ERRORS, summary="Complaint cases, serious and newest first",
+            response_model=CasesOut)
 def list_cases(
     staff: CaseStaff, services: ServicesDep,
     centre_id: Annotated[str | None, Query(max_length=64)] = None,
@@ -358,7 +386,8 @@ def list_cases(
                                 for cid, n in sorted(flags.items(), key=lambda kv: -kv[1])]}
 
 
-@router.get("/api/admin/cases/{number}", responses=ERRORS, summary="One case with its notes")
+@router.get("/api/admin/cases/{number}", responses=ERRORS, summary="One case with its notes",
+            response_model=StaffCaseWithNotes)
 def get_case(number: str, staff: CaseStaff, services: ServicesDep) -> dict[str, Any]:
     register = Cases(services.engine)
     found = register.get(number)
@@ -367,7 +396,8 @@ def get_case(number: str, staff: CaseStaff, services: ServicesDep) -> dict[str, 
     return {**found.staff_json(), "notes": register.notes(found.number)}
 
 
-@router.patch("/api/admin/cases/{number}", responses=ERRORS, summary="Assign, note, rectify or resolve a case")
+@router.patch("/api/admin/cases/{number}", responses=ERRORS, summary="Assign, note, rectify or resolve a case",
+              response_model=StaffCaseWithNotes)
 def patch_case(number: str, body: CaseStep, staff: CaseStaff, services: ServicesDep) -> dict[str, Any]:
     register = Cases(services.engine)
     try:
@@ -381,7 +411,8 @@ def patch_case(number: str, body: CaseStep, staff: CaseStaff, services: Services
     return {**updated.staff_json(), "notes": register.notes(updated.number)}
 
 
-@router.post("/api/admin/share-links", status_code=201, responses=ERRORS, summary="Create a share link")
+@router.post("/api/admin/share-links", status_code=201, responses=ERRORS, summary="Create a share link",
+             response_model=ShareLinkOut)
 def create_share_link(body: ShareLinkIn, staff: CommunityWorker, services: ServicesDep) -> Any:
     try:
         link = create_link(services.engine, body.kind, body.target, staff.name, body.title)
@@ -393,12 +424,14 @@ def create_share_link(body: ShareLinkIn, staff: CommunityWorker, services: Servi
     return _link_json(services.settings.public_url, link)
 
 
-@router.get("/api/admin/share-links", responses=ERRORS, summary="Share links and how far they reached")
+@router.get("/api/admin/share-links", responses=ERRORS, summary="Share links and how far they reached",
+            response_model=ShareLinksOut)
 def list_share_links(staff: CommunityWorker, services: ServicesDep) -> dict[str, Any]:
     return {"links": [_link_json(services.settings.public_url, link) for link in list_links(services.engine)]}
 
 
-@router.get("/api/admin/audit", responses=ERRORS, summary="The audit log of admin changes, newest first")
+@router.get("/api/admin/audit", responses=ERRORS, summary="The audit log of admin changes, newest first",
+            response_model=AuditOut)
 def audit_entries(staff: AnyStaff, services: ServicesDep,
                   limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
     return {"entries": read_audit(services.engine, limit)}

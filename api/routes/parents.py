@@ -12,6 +12,7 @@ from api.deps import ServicesDep
 from api.errors import ApiError
 from api.i18n import msg
 from api.reviews import reviewed_library
+from api.schemas import ArticleWithBody, ChatOut, GuidanceOut, LeaveOut, PlanOut
 from bot.replies import Message
 from common import china_today
 from content.guidance.library import GuidanceError
@@ -24,7 +25,7 @@ BirthDateQuery = Annotated[SaneDate, Query(description=f"birth or due date, YYYY
 
 
 @router.get("/leave", summary="The leave that applies to a birth, with the document behind each figure",
-            responses={422: {"description": "unknown region or impossible date"}})
+            responses={422: {"description": "unknown region or impossible date"}}, response_model=LeaveOut)
 def leave(
     region: Annotated[str, Query(description="province code or name (150000, 内蒙古)", examples=["内蒙古"])],
     birth_date: Annotated[str, Query(description="birth or due date, YYYY-MM-DD", examples=["2025-03-01"])],
@@ -39,7 +40,8 @@ def leave(
         raise ApiError(422, exc.message_zh, exc.message_en, field=exc.field) from None
 
 
-@router.get("/guidance", summary="Guidance articles, by the child's age, topic and language")
+@router.get("/guidance", summary="Guidance articles, by the child's age, topic and language",
+            response_model=GuidanceOut)
 def guidance_list(
     services: ServicesDep,
     age_months: Annotated[int | None, Query(ge=0, le=36)] = None,
@@ -55,14 +57,14 @@ def guidance_list(
     return {"articles": [a.as_json() for a in found]}
 
 
-@router.get("/guidance/plan", summary="The stage plan for a child born (or due) on a date")
+@router.get("/guidance/plan", summary="The stage plan for a child born (or due) on a date", response_model=PlanOut)
 def guidance_plan(services: ServicesDep, birth_date: BirthDateQuery) -> dict[str, Any]:
     return {"birth_date": birth_date.isoformat(),
             "items": [item.as_json() for item in stage_plan(birth_date, services.library)]}
 
 
 @router.get("/guidance/{slug}", summary="One article, with its Markdown body",
-            responses={404: {"description": "unknown article"}})
+            responses={404: {"description": "unknown article"}}, response_model=ArticleWithBody)
 def guidance_article(services: ServicesDep, slug: str,
                      locale: Annotated[str, Query(pattern="^(zh|en)$")] = "zh") -> dict[str, Any]:
     try:
@@ -76,12 +78,6 @@ class ChatIn(BaseModel):
     text: CleanText = Field(max_length=10_000, description="the parent's message; control characters are dropped",
                             examples=["附近有普惠托育吗"])
 
-
-class ChatOut(BaseModel):
-    session: str
-    intent: str
-    text: str
-    replies: list[dict[str, Any]] = []
 
 
 @router.post("/chat", summary="One message to the dialogue engine the bot uses")

@@ -229,7 +229,8 @@ def test_without_waiting_an_unreachable_store_is_one_line(capsys: pytest.Capture
         wire(Settings(database_url=closed_port_url(), store_wait_seconds=0))
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(
-        "错误 / error: 存储不可用 / the store at postgresql+psycopg://postgres:***@")
+        "错误 / error: 存储 postgresql+psycopg://postgres:***@")
+    assert "不可用 / the store at postgresql+psycopg://postgres:***@" in lines[0]
 
 
 @pytest.mark.postgres

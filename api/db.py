@@ -25,6 +25,8 @@ PING_AFTER_IDLE_S = 1.0
 
 
 def make_engine(url: str, connect_timeout: float = 5.0) -> Engine:
+    """The store's engine. Its errors never quote a statement's parameters (hide_parameters): a failed write of a
+    conversation must not put its session key or state into a log."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ":memory:"
@@ -33,7 +35,7 @@ def make_engine(url: str, connect_timeout: float = 5.0) -> Engine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         # An in-memory store lives in one connection; every thread must share it.
         engine = create_engine(url, connect_args={"check_same_thread": False},
-                               poolclass=StaticPool if in_memory else None)
+                               poolclass=StaticPool if in_memory else None, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):
@@ -42,6 +44,7 @@ def make_engine(url: str, connect_timeout: float = 5.0) -> Engine:
             cursor.execute("PRAGMA busy_timeout=5000")
             cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
             cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA secure_delete=ON")  # deleted content is zeroed, not left in free space
             cursor.close()
 
         return engine
@@ -49,7 +52,7 @@ def make_engine(url: str, connect_timeout: float = 5.0) -> Engine:
     connect_args = {"connect_timeout": max(2, math.ceil(connect_timeout))} if parsed.get_backend_name() == \
         "postgresql" else {}
     engine = create_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, pool_timeout=POOL_TIMEOUT_S,
-                           connect_args=connect_args)
+                           connect_args=connect_args, hide_parameters=True)
     ping_when_idle(engine)
     return engine
 

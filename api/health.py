@@ -159,7 +159,8 @@ async def database_error(request: Request, error: Exception) -> Response:
     chat session, where there is one, is logged as a hash)."""
     outage = is_store_outage(error)
     status = 503 if outage else 500
-    where = f"{request.method} {request.url.path}"
+    tag = getattr(request.state, "session_tag", None)  # set by the rate limit for the web chat: a hash
+    where = f"{request.method} {request.url.path}" + (f" (session {tag})" if tag else "")
     if outage:
         logger.warning("store outage on %s: %s", where, store_problem(error))
     else:

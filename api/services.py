@@ -11,12 +11,14 @@ import threading
 from collections.abc import AsyncIterator, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 
 from api.db import open_store
+from api.privacy import Scrubber
 from api.reviews import reviewed_library
 from api.settings import Settings
 from api.sharelinks import LinkKind, code_of_payload, count_bot_started
@@ -97,8 +99,13 @@ class Services:
         return reviewed_library(load_library(), self.engine)
 
     @cached_property
+    def scrubber(self) -> Scrubber:
+        """Makes a forget reach the disk (api/privacy.py)."""
+        return Scrubber(self.engine)
+
+    @cached_property
     def conversations(self) -> ConversationStore:
-        return ConversationStore(self.engine)
+        return ScrubbedConversations(self.engine, scrubber=self.scrubber)
 
     @cached_property
     def stage_plan(self) -> GuidanceStagePlan:
@@ -264,6 +271,20 @@ class Services:
         if link.kind is LinkKind.centre:
             return Preset(centre_id=link.target, title=link.title)
         return Preset(campaign=link.target, title=link.title)
+
+
+@dataclass
+class ScrubbedConversations(ConversationStore):
+    """The conversation store whose deletes reach the disk. Deleting the conversation is the last step of every
+    /forget (the dialogue engine deletes it after the subscriber and the cases' contact), so the scrub after it
+    covers all that the forget deleted."""
+
+    scrubber: Scrubber | None = None
+
+    def delete(self, session: str) -> None:
+        super().delete(session)
+        if self.scrubber is not None:
+            self.scrubber.scrub()
 
 
 def build_services(settings: Settings, engine: Engine | None = None) -> Services:

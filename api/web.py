@@ -36,6 +36,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.errors import DEFAULT_CODES
 from api.i18n import LANGS, Lang, Msg, distance_msg, msg
+from api.privacy import session_tag
 from api.settings import Settings
 from common import china_today
 from content.guidance import Article
@@ -479,14 +480,21 @@ async def _client_key(scope: Scope, receive: Receive, address: str) -> tuple[str
         except (ValueError, AttributeError, RecursionError):
             session = None
         if isinstance(session, str) and session:
+            _tag_session(scope, session)
             return "s:" + hashlib.sha256(session.encode("utf-8", "replace")).hexdigest()[:24], receive
     if match := CHAT_COOKIE_PATTERN.search(headers.get(b"cookie", b"")):
+        _tag_session(scope, match.group(1).decode("ascii"))
         return "s:" + hashlib.sha256(match.group(1)).hexdigest()[:24], receive
     authorization = headers.get(b"authorization", b"")
     if authorization[:7].lower() == b"bearer " and len(authorization) > 7:
         return "t:" + hashlib.sha256(authorization[7:]).hexdigest()[:24], receive
     browser = hashlib.sha256(headers.get(b"user-agent", b"")).hexdigest()[:12]
     return f"a:{address}|{browser}", receive
+
+
+def _tag_session(scope: Scope, session: str) -> None:
+    """The web chat's conversation, as a log line may name it (api/health.py): a hash, never the key."""
+    scope.setdefault("state", {})["session_tag"] = session_tag(f"web:{session}")
 
 
 async def _buffered(receive: Receive) -> tuple[bytes, Receive]:

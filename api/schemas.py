@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from geodata.centre import DemoLevel, Kind, Mode, Ownership, Status
 
@@ -42,14 +42,9 @@ class Place(Out):
 # -- centres ---------------------------------------------------------------------------------------------------
 
 
-class Vacancies(Out):
-    vacancies: int | None = Field(description="free places, as last reported")
-    vacancies_updated_on: Date | None = Field(description="when the vacancies were last reported")
-    vacancies_stale: bool = Field(description="reported more than 30 days ago")
-
-
-class CentreOut(Vacancies):
-    """A centre: the contract's columns, the registry's other fields, and its standing in words."""
+class CentreOut(Out):
+    """A centre: the contract's columns, the registry's other fields, and its standing in words (in the order the
+    domain writes them)."""
 
     id: str = Field(description="filing number (备案编号)")
     name: str
@@ -61,6 +56,7 @@ class CentreOut(Vacancies):
     inclusive: bool
     status: Status
     capacity: int | None
+    vacancies: int | None = Field(description="free places, as last reported")
     min_age_months: int | None
     max_age_months: int | None
     modes: list[Mode]
@@ -78,6 +74,8 @@ class CentreOut(Vacancies):
     open_to_public: bool
     enrolled: int | None
     inspected_on: Date | None
+    vacancies_updated_on: Date | None = Field(description="when the vacancies were last reported")
+    vacancies_stale: bool = Field(description="reported more than 30 days ago")
     offered: bool = Field(description="offered to parents: active and open to the public")
     status_label: Both
     status_meaning: Both
@@ -85,12 +83,23 @@ class CentreOut(Vacancies):
     updated_at: Moment | None
 
 
+# A centre as a GeoJSON feature's properties: the same without lat and lon (they are the geometry).
+def fields_of(model: type[BaseModel], *, without: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A model's fields, in order, for create_model: a model that shares another's keys where they are written
+    in another order (a model's keys are written in its fields' order)."""
+    return {name: (info.annotation, info) for name, info in model.model_fields.items() if name not in without}
+
+
+CentreProperties = create_model("CentreProperties", __base__=Out, __doc__="A centre without its coordinates.",
+                                **fields_of(CentreOut, without=("lat", "lon")))
+
+
 class Origin(Out):
     lat: Number
     lon: Number
 
 
-class NearbyCentre(Vacancies):
+class NearbyCentre(Out):
     id: str
     name: str
     address: str
@@ -100,6 +109,9 @@ class NearbyCentre(Vacancies):
     inclusive: bool
     distance_m: Number = Field(description="geodesic straight-line distance, metres")
     walk_minutes: Number = Field(description="the walking model's estimate")
+    vacancies: int | None
+    vacancies_updated_on: Date | None
+    vacancies_stale: bool
     is_sample: bool
 
 
@@ -134,42 +146,7 @@ class HistoryOut(Out):
 
 class Point(Out):
     type: Literal["Point"]
-    coordinates: list[float] = Field(min_length=2, max_length=2, description="[lon, lat]")
-
-
-class CentreProperties(Vacancies):
-    """A centre as a GeoJSON feature's properties: CentreOut without lat and lon."""
-
-    id: str
-    name: str
-    address: str
-    district_code: str
-    kind: Kind
-    inclusive: bool
-    status: Status
-    capacity: int | None
-    min_age_months: int | None
-    max_age_months: int | None
-    modes: list[Mode]
-    phone: str | None
-    hours: str | None
-    fee_min: Number | None
-    fee_max: Number | None
-    filed_on: Date | None
-    inclusive_since: Date | None
-    demo_level: DemoLevel | None
-    operator: str | None
-    credit_code: str | None
-    health_eval_passed: bool | None
-    ownership: Ownership | None
-    open_to_public: bool
-    enrolled: int | None
-    inspected_on: Date | None
-    offered: bool
-    status_label: Both
-    status_meaning: Both
-    is_sample: bool
-    updated_at: Moment | None
+    coordinates: list[Number] = Field(min_length=2, max_length=2, description="[lon, lat]")
 
 
 class Feature(Out):
@@ -204,10 +181,10 @@ class OwnCentre(Out):
     status_label: Both
     offered: bool
     capacity: int | None
-    vacancies: int | None
     vacancies_updated_on: Date | None
     vacancies_stale: bool
     is_sample: bool
+    vacancies: int | None
     fee_min: Number | None
     fee_max: Number | None
     hours: str | None
@@ -249,9 +226,9 @@ class Basis(Out):
     cited_by: list[Citation]
 
 
-class MaternityPart(Basis):
-    label: str
-    label_en: str
+# A part of maternity leave: its label first, then its basis.
+MaternityPart = create_model("MaternityPart", __base__=Out, __doc__="A part of maternity leave and its basis.",
+                             label=(str, ...), label_en=(str, ...), **fields_of(Basis))
 
 
 class NursingBasis(Basis):
@@ -523,7 +500,7 @@ class AdminCentreOut(CentreOut):
     open_serious_cases: int
 
 
-class CentreRow(Vacancies):
+class CentreRow(Out):
     id: str
     name: str
     district_code: str
@@ -531,6 +508,9 @@ class CentreRow(Vacancies):
     inclusive: bool
     open_to_public: bool
     offered: bool
+    vacancies: int | None
+    vacancies_updated_on: Date | None
+    vacancies_stale: bool
     capacity: int | None
     open_serious_cases: int
     last_reminded: Moment | None

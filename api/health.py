@@ -73,7 +73,8 @@ async def readyz(request: Request) -> JSONResponse:
 class Readiness:
     """Runs the store and index check on a thread of its own, one at a time, and waits at most
     PROBE_TIMEOUT_S: a store that hangs (a half-open connection) makes /readyz answer 503 promptly instead of
-    hanging the probe, and never piles up threads."""
+    hanging the probe, and never piles up threads. An index still being built (the first build of a process that
+    was not warmed) is not ready either, and says so: the store answered."""
 
     services: Services
     channels: dict[str, str] = field(default_factory=dict)  # "telegram"/"sender" → "starting"/"running"/"failed: …"
@@ -84,6 +85,7 @@ class Readiness:
     _running: asyncio.Future[dict[str, Any]] | None = field(default=None, init=False)
     _started_at: float = field(default=0.0, init=False)
     _behind_since: tuple[int, float] | None = field(default=None, init=False)  # (store version, since when)
+    _store_answered: bool = field(default=False, init=False)  # the running probe is past the store's query
 
     async def check(self) -> dict[str, dict[str, Any]]:
         checks = await self._store_and_index()
@@ -95,6 +97,7 @@ class Readiness:
 
     async def _store_and_index(self) -> dict[str, dict[str, Any]]:
         if self._running is None or self._running.done():
+            self._store_answered = False
             self._running = asyncio.get_running_loop().run_in_executor(None, self._probe)
             self._started_at = self.clock()
         waited = self.clock() - self._started_at
@@ -102,6 +105,8 @@ class Readiness:
             return await asyncio.wait_for(asyncio.shield(self._running), max(0.0, self.timeout - waited) or 0.01)
         except TimeoutError:
             reason = f"no answer within {self.timeout:g} s"
+            if self._store_answered:  # the store answered; the index is still being built or brought up to date
+                return {"store": {"ok": True}, "index": {"ok": False, "reason": f"still loading: {reason}"}}
             return {"store": {"ok": False, "reason": reason},
                     "index": {"ok": False, "reason": "the store did not answer"}}
 
@@ -112,6 +117,7 @@ class Readiness:
             return {"store": {"ok": False, "reason": f"unreachable: {store_problem(error)}"},
                     "index": {"ok": False, "reason": "the store did not answer"}}
         store = {"ok": True}
+        self._store_answered = True
         try:
             snapshot = self.services.registry.snapshot()
         except exc.SQLAlchemyError as error:

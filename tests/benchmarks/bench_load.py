@@ -43,6 +43,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import numpy as np
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
@@ -65,7 +67,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def prepare_store(database_url: str, centres: int, rng: random.Random) -> None:
+def prepare_store(database_url: str, centres: int, rng: np.random.Generator) -> None:
     from api.cli.service import SAMPLE_REGISTRY
     from api.db import open_store
     from geodata.importer import read_registry_file
@@ -265,7 +267,7 @@ async def client(number: int, port: int, until: float, record_from: float, rng: 
 async def drive(port: int, clients: int, seconds: int, warmup: int, chat_share: float, seed: int) -> Figures:
     rng = random.Random(seed)
     points = [(SAMPLE_AREA[0] + rng.gauss(0, 0.02), SAMPLE_AREA[1] + rng.gauss(0, 0.02)) for _ in range(500)]
-    points += query_points(1500, rng)
+    points += query_points(1500, np.random.default_rng(seed))
     messages = chat_messages()
     figures = Figures()
     start = time.perf_counter()
@@ -313,7 +315,7 @@ def main() -> None:
         database_url = f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}"
     diagnose = Path(tempfile.mkstemp(suffix=".json")[1]) if args.diagnose else None
     try:
-        prepare_store(database_url, args.centres, random.Random(args.seed))
+        prepare_store(database_url, args.centres, np.random.default_rng(args.seed))
         port = free_port()
         server = start_server(database_url, port, diagnose)
         print(f"server pid {server.pid} on port {port}", flush=True)  # for a profiler: py-spy record -p PID

@@ -9,9 +9,8 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.responses import Response
 
-from api import docs, errors, web
+from api import docs, errors, health, web
 from api.routes import (
     admin,
     cases,
@@ -30,7 +29,6 @@ from api.settings import Settings
 from api.web import FastJSONResponse
 from bot.telegram import build_application, serving
 
-HEALTHY = b'{"status":"ok"}'
 logger = logging.getLogger(__name__)
 
 
@@ -47,10 +45,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.state.services = wired
     app.state.wechat = wired.wechat_endpoint  # the /wechat callback, when CARECIRCLE_WECHAT_TOKEN is set
 
-    @app.get("/healthz", tags=["service"])
-    async def healthz() -> Response:
-        return Response(HEALTHY, media_type="application/json")  # async and constant: no thread hop, no encoding
-
+    health.install(app, wired)
     for module in (centres, centre_portal, cases, parents, admin, coverage, telegram, wechat, share, notices, pages):
         app.include_router(module.router)
     centres.install_fast_routes(app)
@@ -73,17 +68,23 @@ def _channels_lifespan(settings: Settings, services: Services) -> Any:
             logger.warning("the registry could not be loaded at start-up", exc_info=True)
         stop_watching = services.registry.watch()
         try:
+            readiness: health.Readiness = app.state.readiness
+            senders = [health.watched(readiness, name, job) for name, job in services.senders().items()]
             async with AsyncExitStack() as stack:
                 if settings.telegram_token is not None:
+                    readiness.channels["telegram"] = "starting"
                     application = build_application(settings.telegram_token.get_secret_value(), services.dialogue,
                                                     base_url=settings.telegram_api_url,
                                                     on_blocked=services.subscriptions.mark_blocked)
                     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
                     app.state.telegram_webhook = await stack.enter_async_context(serving(
-                        application, public_url=settings.public_url, secret=secret, background=services.senders()))
-                elif services.senders():
+                        application, public_url=settings.public_url, secret=secret, background=senders))
+                    readiness.channels.pop("telegram")
+                    readiness.probes["telegram"] = lambda: "running" if application.running else "stopped"
+                    stack.callback(readiness.probes.pop, "telegram")
+                elif senders:
                     stop = asyncio.Event()
-                    jobs = [asyncio.create_task(job(stop)) for job in services.senders()]
+                    jobs = [asyncio.create_task(job(stop)) for job in senders]
                     for task in jobs:
                         task.add_done_callback(_log_failure)
 

@@ -97,10 +97,19 @@ def error_json(status: int, zh: str, en: str, *, english: bool, code: str | None
                       "field": field}}
 
 
+# The framework's own English details, said in both languages.
+STOCK_DETAILS = {
+    "There was an error parsing the body": ("请求内容无法解析", "the request body could not be read"),
+    "Not Found": DEFAULT_MESSAGES[404], "Method Not Allowed": DEFAULT_MESSAGES[405],
+}
+
+
 def split_message(detail: Any, status: int) -> tuple[str, str]:
     """An older "中文 / English" detail as its two halves; a plain one stands for both."""
     if not isinstance(detail, str) or not detail:
         return DEFAULT_MESSAGES.get(status, ("出错了", "error"))
+    if detail in STOCK_DETAILS:
+        return STOCK_DETAILS[detail]
     zh, sep, en = detail.partition(" / ")
     return (zh, en) if sep else (detail, detail)
 
@@ -123,6 +132,9 @@ def _validation_problem(error: Mapping[str, Any]) -> tuple[str, str, str]:
     loc = [str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body", "header", "form")]
     field = ".".join(loc) or "body"
     context = {k: v for k, v in (error.get("ctx") or {}).items()}
+    zh_part, sep, en_part = str(context.get("error", "")).partition(" / ")
+    if error.get("type") == "value_error" and sep:  # our own validators say both: "中文 / English"
+        return field, f"{field}：{zh_part}", f"{field}: {en_part}"
     try:
         zh = VALIDATION_ZH.get(error.get("type", ""), "值无效").format(**context)
     except (KeyError, IndexError, ValueError):
@@ -168,9 +180,13 @@ def install(app: FastAPI) -> None:
     app.openapi = _openapi_with_errors(app)  # type: ignore[method-assign]
 
 
-ERROR_STATUSES = {"401": "no valid token", "403": "not allowed (role, centre or field)", "404": "not found",
+ERROR_STATUSES = {"400": "the request cannot be read (a NUL byte in the address, a body that is not UTF-8)",
+                  "401": "no valid token", "403": "not allowed (role, centre or field)", "404": "not found",
                   "409": "conflicts with the current state", "413": "request too large", "422": "invalid parameters",
-                  "429": "too many requests (Retry-After)", "500": "server error"}
+                  "429": "too many requests (Retry-After)", "500": "server error",
+                  "503": "the store is unavailable just now (Retry-After)"}
+RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before asking again", "required": True,
+                               "schema": {"type": "integer", "minimum": 1}}}
 
 
 def _openapi_with_errors(app: FastAPI) -> Callable[[], dict[str, Any]]:
@@ -196,7 +212,7 @@ def _openapi_with_errors(app: FastAPI) -> Callable[[], dict[str, Any]]:
                 continue
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})
-                wanted = {"422", "429", "500"}
+                wanted = {"400", "422", "429", "500", "503"}
                 if operation.get("security") or any("Bearer" in str(s) for s in operation.get("security", [])):
                     wanted |= {"401", "403"}
                 if "{" in path:
@@ -206,6 +222,8 @@ def _openapi_with_errors(app: FastAPI) -> Callable[[], dict[str, Any]]:
                 for status in sorted(wanted | {s for s in responses if s[:1] in "45"}):
                     entry = responses.setdefault(status, {"description": ERROR_STATUSES.get(status, "error")})
                     entry["content"] = content
+                    if status in ("429", "503"):
+                        entry["headers"] = RETRY_AFTER
         app.openapi_schema = schema
         return schema
 

@@ -9,13 +9,16 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncIterator, Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 
 from api.db import open_store
+from api.privacy import Scrubber
 from api.reviews import reviewed_library
 from api.settings import Settings
 from api.sharelinks import LinkKind, code_of_payload, count_bot_started
@@ -44,6 +47,24 @@ def build_walker(settings: Settings) -> Walker:
 
         return NetworkWalker(StreetNetwork.open(settings.streets_file), settings.walk_model)
     return StraightLineWalker(settings.walk_model)
+
+
+T = TypeVar("T")
+# Dialogue turns run on threads of their own, at most this many at once: a turn is mostly CPU (the model, fuzzy
+# name matching) and holds the interpreter lock, so more threads only wait longer for it and keep the event loop
+# (which answers the in-memory searches) waiting too. A burst of messages queues here, not on the other routes.
+DIALOGUE_THREADS = 8
+_dialogue_pool: ThreadPoolExecutor | None = None
+_dialogue_pool_lock = threading.Lock()
+
+
+def dialogue_pool() -> ThreadPoolExecutor:
+    """The process's dialogue threads (one pool, whatever the number of Services a test suite builds)."""
+    global _dialogue_pool
+    with _dialogue_pool_lock:
+        if _dialogue_pool is None:
+            _dialogue_pool = ThreadPoolExecutor(max_workers=DIALOGUE_THREADS, thread_name_prefix="dialogue")
+        return _dialogue_pool
 
 
 class Services:
@@ -78,8 +99,13 @@ class Services:
         return reviewed_library(load_library(), self.engine)
 
     @cached_property
+    def scrubber(self) -> Scrubber:
+        """Makes a forget reach the disk (api/privacy.py)."""
+        return Scrubber(self.engine)
+
+    @cached_property
     def conversations(self) -> ConversationStore:
-        return ConversationStore(self.engine)
+        return ScrubbedConversations(self.engine, scrubber=self.scrubber)
 
     @cached_property
     def stage_plan(self) -> GuidanceStagePlan:
@@ -120,6 +146,11 @@ class Services:
         finally:
             stop_watching()
 
+    async def in_dialogue_pool(self, call: Callable[..., T], *args: object) -> T:
+        """Runs a synchronous dialogue turn (engine and conversation store) off the event loop, on the dialogue
+        threads."""
+        return await asyncio.get_running_loop().run_in_executor(dialogue_pool(), call, *args)
+
     async def run_sender(self, stop: asyncio.Event) -> None:
         """The Telegram broadcast sender until `stop` is set (one per SQLite store; several may share PostgreSQL)."""
         token = self.settings.telegram_token
@@ -145,13 +176,13 @@ class Services:
 
         await self._send_in_thread(wechat, stop)
 
-    def senders(self) -> list[Callable[[asyncio.Event], Coroutine[Any, Any, None]]]:
-        """The senders of the configured channels, one each."""
-        jobs: list[Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = []
+    def senders(self) -> dict[str, Callable[[asyncio.Event], Coroutine[Any, Any, None]]]:
+        """The senders of the configured channels, one each, by the name /readyz reports them under."""
+        jobs: dict[str, Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = {}
         if self.settings.telegram_token is not None:
-            jobs.append(self.run_sender)
+            jobs["sender"] = self.run_sender
         if self.wechat_channel is not None:
-            jobs.append(self.run_wechat_sender)
+            jobs["wechat_sender"] = self.run_wechat_sender
         return jobs
 
     async def _send_in_thread(self, open_channel: Callable[[], AbstractAsyncContextManager[Channel]],
@@ -242,5 +273,19 @@ class Services:
         return Preset(campaign=link.target, title=link.title)
 
 
+@dataclass
+class ScrubbedConversations(ConversationStore):
+    """The conversation store whose deletes reach the disk. Deleting the conversation is the last step of every
+    /forget (the dialogue engine deletes it after the subscriber and the cases' contact), so the scrub after it
+    covers all that the forget deleted."""
+
+    scrubber: Scrubber | None = None
+
+    def delete(self, session: str) -> None:
+        super().delete(session)
+        if self.scrubber is not None:
+            self.scrubber.scrub()
+
+
 def build_services(settings: Settings, engine: Engine | None = None) -> Services:
-    return Services(settings, engine or open_store(settings.database_url))
+    return Services(settings, engine or open_store(settings.database_url, settings.store_timeout_seconds))

@@ -31,7 +31,11 @@ class Settings(BaseSettings):
     geocoder_domain: str | None = Field(None, description="Nominatim domain for the optional geocoder")
     webhook_secret: SecretStr | None = Field(None, description="secret token Telegram echoes to the webhook")
     telegram_bot_username: str | None = Field(None, description="the bot's @username, for t.me deep links")
-    rate_limit_per_minute: int = Field(120, ge=0, description="requests a minute per client IP; 0 = off")
+    rate_limit_per_minute: int = Field(120, ge=0, description="requests a minute per client (chat session, "
+                                       "cookie or staff token where present, else address and browser); 0 = off")
+    rate_limit_per_address_per_minute: int = Field(
+        2400, ge=0, description="requests a minute per client address, shared by everyone behind it (carrier-grade "
+                                "NAT); 0 = off")
     max_body_bytes: int = Field(65536, ge=1024, description="largest request body accepted")
     wechat_token: SecretStr | None = Field(None, description="WeChat callback token; the WeChat channel runs when set")
     wechat_app_id: str | None = Field(None, description="the Official Account's AppID, for API calls")
@@ -43,6 +47,11 @@ class Settings(BaseSettings):
     wechat_subscribe_template_id: str | None = Field(None, description="subscription message (订阅通知) template id")
     wechat_template_fields: str = Field("thing1,time2", description="the templates' title and date keys")
     wechat_reply_seconds: float = Field(4.0, gt=0, le=4.5, description="time a passive reply may take")
+    proxy_headers: bool = Field(True, description="trust X-Forwarded-For/-Proto from forwarded_allow_ips")
+    forwarded_allow_ips: str = Field("127.0.0.1", description="proxies whose X-Forwarded-* headers are trusted")
+    store_wait_seconds: float = Field(30.0, ge=0, le=3600, description="how long a starting command retries an "
+                                                                       "unreachable store")
+    store_timeout_seconds: float = Field(5.0, gt=0, le=120, description="connect timeout of one store connection")
 
     @field_validator("telegram_token", "webhook_secret", "wechat_token", "wechat_app_secret")
     @classmethod

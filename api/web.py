@@ -5,12 +5,14 @@ create_app installs all of it with one call:
     from api import web
     web.install(app, settings)
 
-which mounts /static, adds the security headers (CSP), the request-body limit and the per-IP rate limit,
-and answers unknown pages with an HTML 404 for browsers. Routes render pages with `render(...)`.
+which mounts /static, adds the security headers (CSP), the request-body limit, the refusal of NUL bytes in
+addresses and the rate limits (per client and per address), and answers unknown pages with an HTML 404 for
+browsers. Routes render pages with `render(...)`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -32,7 +34,9 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.errors import DEFAULT_CODES
 from api.i18n import LANGS, Lang, Msg, distance_msg, msg
+from api.privacy import session_tag
 from api.settings import Settings
 from common import china_today
 from content.guidance import Article
@@ -62,6 +66,7 @@ SECURITY_HEADERS = (
 CSP_EXEMPT_PREFIXES = ("/docs", "/redoc")
 
 DEFAULT_RATE_PER_MINUTE = 120
+DEFAULT_RATE_PER_ADDRESS_PER_MINUTE = 2400  # a whole community behind one carrier-grade NAT address
 DEFAULT_MAX_BODY_BYTES = 64 * 1024
 UPLOAD_PATHS = frozenset({"/api/admin/registry/import"})
 UPLOAD_FILE_MAX_BYTES = 50 * 1024 * 1024  # a registry file: counted on the file itself, by the upload route
@@ -162,6 +167,16 @@ def cite_chinese(context: Context, text: str) -> Markup:
     return Markup(mark_chinese(escaped) if context.get("lang") == "en" else escaped)
 
 
+TITLE_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def oneline(value: Any) -> Any:
+    """One line of text without control characters, for titles: control characters and line breaks become a
+    space. Escaped markup stays escaped (it holds no control characters to begin with)."""
+    cleaned = " ".join(TITLE_CONTROLS.sub(" ", str(value)).split())
+    return Markup(cleaned) if isinstance(value, Markup) else cleaned
+
+
 def static_url(path: str) -> str:
     return f"/static/{path}?v={STATIC_VERSION}"
 
@@ -177,7 +192,7 @@ def environment() -> Environment:
     )
     env.globals.update(_=_message, walk_text=walk_text, distance_text=distance_text, age_window=age_window,
                        static=static_url, reply_html=reply_html, status_meaning=status_meaning, today=china_today)
-    env.filters.update(local=_local, cite_chinese=cite_chinese)
+    env.filters.update(local=_local, cite_chinese=cite_chinese, oneline=oneline)
     return env
 
 
@@ -215,8 +230,16 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     html = environment().get_template(template).render(values)
     response = HTMLResponse(html, status_code=status_code, headers=headers)
     if request.query_params.get("lang") in LANGS and request.cookies.get(LANG_COOKIE) != lang:
-        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+        set_cookie(request, response, LANG_COOKIE, lang, max_age=365 * 24 * 3600)
     return response
+
+
+def set_cookie(request: Request, response: Response, name: str, value: str, *, max_age: int) -> None:
+    """Our cookies: HttpOnly, SameSite=Lax, and Secure whenever the site is served over https (the configured
+    public URL is https, or this request came over https, directly or through a trusted proxy)."""
+    settings: Settings = request.app.state.services.settings
+    secure = (settings.public_url or "").lower().startswith("https://") or request.url.scheme == "https"
+    response.set_cookie(name, value, max_age=max_age, samesite="lax", httponly=True, secure=secure)
 
 
 # --- the bot's rich replies on a page ------------------------------------------------------------------
@@ -360,61 +383,162 @@ def _bodiless(scope: Scope) -> bool:
     return not any(name in (b"content-length", b"transfer-encoding") for name, _ in scope.get("headers", ()))
 
 
-class RateLimit:
-    """A token bucket per client IP: `per_minute` requests a minute on average, bursts up to `burst`.
+def rate_clock() -> float:
+    """The rate limits' clock (tests freeze it)."""
+    return time.monotonic()
 
-    In memory, per process: each replica limits on its own, which is enough to stop a runaway client.
-    `per_minute <= 0` switches it off (the benchmark does).
+
+class Buckets:
+    """Token buckets by key: `per_minute` a minute on average, bursts up to `burst`. In memory, per process."""
+
+    def __init__(self, per_minute: int, burst: int | None, max_keys: int, clock: Callable[[], float]):
+        self.rate = per_minute / 60.0
+        self.burst = float(burst if burst is not None else max(per_minute // 2, 10))
+        self.max_keys = max_keys
+        self.clock = clock
+        self._buckets: dict[str, tuple[float, float]] = {}  # key → (tokens, time of last refill)
+
+    def take(self, key: str) -> float:
+        """0 when a token was taken; otherwise the seconds until one will be there."""
+        if self.rate <= 0:
+            return 0.0
+        now = self.clock()
+        tokens, last = self._buckets.get(key, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        if len(self._buckets) >= self.max_keys and key not in self._buckets:
+            self._forget_full_buckets(now)
+        if tokens < 1:
+            self._buckets[key] = (tokens, now)
+            return (1 - tokens) / self.rate
+        self._buckets[key] = (tokens - 1, now)
+        return 0.0
+
+    def _forget_full_buckets(self, now: float) -> None:
+        """Keys whose bucket has refilled are indistinguishable from new ones: drop them."""
+        refill = self.burst / self.rate
+        self._buckets = {key: v for key, v in self._buckets.items() if now - v[1] < refill}
+        if len(self._buckets) >= self.max_keys:
+            self._buckets.clear()
+
+
+CHAT_API = "/api/chat"
+CHAT_COOKIE_PATTERN = re.compile(rb"(?:^|;\s*)chat=([A-Za-z0-9_-]{16,43})(?:;|$)")
+
+
+class RateLimit:
+    """Limits requests per client and per address, and answers 429 with Retry-After.
+
+    - Per client (`per_minute`, bursts of half that): a client is its chat session (the `session` of
+      POST /api/chat, or the web chat's cookie) or its staff token where present; otherwise its address and
+      browser (User-Agent). So families behind one carrier-grade NAT address, common on Chinese mobile networks,
+      do not share one budget.
+    - Per address (`per_address_per_minute`, bursts of half that): everything from one address, sized for a
+      whole community behind it; it is what stops a client that makes up a new session for every request.
+
+    The address is the connection's peer, or the forwarded client behind a trusted proxy (`serve
+    --proxy-headers --forwarded-allow-ips`). In memory, per process: each replica limits on its own, which is
+    enough to stop a runaway client. A limit of 0 switches it off (the load benchmark does).
     """
 
     def __init__(self, app: ASGIApp, per_minute: int = DEFAULT_RATE_PER_MINUTE, burst: int | None = None,
-                 exempt_prefixes: tuple[str, ...] = RATE_EXEMPT_PREFIXES, max_clients: int = 10_000,
-                 clock: Callable[[], float] = time.monotonic):
+                 exempt_prefixes: tuple[str, ...] = RATE_EXEMPT_PREFIXES, max_clients: int = 100_000,
+                 clock: Callable[[], float] | None = None, *,
+                 per_address_per_minute: int = DEFAULT_RATE_PER_ADDRESS_PER_MINUTE, address_burst: int | None = None):
         self.app = app
-        self.rate = per_minute / 60.0
-        self.burst = float(burst if burst is not None else max(per_minute // 2, 10))
+        clock = clock or (lambda: rate_clock())  # looked up at each call, so that tests can freeze it
+        self.clients = Buckets(per_minute, burst, max_clients, clock)
+        self.addresses = Buckets(per_address_per_minute, address_burst, 10_000, clock)
         self.exempt_prefixes = exempt_prefixes
-        self.max_clients = max_clients
-        self.clock = clock
-        self._buckets: dict[str, tuple[float, float]] = {}  # ip → (tokens, time of last refill)
 
     def allow(self, client: str) -> bool:
-        now = self.clock()
-        tokens, last = self._buckets.get(client, (self.burst, now))
-        tokens = min(self.burst, tokens + (now - last) * self.rate)
-        if len(self._buckets) >= self.max_clients and client not in self._buckets:
-            self._forget_full_buckets(now)
-        if tokens < 1:
-            self._buckets[client] = (tokens, now)
-            return False
-        self._buckets[client] = (tokens - 1, now)
-        return True
-
-    def _forget_full_buckets(self, now: float) -> None:
-        """Clients whose bucket has refilled are indistinguishable from new ones: drop them."""
-        refill = self.burst / self.rate
-        self._buckets = {ip: v for ip, v in self._buckets.items() if now - v[1] < refill}
-        if len(self._buckets) >= self.max_clients:
-            self._buckets.clear()
+        """Takes a token from this client's bucket (tests and callers outside HTTP)."""
+        return self.clients.take(client) == 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = str(scope.get("path", ""))
-        if scope["type"] != "http" or self.rate <= 0 or path.startswith(self.exempt_prefixes):
+        if scope["type"] != "http" or path.startswith(self.exempt_prefixes) or (
+                self.clients.rate <= 0 and self.addresses.rate <= 0):
             await self.app(scope, receive, send)
             return
-        client = scope.get("client") or ("unknown", 0)
-        if self.allow(str(client[0])):
+        address = str((scope.get("client") or ("unknown", 0))[0])
+        key, receive = await _client_key(scope, receive, address)
+        wait = max(self.addresses.take(address), self.clients.take(key))
+        if not wait:
             await self.app(scope, receive, send)
             return
-        wait = max(1, math.ceil(1 / self.rate))
-        await _refuse(scope, send, 429, msg("error.too_many_requests"), {"retry-after": str(wait)})
+        await _refuse(scope, send, 429, msg("error.too_many_requests"), {"retry-after": str(max(1, math.ceil(wait)))})
+
+
+async def _client_key(scope: Scope, receive: Receive, address: str) -> tuple[str, Receive]:
+    """Who is asking, beyond the address: the chat session, the staff token, else the address and browser.
+    For POST /api/chat the body is read here (BodyLimit has bounded it) and handed on unchanged."""
+    headers = dict(scope.get("headers", []))
+    if scope.get("path") == CHAT_API and scope.get("method") == "POST":
+        body, receive = await _buffered(receive)
+        try:
+            session = json.loads(body).get("session")
+        except (ValueError, AttributeError, RecursionError):
+            session = None
+        if isinstance(session, str) and session:
+            _tag_session(scope, session)
+            return "s:" + hashlib.sha256(session.encode("utf-8", "replace")).hexdigest()[:24], receive
+    if match := CHAT_COOKIE_PATTERN.search(headers.get(b"cookie", b"")):
+        _tag_session(scope, match.group(1).decode("ascii"))
+        return "s:" + hashlib.sha256(match.group(1)).hexdigest()[:24], receive
+    authorization = headers.get(b"authorization", b"")
+    if authorization[:7].lower() == b"bearer " and len(authorization) > 7:
+        return "t:" + hashlib.sha256(authorization[7:]).hexdigest()[:24], receive
+    browser = hashlib.sha256(headers.get(b"user-agent", b"")).hexdigest()[:12]
+    return f"a:{address}|{browser}", receive
+
+
+def _tag_session(scope: Scope, session: str) -> None:
+    """The web chat's conversation, as a log line may name it (api/health.py): a hash, never the key."""
+    scope.setdefault("state", {})["session_tag"] = session_tag(f"web:{session}")
+
+
+async def _buffered(receive: Receive) -> tuple[bytes, Receive]:
+    """The whole request body, and a receive that hands it on as one message."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"", _replay([message], receive)
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    body = b"".join(chunks)
+    return body, _replay([{"type": "http.request", "body": body, "more_body": False}], receive)
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    pending = list(messages)
+
+    async def replaying() -> Message:
+        return pending.pop(0) if pending else await receive()
+
+    return replaying
+
+
+class RefuseNul:
+    """400 for a NUL byte in the path or query string: nothing here takes one, and PostgreSQL refuses it."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and ("\x00" in str(scope.get("path", ""))
+                                        or b"%00" in bytes(scope.get("query_string", b""))):
+            await _refuse(scope, send, 400, msg("error.invalid_character"))
+            return
+        await self.app(scope, receive, send)
 
 
 async def _refuse(scope: Scope, send: Send, status: int, message: Msg,
                   headers: dict[str, str] | None = None) -> None:
     """A short answer without the app: JSON for the API and non-browsers, a small page for browsers (in both
     languages: the app, which knows the page's language, is not asked)."""
-    if _wants_html(scope):
+    if wants_html(scope):
         home = msg("error.home")
         body = (f"<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><meta name=\"viewport\" "
                 f"content=\"width=device-width,initial-scale=1\"><title>{status}</title>"
@@ -425,7 +549,7 @@ async def _refuse(scope: Scope, send: Send, status: int, message: Msg,
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
         accept = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"accept-language"), None)
         english = query.get("lang") == "en" or (query.get("lang") != "zh" and (accept or "").lower().startswith("en"))
-        code = {413: "too_large", 429: "rate_limited"}.get(status, "error")
+        code = DEFAULT_CODES.get(status, "error")
         body = json.dumps({"error": {"code": code, "message": message.en if english else message.zh, "field": None}},
                           ensure_ascii=False).encode()
         content_type = b"application/json"
@@ -435,7 +559,8 @@ async def _refuse(scope: Scope, send: Send, status: int, message: Msg,
     await send({"type": "http.response.body", "body": body})
 
 
-def _wants_html(scope: Scope) -> bool:
+def wants_html(scope: Scope) -> bool:
+    """Whether to answer with a page: a browser asking for anything outside /api/."""
     if str(scope.get("path", "")).startswith("/api/"):
         return False
     accept = next((v for k, v in scope.get("headers", []) if k == b"accept"), b"")
@@ -448,7 +573,7 @@ def _wants_html(scope: Scope) -> bool:
 async def _page_not_found(request: Request, exc: Exception) -> Response:
     """Browsers asking for a page that is not there get a page; the API keeps its JSON."""
     assert isinstance(exc, StarletteHTTPException)
-    if exc.status_code == 404 and _wants_html(request.scope):
+    if exc.status_code == 404 and wants_html(request.scope):
         return not_found(request, msg("error.page_not_found"))
     return await http_exception_handler(request, exc)
 
@@ -464,6 +589,8 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.state.web_installed = True
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_exception_handler(StarletteHTTPException, _page_not_found)
-    app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute)
+    app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute,
+                       per_address_per_minute=settings.rate_limit_per_address_per_minute)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RefuseNul)
     app.add_middleware(SecurityHeaders)

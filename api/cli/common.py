@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
 
@@ -39,15 +40,55 @@ def services() -> Services:
     return wire(settings())
 
 
-def wire(current: Settings) -> Services:
-    """Services for these settings, or a clear error naming the setting that is wrong."""
+def wire(current: Settings, *, sleep: Callable[[float], None] = time.sleep,
+         clock: Callable[[], float] = time.monotonic) -> Services:
+    """Services for these settings, or a clear error naming the setting that is wrong (the store waited for, see
+    wait_for_store)."""
     from api.services import build_services
     from geodata.streets import StreetNetworkError
 
-    try:
-        return build_services(current)
-    except StreetNetworkError as exc:
-        fail(f"CARECIRCLE_STREETS_FILE: {exc}")
+    def build() -> Services:
+        try:
+            return build_services(current)
+        except StreetNetworkError as exc:
+            fail(f"CARECIRCLE_STREETS_FILE: {exc}")
+
+    return wait_for_store(current, build, sleep=sleep, clock=clock)
+
+
+T = TypeVar("T")
+
+
+def wait_for_store(current: Settings, connect: Callable[[], T], *, sleep: Callable[[float], None] = time.sleep,
+                   clock: Callable[[], float] = time.monotonic) -> T:
+    """`connect()`, retried with backoff for CARECIRCLE_STORE_WAIT_SECONDS while a server store cannot be reached
+    (a database that starts after the service, as in a compose file), with one line saying so, never a
+    traceback. A store that answers but fails, or a SQLite file that cannot be opened, fails at once."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from api.db import describe_store, is_store_outage, store_problem
+
+    deadline = clock() + current.store_wait_seconds
+    delay = 0.5
+    announced = False
+    while True:
+        try:
+            return connect()
+        except SQLAlchemyError as exc:
+            where, problem = describe_store(current.database_url), store_problem(exc)
+            if not is_store_outage(exc):
+                fail(f"{msg('cli.store_failed', where=where).both()}: {problem}", code=1)
+            left = deadline - clock()
+            if left <= 0 or current.database_url.startswith("sqlite"):
+                said = msg("cli.store_gave_up", where=where, seconds=f"{current.store_wait_seconds:g}") if announced \
+                    else msg("cli.store_unreachable", where=where)
+                fail(f"{said.both()}: {problem}", code=1)
+            if not announced:
+                seconds = f"{current.store_wait_seconds:g}"
+                say(f"{msg('cli.store_waiting', where=where, seconds=seconds).both()}: {problem}")
+                announced = True
+            sleep(min(delay, left))
+            delay = min(delay * 2, 5.0)
 
 
 def reset() -> None:
@@ -68,7 +109,8 @@ def store() -> Engine:
         return services().engine
     from api.db import open_store
 
-    return open_store(settings().database_url)
+    current = settings()
+    return wait_for_store(current, lambda: open_store(current.database_url, current.store_timeout_seconds))
 
 
 def say(message: str) -> None:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from api.bounds import EARLIEST_DATE, LATEST_DATE, in_date_range
 from api.cli.common import fail, print_json, say, store
 from api.i18n import msg
 from api.reviews import ReviewError, record_review, reviewed_library
@@ -50,9 +51,10 @@ def _library() -> Library:
 
 def _date(value: str, option: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        return in_date_range(dt.date.fromisoformat(value))
     except ValueError:
-        fail(msg("cli.bad_date", option=option, value=repr(value)).both())
+        fail(msg("cli.bad_date", option=option, value=repr(value), earliest=EARLIEST_DATE.isoformat(),
+                 latest=LATEST_DATE.isoformat()).both())
 
 
 def _age_label(article: Article) -> str:

@@ -14,14 +14,33 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from sqlalchemy import Engine, select
 
 from api.auth import STAFF_ROLES, Role, Staff, audit, write_audit
-from api.deps import ServicesDep
+from api.bounds import DATE_RANGE, SINGLE_LINE, CleanText, in_date_range
+from api.deps import CentreId, ServicesDep
 from api.errors import ApiError
 from api.i18n import messages_for_js, msg
+from api.schemas import (
+    AdminCentreOut,
+    AuditOut,
+    BroadcastCreated,
+    BroadcastOut,
+    BroadcastsOut,
+    CasesOut,
+    CentreOut,
+    CentresOut,
+    ImportOut,
+    PreviewOut,
+    ReminderOut,
+    ShareLinkOut,
+    ShareLinksOut,
+    StaffCaseWithNotes,
+    StaffMe,
+)
 from api.sharelinks import ShareLink, ShareLinkError, create_link, list_links
 from api.staff import require_role
 from api.store import audit_log
@@ -55,20 +74,33 @@ ERRORS: dict[int | str, dict[str, Any]] = {401: {"description": "no valid staff 
                                            403: {"description": "the token's role may not do this"}}
 
 
+def _sane_moment(value: datetime | None) -> datetime | None:
+    if value is not None:
+        in_date_range(value.date())
+    return value
+
+
 class BroadcastIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(min_length=1, max_length=4096, description="plain text, as staff wrote it")
+    text: CleanText = Field(min_length=1, max_length=4096,
+                            description="plain text, as staff wrote it; control characters other than line breaks "
+                                        "and tabs are dropped")
     segment: dict[str, Any] = Field(default_factory=dict, examples=[
         {"regions": ["150627"], "age_months": [0, 12], "language": "zh"}])
-    scheduled_at: datetime | None = Field(None, description="send time; without a zone, Asia/Shanghai")
+    scheduled_at: Annotated[datetime | None, AfterValidator(_sane_moment)] = Field(
+        None, description=f"send time; without a zone, Asia/Shanghai; {DATE_RANGE}")
 
 
 class ShareLinkIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: Literal["community", "centre", "campaign"]
-    target: str = Field(min_length=1, max_length=120,
+    target: str = Field(min_length=1, max_length=120, pattern=SINGLE_LINE,
                         description="county code or place, centre id, or a page of this site for a campaign")
-    title: str | None = Field(None, max_length=120)
+    title: str | None = Field(None, max_length=120, pattern=SINGLE_LINE,
+                              description="shown as the page title: one line, no control characters")
+
+
+BroadcastId = Annotated[str, PathParam(pattern=r"^[0-9A-Za-z-]{1,36}$", description="the broadcast's id")]
 
 
 def _broadcasts(services: ServicesDep) -> Broadcasts:
@@ -99,17 +131,19 @@ def _report(call: Any, *args: Any) -> Any:
 # -- JSON API ----------------------------------------------------------------------------------------------
 
 
-@router.get("/api/admin/me", responses=ERRORS, summary="Who this token belongs to")
+@router.get("/api/admin/me", responses=ERRORS, summary="Who this token belongs to", response_model=StaffMe)
 def me(staff: AnyStaff) -> dict[str, str]:
     return {"name": staff.name, "role": staff.role.value}
 
 
-@router.post("/api/admin/broadcasts/preview", responses=ERRORS, summary="How a broadcast reads, and to how many")
+@router.post("/api/admin/broadcasts/preview", responses=ERRORS, summary="How a broadcast reads, and to how many",
+             response_model=PreviewOut)
 def preview_broadcast(body: BroadcastIn, staff: HealthStaff, broadcasts: BroadcastsDep) -> dict[str, Any]:
     return dict(_report(broadcasts.preview, body.text, _segment(body.segment)).as_json())
 
 
-@router.post("/api/admin/broadcasts", status_code=201, responses=ERRORS, summary="Create a draft broadcast")
+@router.post("/api/admin/broadcasts", status_code=201, responses=ERRORS, summary="Create a draft broadcast",
+             response_model=BroadcastCreated)
 def create_broadcast(body: BroadcastIn, staff: HealthStaff, broadcasts: BroadcastsDep) -> dict[str, Any]:
     scheduled = body.scheduled_at
     if scheduled is not None and scheduled.tzinfo is None:
@@ -121,19 +155,21 @@ def create_broadcast(body: BroadcastIn, staff: HealthStaff, broadcasts: Broadcas
     return {"id": report.id, "status": report.status, "recipients": report.recipients}
 
 
-@router.get("/api/admin/broadcasts", responses=ERRORS, summary="Recent broadcasts with their reports")
+@router.get("/api/admin/broadcasts", responses=ERRORS, summary="Recent broadcasts with their reports",
+            response_model=BroadcastsOut)
 def list_broadcasts(staff: HealthStaff, broadcasts: BroadcastsDep) -> dict[str, Any]:
     return {"broadcasts": [r.as_json() for r in broadcasts.list()]}
 
 
-@router.get("/api/admin/broadcasts/{broadcast_id}", responses=ERRORS, summary="A broadcast's report")
-def get_broadcast(broadcast_id: str, staff: HealthStaff, broadcasts: BroadcastsDep) -> dict[str, Any]:
+@router.get("/api/admin/broadcasts/{broadcast_id}", responses=ERRORS, summary="A broadcast's report",
+            response_model=BroadcastOut)
+def get_broadcast(broadcast_id: BroadcastId, staff: HealthStaff, broadcasts: BroadcastsDep) -> dict[str, Any]:
     return dict(_report(broadcasts.report, broadcast_id).as_json())
 
 
 @router.post("/api/admin/broadcasts/{broadcast_id}/send", status_code=202, responses=ERRORS,
-             summary="Queue a draft for sending (now, or at its scheduled time)")
-def send_broadcast(broadcast_id: str, staff: HealthStaff, broadcasts: BroadcastsDep) -> dict[str, Any]:
+             summary="Queue a draft for sending (now, or at its scheduled time)", response_model=BroadcastCreated)
+def send_broadcast(broadcast_id: BroadcastId, staff: HealthStaff, broadcasts: BroadcastsDep) -> dict[str, Any]:
     report = _report(broadcasts.send, broadcast_id)
     audit(broadcasts.engine, staff.name, "broadcast.send", broadcast_id, {"recipients": report.recipients})
     # The contract answers "queued" or "sending"; a broadcast with no one left to send to reports "done" on GET.
@@ -141,15 +177,17 @@ def send_broadcast(broadcast_id: str, staff: HealthStaff, broadcasts: Broadcasts
     return {"id": report.id, "status": status, "recipients": report.recipients}
 
 
-@router.post("/api/admin/broadcasts/{broadcast_id}/cancel", responses=ERRORS, summary="Send nothing more")
-def cancel_broadcast(broadcast_id: str, staff: HealthStaff, broadcasts: BroadcastsDep) -> dict[str, Any]:
+@router.post("/api/admin/broadcasts/{broadcast_id}/cancel", responses=ERRORS, summary="Send nothing more",
+             response_model=BroadcastOut)
+def cancel_broadcast(broadcast_id: BroadcastId, staff: HealthStaff, broadcasts: BroadcastsDep) -> dict[str, Any]:
     report = _report(broadcasts.cancel, broadcast_id)
     audit(broadcasts.engine, staff.name, "broadcast.cancel", broadcast_id, {"sent": report.sent})
     return dict(report.as_json())
 
 
 @router.post("/api/admin/registry/import", responses=ERRORS,
-             summary="Upload a registry file (CSV, Excel .xlsx or GeoJSON): {accepted, rejected, warnings}")
+             summary="Upload a registry file (CSV, Excel .xlsx or GeoJSON): {accepted, rejected, warnings}",
+             response_model=ImportOut)
 def import_registry(
     services: ServicesDep,
     staff: RegistryAdmin,
@@ -231,8 +269,9 @@ def _changes(body: BaseModel) -> dict[str, Any]:
 
 
 @router.patch("/api/admin/centres/{centre_id}", responses=ERRORS,
-              summary="Change one centre (reason required for status, inclusive and open_to_public)")
-def patch_centre(centre_id: str, body: CentreEdit, staff: RegistryAdmin, services: ServicesDep) -> dict[str, Any]:
+              summary="Change one centre (reason required for status, inclusive and open_to_public)",
+              response_model=CentreOut)
+def patch_centre(centre_id: CentreId, body: CentreEdit, staff: RegistryAdmin, services: ServicesDep) -> dict[str, Any]:
     changes = _changes(body)
     if not changes:
         raise ApiError(422, "没有要修改的内容", "nothing to change", field="body")
@@ -243,7 +282,8 @@ def patch_centre(centre_id: str, body: CentreEdit, staff: RegistryAdmin, service
     return centre_properties(centre)
 
 
-@router.get("/api/admin/centres", responses=ERRORS, summary="Centres for staff: flags, stale vacancies, reminders")
+@router.get("/api/admin/centres", responses=ERRORS, summary="Centres for staff: flags, stale vacancies, reminders",
+            response_model=CentresOut)
 def list_centres(
     staff: Annotated[Staff, Depends(require_role(Role.registry_admin, Role.health_staff))],
     services: ServicesDep,
@@ -283,8 +323,9 @@ def last_reminders(engine: Engine) -> dict[str, str]:
 
 
 @router.get("/api/admin/centres/{centre_id}", responses=ERRORS,
-            summary="One centre for staff: every field, its history and its complaint cases")
-def admin_centre(centre_id: str, staff: Annotated[Staff, Depends(require_role(Role.registry_admin,
+            summary="One centre for staff: every field, its history and its complaint cases",
+            response_model=AdminCentreOut)
+def admin_centre(centre_id: CentreId, staff: Annotated[Staff, Depends(require_role(Role.registry_admin,
                                                                                   Role.health_staff))],
                  services: ServicesDep) -> dict[str, Any]:
     centre = services.registry.get(centre_id)
@@ -297,8 +338,9 @@ def admin_centre(centre_id: str, staff: Annotated[Staff, Depends(require_role(Ro
 
 
 @router.post("/api/admin/centres/{centre_id}/reminder", responses=ERRORS,
-             summary="A reminder for a centre to update its vacancies: the message and link to send it")
-def remind_centre(centre_id: str, request: Request,
+             summary="A reminder for a centre to update its vacancies: the message and link to send it",
+             response_model=ReminderOut)
+def remind_centre(centre_id: CentreId, request: Request,
                   staff: Annotated[Staff, Depends(require_role(Role.registry_admin, Role.health_staff))],
                   services: ServicesDep) -> dict[str, Any]:
     try:
@@ -327,7 +369,8 @@ def case_error(exc: CaseError) -> ApiError:
     return ApiError(exc.status, exc.zh, exc.en, field=exc.field)
 
 
-@router.get("/api/admin/cases", responses=ERRORS, summary="Complaint cases, serious and newest first")
+@router.get("/api/admin/cases", responses=ERRORS, summary="Complaint cases, serious and newest first",
+            response_model=CasesOut)
 def list_cases(
     staff: CaseStaff, services: ServicesDep,
     centre_id: Annotated[str | None, Query(max_length=64)] = None,
@@ -343,7 +386,8 @@ def list_cases(
                                 for cid, n in sorted(flags.items(), key=lambda kv: -kv[1])]}
 
 
-@router.get("/api/admin/cases/{number}", responses=ERRORS, summary="One case with its notes")
+@router.get("/api/admin/cases/{number}", responses=ERRORS, summary="One case with its notes",
+            response_model=StaffCaseWithNotes)
 def get_case(number: str, staff: CaseStaff, services: ServicesDep) -> dict[str, Any]:
     register = Cases(services.engine)
     found = register.get(number)
@@ -352,7 +396,8 @@ def get_case(number: str, staff: CaseStaff, services: ServicesDep) -> dict[str, 
     return {**found.staff_json(), "notes": register.notes(found.number)}
 
 
-@router.patch("/api/admin/cases/{number}", responses=ERRORS, summary="Assign, note, rectify or resolve a case")
+@router.patch("/api/admin/cases/{number}", responses=ERRORS, summary="Assign, note, rectify or resolve a case",
+              response_model=StaffCaseWithNotes)
 def patch_case(number: str, body: CaseStep, staff: CaseStaff, services: ServicesDep) -> dict[str, Any]:
     register = Cases(services.engine)
     try:
@@ -366,7 +411,8 @@ def patch_case(number: str, body: CaseStep, staff: CaseStaff, services: Services
     return {**updated.staff_json(), "notes": register.notes(updated.number)}
 
 
-@router.post("/api/admin/share-links", status_code=201, responses=ERRORS, summary="Create a share link")
+@router.post("/api/admin/share-links", status_code=201, responses=ERRORS, summary="Create a share link",
+             response_model=ShareLinkOut)
 def create_share_link(body: ShareLinkIn, staff: CommunityWorker, services: ServicesDep) -> Any:
     try:
         link = create_link(services.engine, body.kind, body.target, staff.name, body.title)
@@ -378,14 +424,17 @@ def create_share_link(body: ShareLinkIn, staff: CommunityWorker, services: Servi
     return _link_json(services.settings.public_url, link)
 
 
-@router.get("/api/admin/share-links", responses=ERRORS, summary="Share links and how far they reached")
+@router.get("/api/admin/share-links", responses=ERRORS, summary="Share links and how far they reached",
+            response_model=ShareLinksOut)
 def list_share_links(staff: CommunityWorker, services: ServicesDep) -> dict[str, Any]:
     return {"links": [_link_json(services.settings.public_url, link) for link in list_links(services.engine)]}
 
 
-@router.get("/api/admin/audit", responses=ERRORS, summary="The audit log of admin changes, newest first")
-def audit_entries(staff: AnyStaff, services: ServicesDep, limit: int = 100) -> dict[str, Any]:
-    return {"entries": read_audit(services.engine, max(1, min(limit, 1000)))}
+@router.get("/api/admin/audit", responses=ERRORS, summary="The audit log of admin changes, newest first",
+            response_model=AuditOut)
+def audit_entries(staff: AnyStaff, services: ServicesDep,
+                  limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
+    return {"entries": read_audit(services.engine, limit)}
 
 
 def read_audit(engine: Engine, limit: int) -> list[dict[str, Any]]:

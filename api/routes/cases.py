@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import ServicesDep
 from api.errors import ApiError
+from api.schemas import CaseOut
 from api.web import render
 from geodata.cases import CASE_NUMBER, CASE_STATUS_LABELS, CATEGORY_LABELS, Case, CaseError, Cases, Category
 from geodata.centre import Centre
@@ -32,18 +33,6 @@ class CaseIn(BaseModel):
     contact: str | None = Field(None, max_length=100, description="a phone or WeChat id, only if they want a call")
     consent: bool = Field(description="the parent agrees the case is kept and passed to the health commission")
 
-
-class CaseOut(BaseModel):
-    number: str
-    centre_id: str | None
-    centre_name: str
-    category: str
-    status: str
-    status_label: dict[str, str]
-    filed_on: str
-    updated_on: str
-    rectify_by: str | None
-    outcome: str | None
 
 
 def match_centre(registry: Registry, centre_id: str | None, name: str | None) -> Centre | None:

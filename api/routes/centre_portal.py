@@ -14,10 +14,11 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import Role, Staff
-from api.deps import ServicesDep
+from api.deps import CentreId, ServicesDep
 from api.errors import ApiError
 from api.i18n import messages_for_js, msg
 from api.routes.admin import edit_error
+from api.schemas import CentreMeOut, CentreOut
 from api.staff import require_role
 from api.web import render, request_lang
 from geodata.centre import Mode
@@ -29,7 +30,7 @@ router = APIRouter(tags=["centre"])
 CentreOperator = Annotated[Staff, Depends(require_role(Role.centre))]
 
 
-def own_centre(centre_id: str, operator: CentreOperator) -> Staff:
+def own_centre(centre_id: CentreId, operator: CentreOperator) -> Staff:
     """A centre token for this centre; checked before the body, so another centre is 403 whatever is sent."""
     if centre_id not in operator.centres:
         raise ApiError(403, "此令牌不能修改这家机构", "this token may not change this centre",
@@ -63,7 +64,8 @@ def own_view(centre: Any) -> dict[str, Any]:
                                         "vacancies_updated_on", "vacancies_stale", "is_sample", *CENTRE_OWN_FIELDS)}
 
 
-@router.get("/api/centre/me", responses=ERRORS, summary="The centres this centre token may update")
+@router.get("/api/centre/me", responses=ERRORS, summary="The centres this centre token may update",
+            response_model=CentreMeOut)
 def me(operator: CentreOperator, services: ServicesDep) -> dict[str, Any]:
     centres = [c for c in (services.registry.get(cid) for cid in sorted(operator.centres)) if c is not None]
     return {"name": operator.name, "role": operator.role.value, "centres": [own_view(c) for c in centres],
@@ -71,8 +73,9 @@ def me(operator: CentreOperator, services: ServicesDep) -> dict[str, Any]:
 
 
 @router.patch("/api/centre/{centre_id}", responses=ERRORS,
-              summary="A centre updates its own vacancies, fees, hours, phone, service forms and ages")
-def update_own(centre_id: str, operator: OwnCentre, body: CentreUpdate, services: ServicesDep) -> dict[str, Any]:
+              summary="A centre updates its own vacancies, fees, hours, phone, service forms and ages",
+              response_model=CentreOut)
+def update_own(centre_id: CentreId, operator: OwnCentre, body: CentreUpdate, services: ServicesDep) -> dict[str, Any]:
     extra = sorted(body.model_extra or {})
     if extra:
         raise ApiError(403, f"机构不能修改“{extra[0]}”，只能更新：{'、'.join(CENTRE_OWN_FIELDS)}",

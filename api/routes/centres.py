@@ -11,9 +11,10 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.routing import Route
 
-from api.deps import RegistryDep
+from api.deps import CentreId, RegistryDep
 from api.errors import ApiError
 from api.i18n import msg
+from api.schemas import CentreOut, GeoJsonOut, HistoryOut, HsdsOut, NearestOut, SearchOut
 from api.web import FastJSONResponse, json_bytes
 from geodata.centre import Kind, Mode
 from geodata.export import centre_properties, nearest_json, to_geojson, to_hsds
@@ -91,7 +92,8 @@ async def answer_nearest(request: Request) -> Response:
 
 
 @router.get("/nearest", summary="Active centres open to the public within a walk of a point, nearest first",
-            openapi_extra=NEAREST_OPENAPI, response_class=FastJSONResponse)
+            openapi_extra=NEAREST_OPENAPI, response_class=FastJSONResponse,
+            responses={200: {"model": NearestOut, "description": "nearest first"}})
 async def nearest(request: Request) -> Response:
     return await answer_nearest(request)
 
@@ -104,7 +106,8 @@ def install_fast_routes(app: FastAPI) -> None:
                                       include_in_schema=False))
 
 
-@router.get("/search", summary="Is this centre filed? Fuzzy search by name, every status shown with its meaning")
+@router.get("/search", summary="Is this centre filed? Fuzzy search by name, every status shown with its meaning",
+            response_model=SearchOut)
 def search(
     registry: RegistryDep,
     q: Annotated[str, Query(min_length=1, max_length=100, description="name, or part of it", examples=["萌宝驿站"])],
@@ -115,13 +118,15 @@ def search(
 
 
 # Exports are made once per registry version (the snapshot's memo), then served as the same bytes.
-@router.get("/export.geojson", summary="The whole registry as GeoJSON", response_class=FastJSONResponse)
+@router.get("/export.geojson", summary="The whole registry as GeoJSON", response_class=FastJSONResponse,
+            responses={200: {"model": GeoJsonOut, "description": "a FeatureCollection"}})
 def export_geojson(registry: RegistryDep) -> Response:
     body = registry.memo("export.geojson", lambda snapshot: json_bytes(to_geojson(snapshot.all())))
     return Response(body, media_type="application/json")
 
 
-@router.get("/export.hsds.json", summary="The whole registry as Open Referral HSDS 3", response_class=FastJSONResponse)
+@router.get("/export.hsds.json", summary="The whole registry as Open Referral HSDS 3", response_class=FastJSONResponse,
+            responses={200: {"model": HsdsOut, "description": "HSDS 3 services"}})
 def export_hsds(registry: RegistryDep) -> Response:
     body = registry.memo("export.hsds", lambda snapshot: json_bytes(to_hsds(snapshot.all())))
     return Response(body, media_type="application/json")
@@ -136,14 +141,14 @@ def _known(registry: RegistryDep, centre_id: str) -> Any:
 
 
 @router.get("/{centre_id}", summary="One centre, with its status and what it means",
-            responses={404: {"description": "unknown id"}})
-def detail(registry: RegistryDep, centre_id: str) -> dict[str, Any]:
+            responses={404: {"description": "unknown id"}}, response_model=CentreOut)
+def detail(registry: RegistryDep, centre_id: CentreId) -> dict[str, Any]:
     return centre_properties(_known(registry, centre_id))
 
 
 @router.get("/{centre_id}/history", summary="The centre's dated public history (信息公示), oldest first",
-            responses={404: {"description": "unknown id"}})
-def history(registry: RegistryDep, centre_id: str) -> dict[str, Any]:
+            responses={404: {"description": "unknown id"}}, response_model=HistoryOut)
+def history(registry: RegistryDep, centre_id: CentreId) -> dict[str, Any]:
     centre = _known(registry, centre_id)
     return {"id": centre.id, "events": [{k: v for k, v in e.items() if k != "source"}
                                         for e in centre_history(registry.engine, centre.id)]}

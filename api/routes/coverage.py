@@ -14,6 +14,7 @@ from fastapi.responses import Response
 
 from api.deps import ServicesDep
 from api.routes.admin import ERRORS, HealthStaff
+from api.schemas import CoverageOut, RegionsOut
 from api.svgmap import coverage_map
 from geodata.coverage import DEFAULT_GAPS, DEFAULT_SITES, Coverage
 from geodata.coverage_report import file_name, to_csv, to_xlsx
@@ -44,19 +45,27 @@ def _coverage(services: ServicesDep, region: str, minutes: int | None, sites: in
         raise HTTPException(422, f"minutes: {exc}") from None
 
 
-@router.get("/api/admin/coverage", responses=ERRORS, summary="Coverage of a region against its targets")
+@router.get("/api/admin/coverage", responses=ERRORS, summary="Coverage of a region against its targets",
+            response_model=CoverageOut)
 def coverage(staff: HealthStaff, services: ServicesDep, region: Region, minutes: Minutes = None,
              sites: Sites = DEFAULT_SITES, gaps: Gaps = DEFAULT_GAPS) -> dict[str, Any]:
     """The same JSON as `carecircle coverage --json` (CONTRACT, "Coverage for health staff")."""
     return _coverage(services, region, minutes, sites).as_json(gaps)
 
 
-@router.get("/api/admin/coverage/regions", responses=ERRORS, summary="Regions with population data")
+@router.get("/api/admin/coverage/regions", responses=ERRORS, summary="Regions with population data",
+            response_model=RegionsOut)
 def coverage_regions(staff: HealthStaff, services: ServicesDep) -> dict[str, Any]:
     return {"regions": services.planner.regions()}
 
 
-@router.get("/api/admin/coverage/map.svg", responses=ERRORS, summary="The region's coverage map (SVG, no tiles)",
+def _file(media_type: str, what: str) -> dict[int | str, dict[str, Any]]:
+    """A download's 200 in the OpenAPI document: its media type, beside the staff errors."""
+    return {**ERRORS, 200: {"description": what, "content": {media_type: {"schema": {"type": "string"}}}}}
+
+
+@router.get("/api/admin/coverage/map.svg", responses=_file("image/svg+xml", "the map"),
+            summary="The region's coverage map (SVG, no tiles)",
             response_class=Response)
 def coverage_svg(staff: HealthStaff, services: ServicesDep, region: Region, minutes: Minutes = None,
                  sites: Sites = DEFAULT_SITES, lang: Lang = "zh") -> Response:
@@ -64,7 +73,8 @@ def coverage_svg(staff: HealthStaff, services: ServicesDep, region: Region, minu
     return Response(svg, media_type="image/svg+xml; charset=utf-8", headers={"Cache-Control": "no-store"})
 
 
-@router.get("/api/admin/coverage.xlsx", responses=ERRORS, summary="The report as an Excel workbook",
+@router.get("/api/admin/coverage.xlsx", responses=_file(XLSX, "the report as a workbook"),
+            summary="The report as an Excel workbook",
             response_class=Response)
 def coverage_xlsx(staff: HealthStaff, services: ServicesDep, region: Region, minutes: Minutes = None,
                   sites: Sites = DEFAULT_SITES) -> Response:
@@ -72,7 +82,8 @@ def coverage_xlsx(staff: HealthStaff, services: ServicesDep, region: Region, min
     return _download(to_xlsx(result), XLSX, file_name(result, "xlsx"))
 
 
-@router.get("/api/admin/coverage.csv", responses=ERRORS, summary="The report per town and county as CSV",
+@router.get("/api/admin/coverage.csv", responses=_file("text/csv", "the report per town and county"),
+            summary="The report per town and county as CSV",
             response_class=Response)
 def coverage_csv(staff: HealthStaff, services: ServicesDep, region: Region, minutes: Minutes = None,
                  sites: Sites = DEFAULT_SITES) -> Response:

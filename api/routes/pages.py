@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
@@ -23,7 +22,7 @@ from api.deps import RegistryDep, ServicesDep
 from api.i18n import LANGS, Msg, catalogue, msg
 from api.reviews import reviewed_library
 from api.svgmap import Pin, circle_map
-from api.web import not_found, render, request_lang
+from api.web import not_found, render, request_lang, set_cookie
 from bot.replies import Message, Turn
 from common import china_today
 from content.guidance import Article, Library, render_html
@@ -433,14 +432,15 @@ def _chat_response(request: Request, services: Any, session: str, is_new: bool, 
                "separator": BUTTON_SEPARATOR}
     response = render(request, "chat.html", context)
     if is_new:
-        response.set_cookie(CHAT_COOKIE, session, max_age=24 * 3600, samesite="lax", httponly=True)
+        set_cookie(request, response, CHAT_COOKIE, session, max_age=24 * 3600)
     return response
 
 
 @router.get("/chat", response_class=HTMLResponse)
-def chat(request: Request, services: ServicesDep) -> HTMLResponse:
+async def chat(request: Request, services: ServicesDep) -> HTMLResponse:
     session, is_new = _chat_session(request)
-    return _chat_response(request, services, session, is_new, [], Message(command="help"), None)
+    return await services.in_dialogue_pool(_chat_response, request, services, session, is_new, [],
+                                           Message(command="help"), None)
 
 
 @router.post("/chat", response_class=HTMLResponse)
@@ -460,5 +460,6 @@ async def chat_send(request: Request, services: ServicesDep) -> HTMLResponse:
     else:
         text = value["text"].strip()[:2000]
         message, said = Message(text=text), text
-    # The engine is synchronous and touches the store: run it off the event loop.
-    return await run_in_threadpool(_chat_response, request, services, session, is_new, history, message, said)
+    # The engine is synchronous and touches the store: run it off the event loop, on the dialogue threads.
+    return await services.in_dialogue_pool(_chat_response, request, services, session, is_new, history, message,
+                                           said)

@@ -59,7 +59,7 @@ def centre_qr(request: Request, registry: RegistryDep, centre_id: str, fmt: str,
 
 @router.get("/s/{code}/qr.{fmt}")
 def share_qr(request: Request, services: ServicesDep, code: str, fmt: str, scale: Scale = None) -> Response:
-    if fmt not in ("png", "svg") or get_link(services.engine, code) is None:
+    if fmt not in ("png", "svg") or not CODE_PATTERN.match(code) or get_link(services.engine, code) is None:
         return not_found(request, msg("share.no_qr"))
     return qr_response(f"{base_url(request)}/s/{code}", fmt, scale)
 

@@ -81,7 +81,8 @@ def synthetic_columns(n: int, rng: np.random.Generator, sigma_km: float = CLUSTE
         "max_age_months": np.full(n, 36), "modes": np.asarray(mode_choices)[rng.integers(0, 4, n)].tolist(),
         "phone": none, "hours": none, "fee_min": none, "fee_max": none, "filed_on": none, "inclusive_since": none,
         "demo_level": none, "operator": none, "credit_code": none, "health_eval_passed": none,
-        "is_sample": np.zeros(n, dtype=bool), "updated_at": none,
+        "is_sample": np.zeros(n, dtype=bool), "updated_at": none, "ownership": none,
+        "open_to_public": np.ones(n, dtype=bool), "enrolled": none, "inspected_on": none, "vacancies_updated_on": none,
     }
 
 

@@ -7,7 +7,7 @@ check the adapter (updates in, messages out, failures), not the engine's wording
 from __future__ import annotations
 
 import asyncio
-import time
+import threading
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -49,13 +49,14 @@ class EchoEngine:
 
     def __init__(self) -> None:
         self.seen: list[tuple[str, Message]] = []
+        self.release_slow = threading.Event()  # "slow" is answered once the test sets it (or after 10 s)
 
     def handle(self, session: str, message: Message) -> Turn:
         self.seen.append((session, message))
         if message.text == "boom":
             raise RuntimeError("the engine failed")
         if message.text == "slow":
-            time.sleep(0.5)
+            self.release_slow.wait(timeout=10)
         if message.text == "long":
             paragraph = "托育" * 1000  # 2,000 characters
             return Turn("long", (Reply("\n\n".join([paragraph] * 5)),))
@@ -230,15 +231,22 @@ async def test_an_engine_failure_is_apologised_for_and_the_bot_goes_on(
 
 
 @pytest.mark.asyncio
-async def test_chats_are_answered_concurrently_but_each_chat_in_order(fake: FakeBotApi,
-                                                                       application: TelegramApp) -> None:
+async def test_chats_are_answered_concurrently_but_each_chat_in_order(
+        fake: FakeBotApi, engine: EchoEngine, application: TelegramApp) -> None:
+    # Decided by events, not by the clock: chat 1's "slow" is held until chat 2 has its answer, which can only
+    # happen if chat 2 did not wait for chat 1 (otherwise `until` gives up and the test fails).
     async with polling(application):
         fake.push_update(message_update(1, "slow"))
         fake.push_update(message_update(1, "next"))
         fake.push_update(message_update(2, "quick"))
-        await fake.until(lambda: len(fake.delivered(1)) == 2 and fake.delivered(2))
+        try:
+            await fake.until(lambda: fake.delivered(2))
+            assert fake.delivered(1) == []  # "next" waits behind "slow" in its own chat
+        finally:
+            engine.release_slow.set()
+        await fake.until(lambda: len(fake.delivered(1)) == 2)
     assert fake.delivered(1) == ["text slow", "text next"]
-    assert fake.sent(2)[0].at < fake.sent(1)[0].at  # chat 2 did not wait for chat 1's slow answer
+    assert fake.delivered(2) == ["text quick"]
 
 
 # -- webhook, and the web service's lifespan -------------------------------------------------------------------------

@@ -132,18 +132,16 @@ def test_sign_in_then_upload_the_registry(desk: Desk, site: Site, screenshot: Sh
     assert desk.page.locator("#need-sign-in").is_hidden() and desk.page.locator("#welcome").is_hidden()
     assert desk.sign_in(site.tokens["registry_admin"]) == "李管理员 · 名录管理员（registry_admin）"
     assert desk.page.evaluate("sessionStorage.getItem('carecircle-token')") == site.tokens["registry_admin"]
-    offered = desk.page.locator("#welcome li:visible a").all_inner_texts()
-    assert offered == ["机构名录", "投诉案件", "操作记录"]  # only what this role may do, and the audit log
+    # only what this role may do, and the audit log (the list is drawn after sign-in: wait for it)
+    expect(desk.page.locator("#welcome li:visible a")).to_have_text(["机构名录", "投诉案件", "操作记录"])
     screenshot(desk.page, "admin-index")
 
     desk.page.get_by_role("link", name="机构名录", exact=True).first.click()
     desk.page.wait_for_url("**/admin/registry")
     desk.page.set_input_files("#file", DATA / "registry_good.csv")
     desk.page.get_by_role("button", name="上传").click()
-    summary = desk.page.locator("#summary")
-    summary.wait_for()
-    assert summary.inner_text().startswith("已导入 4 行，被拒绝 0 行，提醒 0 条。")
-    assert desk.page.locator("#rejected-table").is_hidden()
+    expect(desk.page.locator("#summary")).to_contain_text("已导入 4 行，被拒绝 0 行，提醒 0 条。")
+    expect(desk.page.locator("#rejected-table")).to_be_hidden()
     assert _eventually(lambda: site.services.registry.get("T-001") is not None)
     screenshot(desk.page, "admin-registry")
     assert desk.problems == []
@@ -159,17 +157,15 @@ def test_broadcast_with_a_segment_preview_send_and_cancel(desk: Desk, site: Site
     page.fill("#age-to", "12")
     page.select_option("#language", "zh")
     page.get_by_role("button", name="预览").click()
-    count = page.locator("#count")
-    count.wait_for()
-    assert count.inner_text().startswith("将发送给 1 位家长")
-    assert page.locator("#preview-messages pre").all_inner_texts()[0].startswith(FLU)
+    expect(page.locator("#count")).to_contain_text("将发送给 1 位家长")
+    expect(page.locator("#preview-messages pre").first).to_contain_text(FLU)
     screenshot(page, "admin-broadcasts-preview")
 
     page.get_by_role("button", name="保存草稿").click()
     row = page.locator("#list tr").first
     row.get_by_role("button", name="发送").wait_for()
-    assert row.locator("td").nth(2).inner_text() == "地区 150627；0–12 月龄；中文"
-    assert row.locator("td").nth(3).inner_text() == "草稿"
+    expect(row.locator("td").nth(2)).to_have_text("地区 150627；0–12 月龄；中文")
+    expect(row.locator("td").nth(3)).to_have_text("草稿")
 
     questions: list[str] = []
 
@@ -198,7 +194,7 @@ def test_broadcast_with_a_segment_preview_send_and_cancel(desk: Desk, site: Site
     report = dict(zip(page.locator("#report-fields dt").all_inner_texts(),
                       page.locator("#report-fields dd").all_inner_texts(), strict=True))
     assert (report["状态"], report["待发"], report["已取消"]) == ("已取消", "0", "1")
-    assert row.get_by_role("button").all_inner_texts() == ["报告"]
+    expect(row.get_by_role("button")).to_have_text(["报告"])
     assert desk.problems == []
 
 
@@ -232,7 +228,8 @@ def test_audit_log_lists_the_newest_change_first(desk: Desk, site: Site, screens
     desk.sign_in(create_token(site.engine, "赵审计", "community_worker"))
     desk.open("/admin/audit")
     first = desk.page.locator("#list tr").first
-    first.wait_for()
+    expect(first.locator("td")).to_have_count(5)
+    expect(first.locator("td").nth(1)).to_have_text("cli")
     when, actor, action, target, detail = first.locator("td").all_inner_texts()
     assert (actor, action, target, detail) == ("cli", "创建令牌（token.create）", "赵审计", "role: community_worker")
     with site.engine.connect() as conn:
@@ -249,11 +246,11 @@ def test_a_wrong_token_is_refused_and_forgotten(desk: Desk, screenshot: Shot) ->
     desk.page.fill("#token", "cc_not-a-token")
     desk.page.get_by_role("button", name="登录").click()
     expect(desk.page.locator("#status")).to_have_class("error")
-    assert desk.status().startswith("401：令牌无效或已撤销")
+    expect(desk.page.locator("#status")).to_contain_text("401：令牌无效或已撤销")
     assert desk.page.evaluate("sessionStorage.getItem('carecircle-token')") is None
     screenshot(desk.page, "admin-index-refused")
     desk.open("/admin/broadcasts")
-    assert desk.page.locator("#need-sign-in").is_visible()
+    expect(desk.page.locator("#need-sign-in")).to_be_visible()
     screenshot(desk.page, "admin-broadcasts-signed-out")
     # The one error the console may show: the refused request itself.
     assert [p for p in desk.problems if "status of 401" not in p] == []

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 Shot = Callable[..., Any]  # the screenshot fixture: screenshot(page, name, full_page=False)
@@ -20,12 +21,12 @@ def test_finder_with_geolocation_shows_the_nearest_inclusive_centres(server: str
     screenshot(phone, "home")
     phone.get_by_role("button", name="使用我的位置").click()
     phone.wait_for_url("**/?lat=*")
-    names = phone.locator(".results li.centre h3").all_inner_texts()
     # 天骄社区 in 阿镇 (the sample registry): the three inclusive centres within 900 m, nearest first.
-    assert names == ["萌宝驿站·天骄社区点（示例）", "蓝天幼儿园托班（示例）", "小星星托育园（示例）"]
-    assert phone.locator("svg.circle-map .pin").count() == 3
-    assert "示例数据" in phone.locator(".sample-banner").inner_text()
-    assert phone.locator(".walk").first.inner_text().startswith("约1分钟步行（估算）")
+    expect(phone.locator(".results li.centre h3")).to_have_text(
+        ["萌宝驿站·天骄社区点（示例）", "蓝天幼儿园托班（示例）", "小星星托育园（示例）"])
+    expect(phone.locator("svg.circle-map .pin")).to_have_count(3)
+    expect(phone.locator(".sample-banner")).to_contain_text("示例数据")
+    expect(phone.locator(".walk").first).to_contain_text("约1分钟步行（估算）")
     screenshot(phone, "finder-results")
     screenshot(phone, "finder-results-full", full_page=True)
 
@@ -40,22 +41,23 @@ def test_finder_filters_and_typed_place_work_without_javascript(server: str, bro
         page.fill("#place", "天骄社区")
         page.select_option("#age", "12")
         page.get_by_role("button", name="查找").click()
-        assert "按“天骄社区”的位置查找" in page.locator(".confirm").inner_text()
-        names = page.locator(".results li.centre h3").all_inner_texts()
-        assert names == ["萌宝驿站·天骄社区点（示例）"]  # of the three, only it takes a 1-year-old
+        expect(page.locator(".confirm")).to_contain_text("按“天骄社区”的位置查找")
+        # of the three, only it takes a 1-year-old
+        expect(page.locator(".results li.centre h3")).to_have_text(["萌宝驿站·天骄社区点（示例）"])
     finally:
         context.close()
 
 
 def test_centre_page_and_share_link(server: str, phone: Any, screenshot: Shot) -> None:
     phone.goto(server + "/s/tianjiao")
-    assert "天骄社区托育服务" in phone.locator(".share-banner").inner_text()
-    assert phone.locator(".share-banner a").get_attribute("href") == "https://t.me/carecircle_test_bot?start=c-tianjiao"
+    expect(phone.locator(".share-banner")).to_contain_text("天骄社区托育服务")
+    expect(phone.locator(".share-banner a")).to_have_attribute(
+        "href", "https://t.me/carecircle_test_bot?start=c-tianjiao")
     phone.locator(".results li.centre h3 a").first.click()
     phone.wait_for_url("**/centres/SAMPLE-150627-002")
-    assert "已备案，正常运营" in phone.locator(".detail").inner_text()
+    expect(phone.locator(".detail")).to_contain_text("已备案，正常运营")
     qr = phone.locator("img.qr")
-    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert qr.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0  # waits for the image
     screenshot(phone, "centre")
     screenshot(phone, "centre-full", full_page=True)
 
@@ -67,19 +69,19 @@ def test_leave_form(server: str, phone: Any, screenshot: Shot) -> None:
     screenshot(phone, "leave-form")
     phone.get_by_role("button", name="计算").click()
     phone.wait_for_url("**/leave?*")
+    expect(phone.locator(".ent .days")).to_have_count(4)
     days = [" ".join(d.split()) for d in phone.locator(".ent .days").all_inner_texts()]
     assert days == ["158 天", "25 天", "每年 10 天", "每天 1 小时哺乳时间"]
-    assert "女职工劳动保护特别规定" in phone.locator(".ent-maternity").inner_text()
+    expect(phone.locator(".ent-maternity")).to_contain_text("女职工劳动保护特别规定")
     screenshot(phone, "leave-result")
 
 
 def test_chat_finds_centres_with_the_location_button(server: str, phone: Any, screenshot: Shot) -> None:
     phone.goto(server + "/chat")
-    assert phone.get_by_role("button", name="找附近托育").is_visible()
+    expect(phone.get_by_role("button", name="找附近托育")).to_be_visible()
     phone.fill("#text", "附近有普惠托育吗")
     phone.keyboard.press("Enter")  # Enter sends the text, not the first quick reply
-    phone.wait_for_load_state()
-    assert phone.locator(".bubble.me").last.inner_text() == "附近有普惠托育吗"
+    expect(phone.locator(".bubble.me")).to_have_text(["附近有普惠托育吗"])  # the next page, once it is there
     phone.get_by_role("button", name="发送我的位置").click()
     phone.wait_for_function("document.querySelectorAll('.bubble.me').length === 2")
     reply = phone.locator(".bubble.bot").last.inner_text()
@@ -89,13 +91,13 @@ def test_chat_finds_centres_with_the_location_button(server: str, phone: Any, sc
 
 def test_guidance_and_english(server: str, phone: Any, screenshot: Shot) -> None:
     phone.goto(server + "/guidance?age_months=6")
-    assert phone.locator(".article-card").count() > 0
+    expect(phone.locator(".article-card").first).to_be_visible()
     screenshot(phone, "guidance")
     phone.locator(".article-card h3 a").first.click()
-    assert "来源" in phone.locator("article.prose").inner_text()
+    expect(phone.locator("article.prose")).to_contain_text("来源")
     screenshot(phone, "article")
     phone.get_by_role("link", name="English").click()
-    assert phone.locator("html").get_attribute("lang") == "en"
+    expect(phone.locator("html")).to_have_attribute("lang", "en")  # the old page said zh-CN: wait for the new
     phone.goto(server + "/")
-    assert phone.get_by_role("button", name="Use my location").is_visible()
+    expect(phone.get_by_role("button", name="Use my location")).to_be_visible()
     screenshot(phone, "home-en")

@@ -159,7 +159,7 @@ def test_plan_without_json_is_readable_chinese():
     assert "预产期前28天" in result.stdout
 
 
-@pytest.mark.parametrize("date", ["2025-02-30", "tomorrow", ""])
+@pytest.mark.parametrize("date", ["2025-02-30", "tomorrow", "", "0001-01-01", "9999-12-31"])
 def test_plan_refuses_a_bad_date(date):
     result = run("plan", "--birth-date", date, "--json")
     assert result.exit_code == 2

@@ -13,11 +13,13 @@ import uvicorn
 
 
 @contextmanager
-def served_in_thread(app: Any, *, lifespan: Literal["on", "off"] = "on") -> Iterator[str]:
-    """Yields the base URL (http://127.0.0.1:<port>) while the server runs; stops it afterwards."""
+def served_in_thread(app: Any, *, lifespan: Literal["on", "off"] = "on", **options: Any) -> Iterator[str]:
+    """Yields the base URL (http://127.0.0.1:<port>) while the server runs; stops it afterwards. `options` go to
+    uvicorn.Config (proxy_headers, forwarded_allow_ips, …)."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", ws="none", lifespan=lifespan))
+    config = {"log_level": "warning", **options, "ws": "none", "lifespan": lifespan}
+    server = uvicorn.Server(uvicorn.Config(app, **config))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from tests.geodata.factories import make_centre
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "geodata" / "data" / "sample_population.csv"
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = Path(os.environ.get("CARECIRCLE_SEEDS_DIR", ROOT.parent / "shared" / "seeds"))  # as CI sets it
 GOOD = """编号,名称,纬度,经度,常住人口,3岁以下,行政区划代码,乡镇,城乡,新建小区
 P-1,天骄社区,39.596191,109.758208,8200,190,150627,阿勒腾席热镇,城市,否
 P-2,掌岗图村,39.55,109.73,900,,150627,阿勒腾席热镇,农村,

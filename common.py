@@ -13,6 +13,7 @@ It imports nothing of the project.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -98,3 +99,8 @@ class Recipient:
     def session(self) -> str:
         """The key of this user's conversation in the store."""
         return f"{SESSION_PREFIX[self.channel]}:{self.user_id}"
+
+
+def person_tag(key: str) -> str:
+    """A chat, an openid or a conversation as logs may name it: `#` and 12 hex digits of its key's SHA-256."""
+    return "#" + hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:12]

@@ -19,12 +19,13 @@ parameters from their errors (api/db.py), so a database error's log holds neithe
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from collections.abc import Callable, Sequence
 
 from sqlalchemy import Engine
+
+from common import person_tag
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +34,7 @@ log = logging.getLogger(__name__)
 TOUCHED_TABLES = ("subscribers", "outbox", "wechat_users", "conversations", "cases")
 
 
-def session_tag(key: str) -> str:
-    """A conversation as logs may name it: `#` and 12 hex digits of its key's SHA-256."""
-    return "#" + hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:12]
+session_tag = person_tag  # a conversation as logs may name it (common.person_tag)
 
 
 class Scrubber:

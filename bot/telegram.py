@@ -46,7 +46,7 @@ from telegram.ext import (
 from bilingual import Text, msg
 from bot.replies import Message, Turn
 from bot.telegram_render import render
-from common import ChannelName, Recipient
+from common import ChannelName, Recipient, person_tag
 
 logger = logging.getLogger(__name__)
 
@@ -297,7 +297,7 @@ class _Adapter:
                                            reply_markup=outgoing.markup,
                                            link_preview_options=LinkPreviewOptions(is_disabled=True))
         except Forbidden:
-            logger.info("chat %s blocked the bot; no more messages to it", chat_id)
+            logger.info("chat %s blocked the bot; no more messages to it", person_tag(str(chat_id)))
             if self.on_blocked:
                 await asyncio.to_thread(self.on_blocked, chat_id)
 

@@ -38,7 +38,7 @@ from bot.conversations import ConversationStore
 from bot.replies import Message, Turn
 from bot.store import wechat_inbound
 from bot.wechat_render import choice, render
-from common import ChannelName, Recipient, as_utc, utc_now
+from common import ChannelName, Recipient, as_utc, person_tag, utc_now
 from geodata.crs import Crs, to_wgs84
 
 logger = logging.getLogger(__name__)
@@ -271,13 +271,14 @@ class WeChatEndpoint:
 
     async def _push(self, openid: str, messages: tuple[str, ...]) -> None:
         if self.pusher is None:
-            logger.warning("an answer to %s could not be sent: set CARECIRCLE_WECHAT_APP_ID and _APP_SECRET", openid)
+            logger.warning("an answer to %s could not be sent: set CARECIRCLE_WECHAT_APP_ID and _APP_SECRET",
+                           person_tag(openid))
             return
         for text in messages:
             try:
                 await asyncio.to_thread(self.pusher.send_text, openid, text)
             except Exception:
-                logger.exception("a customer-service message to %s failed", openid)
+                logger.exception("a customer-service message to %s failed", person_tag(openid))
                 return
 
     async def drain(self) -> None:

@@ -29,7 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from wechatpy.client import WeChatClient
 from wechatpy.exceptions import WeChatClientException
 
-from common import ChannelName, as_utc, local_day, utc_now
+from common import ChannelName, as_utc, local_day, person_tag, utc_now
 from content.guidance.library import Library
 from messaging.channel import Blocked, Delivered, Item, Misconfigured, RateLimited, Refused, Transient
 from messaging.store import wechat_tokens, wechat_users
@@ -329,7 +329,7 @@ class WeChatChannel:
             except WeChatError as exc:
                 if exc.errcode not in OUTSIDE_WINDOW:
                     raise _delivery_error(exc) from exc
-                log.info("WeChat %s for %s: switching to the template path", exc.errcode, openid)
+                log.info("WeChat %s for %s: switching to the template path", exc.errcode, person_tag(openid))
         return self._send_template(openid, item)
 
     def _send_template(self, openid: str, item: Item) -> Delivered:

@@ -27,6 +27,7 @@ from geodata.index import Match
 from geodata.maplinks import map_links
 from geodata.names import NameMatch
 from geodata.policy import FAR_M, MAX_CHILD_AGE_DAYS, MAX_CHILD_AGE_MONTHS, MAX_DUE_DAYS_AHEAD
+from geodata.regions import province_of
 from messaging.telegram_format import render_telegram
 
 # -- menus and small talk -------------------------------------------------------------------------------
@@ -236,7 +237,8 @@ def check_result(lang: str, name: str, found: Sequence[NameMatch]) -> tuple[Repl
             lines.append(msg("bot.check.not_operating")(lang))
         others = [m.centre for m in strong[1:]]
         if others:
-            lines.append(msg("bot.check.similar")(lang) + "、".join(_name(lang, c) for c in others))
+            lines.append(msg("bot.check.similar")(lang) + msg("common.list_separator")(lang).join(_name(lang, c)
+                                                                                              for c in others))
         return (Reply("\n".join(lines), buttons=_centre_buttons([best, *others])),)
     how = msg("bot.check.how_to_verify")
     if found:
@@ -261,10 +263,9 @@ def centre_detail(lang: str, centre: Centre, web_url: str) -> Reply:
 
 # -- leave ------------------------------------------------------------------------------------------------
 def ask_province(lang: str) -> Reply:
+    shown = [p for p in (province_of(code) for code in ("150000", "140000", "510000")) if p is not None]
     return Reply(msg("bot.leave.ask_province")(lang),
-                 buttons=((Button("内蒙古", data=data.encode(data.Province("150000"))),
-                           Button("山西", data=data.encode(data.Province("140000"))),
-                           Button("四川", data=data.encode(data.Province("510000")))),))
+                 buttons=(tuple(Button(Text.of(p)(lang), data=data.encode(data.Province(p.code))) for p in shown),))
 
 
 def ask_birth_date(lang: str, *, for_leave: bool) -> Reply:
@@ -487,8 +488,8 @@ def centre_fact(lang: str, centre: Centre, asked: str) -> Reply:
     elif asked == "address":
         fact = msg("bot.fact.address", address=centre.address)(lang)
     elif asked == "vacancies":
-        fact = (msg("bot.fact.vacancies", free=centre.vacancies)(lang)
-                + (f"/{centre.capacity}" if centre.capacity is not None else "")
+        capacity = f"/{centre.capacity}" if centre.capacity is not None else ""
+        fact = (msg("bot.fact.vacancies", free=centre.vacancies, capacity=capacity)(lang)
                 + vacancies_note(lang, centre, china_today())) if centre.vacancies is not None else unknown
     elif asked == "hours":
         fact = msg("bot.fact.hours", hours=centre.hours)(lang) if centre.hours else unknown

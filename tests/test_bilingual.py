@@ -24,8 +24,7 @@ ONE_SIDED = {"leave.cited_by", "case_page.text"}
 # English that holds Chinese on purpose: the name of the language on the switch, and the bot's replies, which gloss
 # the Chinese term a parent will meet ("inclusive (普惠)") or name places to type (a chat has no lang="zh-CN" markup).
 CHINESE_IN_ENGLISH = {"base.other_language", "bot.command.language", "bot.fact.inclusive",
-                      "bot.check.how_to_verify", "bot.leave.caesarean", "bot.subsidy.ask_region",
-                      "bot.leave.region"}  # "内蒙古：…": the bot's answers have always kept the full-width colon
+                      "bot.check.how_to_verify", "bot.leave.caesarean", "bot.subsidy.ask_region"}
 
 
 def sources(*suffixes: str) -> str:

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, select
 from telegram.error import NetworkError
 
 from common import as_utc
-from messaging.outbox import Broadcasts, Segment, claim
+from messaging.outbox import LEASES, Broadcasts, Segment, beat, claim
 from messaging.sender import RateLimiter, Sender, quiet_until
 from messaging.store import outbox, subscribers
 from messaging.subscriptions import Subscriptions
@@ -160,19 +160,35 @@ async def test_killed_mid_broadcast_a_restart_neither_repeats_nor_loses(store: E
 
 
 @pytest.mark.asyncio
-async def test_a_crashed_senders_claims_expire(sqlite_store: Engine, fake: FakeBotApi) -> None:
+async def test_a_dead_senders_rows_are_taken_over_once_its_heartbeat_is_a_lease_old(
+        sqlite_store: Engine, fake: FakeBotApi) -> None:
     clock = FakeClock(day(35))
     add_families(sqlite_store, range(1, 21))
     broadcast(sqlite_store, clock=clock)
     with sqlite_store.begin() as conn:  # a sender claimed everything, then died without sending
-        assert len(claim(conn, "crashed", clock(), timedelta(seconds=120), 100)) == 20
+        beat(conn, "crashed", "telegram", clock())
+        assert len(claim(conn, "crashed", clock(), LEASES.lease, 100)) == 20
     async with TelegramTransport(fake.token, fake.base_url) as transport:
-        sender = Sender(sqlite_store, tg(transport), rate=None, clock=clock, sleep=clock.sleep,
-                        lease=timedelta(seconds=120))
-        assert await sender.run_once() == 0  # the lease still holds
-        clock.advance(121)
-        assert await drain(sender) == 20
+        sender = Sender(sqlite_store, tg(transport), rate=None, clock=clock, sleep=clock.sleep)
+        clock.advance(LEASES.lease.total_seconds() - 0.5)
+        assert await sender.run_once() == 0  # its last heartbeat is recent: it may be alive
+        clock.advance(1)
+        assert await drain(sender) == 20  # a lease without a heartbeat: dead, and its rows move
     assert set(per_chat(fake).values()) == {1} and len(per_chat(fake)) == 20
+    with sqlite_store.connect() as conn:
+        assert conn.execute(select(outbox.c.claimed_by).where(outbox.c.claimed_by.is_not(None))).first() is None
+
+
+@pytest.mark.asyncio
+async def test_rows_of_an_owner_without_a_heartbeat_are_claimable_at_once(sqlite_store: Engine) -> None:
+    clock = FakeClock(day(35))
+    add_families(sqlite_store, range(1, 4))
+    broadcast(sqlite_store, clock=clock)
+    with sqlite_store.begin() as conn:  # claimed before heartbeats existed (migration 0007), or signed off
+        conn.execute(outbox.update().values(claimed_by="old-sender", claimed_at=clock()))
+    transport = RecordingTransport(clock)
+    assert await drain(Sender(sqlite_store, tg(transport), rate=None, clock=clock, sleep=clock.sleep)) == 3
+    assert sorted(chat for _, chat, _ in transport.sent) == [1, 2, 3]
 
 
 @pytest.mark.postgres
@@ -387,3 +403,4 @@ async def test_a_long_item_retried_after_a_fault_resumes_at_its_unsent_part(sqli
     assert [text for _, _, text in transport.sent] == ["month-1 1/3", "month-1 2/3", "month-1 3/3"]
     with sqlite_store.connect() as conn:
         assert conn.execute(select(outbox.c.status)).scalar_one() == "sent"
+

@@ -16,10 +16,12 @@ One sender runs per channel (messaging/channel.py: Telegram, WeChat), so a pause
 - Just before each send the row is read again: still queued, still this sender's, the subscriber still active. So
   /stop, /forget and a cancelled broadcast take effect before the next send, and a sender whose rows were taken
   over (its heartbeat late) does not send them too.
-- Outcomes are written in small batches (every `flush_every` seconds or `flush_size` messages). When the
-  sender is cancelled it lets the sends in flight finish, writes their outcomes and gives back the rest, so a
-  restart neither repeats nor loses a message. Only a hard kill (power, SIGKILL) can repeat a message: those
-  accepted by the channel but not yet written, at most `flush_size` plus the `concurrency` in flight.
+- Each outcome is written before the sender sends anything more to that user and before the send's slot (one of
+  `concurrency`) goes to another row; outcomes that finish together share a transaction. A long item records each
+  part as it goes. So at any moment at most `concurrency` messages are accepted by the channel but not yet
+  recorded, and a hard kill (power, SIGKILL) repeats at most those: the messages truly in flight. When the sender
+  is cancelled it lets the sends in flight finish, records them and gives back the rest, so a restart neither
+  repeats nor loses a message.
 """
 
 from __future__ import annotations
@@ -122,12 +124,12 @@ class RateLimiter:
 
 @dataclass
 class _Batch:
-    pending: set[int]
+    pending: set[int]  # claimed rows whose outcome is not yet recorded
     checks: Connection
-    outcomes: list[Outcome] = field(default_factory=list)
-    last_flush: float = 0.0
     stopping: bool = False
     blocked_users: set[str] = field(default_factory=set)
+    unwritten: list[tuple[Outcome, asyncio.Future[None]]] = field(default_factory=list)
+    writer: asyncio.Task[None] | None = None
 
 
 def default_worker_id() -> str:
@@ -151,8 +153,6 @@ class Sender:
         max_attempts: int = 5,
         concurrency: int = 8,
         batch_size: int | None = None,
-        flush_every: float = 0.2,
-        flush_size: int = 25,
         idle_seconds: float = 1.0,
         schedule_every: timedelta = timedelta(minutes=10),
     ) -> None:
@@ -167,8 +167,6 @@ class Sender:
         self.max_attempts = max_attempts
         self.concurrency = concurrency
         self.batch_size = batch_size or (max(1, min(200, int(rate * BATCH_SECONDS))) if rate else 500)
-        self.flush_every = flush_every
-        self.flush_size = flush_size
         self.idle_seconds = idle_seconds
         self.schedule_every = schedule_every
         self.limiter = RateLimiter(rate, self._seconds, sleep)
@@ -289,7 +287,7 @@ class Sender:
     async def _deliver_all(self, rows: Sequence[Claimed]) -> None:
         # One connection, in autocommit, for the check before each send: every read sees the latest commits.
         checks = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        batch = _Batch(pending={r.id for r in rows}, checks=checks, last_flush=self._seconds())
+        batch = _Batch(pending={r.id for r in rows}, checks=checks)
         gate = asyncio.Semaphore(self.concurrency)
         heart = self._start_heart()
         tasks = [asyncio.create_task(self._deliver(row, batch, gate)) for row in rows]
@@ -297,23 +295,57 @@ class Sender:
             await asyncio.gather(*tasks)
         finally:
             batch.stopping = True
-            await asyncio.wait(tasks)  # each lets its send in flight finish
+            await asyncio.wait(tasks)  # each lets its send in flight finish and records it
             await self._stop_heart(heart)
             checks.close()
-            self._flush(batch)
             with self.engine.begin() as conn:
                 release(conn, batch.pending, self.worker_id)
             self._forget_idle_users()
 
     async def _deliver(self, row: Claimed, batch: _Batch, gate: asyncio.Semaphore) -> None:
+        # The slot and the user's lock are held until the outcome is written: nothing more goes to the user, and no
+        # other row starts in this slot, before a crash could no longer repeat this message.
         async with gate, self._user_locks.setdefault(row.user_id, asyncio.Lock()):
             outcome = await self._send_row(row, batch)
-        if outcome is not None:
-            batch.outcomes.append(outcome)
-            batch.pending.discard(row.id)
-            if (outcome.kind == "blocked" or len(batch.outcomes) >= self.flush_size
-                    or self._seconds() - batch.last_flush >= self.flush_every):
-                self._flush(batch)
+            if outcome is not None:
+                await self._record(batch, outcome)
+                batch.pending.discard(row.id)
+
+    async def _record(self, batch: _Batch, outcome: Outcome) -> None:
+        """Write the outcome, with any others that finished meanwhile (one transaction); returns once written."""
+        written: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        batch.unwritten.append((outcome, written))
+        if batch.writer is None or batch.writer.done():
+            batch.writer = asyncio.create_task(self._write(batch))
+        try:
+            await asyncio.shield(written)
+        except asyncio.CancelledError:  # cancelled meanwhile: the write goes on, and its outcome is known
+            batch.stopping = True
+            await asyncio.wait([written])
+            written.result()
+
+    async def _write(self, batch: _Batch) -> None:
+        """Group commit: one write at a time, in a thread, so sends go on meanwhile; the outcomes that arrive during
+        a write go together in the next."""
+        await asyncio.sleep(0)  # sends that finished in this turn of the event loop join the first write
+        while batch.unwritten:
+            chosen, batch.unwritten = batch.unwritten, []
+            try:
+                await asyncio.to_thread(self._write_now, [outcome for outcome, _ in chosen])
+            except Exception as exc:
+                for _, written in chosen:
+                    written.set_exception(exc)
+            except BaseException:
+                for _, written in chosen:
+                    written.cancel()
+                raise
+            else:
+                for _, written in chosen:
+                    written.set_result(None)
+
+    def _write_now(self, outcomes: list[Outcome]) -> None:
+        with self.engine.begin() as conn:
+            record(conn, outcomes, self.worker_id, self._now())
 
     async def _send_row(self, row: Claimed, batch: _Batch) -> Outcome | None:
         item = Item(row.item, row.language, row.broadcast_text)
@@ -325,6 +357,8 @@ class Sender:
         for part, text in enumerate(parts):
             if part < first:
                 continue
+            if part > first:  # the parts before went out: recorded before the next one goes
+                await self._record(batch, self._outcome(row, "progress", count=False, parts_sent=part))
             retried_pause = False
             while True:
                 wait = self._user_ready.get(row.user_id, 0.0) - self._seconds()
@@ -335,16 +369,15 @@ class Sender:
                     return self._outcome(row, "retry", f"channel paused for {paused:.0f}s", count=False,
                                          not_before=self._now() + timedelta(seconds=paused), parts_sent=part)
                 await self.limiter.acquire()
-                if part == first:
-                    if batch.stopping:
-                        return None
-                    if row.user_id in batch.blocked_users:
-                        return self._outcome(row, "blocked", "the user blocked the bot", count=False)
-                    if quiet_until(self._now(), self.quiet_window) is not None:
-                        return self._outcome(row, "released", count=False)
+                if batch.stopping:
+                    return None
+                if row.user_id in batch.blocked_users:
+                    return self._outcome(row, "blocked", "the user blocked the bot", count=False)
+                if quiet_until(self._now(), self.quiet_window) is not None:
+                    return self._outcome(row, "released", count=False)
                 if not self._lease_is_live():  # the heartbeat is late (a stalled loop, a slow store): renew first
                     self._beat()
-                if part == first and not still_wanted(batch.checks, row.id, self.worker_id):
+                if not still_wanted(batch.checks, row.id, self.worker_id):
                     return self._outcome(row, "released", count=False)
                 error, delivered = await self._call(row.user_id, item, text, batch)
                 self._user_ready[row.user_id] = self._seconds() + self.channel.per_user_interval
@@ -400,12 +433,6 @@ class Sender:
     def _outcome(self, row: Claimed, kind: str, error: str | None = None, *, count: bool = True,
                  not_before: datetime | None = None, parts_sent: int = 0) -> Outcome:
         return Outcome(row, kind, self._now(), error, not_before, count, parts_sent)
-
-    def _flush(self, batch: _Batch) -> None:
-        outcomes, batch.outcomes = batch.outcomes, []
-        batch.last_flush = self._seconds()
-        with self.engine.begin() as conn:
-            record(conn, outcomes, self.worker_id, self._now())
 
     def _forget_idle_users(self) -> None:
         now = self._seconds()

@@ -404,3 +404,52 @@ async def test_a_long_item_retried_after_a_fault_resumes_at_its_unsent_part(sqli
     with sqlite_store.connect() as conn:
         assert conn.execute(select(outbox.c.status)).scalar_one() == "sent"
 
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("concurrency", [1, 3, 8])
+async def test_a_crash_could_repeat_only_the_sends_in_flight(sqlite_store: Engine, concurrency: int) -> None:
+    """Whenever a send starts, the messages started but not yet recorded are at most `concurrency`: what a hard kill
+    at that moment would send again."""
+    clock = FakeClock(day(35))
+    add_families(sqlite_store, range(1, 61))
+    broadcast(sqlite_store, clock=clock)
+    started: list[int] = []
+    worst = 0
+
+    class Checking(RecordingTransport):
+        async def send(self, chat_id: int, text: str, *, html: bool) -> None:
+            nonlocal worst
+            started.append(chat_id)
+            with sqlite_store.connect() as conn:
+                recorded = {int(u) for u in conn.execute(select(subscribers.c.user_id).join(outbox).where(
+                    outbox.c.status == "sent")).scalars()}
+            worst = max(worst, len(set(started) - recorded))
+            await asyncio.sleep(0.001 * (chat_id % 4))  # answers come back out of order
+            await super().send(chat_id, text, html=html)
+
+    sender = Sender(sqlite_store, tg(Checking(clock)), rate=None, clock=clock, sleep=clock.sleep,
+                    concurrency=concurrency)
+    assert await drain(sender) == 60
+    assert sorted(started) == list(range(1, 61))
+    assert worst == concurrency  # the bound, and reached: the sends really overlap
+
+
+@pytest.mark.asyncio
+async def test_each_part_of_a_long_item_is_recorded_before_the_next_goes(sqlite_store: Engine) -> None:
+    class ThreePartPlan(FakePlan):
+        def render(self, slug: str, language: str) -> list[str]:
+            return [f"{slug} {n}/3" for n in (1, 2, 3)]
+
+    clock = FakeClock(day(35))
+    Subscriptions(sqlite_store, ThreePartPlan(), clock).subscribe(6, BIRTH, None, "zh", clock())
+    recorded_parts: list[int] = []
+
+    def note(chat_id: int) -> None:
+        with sqlite_store.connect() as conn:
+            recorded_parts.append(conn.execute(select(outbox.c.parts_sent)).scalar_one())
+
+    transport = RecordingTransport(clock, on_send=note)
+    await drain(Sender(sqlite_store, tg(transport, ThreePartPlan()), rate=None, clock=clock, sleep=clock.sleep))
+    assert recorded_parts == [0, 1, 2]  # a crash before part 3 resumes at part 3
+    with sqlite_store.connect() as conn:
+        assert conn.execute(select(outbox.c.status)).scalar_one() == "sent"

@@ -3,7 +3,11 @@
 The second sender takes the dead one's rows over within 10 s (the lease is 5 s: messaging.outbox.LEASES), sends
 again exactly the messages that were in flight when the first died (at most the concurrency), loses none, and the
 report's `sent` counts each delivery the API confirmed once. The kill point is random; the seed is in every failure
-message. Nothing here waits a fixed time: it waits for what it reads, with generous deadlines, and then compares
+message. `CARECIRCLE_TEST_KILL_RUNS=20` runs it 20 times a store, each at a kill point of its own:
+
+    CARECIRCLE_TEST_KILL_RUNS=20 CI=true python -m pytest tests/messaging/test_sender_kill.py
+
+Nothing here waits a fixed time: it waits for what it reads, with generous deadlines, and then compares
 the times it measured with what the sender promises.
 """
 
@@ -39,6 +43,7 @@ TOKENS = {"first": TOKEN.split(":")[0] + ":first-sender", "second": TOKEN.split(
 TAKEOVER_PROMISE_S = 10.0
 DONE_PROMISE_S = 15.0
 DEADLINE_S = 120.0  # for waiting only: far beyond what any run needs, even on a loaded machine
+RUNS = int(os.environ.get("CARECIRCLE_TEST_KILL_RUNS", "1"))
 
 
 class SenderProcess:
@@ -108,8 +113,9 @@ def wait_until(condition: Callable[[], bool], what: str) -> float:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("run", range(RUNS))
 def test_a_sender_killed_mid_broadcast_is_taken_over_within_seconds_and_repeats_only_what_was_in_flight(
-        store: Engine, tmp_path: Path, sender_processes: list[SenderProcess]) -> None:
+        store: Engine, tmp_path: Path, sender_processes: list[SenderProcess], run: int) -> None:
     seed = random.randrange(2**32)
     rng = random.Random(seed)
     kill_after = rng.randint(1, RECIPIENTS - 20)  # deliveries by the first sender before it is killed

@@ -26,6 +26,7 @@ from sqlalchemy import (
     String,
     and_,
     bindparam,
+    delete,
     func,
     literal,
     or_,
@@ -37,7 +38,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from common import CHINA_TZ, as_utc, local_day, utc_now
 from geodata.regions import province_of
-from messaging.store import broadcasts, outbox, subscribers
+from messaging.store import broadcasts, outbox, senders, subscribers
 from messaging.telegram_format import BROADCAST_FOOTER, TELEGRAM_LIMIT, telegram_length
 
 SHANGHAI = CHINA_TZ  # the clock lives in common; SHANGHAI, local_day and utc_now are imported from here too
@@ -349,6 +350,39 @@ def _checked_text(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class LeasePolicy:
+    """How long a sender's claims last: the one place these durations live.
+
+    A claim is a lease held by its owner (outbox.claimed_by, a sender id unique to each running sender). The owner
+    writes its heartbeat (the senders table) every `heartbeat` while it runs; an owner whose heartbeat is older than
+    `lease` is dead, and any sender may take its rows over. A sender polls every second when idle, so a dead
+    sender's rows move again within `lease` + 1 s of its last heartbeat (6 s with these values; the promise is
+    10 s). A sender never sends on a lease it cannot show is live: if its last heartbeat is older than
+    `lease - heartbeat`, it writes one before the next send. Clocks of the hosts must agree to within a second
+    (NTP).
+    """
+
+    heartbeat: timedelta = timedelta(seconds=1)
+    lease: timedelta = timedelta(seconds=5)
+
+
+LEASES = LeasePolicy()
+
+
+def beat(conn: Connection, worker: str, channel: str, now: datetime) -> None:
+    """The sender `worker` is alive at `now`: its claims stay its own for another lease."""
+    insert = dialect_insert(conn)(senders).values(id=worker, channel=channel, started_at=now, heartbeat_at=now)
+    conn.execute(insert.on_conflict_do_update(index_elements=[senders.c.id], set_={"heartbeat_at": now}))
+
+
+def leave(conn: Connection, worker: str, now: datetime, forget_after: timedelta = timedelta(days=1)) -> None:
+    """A sender stops cleanly: it gives back its rows and deletes its heartbeat (and any dead for a day)."""
+    conn.execute(update(outbox).where(outbox.c.claimed_by == worker, outbox.c.status == RowStatus.queued).values(
+        claimed_by=None, claimed_at=None))
+    conn.execute(delete(senders).where(or_(senders.c.id == worker, senders.c.heartbeat_at < now - forget_after)))
+
+
+@dataclass(frozen=True)
 class Claimed:
     id: int
     subscriber_id: int
@@ -363,7 +397,8 @@ class Claimed:
 @dataclass(frozen=True)
 class Outcome:
     """What became of one claimed row. kind: sent, retry (queued again at not_before), failed, blocked,
-    or released (not tried now: quiet hours began, or the row was stopped meanwhile)."""
+    released (not tried now: quiet hours began, or the row was stopped meanwhile), or progress (the first
+    `parts_sent` parts of a long item went out; the row stays claimed for the next part)."""
 
     row: Claimed
     kind: str
@@ -371,18 +406,22 @@ class Outcome:
     error: str | None = None
     not_before: datetime | None = None
     count_attempt: bool = True
-    parts_sent: int = 0  # for a retry: the parts of the item already delivered
+    parts_sent: int = 0  # for a retry or progress: the parts of the item already delivered
 
 
 def claim(conn: Connection, worker: str, now: datetime, lease: timedelta, limit: int,
           channel: str = "telegram") -> list[Claimed]:
-    """Take up to `limit` due rows of active subscribers of one channel. A claim is a lease: rows whose claim is
-    older than `lease` (a crashed sender's) are claimable again. On PostgreSQL concurrent senders skip each
-    other's rows (FOR UPDATE SKIP LOCKED); SQLite runs one sender per channel."""
+    """Take up to `limit` due rows of active subscribers of one channel for `worker`: rows nobody holds, rows of an
+    owner with no heartbeat for `lease` (a dead sender's), and the worker's own (a sender claims only between
+    batches, so any row it still holds was left over by a failed write). On PostgreSQL concurrent senders skip each
+    other's rows (FOR UPDATE SKIP LOCKED); on SQLite the UPDATE checks the rows are still claimable, so a second
+    sender only wastes its turn."""
+    owner_alive = select(senders.c.id).where(
+        senders.c.id == outbox.c.claimed_by, senders.c.heartbeat_at >= now - lease).exists()
     claimable = and_(
         outbox.c.status == RowStatus.queued,
         outbox.c.not_before <= now,
-        or_(outbox.c.claimed_at.is_(None), outbox.c.claimed_at < now - lease),
+        or_(outbox.c.claimed_by.is_(None), outbox.c.claimed_by == worker, ~owner_alive),
     )
     ids = conn.execute(
         select(outbox.c.id)
@@ -415,19 +454,22 @@ _STILL_WANTED = select(outbox.c.id).join(subscribers, subscribers.c.id == outbox
 
 
 def still_wanted(conn: Connection, row_id: int, worker: str) -> bool:
-    """Read just before each send: still queued, still ours, and the subscriber still active (so /stop,
-    /forget and a cancelled broadcast take effect before the next send)."""
+    """Read just before each send: still queued, still ours (not taken over), and the subscriber still active (so
+    /stop, /forget and a cancelled broadcast take effect before the next send)."""
     return conn.execute(_STILL_WANTED, {"row_id": row_id, "worker": worker}).first() is not None
 
 
-def record(conn: Connection, outcomes: Sequence[Outcome], worker: str, renew: Iterable[int], now: datetime) -> None:
-    """Write a batch of outcomes in one transaction, and renew the lease on the rows still to send."""
-    for kind in ("sent", "failed", "blocked", "retry", "released"):
+def record(conn: Connection, outcomes: Sequence[Outcome], worker: str, now: datetime) -> None:
+    """Write outcomes in one transaction. A delivery is recorded whoever holds the row now; a retry, a release or
+    progress only while the row is still the worker's."""
+    for kind in ("sent", "failed", "blocked", "retry", "released", "progress"):
         chosen = [o for o in outcomes if o.kind == kind]
         if not chosen:
             continue
         values: dict[str, Any] = {"claimed_by": None, "claimed_at": None}
-        if kind != "released":
+        if kind == "progress":
+            values = {"parts_sent": bindparam("parts")}
+        elif kind != "released":
             values["attempts"] = outbox.c.attempts + bindparam("step")
             values["last_error"] = bindparam("error")
         if kind in ("sent", "failed", "blocked"):
@@ -438,7 +480,7 @@ def record(conn: Connection, outcomes: Sequence[Outcome], worker: str, renew: It
             values["not_before"] = bindparam("next_try")
             values["parts_sent"] = bindparam("parts")
         where = [outbox.c.id == bindparam("row_id")]
-        if kind in ("retry", "released"):  # only while the row is still ours: another sender may hold it now
+        if kind in ("retry", "released", "progress"):  # only while the row is still ours: another may hold it now
             where.append(outbox.c.claimed_by == worker)
         conn.execute(
             update(outbox).where(*where).values(**values),
@@ -450,11 +492,6 @@ def record(conn: Connection, outcomes: Sequence[Outcome], worker: str, renew: It
                 conn.execute(update(subscribers).where(subscribers.c.id == subscriber_id).values(
                     status=SubscriberStatus.blocked, updated_at=now))
                 cancel_queued(conn, subscriber_id, RowStatus.blocked)
-    ids = list(renew)
-    if ids:
-        conn.execute(update(outbox).where(
-            outbox.c.id.in_(ids), outbox.c.claimed_by == worker, outbox.c.status == RowStatus.queued,
-        ).values(claimed_at=now))
 
 
 def release(conn: Connection, row_ids: Iterable[int], worker: str) -> None:

@@ -5,18 +5,23 @@ One sender runs per channel (messaging/channel.py: Telegram, WeChat), so a pause
   messages to the same user (Telegram: one a second).
 - Quiet hours (CARECIRCLE_QUIET_HOURS, Asia/Shanghai): nothing is sent inside the window; due rows wait.
 - RateLimited (Telegram's 429, WeChat's quota 45009): every send of the channel pauses, then the message is tried
-  again; a pause longer than a quarter of the lease puts the batch's rows back with a later not_before instead.
+  again; a pause longer than LONGEST_HELD_PAUSE_S puts the batch's rows back with a later not_before instead.
   Transient faults (timeouts, network) are retried with backoff (5 s, 10 s, 20 s, …) and recorded as failed after
   `max_attempts` tries. Blocked marks the subscriber blocked. Refused fails the row at once. Misconfigured stops
   the sender.
-- Claims are leases: a crashed sender's rows are claimed again once the lease runs out. On PostgreSQL several
-  senders share the work (FOR UPDATE SKIP LOCKED); on SQLite run one sender.
-- Just before each send the row is read again, so /stop, /forget and a cancelled broadcast take effect before
-  the next send.
-- Outcomes are written in small batches (every `flush_every` seconds or `flush_size` messages). When the
-  sender is cancelled it lets the sends in flight finish, writes their outcomes and gives back the rest, so a
-  restart neither repeats nor loses a message. Only a hard kill (power, SIGKILL) can repeat a message: those
-  accepted by the channel but not yet written, at most `flush_size` plus the `concurrency` in flight.
+- Claims are leases with an owner: each sender has an id of its own and writes a heartbeat every second while it
+  runs (messaging.outbox.LEASES). When a sender dies, its heartbeat stops, and after the lease (5 s) any other
+  sender takes its rows over: within 6 s of the death. On PostgreSQL several senders share the work (FOR UPDATE
+  SKIP LOCKED); on SQLite run one sender per channel.
+- Just before each send the row is read again: still queued, still this sender's, the subscriber still active. So
+  /stop, /forget and a cancelled broadcast take effect before the next send, and a sender whose rows were taken
+  over (its heartbeat late) does not send them too.
+- Each outcome is written before the sender sends anything more to that user and before the send's slot (one of
+  `concurrency`) goes to another row; outcomes that finish together share a transaction. A long item records each
+  part as it goes. So at any moment at most `concurrency` messages are accepted by the channel but not yet
+  recorded, and a hard kill (power, SIGKILL) repeats at most those: the messages truly in flight. When the sender
+  is cancelled it lets the sends in flight finish, records them and gives back the rest, so a restart neither
+  repeats nor loses a message.
 """
 
 from __future__ import annotations
@@ -24,13 +29,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import socket
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from time import monotonic
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from common import CHINA_TZ, as_utc, utc_now
 from messaging.channel import (
@@ -44,7 +51,19 @@ from messaging.channel import (
     Refused,
     Transient,
 )
-from messaging.outbox import Claimed, Clock, Outcome, claim, record, release, still_wanted
+from messaging.outbox import (
+    LEASES,
+    Claimed,
+    Clock,
+    LeasePolicy,
+    Outcome,
+    beat,
+    claim,
+    leave,
+    record,
+    release,
+    still_wanted,
+)
 from messaging.subscriptions import Subscriptions
 
 log = logging.getLogger(__name__)
@@ -52,6 +71,8 @@ log = logging.getLogger(__name__)
 Sleep = Callable[[float], Awaitable[None]]
 BACKOFF_FIRST_S = 5.0
 BACKOFF_MAX_S = 600.0
+LONGEST_HELD_PAUSE_S = 30.0  # a channel pause longer than this puts the batch's rows back for later
+BATCH_SECONDS = 4.0  # a batch holds about this much sending at the configured rate
 
 
 def quiet_until(now: datetime, window: tuple[time, time] | None) -> datetime | None:
@@ -103,12 +124,17 @@ class RateLimiter:
 
 @dataclass
 class _Batch:
-    pending: set[int]
+    pending: set[int]  # claimed rows whose outcome is not yet recorded
     checks: Connection
-    outcomes: list[Outcome] = field(default_factory=list)
-    last_flush: float = 0.0
     stopping: bool = False
     blocked_users: set[str] = field(default_factory=set)
+    unwritten: list[tuple[Outcome, asyncio.Future[None]]] = field(default_factory=list)
+    writer: asyncio.Task[None] | None = None
+
+
+def default_worker_id() -> str:
+    """Unique to this sender: the host, the process and a random part (64 characters at most)."""
+    return f"{socket.gethostname()[:40]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
 
 class Sender:
@@ -123,12 +149,10 @@ class Sender:
         sleep: Sleep = asyncio.sleep,
         worker_id: str | None = None,
         subscriptions: Subscriptions | None = None,
-        lease: timedelta = timedelta(seconds=120),
+        leases: LeasePolicy = LEASES,
         max_attempts: int = 5,
         concurrency: int = 8,
         batch_size: int | None = None,
-        flush_every: float = 0.2,
-        flush_size: int = 25,
         idle_seconds: float = 1.0,
         schedule_every: timedelta = timedelta(minutes=10),
     ) -> None:
@@ -137,21 +161,20 @@ class Sender:
         self.quiet_window = quiet_window
         self.clock = clock
         self.sleep = sleep
-        self.worker_id = worker_id or f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.worker_id = worker_id or default_worker_id()
         self.subscriptions = subscriptions
-        self.lease = lease
+        self.leases = leases
         self.max_attempts = max_attempts
         self.concurrency = concurrency
-        # A batch should take at most a quarter of the lease at the configured rate.
-        self.batch_size = batch_size or (max(1, min(200, int(rate * lease.total_seconds() / 4))) if rate else 500)
-        self.flush_every = flush_every
-        self.flush_size = flush_size
+        self.batch_size = batch_size or (max(1, min(200, int(rate * BATCH_SECONDS))) if rate else 500)
         self.idle_seconds = idle_seconds
         self.schedule_every = schedule_every
         self.limiter = RateLimiter(rate, self._seconds, sleep)
         self._user_ready: dict[str, float] = {}
         self._user_locks: dict[str, asyncio.Lock] = {}
         self._last_schedule: datetime | None = None
+        self._beat_at = float("-inf")  # time.monotonic() of the last heartbeat written
+        self._heart: asyncio.Task[None] | None = None
 
     def _now(self) -> datetime:
         return as_utc(self.clock())
@@ -159,22 +182,79 @@ class Sender:
     def _seconds(self) -> float:
         return self._now().timestamp()
 
+    # -- the lease ----------------------------------------------------------------------------------------
+
+    def _beat(self, conn: Connection | None = None) -> None:
+        """Write the heartbeat (in `conn`'s transaction, or in one of its own)."""
+        started = monotonic()
+        if conn is None:
+            with self.engine.begin() as own:
+                beat(own, self.worker_id, self.channel.name, self._now())
+        else:
+            beat(conn, self.worker_id, self.channel.name, self._now())
+        self._beat_at = started
+
+    def _lease_is_live(self) -> bool:
+        """Whether the last heartbeat is recent enough that no other sender can have taken this one's rows."""
+        return monotonic() - self._beat_at < (self.leases.lease - self.leases.heartbeat).total_seconds()
+
+    async def _keep_alive(self, stop: asyncio.Event) -> None:
+        """Write the heartbeat every `leases.heartbeat` until `stop` is set: in real time (an injected clock's sleep
+        may not wait), and in a thread (a write may wait for SQLite's lock)."""
+        while True:
+            try:
+                await asyncio.wait_for(stop.wait(), self.leases.heartbeat.total_seconds())
+                return
+            except TimeoutError:
+                pass
+            try:
+                await asyncio.to_thread(self._beat)
+            except SQLAlchemyError as exc:  # a late heartbeat only stops sends until one lands (_lease_is_live)
+                log.warning("sender %s: cannot write its heartbeat (%s)", self.worker_id, exc)
+
+    def _start_heart(self) -> tuple[asyncio.Task[None], asyncio.Event] | None:
+        """Start the heartbeat unless it runs already; returns what the caller must stop, if anything."""
+        if self._heart is not None and not self._heart.done():
+            return None
+        stop = asyncio.Event()
+        self._heart = asyncio.create_task(self._keep_alive(stop))
+        return self._heart, stop
+
+    @staticmethod
+    async def _stop_heart(heart: tuple[asyncio.Task[None], asyncio.Event] | None) -> None:
+        """Stop the heartbeat; a write under way finishes first (so it cannot land after the sender signs off)."""
+        if heart is not None:
+            task, stop = heart
+            stop.set()
+            await asyncio.wait([task])
+
     # -- loop ----------------------------------------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Send until `stop` is set. Store outages are logged and waited out."""
-        while not stop.is_set():
-            until = quiet_until(self._now(), self.quiet_window)
-            if until is not None:
-                await self._pause(min((until - self._now()).total_seconds(), 60.0), stop)
-                continue
+        """Send until `stop` is set. Store outages are logged and waited out. On the way out (stopped or
+        cancelled) the sender gives back its rows and deletes its heartbeat."""
+        heart = self._start_heart()
+        try:
+            while not stop.is_set():
+                until = quiet_until(self._now(), self.quiet_window)
+                if until is not None:
+                    await self._pause(min((until - self._now()).total_seconds(), 60.0), stop)
+                    continue
+                try:
+                    handled = await self.run_once()
+                except OperationalError as exc:
+                    log.warning("sender %s: the store is unavailable (%s); waiting", self.worker_id, exc)
+                    handled = 0
+                if handled == 0:
+                    await self._pause(self.idle_seconds, stop)
+        finally:
+            await self._stop_heart(heart)
             try:
-                handled = await self.run_once()
+                with self.engine.begin() as conn:
+                    leave(conn, self.worker_id, self._now())
             except OperationalError as exc:
-                log.warning("sender %s: the store is unavailable (%s); waiting", self.worker_id, exc)
-                handled = 0
-            if handled == 0:
-                await self._pause(self.idle_seconds, stop)
+                log.warning("sender %s: could not sign off (%s); its rows move after the lease", self.worker_id,
+                            exc)
 
     async def _pause(self, seconds: float, stop: asyncio.Event) -> None:
         sleeper = asyncio.ensure_future(self.sleep(max(seconds, 0.0)))
@@ -186,16 +266,18 @@ class Sender:
             stopper.cancel()
 
     async def run_once(self) -> int:
-        """Claim one batch of due rows and send it; returns how many rows were handled."""
-        now = self._now()
-        if quiet_until(now, self.quiet_window) is not None:
+        """Claim one batch of due rows and send it; returns how many rows were claimed (a row retried later in
+        the same drain is claimed, and counted, again)."""
+        if quiet_until(self._now(), self.quiet_window) is not None:
             return 0
         if self.subscriptions is not None and (
-                self._last_schedule is None or now - self._last_schedule >= self.schedule_every):
+                self._last_schedule is None or self._now() - self._last_schedule >= self.schedule_every):
             self.subscriptions.queue_due()
-            self._last_schedule = now
+            self._last_schedule = self._now()
+        now = self._now()
         with self.engine.begin() as conn:
-            rows = claim(conn, self.worker_id, now, self.lease, self.batch_size, channel=self.channel.name)
+            self._beat(conn)
+            rows = claim(conn, self.worker_id, now, self.leases.lease, self.batch_size, channel=self.channel.name)
         if rows:
             await self._deliver_all(rows)
         return len(rows)
@@ -205,29 +287,65 @@ class Sender:
     async def _deliver_all(self, rows: Sequence[Claimed]) -> None:
         # One connection, in autocommit, for the check before each send: every read sees the latest commits.
         checks = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        batch = _Batch(pending={r.id for r in rows}, checks=checks, last_flush=self._seconds())
+        batch = _Batch(pending={r.id for r in rows}, checks=checks)
         gate = asyncio.Semaphore(self.concurrency)
+        heart = self._start_heart()
         tasks = [asyncio.create_task(self._deliver(row, batch, gate)) for row in rows]
         try:
             await asyncio.gather(*tasks)
         finally:
             batch.stopping = True
-            await asyncio.wait(tasks)  # each lets its send in flight finish
+            await asyncio.wait(tasks)  # each lets its send in flight finish and records it
+            await self._stop_heart(heart)
             checks.close()
-            self._flush(batch)
             with self.engine.begin() as conn:
                 release(conn, batch.pending, self.worker_id)
             self._forget_idle_users()
 
     async def _deliver(self, row: Claimed, batch: _Batch, gate: asyncio.Semaphore) -> None:
+        # The slot and the user's lock are held until the outcome is written: nothing more goes to the user, and no
+        # other row starts in this slot, before a crash could no longer repeat this message.
         async with gate, self._user_locks.setdefault(row.user_id, asyncio.Lock()):
             outcome = await self._send_row(row, batch)
-        if outcome is not None:
-            batch.outcomes.append(outcome)
-            batch.pending.discard(row.id)
-            if (outcome.kind == "blocked" or len(batch.outcomes) >= self.flush_size
-                    or self._seconds() - batch.last_flush >= self.flush_every):
-                self._flush(batch)
+            if outcome is not None:
+                await self._record(batch, outcome)
+                batch.pending.discard(row.id)
+
+    async def _record(self, batch: _Batch, outcome: Outcome) -> None:
+        """Write the outcome, with any others that finished meanwhile (one transaction); returns once written."""
+        written: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        batch.unwritten.append((outcome, written))
+        if batch.writer is None or batch.writer.done():
+            batch.writer = asyncio.create_task(self._write(batch))
+        try:
+            await asyncio.shield(written)
+        except asyncio.CancelledError:  # cancelled meanwhile: the write goes on, and its outcome is known
+            batch.stopping = True
+            await asyncio.wait([written])
+            written.result()
+
+    async def _write(self, batch: _Batch) -> None:
+        """Group commit: one write at a time, in a thread, so sends go on meanwhile; the outcomes that arrive during
+        a write go together in the next."""
+        await asyncio.sleep(0)  # sends that finished in this turn of the event loop join the first write
+        while batch.unwritten:
+            chosen, batch.unwritten = batch.unwritten, []
+            try:
+                await asyncio.to_thread(self._write_now, [outcome for outcome, _ in chosen])
+            except Exception as exc:
+                for _, written in chosen:
+                    written.set_exception(exc)
+            except BaseException:
+                for _, written in chosen:
+                    written.cancel()
+                raise
+            else:
+                for _, written in chosen:
+                    written.set_result(None)
+
+    def _write_now(self, outcomes: list[Outcome]) -> None:
+        with self.engine.begin() as conn:
+            record(conn, outcomes, self.worker_id, self._now())
 
     async def _send_row(self, row: Claimed, batch: _Batch) -> Outcome | None:
         item = Item(row.item, row.language, row.broadcast_text)
@@ -239,25 +357,28 @@ class Sender:
         for part, text in enumerate(parts):
             if part < first:
                 continue
+            if part > first:  # the parts before went out: recorded before the next one goes
+                await self._record(batch, self._outcome(row, "progress", count=False, parts_sent=part))
             retried_pause = False
             while True:
                 wait = self._user_ready.get(row.user_id, 0.0) - self._seconds()
                 if wait > 0:
                     await self.sleep(wait)
                 paused = self.limiter.paused_until - self._seconds()
-                if paused > self.lease.total_seconds() / 4:  # a long pause (a quota): put the row back for later
+                if paused > LONGEST_HELD_PAUSE_S:  # a long pause (a quota): put the row back for later
                     return self._outcome(row, "retry", f"channel paused for {paused:.0f}s", count=False,
                                          not_before=self._now() + timedelta(seconds=paused), parts_sent=part)
                 await self.limiter.acquire()
-                if part == first:
-                    if batch.stopping:
-                        return None
-                    if row.user_id in batch.blocked_users:
-                        return self._outcome(row, "blocked", "the user blocked the bot", count=False)
-                    if quiet_until(self._now(), self.quiet_window) is not None:
-                        return self._outcome(row, "released", count=False)
-                    if not still_wanted(batch.checks, row.id, self.worker_id):
-                        return self._outcome(row, "released", count=False)
+                if batch.stopping:
+                    return None
+                if row.user_id in batch.blocked_users:
+                    return self._outcome(row, "blocked", "the user blocked the bot", count=False)
+                if quiet_until(self._now(), self.quiet_window) is not None:
+                    return self._outcome(row, "released", count=False)
+                if not self._lease_is_live():  # the heartbeat is late (a stalled loop, a slow store): renew first
+                    self._beat()
+                if not still_wanted(batch.checks, row.id, self.worker_id):
+                    return self._outcome(row, "released", count=False)
                 error, delivered = await self._call(row.user_id, item, text, batch)
                 self._user_ready[row.user_id] = self._seconds() + self.channel.per_user_interval
                 if error is None:
@@ -265,7 +386,7 @@ class Sender:
                 if isinstance(error, RateLimited):
                     seconds = error.seconds
                     self.limiter.pause(seconds)
-                    if retried_pause or seconds > self.lease.total_seconds() / 4 or batch.stopping:
+                    if retried_pause or seconds > LONGEST_HELD_PAUSE_S or batch.stopping:
                         return self._outcome(row, "retry", f"{error} (retry after {seconds:g}s)", count=False,
                                              not_before=self._now() + timedelta(seconds=seconds), parts_sent=part)
                     retried_pause = True
@@ -312,12 +433,6 @@ class Sender:
     def _outcome(self, row: Claimed, kind: str, error: str | None = None, *, count: bool = True,
                  not_before: datetime | None = None, parts_sent: int = 0) -> Outcome:
         return Outcome(row, kind, self._now(), error, not_before, count, parts_sent)
-
-    def _flush(self, batch: _Batch) -> None:
-        outcomes, batch.outcomes = batch.outcomes, []
-        batch.last_flush = self._seconds()
-        with self.engine.begin() as conn:
-            record(conn, outcomes, self.worker_id, batch.pending, self._now())
 
     def _forget_idle_users(self) -> None:
         now = self._seconds()

@@ -1,4 +1,5 @@
-"""Tables owned by messaging: subscribers, staff broadcasts, the outbox, and what the WeChat channel keeps.
+"""Tables owned by messaging: subscribers, staff broadcasts, the outbox, the senders' heartbeats, and what the WeChat
+channel keeps.
 
 People's data is kept to the least that works: a recipient (a channel and its user id), a birth (or due) date, a
 region code and a language; for WeChat users also when they last wrote (the 48-hour window) and which template
@@ -73,6 +74,17 @@ outbox = Table(
     Column("sent_at", DateTime(timezone=True)),
     Column("last_error", String(300)),
     UniqueConstraint("subscriber_id", "item", name="uq_outbox_subscriber_item"),
+)
+
+# One row per running sender: the owner of the outbox rows it claimed (outbox.claimed_by). It writes heartbeat_at
+# every few seconds while it runs; once that is older than the lease (messaging.outbox.LEASES), the sender is dead
+# and its rows are claimable by any other. A sender that stops cleanly deletes its row.
+senders = Table(
+    "senders", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("channel", String(16), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("heartbeat_at", DateTime(timezone=True), nullable=False),
 )
 
 # The WeChat access token, one row per AppID, shared by every replica. The replica that fetches a new token holds

@@ -49,10 +49,17 @@ class Renderer(Protocol):
 
 
 class TelegramTransport:
-    """python-telegram-bot's Bot.send_message; use as `async with TelegramTransport(token, base_url) as t`."""
+    """python-telegram-bot's Bot.send_message; use as `async with TelegramTransport(token, base_url) as t`.
 
-    def __init__(self, token: str, base_url: str = "https://api.telegram.org/bot", pool_size: int = 64) -> None:
-        self.bot = Bot(token, base_url=base_url, request=HTTPXRequest(connection_pool_size=pool_size))
+    A send that times out (`timeout` seconds to connect, write or read) is retried later, and may then arrive twice:
+    Telegram has no idempotency key, and a timed-out message may have been delivered."""
+
+    def __init__(self, token: str, base_url: str = "https://api.telegram.org/bot", pool_size: int = 64,
+                 timeout: float = 5.0) -> None:
+        # A send that waits for a free connection is not a network fault: it may wait as long as it may read.
+        request = HTTPXRequest(connection_pool_size=pool_size, read_timeout=timeout, write_timeout=timeout,
+                               connect_timeout=timeout, pool_timeout=timeout)
+        self.bot = Bot(token, base_url=base_url, request=request)
 
     async def __aenter__(self) -> TelegramTransport:
         await self.bot.initialize()

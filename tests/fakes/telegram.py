@@ -1,7 +1,9 @@
 """A fake Telegram Bot API server on loopback, for python-telegram-bot's real HTTP client (via `base_url`).
 
 It records every call, answers like Telegram, queues updates for getUpdates, and fails on demand:
-429 with retry_after, 403 for a blocked chat, or a dropped connection.
+429 with retry_after, 403 for a blocked chat, or a dropped connection. A call is recorded when it arrives: a
+sendMessage the fake answers with success counts as delivered even if the client is gone before the answer (after
+`delay`), as with Telegram.
 """
 
 from __future__ import annotations
@@ -32,13 +34,16 @@ class Call:
     params: dict[str, Any]
     at: float
     status: int = 200  # what the fake answered: 200, or the failure it played
+    token: str = TOKEN  # which bot called: tests that run several clients give each a token of its own
 
 
 @dataclass
 class FakeBotApi:
     token: str = TOKEN
+    other_tokens: set[str] = field(default_factory=set)  # also accepted, and recorded in Call.token
     calls: list[Call] = field(default_factory=list)
     blocked: set[int] = field(default_factory=set)
+    delay: float = 0.0  # seconds a sendMessage takes to answer after it arrived (and was delivered), as over a network
     _updates: deque[dict[str, Any]] = field(default_factory=deque)
     _failures: dict[int, deque[tuple[int, int]]] = field(default_factory=lambda: defaultdict(deque))
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -119,11 +124,12 @@ class FakeBotApi:
             self._thread.join(timeout=5)
 
     async def _handle(self, request: Request) -> JSONResponse:
-        if request.path_params["token"] != self.token:
+        token = request.path_params["token"]
+        if token != self.token and token not in self.other_tokens:
             return JSONResponse({"ok": False, "error_code": 401, "description": "Unauthorized"}, status_code=401)
         method = request.path_params["method"]
         params = await _params(request)
-        call = Call(method, params, time.monotonic())
+        call = Call(method, params, time.monotonic(), token=token)
         with self._lock:
             self.calls.append(call)
         if method == "getUpdates":
@@ -134,6 +140,8 @@ class FakeBotApi:
             if failure:
                 call.status = failure.status_code
                 return failure
+        if self.delay and method == "sendMessage":
+            await asyncio.sleep(self.delay)
         return JSONResponse({"ok": True, "result": self._result(method, params, chat_id)})
 
     def _take_failure(self, chat_id: int) -> JSONResponse | None:

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, select
 from telegram.error import NetworkError
 
 from common import as_utc
-from messaging.outbox import Broadcasts, Segment, claim
+from messaging.outbox import LEASES, Broadcasts, Segment, beat, claim
 from messaging.sender import RateLimiter, Sender, quiet_until
 from messaging.store import outbox, subscribers
 from messaging.subscriptions import Subscriptions
@@ -86,12 +86,19 @@ class RecordingTransport:
         await asyncio.sleep(0)
 
 
+LOOPBACK_TIMEOUT = 60.0  # the fake runs on loopback, in this process: a slow answer is a busy machine, not a fault
+
+
 @pytest.mark.asyncio
 async def test_1000_subscribers_one_broadcast_exactly_one_message_each(store: Engine, fake: FakeBotApi) -> None:
     add_families(store, range(10_000, 11_000))
     broadcast_id = broadcast(store)
-    async with TelegramTransport(fake.token, fake.base_url) as transport:
+    async with TelegramTransport(fake.token, fake.base_url, timeout=LOOPBACK_TIMEOUT) as transport:
         handled = await drain(Sender(store, tg(transport), rate=None, concurrency=64))
+    with store.connect() as conn:  # each row claimed, sent and recorded once: no retry, no takeover
+        again = conn.execute(select(outbox.c.id, outbox.c.attempts, outbox.c.last_error).where(
+            outbox.c.attempts != 1)).all()
+    assert again == []
     assert handled == 1000
     counts = per_chat(fake)
     assert set(counts) == set(range(10_000, 11_000)) and set(counts.values()) == {1}
@@ -160,19 +167,35 @@ async def test_killed_mid_broadcast_a_restart_neither_repeats_nor_loses(store: E
 
 
 @pytest.mark.asyncio
-async def test_a_crashed_senders_claims_expire(sqlite_store: Engine, fake: FakeBotApi) -> None:
+async def test_a_dead_senders_rows_are_taken_over_once_its_heartbeat_is_a_lease_old(
+        sqlite_store: Engine, fake: FakeBotApi) -> None:
     clock = FakeClock(day(35))
     add_families(sqlite_store, range(1, 21))
     broadcast(sqlite_store, clock=clock)
     with sqlite_store.begin() as conn:  # a sender claimed everything, then died without sending
-        assert len(claim(conn, "crashed", clock(), timedelta(seconds=120), 100)) == 20
+        beat(conn, "crashed", "telegram", clock())
+        assert len(claim(conn, "crashed", clock(), LEASES.lease, 100)) == 20
     async with TelegramTransport(fake.token, fake.base_url) as transport:
-        sender = Sender(sqlite_store, tg(transport), rate=None, clock=clock, sleep=clock.sleep,
-                        lease=timedelta(seconds=120))
-        assert await sender.run_once() == 0  # the lease still holds
-        clock.advance(121)
-        assert await drain(sender) == 20
+        sender = Sender(sqlite_store, tg(transport), rate=None, clock=clock, sleep=clock.sleep)
+        clock.advance(LEASES.lease.total_seconds() - 0.5)
+        assert await sender.run_once() == 0  # its last heartbeat is recent: it may be alive
+        clock.advance(1)
+        assert await drain(sender) == 20  # a lease without a heartbeat: dead, and its rows move
     assert set(per_chat(fake).values()) == {1} and len(per_chat(fake)) == 20
+    with sqlite_store.connect() as conn:
+        assert conn.execute(select(outbox.c.claimed_by).where(outbox.c.claimed_by.is_not(None))).first() is None
+
+
+@pytest.mark.asyncio
+async def test_rows_of_an_owner_without_a_heartbeat_are_claimable_at_once(sqlite_store: Engine) -> None:
+    clock = FakeClock(day(35))
+    add_families(sqlite_store, range(1, 4))
+    broadcast(sqlite_store, clock=clock)
+    with sqlite_store.begin() as conn:  # claimed before heartbeats existed (migration 0007), or signed off
+        conn.execute(outbox.update().values(claimed_by="old-sender", claimed_at=clock()))
+    transport = RecordingTransport(clock)
+    assert await drain(Sender(sqlite_store, tg(transport), rate=None, clock=clock, sleep=clock.sleep)) == 3
+    assert sorted(chat for _, chat, _ in transport.sent) == [1, 2, 3]
 
 
 @pytest.mark.postgres
@@ -385,5 +408,55 @@ async def test_a_long_item_retried_after_a_fault_resumes_at_its_unsent_part(sqli
     clock.now += timedelta(minutes=1)  # past the backoff
     await drain(sender)
     assert [text for _, _, text in transport.sent] == ["month-1 1/3", "month-1 2/3", "month-1 3/3"]
+    with sqlite_store.connect() as conn:
+        assert conn.execute(select(outbox.c.status)).scalar_one() == "sent"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("concurrency", [1, 3, 8])
+async def test_a_crash_could_repeat_only_the_sends_in_flight(sqlite_store: Engine, concurrency: int) -> None:
+    """Whenever a send starts, the messages started but not yet recorded are at most `concurrency`: what a hard kill
+    at that moment would send again."""
+    clock = FakeClock(day(35))
+    add_families(sqlite_store, range(1, 61))
+    broadcast(sqlite_store, clock=clock)
+    started: list[int] = []
+    worst = 0
+
+    class Checking(RecordingTransport):
+        async def send(self, chat_id: int, text: str, *, html: bool) -> None:
+            nonlocal worst
+            started.append(chat_id)
+            with sqlite_store.connect() as conn:
+                recorded = {int(u) for u in conn.execute(select(subscribers.c.user_id).join(outbox).where(
+                    outbox.c.status == "sent")).scalars()}
+            worst = max(worst, len(set(started) - recorded))
+            await asyncio.sleep(0.001 * (chat_id % 4))  # answers come back out of order
+            await super().send(chat_id, text, html=html)
+
+    sender = Sender(sqlite_store, tg(Checking(clock)), rate=None, clock=clock, sleep=clock.sleep,
+                    concurrency=concurrency)
+    assert await drain(sender) == 60
+    assert sorted(started) == list(range(1, 61))
+    assert worst == concurrency  # the bound, and reached: the sends really overlap
+
+
+@pytest.mark.asyncio
+async def test_each_part_of_a_long_item_is_recorded_before_the_next_goes(sqlite_store: Engine) -> None:
+    class ThreePartPlan(FakePlan):
+        def render(self, slug: str, language: str) -> list[str]:
+            return [f"{slug} {n}/3" for n in (1, 2, 3)]
+
+    clock = FakeClock(day(35))
+    Subscriptions(sqlite_store, ThreePartPlan(), clock).subscribe(6, BIRTH, None, "zh", clock())
+    recorded_parts: list[int] = []
+
+    def note(chat_id: int) -> None:
+        with sqlite_store.connect() as conn:
+            recorded_parts.append(conn.execute(select(outbox.c.parts_sent)).scalar_one())
+
+    transport = RecordingTransport(clock, on_send=note)
+    await drain(Sender(sqlite_store, tg(transport, ThreePartPlan()), rate=None, clock=clock, sleep=clock.sleep))
+    assert recorded_parts == [0, 1, 2]  # a crash before part 3 resumes at part 3
     with sqlite_store.connect() as conn:
         assert conn.execute(select(outbox.c.status)).scalar_one() == "sent"

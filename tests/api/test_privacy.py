@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -25,7 +25,7 @@ from api.db import make_engine, open_store
 from api.privacy import TOUCHED_TABLES, session_tag
 from api.services import Services, build_services
 from api.settings import Settings
-from bot.conversations import ConversationStore
+from bot.conversations import ConversationStore, Held, State
 from bot.replies import Message
 from bot.store import conversations
 from bot.telegram import recipient, session_key
@@ -115,7 +115,9 @@ class FailingConversations(ConversationStore):
     primary key, with the session key and the state as the statement's parameters (and, on PostgreSQL, the key
     quoted in the driver's DETAIL line)."""
 
-    def save(self, session: str, state: Any) -> None:
+    @contextmanager
+    def turn(self, session: str) -> Iterator[Held]:
+        yield Held(State())
         values = {"session": session, "language": "zh", "state": {"birth_date": BIRTH, "place": "天骄社区"},
                   "updated_at": self.clock(), "expires_at": self.clock()}
         with self.engine.begin() as conn:

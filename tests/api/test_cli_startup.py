@@ -7,9 +7,11 @@ this test asserts only what is imported.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -22,7 +24,9 @@ RUN = "from api.cli import main; main()"
 
 
 def imported(*args: str, env: dict[str, str] | None = None) -> set[str]:
-    """The top-level packages a `carecircle ARGS` process imports (it must succeed); bot's modules by full name."""
+    """The top-level packages a `carecircle ARGS` process imports (it must succeed); bot's modules by full name.
+    A command that opens the store gets one of its own, never the checkout's ./var (other tests' processes)."""
+    env = env or {**os.environ, "CARECIRCLE_DATABASE_URL": f"sqlite:///{tempfile.mkdtemp()}/cli.db"}
     done = subprocess.run([sys.executable, "-X", "importtime", "-c", RUN, *args], cwd=ROOT, capture_output=True,
                           text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -49,8 +53,6 @@ def test_help_imports_no_command_module():
 
 
 def test_tokens_imports_no_web_bot_telegram_or_scipy(tmp_path):
-    import os
-
     env = {**os.environ, "CARECIRCLE_DATABASE_URL": f"sqlite:///{tmp_path / 'tokens.db'}"}
     modules = imported("tokens", "list", "--json", env=env)
     assert "sqlalchemy" in modules

@@ -203,11 +203,13 @@ def test_two_senders_share_a_broadcast_on_postgresql(pg_store: Engine, fake: Fak
     add_families(pg_store, range(1000, 1400))
     broadcast_id = broadcast(pg_store)
     handled: dict[str, int] = {}
+    both_ready = threading.Barrier(2, timeout=60)
 
     def work(name: str) -> None:
         async def go() -> None:
             async with TelegramTransport(fake.token, fake.base_url) as transport:
                 sender = Sender(pg_store, tg(transport), rate=None, worker_id=name, batch_size=20)
+                both_ready.wait()
                 handled[name] = await drain(sender)
         asyncio.run(go())
 
@@ -216,7 +218,9 @@ def test_two_senders_share_a_broadcast_on_postgresql(pg_store: Engine, fake: Fak
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert handled["a"] + handled["b"] == 400 and min(handled.values()) > 0
+    # Exactly once between them. How they split it is not asserted: in 1 run of 4 under load one sender found the
+    # broadcast already sent by the other.
+    assert handled["a"] + handled["b"] == 400
     counts = per_chat(fake)
     assert set(counts) == set(range(1000, 1400)) and set(counts.values()) == {1}
     assert report(pg_store, broadcast_id)["sent"] == 400

@@ -84,9 +84,10 @@ def switches_topic(text: str) -> str | None:
 
 
 def continues(state: State, text: str) -> bool:
-    """A short follow-up to the last answer: about a centre just shown ("这家收多大的孩子", "And the fees?"), or
-    about the leave just discussed ("and for her?", "那我老公呢"). The classifier alone does not alarm on these."""
-    if not _short(text):
+    """A very short follow-up to the last answer: about a centre just shown ("这家收多大的孩子", "And the fees?"), or
+    about the leave just discussed ("and for her?", "那我老公呢"). The classifier alone does not alarm on these;
+    anything longer may be telling more, and keeps the classifier's say."""
+    if len(text) > 12 and not (looks_english(text) and len(text.split()) <= 6):
         return False
     if (state.listed or state.centre_id) and _asked(text) not in {None, "filing"}:
         return True

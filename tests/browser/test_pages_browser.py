@@ -83,7 +83,8 @@ def test_chat_finds_centres_with_the_location_button(server: str, phone: Any, sc
     phone.keyboard.press("Enter")  # Enter sends the text, not the first quick reply
     expect(phone.locator(".bubble.me")).to_have_text(["附近有普惠托育吗"])  # the next page, once it is there
     phone.get_by_role("button", name="发送我的位置").click()
-    phone.wait_for_function("document.querySelectorAll('.bubble.me').length === 2")
+    expect(phone.locator(".bubble.me")).to_have_count(2)  # waits in Python: the page's CSP forbids eval
+    expect(phone.locator(".bubble.bot").last).to_contain_text("小星星托育园")  # the answer, once it is there
     reply = phone.locator(".bubble.bot").last.inner_text()
     assert reply.index("萌宝驿站·天骄社区点") < reply.index("蓝天幼儿园托班") < reply.index("小星星托育园")
     screenshot(phone, "chat")

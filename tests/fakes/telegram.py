@@ -11,18 +11,19 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import socket
 import threading
 import time
 from collections import defaultdict, deque
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+
+from tests.fakes.server import served_in_thread
 
 TOKEN = "123456:TEST-token-for-the-fake-server"
 BOT_USER = {"id": 123456, "is_bot": True, "first_name": "托育圈", "username": "carecircle_test_bot"}
@@ -48,8 +49,8 @@ class FakeBotApi:
     _failures: dict[int, deque[tuple[int, int]]] = field(default_factory=lambda: defaultdict(deque))
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _server: uvicorn.Server | None = None
-    _thread: threading.Thread | None = None
+    _serving: ExitStack = field(default_factory=ExitStack)
+    _stopping: bool = False  # a long poll answers at once while the server stops
     port: int = 0
 
     # -- test controls ---------------------------------------------------------------------------------
@@ -107,21 +108,13 @@ class FakeBotApi:
     # -- server ----------------------------------------------------------------------------------------
     def start(self) -> FakeBotApi:
         app = Starlette(routes=[Route("/bot{token}/{method}", self._handle, methods=["GET", "POST"])])
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        config = uvicorn.Config(app, log_level="warning", lifespan="off")
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)
-        self._thread.start()
-        self.wait_for(lambda: self._server is not None and self._server.started)
+        base = self._serving.enter_context(served_in_thread(app, lifespan="off"))
+        self.port = int(base.rsplit(":", 1)[1])
         return self
 
     def stop(self) -> None:
-        if self._server:
-            self._server.should_exit = True
-        if self._thread:
-            self._thread.join(timeout=5)
+        self._stopping = True
+        self._serving.close()
 
     async def _handle(self, request: Request) -> JSONResponse:
         token = request.path_params["token"]
@@ -170,7 +163,7 @@ class FakeBotApi:
                 while self._updates and self._updates[0]["update_id"] < offset:
                     self._updates.popleft()
                 ready = list(self._updates)
-            stopping = self._server is not None and self._server.should_exit
+            stopping = self._stopping
             if ready or stopping or time.monotonic() >= deadline:
                 return JSONResponse({"ok": True, "result": ready})
             await asyncio.sleep(0.02)

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import itertools
 import json
-import socket
 import threading
 import time
 from collections import defaultdict, deque
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-import uvicorn
 import xmltodict
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -28,6 +27,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.utils import WeChatSigner
+
+from tests.fakes.server import served_in_thread
 
 APP_ID = "wx0123456789abcdef"
 APP_SECRET = "fake-app-secret-0123456789abcdef"
@@ -72,8 +73,7 @@ class FakeWeChatApi:
     _expire_after: int | None = None
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _server: uvicorn.Server | None = None
-    _thread: threading.Thread | None = None
+    _serving: ExitStack = field(default_factory=ExitStack)
     port: int = 0
 
     # -- test controls ---------------------------------------------------------------------------------
@@ -118,20 +118,12 @@ class FakeWeChatApi:
     # -- server ----------------------------------------------------------------------------------------
     def start(self) -> FakeWeChatApi:
         app = Starlette(routes=[Route("/cgi-bin/{endpoint:path}", self._handle, methods=["GET", "POST"])])
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        self._server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)
-        self._thread.start()
-        self.wait_for(lambda: self._server is not None and self._server.started)
+        base = self._serving.enter_context(served_in_thread(app, lifespan="off"))
+        self.port = int(base.rsplit(":", 1)[1])
         return self
 
     def stop(self) -> None:
-        if self._server:
-            self._server.should_exit = True
-        if self._thread:
-            self._thread.join(timeout=5)
+        self._serving.close()
 
     async def _handle(self, request: Request) -> JSONResponse:
         endpoint = request.path_params["endpoint"]

@@ -21,7 +21,7 @@ from content.guidance.render import web_link
 from content.leave.calculator import LeaveResult
 from content.leave.explain import UNIT_EN, UNIT_ZH, explain
 from content.subsidies import Subsidy
-from geodata.centre import Centre, Mode, Status
+from geodata.centre import Centre, FeeRange, Mode, Status
 from geodata.gazetteer import Place
 from geodata.index import Match
 from geodata.maplinks import map_links
@@ -284,10 +284,12 @@ def leave(lang: str, result: LeaveResult, *, caesarean: bool = False) -> tuple[R
 
 
 # -- guidance ---------------------------------------------------------------------------------------------
-def article(lang: str, item: Article, web_url: str) -> list[Reply]:
+def article(lang: str, item: Article, web_url: str, passage: str | None = None) -> list[Reply]:
+    """The article's title and summary, the passage that answers the question (when one does), and its link."""
     link = f"{web_url}{web_link(item.slug, item.locale)}" if web_url else ""
     chunks = render_telegram(item)
-    head = f"{item.title}\n{item.summary}" + ("\n" + msg("bot.guidance.read_more", link=link)(lang) if link else "")
+    head = f"{item.title}\n{item.summary}" + (f"\n\n{passage}" if passage and passage not in item.summary else "") \
+        + ("\n" + msg("bot.guidance.read_more", link=link)(lang) if link else "")
     replies = [Reply(head, html=chunks[0] if chunks else None)]
     replies.extend(Reply(_strip_tags(chunk), html=chunk) for chunk in chunks[1:])
     return replies
@@ -324,16 +326,44 @@ def ask_region(lang: str) -> Reply:
     return Reply(msg("bot.subsidy.ask_region")(lang))
 
 
-def subsidies(lang: str, region_name: str, items: Sequence[Subsidy]) -> Reply:
+def subsidies(lang: str, region_name: str, items: Sequence[Subsidy], region_code: str, *,
+              everything: bool = False) -> Reply:
+    """What families receive and what the county or city gives its centres, each with its source; the
+    province's and the nation's general support for centres and carers is counted, one tap away (or listed too,
+    for `everything`)."""
     local = [s for s in items if s.region != "000000"]
     lines = [msg("bot.subsidy.head", region=region_name)(lang)]
     if not local:
         lines.append(msg("bot.subsidy.none_local")(lang))
-    for s in items:
-        mark = "" if s.verified else msg("bot.subsidy.unverified")(lang)
-        source = msg("bot.subsidy.source", source=s.citation())(lang)
-        lines.append(f"· {s.text(lang)}{mark}\n  {source}")
+    shown = list(items) if everything else [s for s in items if s.for_families or not s.region.endswith("0000")]
+    lines.extend(subsidy_line(lang, s) for s in shown)
+    others = len(items) - len(shown)
+    if others:
+        lines.append(msg("bot.subsidy.others", count=others)(lang))
     lines.append(msg("bot.subsidy.latest_prevails")(lang))
+    more = ((Button(msg("bot.subsidy.show_others", count=others)(lang),
+                    data=data.encode(data.Policies(region_code))),),) if others else ()
+    return Reply("\n".join(lines), buttons=more)
+
+
+def subsidy_line(lang: str, item: Subsidy) -> str:
+    mark = "" if item.verified else msg("bot.subsidy.unverified")(lang)
+    source = msg("bot.subsidy.source", source=item.citation())(lang)
+    return f"· {item.text(lang)}{mark}\n  {source}"
+
+
+def fees(lang: str, region_name: str, centres: int, every: FeeRange | None, inclusive: FeeRange | None,
+         for_families: Sequence[Subsidy]) -> Reply:
+    """"托育多少钱": the fees the region's filed centres registered, what families receive, and the next step."""
+    if every is None:
+        key = "bot.subsidy.fees_unknown" if centres else "bot.subsidy.fees_no_centres"
+        lines = [msg(key, region=region_name)(lang)]
+    else:
+        lines = [msg("bot.subsidy.fees", region=region_name, fees=every.span, count=every.centres)(lang)]
+        if inclusive is not None:
+            lines.append(msg("bot.subsidy.fees_inclusive", fees=inclusive.span, count=inclusive.centres)(lang))
+    lines.extend(subsidy_line(lang, s) for s in for_families)
+    lines.append(msg("bot.subsidy.fees_nearest")(lang))
     return Reply("\n".join(lines))
 
 
@@ -368,14 +398,18 @@ def subscription_date_problem(lang: str, birth: date, today: date) -> Reply | No
     return None
 
 
-def ask_subscribe_region(lang: str, birth: date) -> Reply:
-    return Reply(msg("bot.subscribe.ask_region", date=birth.isoformat())(lang),
-                 buttons=((Button(msg("bot.subscribe.skip")(lang), data=data.encode(data.SkipRegion())),),))
-
-
-def subscribed(lang: str, birth: date, today: date, *, changed: bool = False) -> Reply:
+def subscribed(lang: str, birth: date, today: date, *, changed: bool = False, ask_region: bool = False) -> Reply:
     when = msg("bot.subscribe.due_date" if birth > today else "bot.subscribe.birth_date", date=birth.isoformat())
-    return Reply(msg("bot.subscribe.changed" if changed else "bot.subscribe.subscribed", when=when)(lang))
+    text = msg("bot.subscribe.changed" if changed else "bot.subscribe.subscribed", when=when)(lang)
+    return Reply(text + ("\n" + msg("bot.subscribe.ask_region")(lang) if ask_region else ""))
+
+
+def region_noted(lang: str, region_name: str) -> Reply:
+    return Reply(msg("bot.subscribe.region_noted", region=region_name)(lang))
+
+
+def region_skipped(lang: str) -> Reply:
+    return Reply(msg("bot.subscribe.region_skipped")(lang))
 
 
 def unsubscribed(lang: str, stopped: bool) -> Reply:
@@ -487,6 +521,9 @@ def centre_fact(lang: str, centre: Centre, asked: str) -> Reply:
         fact = msg("bot.fact.fees", fees=fees)(lang) if fees else unknown
     elif asked == "address":
         fact = msg("bot.fact.address", address=centre.address)(lang)
+    elif asked == "vacancies" and centre.vacancies == 0 and centre.capacity:
+        fact = (msg("bot.fact.no_vacancies", capacity=centre.capacity)(lang)
+                + vacancies_note(lang, centre, china_today()))
     elif asked == "vacancies":
         capacity = f"/{centre.capacity}" if centre.capacity is not None else ""
         fact = (msg("bot.fact.vacancies", free=centre.vacancies, capacity=capacity)(lang)
@@ -507,6 +544,11 @@ def centre_fact(lang: str, centre: Centre, asked: str) -> Reply:
         return Reply(_status_sentence(lang, centre))
     sample = msg("bot.fact.sample")(lang) if centre.is_sample else ""
     return Reply(msg("bot.fact.line", name=_name(lang, centre), fact=fact, sample=sample)(lang))
+
+
+def centre_facts(lang: str, centre: Centre, asked: Sequence[str]) -> Reply:
+    """Short answers about one centre, one line for each thing asked ("电话和几点开门")."""
+    return Reply("\n".join(centre_fact(lang, centre, a).text for a in asked))
 
 
 def listed_facts(lang: str, chosen: Sequence[Centre], asked: str, *, offset: int) -> Reply:

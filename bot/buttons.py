@@ -64,11 +64,11 @@ class Consent:
 
 
 @dataclass(frozen=True)
-class SkipRegion:
-    pass
+class Policies:
+    region_code: str  # every subsidy item of the region, those for centres and carers too
 
 
-ButtonData = Menu | Pick | Language | More | At | Centre | Guide | Province | Consent | SkipRegion
+ButtonData = Menu | Pick | Language | More | At | Centre | Guide | Province | Consent | Policies
 
 
 def encode(data: ButtonData) -> str:
@@ -92,8 +92,8 @@ def encode(data: ButtonData) -> str:
             text = f"province:{code}"
         case Consent(given):
             text = "subyes:" if given else "subno:"
-        case SkipRegion():
-            text = "skipregion:"
+        case Policies(region_code):
+            text = f"policies:{region_code}"
     if len(text.encode()) > MAX_BYTES:
         raise ValueError(f"button data over {MAX_BYTES} bytes: {text!r}")
     return text
@@ -111,12 +111,11 @@ def decode(text: str) -> ButtonData | None:
             return At(float(lat), float(lon))
     except ValueError:
         return None
-    simple: dict[str, type[Menu | Pick | Language | Centre | Guide | Province]] = {
-        "menu": Menu, "pick": Pick, "lang": Language, "centre": Centre, "guide": Guide, "province": Province}
+    simple: dict[str, type[Menu | Pick | Language | Centre | Guide | Province | Policies]] = {
+        "menu": Menu, "pick": Pick, "lang": Language, "centre": Centre, "guide": Guide, "province": Province,
+        "policies": Policies}
     if kind in simple and rest:
         return simple[kind](rest)
     if kind in {"subyes", "subno"}:
         return Consent(kind == "subyes")
-    if kind == "skipregion":
-        return SkipRegion()
     return None

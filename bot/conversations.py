@@ -55,6 +55,7 @@ class State:
     inclusive_only: bool = True
     inclusive_asked: bool = False  # the parent asked for 普惠 centres only (else the others follow them)
     vacancies_only: bool = False
+    fees_asked: bool = False  # the subsidy question was what centres charge ("托育多少钱")
     age_months: int | None = None
     mode: str | None = None
     place: str | None = None  # the named place last searched around (a community or town, never a point)

@@ -143,6 +143,8 @@ class Engine:
         else or answers the question set aside ("嗯" after despair stays; "2025-03-01" answers the leave question)."""
         if not safety.still_fresh(self.ctx, state) or len(text) > 20 or state.pending \
                 or followup.asks_about_listed(state, text) \
+                or safety.moved_on(state, text, heard.intent == "guidance" and heard.reading.probability >= SURE
+                                   and bool(guidance.articles_for(self.ctx, text, find_age_months(text)))) \
                 or (state.paused and (find_date(text, self.today()) or find_province(text))):
             return False
         if heard.intent in NEW_TOPICS and heard.reading.probability >= 0.5:  # "She's ok now. Any childcare near…"
@@ -182,11 +184,14 @@ class Engine:
             Pending.leave_date: lambda: bool(find_province(text) or find_date(text, self.today())
                                              or is_bad_date(text)),
             Pending.subscribe_date: lambda: bool(find_date(text, self.today()) or is_bad_date(text)),
-            Pending.subscribe_region: lambda: not sure or (heard.intent not in ASKED_ELSEWHERE and bool(
-                find_province(text) or self.ctx.gazetteer.division_in(text))),
+            Pending.subscribe_region: lambda: heard.intent not in ASKED_ELSEWHERE and bool(
+                find_province(text) or self.ctx.gazetteer.division_in(text)),
         }.get(pending, lambda: False)()
         if answers_it:
             return WAITING[pending](self.ctx, state, message, text)
+        if pending is Pending.subscribe_region:  # optional: "不用了" is fine, anything else is a new message
+            state.pending = None
+            return subscribing.region_declined(state, text) or subscribing.new_date(self.ctx, state, message, text)
         if sure:
             state.pending, state.paused = None, pending
             return None
@@ -243,9 +248,8 @@ class Engine:
                 return subscribing.subscribe(self.ctx, state, message, "")
             case buttons.Consent(False):
                 return subscribing.declined(state)
-            case buttons.SkipRegion():
-                state.region_code = state.region_code or "-"
-                return subscribing.subscribe(self.ctx, state, message, "")
+            case buttons.Policies(region_code):
+                return subsidies.all_policies(self.ctx, state, region_code)
             case buttons.Language(code):
                 return start.switch_language(state, "en" if code == "en" else "zh")
             case buttons.Menu(intent) if intent in FLOWS:

@@ -23,6 +23,9 @@ YEARS_MONTHS = re.compile(NUMBER + r"\s*(?:岁|周岁)\s*(半|" + NUMBER + r"\s*
 MONTHS = re.compile(NUMBER + r"\s*个\s*(?:多)?月")
 EN_MONTHS = re.compile(r"(\d{1,2})\s*-?\s*months?", re.I)
 EN_YEARS = re.compile(r"(\d)\s*-?\s*years?", re.I)
+# "一个月多少钱", "每月收1200元": a fee per month, never the child's age.
+PER_MONTH = re.compile(r"(?:一|1|每)\s*个?\s*月\s*(?:要|得|大概|大约|约)?\s*"
+                       r"(?:多少|几多|几千|收|交|学费|费|的?钱|\d+\s*元)")
 WEEKS = re.compile(NUMBER + r"\s*(?:周|星期)(?!岁)")
 
 MODE_WORDS = {Mode.full_day: ("全日托", "全天", "整天", "full day", "full-day"),
@@ -33,6 +36,9 @@ INCLUSIVE_WORDS = ("普惠", "扑会", "普会", "公办", "便宜", "inclusive"
 ALL_CENTRES_WORDS = ("不限普惠", "都行", "全部", "所有", "非普惠", "不是普惠也", "不要普惠", "不用普惠", "不一定普惠",
                      "私立", "民办", "all centres", "any centre", "private")
 VACANCY_WORDS = ("有空位", "有名额", "有位置", "能报名", "还收", "vacanc", "free place", "space")
+FEE = re.compile(r"多少钱|几多钱|收费|学费|托费|费用|价格|价位|贵不贵|贵吗|多贵|一个月多少|每月多少|一月多少|"
+                 r"how much|\bfees?\b|\bcosts?\b|\bprices?\b|expensive", re.I)
+SUPPORT = re.compile(r"补贴|补助|津贴|减免|优惠|报销|subsid|allowance|grant", re.I)
 CHOKING_WORDS = ("噎", "呛住", "卡住", "卡喉", "窒息", "choking", "choke")
 LOSS_WORDS = ("宝宝没了", "孩子没了", "夭折", "胎停", "死胎", "流产了", "没保住", "stillbirth", "miscarriage",
               "baby died", "lost the baby", "lost our baby")
@@ -127,6 +133,7 @@ def find_age_months(text: str) -> int | None:
         return 0
     if "满月" in text:
         return 1
+    text = PER_MONTH.sub("", text)
     match = YEARS_MONTHS.search(text)
     if match:
         years = chinese_number(match.group(1))
@@ -182,6 +189,11 @@ def wants_inclusive(text: str) -> bool | None:
 def wants_vacancies(text: str) -> bool:
     lower = text.lower()
     return any(w in lower for w in VACANCY_WORDS)
+
+
+def asks_fee(text: str) -> bool:
+    """"托育一个月多少钱": what centres charge, not what support there is ("有补贴吗" is not a fee question)."""
+    return bool(FEE.search(text)) and not SUPPORT.search(text)
 
 
 def is_loss(text: str) -> bool:

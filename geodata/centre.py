@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -237,6 +237,29 @@ class Centre:
         low = self.min_age_months if self.min_age_months is not None else 0
         high = self.max_age_months if self.max_age_months is not None else MAX_AGE_MONTHS
         return span(low, high) or ""
+
+
+@dataclass(frozen=True)
+class FeeRange:
+    """What a set of centres charges a month, as they registered it: the lowest and highest of their fees."""
+
+    low: float
+    high: float
+    centres: int  # how many of them registered a fee
+
+    @property
+    def span(self) -> str:
+        return span(self.low, self.high) or ""
+
+
+def fee_range(centres: Iterable[Centre]) -> FeeRange | None:
+    """The span of the fees the centres registered; None when none registered one."""
+    ends = [(c.fee_min if c.fee_min is not None else c.fee_max, c.fee_max if c.fee_max is not None else c.fee_min)
+            for c in centres if c.fee_min is not None or c.fee_max is not None]
+    if not ends:
+        return None
+    return FeeRange(min(low for low, _ in ends if low is not None), max(high for _, high in ends if high is not None),
+                    len(ends))
 
 
 def span(low: float | None, high: float | None) -> str | None:

@@ -51,8 +51,7 @@ class Division:
     @property
     def prefix(self) -> str:
         """The leading digits every county code in the region shares: 15 (a province), 1408 (a city), 150627."""
-        return self.code[:2] if self.level is Level.province else self.code[:4] if self.level is Level.city \
-            else self.code
+        return region_prefix(self.code)
 
     @property
     def province_code(self) -> str:
@@ -61,6 +60,12 @@ class Division:
     @property
     def city_code(self) -> str | None:
         return None if self.level is Level.province else self.code[:4] + "00"
+
+
+def region_prefix(code: str) -> str:
+    """The leading digits of every county code in a region's code (GB/T 2260): 150000 → 15, 140800 → 1408;
+    a county's own code (its last two digits are never 00) is its own prefix."""
+    return code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
 
 
 class UnknownDivision(ValueError):

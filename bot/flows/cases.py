@@ -15,6 +15,7 @@ from typing import Any
 from bot import answers
 from bot.conversations import State
 from bot.flows import Context
+from bot.flows.centres import named_centre
 from bot.flows.subscribe import AGREE, DECLINE
 from bot.replies import Message, Reply, Turn
 from bot.understanding.safety import word_alarms
@@ -25,7 +26,14 @@ STRONG = 85
 CANCEL = re.compile(r"^(取消|算了|不用了?|不投诉了|不登记了?|cancel|stop)[。.!！~～]*$", re.I)
 MY_CASES = re.compile(r"(我的|查询?|查一下)\s*(投诉|案件|举报)|(投诉|案件|举报).{0,6}(进展|进度|状态|结果|怎么样)|"
                       r"\b(my )?(complaint|case) (status|progress)\b|\bmy complaint\b", re.I)
-CONTACT = re.compile(r"^[\w@+\-\s().]{3,100}$")
+# Agreeing to file, perhaps with more said after it: "好的 帮我登记投诉", "要登记，是…".
+AGREE_TO_FILE = re.compile(r"^(?:好的?|好吧|可以|行|嗯+|是的?|对|要|需要|同意|麻烦(?:你|您)?|请)?"
+                           r"[，,。\s]*(?:帮我|给我|请)?(?:要|想)?(?:登记|立案|提交|file it|register)"
+                           r"(?:投诉|案件|一下|吧)?[。.!！，,\s]*", re.I)
+NO_CONTACT = re.compile(r"^(?:不留|不用|不需要|不要|不想留|算了|没有|no|none|no thanks?)\S{0,6}[。.!！]*$", re.I)
+# A phone number, a WeChat ID or an e-mail address.
+CONTACT = re.compile(r"\d[\d\s-]{4,}\d|(?<![A-Za-z])[A-Za-z](?=[-_A-Za-z0-9]*[\d_-])[-_A-Za-z0-9]{5,19}(?![A-Za-z])|"
+                     r"[\w.+-]+@[\w-]+\.[\w.]+")
 # Words that ask where or how to complain, not what happened: left out when the message is kept as the account.
 ASKING = re.compile(r"我要|我想|想要|怎么|如何|在哪(里|儿)?|哪里|可以|能不能|投诉|举报|反映|一下|这家|机构|托育园?|"
                     r"[?？!！。,，、\s]|\b(how|where|can|i|want|to|complain|about|report)\b", re.I)
@@ -70,7 +78,11 @@ def intercept(ctx: Context, session: str, state: State, message: Message) -> Tur
         return Turn("complaint", (answers.case_cancelled(lang),))
     step = draft.get("step")
     if step == "offer":
-        if AGREE.match(text) or re.fullmatch(r"(登记|要登记|登记投诉|帮我登记)[。.!！]*", text):
+        agreed = AGREE_TO_FILE.match(text)
+        if AGREE.match(text) or agreed:
+            rest = text[agreed.end():].strip() if agreed else ""
+            if rest:  # "要登记 是伊旗的小太阳托育园 今天下午接孩子发现的": what follows is taken too
+                _take_centre_and_account(ctx, draft, rest)
             return _next(ctx, session, state)
         state.case = None
         return Turn("complaint", (answers.case_cancelled(lang),)) if DECLINE.match(text) else None
@@ -84,7 +96,12 @@ def intercept(ctx: Context, session: str, state: State, message: Message) -> Tur
         draft["what"] = text[:2000]
         turn = _next(ctx, session, state)
     elif step == "contact":
-        if not CONTACT.match(text):
+        if NO_CONTACT.match(text):
+            draft["contact"] = None
+            return _file(ctx, session, state)
+        if not CONTACT.search(text):  # more of the account, perhaps: kept, and the contact asked again
+            if len(ASKING.sub("", text)) >= 6:
+                draft["what"] = ((draft.get("what") or "") + "\n" + text).strip()[:2000]
             return Turn("complaint", (*lead, answers.case_ask_contact(lang)))
         draft["contact"] = text[:100]
         turn = _file(ctx, session, state)
@@ -92,6 +109,16 @@ def intercept(ctx: Context, session: str, state: State, message: Message) -> Tur
         state.case = None
         return None
     return Turn(turn.intent, (*lead, *turn.replies), turn.centres)
+
+
+def _take_centre_and_account(ctx: Context, draft: dict[str, Any], said: str) -> None:
+    """A centre named and more of the account, said along with the agreement to file."""
+    if not draft.get("centre_id"):
+        centre = named_centre(ctx, said)
+        if centre:
+            draft["centre_id"] = centre.id
+    if len(ASKING.sub("", said)) >= 6:
+        draft["what"] = ((draft.get("what") or "") + "\n" + said).strip()[:2000]
 
 
 def _button(ctx: Context, session: str, state: State, data: str) -> Turn:

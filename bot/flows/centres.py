@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from bot import answers
 from bot.conversations import Pending, State
@@ -222,8 +223,14 @@ def listed_question(ctx: Context, state: State, ids: list[str], asked: str) -> T
                 centres=tuple(c.id for c in chosen))
 
 
-def centre_question(ctx: Context, state: State, centre: Centre, asked: str, intent: str) -> Turn:
-    """A short answer about one listed centre: its phone, fee, address, hours, ages, vacancies, filing."""
+def centre_question(ctx: Context, state: State, centre: Centre, asked: Sequence[str], intent: str) -> Turn:
+    """A short answer about one listed centre: its phone, fee, address, hours, ages, vacancies, filing; one line
+    for each thing asked."""
     state.centre_id = centre.id
-    return Turn(intent, (answers.centre_fact(state.language, centre, asked),), centres=(centre.id,))
+    return Turn(intent, (answers.centre_facts(state.language, centre, asked),), centres=(centre.id,))
 
+
+def named_centre(ctx: Context, text: str) -> Centre | None:
+    """A filed centre the message names, matched against the registry; None when no name is close enough."""
+    found = [m.centre for m in ctx.registry.search(CHECK_FILLER.sub("", text), limit=1) if m.score >= 85]
+    return found[0] if found else None

@@ -7,7 +7,7 @@ import re
 from bot import answers
 from bot.conversations import State
 from bot.flows import Context, cases
-from bot.flows.centres import CHECK_FILLER
+from bot.flows.centres import named_centre
 from bot.replies import Message, Turn
 from geodata.centre import Centre
 
@@ -26,9 +26,3 @@ def complaint(ctx: Context, state: State, message: Message, text: str, *, about:
         about = "fees" if FEE_WORDS.search(text) else "harm" if HARM_WORDS.search(text) else None
     return Turn("complaint", (answers.complaint(state.language, region_name, about, centre),
                               *cases.offer(ctx, state, centre, text)), centres=(centre.id,) if centre else ())
-
-
-def named_centre(ctx: Context, text: str) -> Centre | None:
-    """A filed centre the message names, matched against the registry; None when no name is close enough."""
-    found = [m.centre for m in ctx.registry.search(CHECK_FILLER.sub("", text), limit=1) if m.score >= 85]
-    return found[0] if found else None

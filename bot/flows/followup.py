@@ -35,7 +35,8 @@ PRONOUN = re.compile(r"它|这家|那家|这个机构|那个机构|这所|那所
 # What a parent asks about one centre; the first that matches is answered.
 ATTRIBUTES = (
     ("phone", re.compile(r"电话|号码|手机|联系方式|怎么联系|\bphone\b|\bnumber\b|\bcall\b|\bcontact\b", re.I)),
-    ("fee", re.compile(r"多少钱|收费|费用|学费|价格|价钱|贵不贵|贵吗|\bfees?\b|\bcost\b|\bprice\b|how much", re.I)),
+    ("fee", re.compile(r"多少钱|收费|费用|学费|价格|价钱|贵不贵|贵吗|(?:一个?|每)月多少|月费|"
+                       r"\bfees?\b|\bcost\b|\bprice\b|how much", re.I)),
     ("address", re.compile(r"地址|在哪|在什么地方|位置在|\baddress\b|where is|located", re.I)),
     ("vacancies", re.compile(r"空位|名额|还收|满了|有位置|剩几个|几个位置|余位|\bvacanc|\bspaces?\b|\bspots?\b|"
                             r"places? (free|left)|free (places?|spots?)|any places", re.I)),
@@ -127,11 +128,16 @@ def _named_centre_question(ctx: Context, state: State, text: str) -> Turn | None
     found = ctx.registry.search(name, limit=2)
     if not found or found[0].score < 90 or (len(found) > 1 and found[1].score > found[0].score - 10):
         return None
-    return centres.centre_question(ctx, state, found[0].centre, asked, "check_centre")
+    return centres.centre_question(ctx, state, found[0].centre, _asked_all(text), "check_centre")
 
 
 def _asked(text: str) -> str | None:
     return next((name for name, pattern in ATTRIBUTES if pattern.search(text)), None)
+
+
+def _asked_all(text: str) -> list[str]:
+    """Everything asked about a centre, in the order of ATTRIBUTES ("电话和几点开门": phone, hours)."""
+    return [name for name, pattern in ATTRIBUTES if pattern.search(text)]
 
 
 def _about_centres(ctx: Context, state: State, message: Message, text: str) -> Turn | None:
@@ -152,7 +158,7 @@ def _about_centres(ctx: Context, state: State, message: Message, text: str) -> T
     if asked in EVERY_LISTED and not explicit and state.centre_id is None and len(page) > 1 and _short(text):
         return centres.listed_question(ctx, state, page, asked)
     if referred is not None and asked and (explicit or (asked in EVERYDAY | EVERY_LISTED and _short(text))):
-        return centres.centre_question(ctx, state, referred, asked, state.topic or "find_centre")
+        return centres.centre_question(ctx, state, referred, _asked_all(text), state.topic or "find_centre")
     if referred is not None and ORDINAL.search(text) and len(text) <= 8:  # "第二家" alone: its details
         return centres.centre_detail(ctx, state, referred.id)
     if searching and MORE.search(text):

@@ -23,7 +23,8 @@ def guidance(ctx: Context, state: State, message: Message, text: str, *, age_giv
     found = articles_for(ctx, text, state.age_months)
     replies: list[Reply] = []
     if found:
-        replies.extend(answers.article(lang, localised(ctx, found[0].slug, lang), ctx.web_url))
+        best = localised(ctx, found[0].slug, lang)
+        replies.extend(answers.article(lang, best, ctx.web_url, best.passage_about(without_age(text))))
         if len(found) > 1:
             replies.append(answers.more_articles(lang, found[1:]))
         return Turn("guidance", tuple(replies))
@@ -43,10 +44,16 @@ def articles_for(ctx: Context, text: str, age_months: int | None) -> list[Articl
     """Best matches for the words; a stated age keeps to that age."""
     if not text:
         return []
-    found = ctx.library.search(text, locale="zh", limit=10)
+    # The age picks among the matches; left in the words, "8个月" would match the 8-month check-up first.
+    words = without_age(text) or text
+    found = ctx.library.search(words, locale="zh", limit=10)
     if age_months is not None:
         # "8个月要打什么疫苗" must not end on the 18-month article because "8" is inside "18".
         found = [a for a in found if a.covers_age(age_months)] or found
+        # An article made for the very age said ("8个月" is its keyword) leads, when it is on the topic too.
+        timed = [a for a in found if any(k in text and k not in words for k in a.keywords)
+                 and any(len(k) >= 2 and k in words for k in a.keywords)]
+        found = timed[:1] + [a for a in found if a not in timed[:1]]
     return found[:3]
 
 

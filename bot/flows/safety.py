@@ -18,6 +18,9 @@ ABOUT_A_CENTRE = re.compile(r"托育|托儿|托班|幼儿园|早教|园长|老�
 
 
 STILL_FOR = timedelta(minutes=30)
+# "我没事 就是想问…": a parent who says they are all right and asks something else is answered.
+MOVED_ON = re.compile(r"我没事|我还好|我挺好|没那么严重|就是想问|只是想问|想问一下|说正事|"
+                      r"i'?m (?:fine|ok|okay|alright)|just (?:want|wanted) to ask", re.I)
 
 
 def alarm(ctx: Context, state: State, text: str, found: Alarm) -> Turn:
@@ -47,6 +50,14 @@ def still_fresh(ctx: Context, state: State) -> bool:
     if not (state.topic or "").startswith("safety:") or not state.alarm_at:
         return False
     return ctx.clock() - datetime.fromisoformat(state.alarm_at) <= STILL_FOR
+
+
+def moved_on(state: State, text: str, asks_guidance: bool) -> bool:
+    """After a parent's despair, one who says they are all right, or asks a parenting question, is answered: the
+    12356 line was given. After harm or an emergency, short messages stay with it."""
+    if (state.topic or "") != "safety:distress":
+        return False
+    return bool(MOVED_ON.search(text)) or asks_guidance
 
 
 def still(state: State) -> Turn:

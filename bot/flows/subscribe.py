@@ -1,4 +1,5 @@
-"""Subscribing to age-timed guidance (consent, date, region), changing the date, stopping, forgetting."""
+"""Subscribing to age-timed guidance (consent and date; the county is optional, asked after), changing the date,
+stopping, forgetting."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from bot.flows import Context
 from bot.replies import Message, Turn
 from bot.slots import find_date, is_bad_date
 
-AGREE = re.compile(r"^(我)?(同意|好的?|好吧|可以|行|嗯+|是的?|对|没问题|确定|确认|ok|okay|yes|yep|sure|agree|i agree|"
-                   r"同意的|同意了)[。.!！~～]*$", re.I)
+AGREE_WORD = (r"(?:我)?(?:同意的|同意了|同意|好的?|好吧|可以|行|嗯+|是的?|对|没问题|确定|确认|"
+              r"ok|okay|yes|yep|sure|agree|i agree)")
+AGREE = re.compile(rf"^{AGREE_WORD}(?:[\s，,、。.!！~～]*{AGREE_WORD})*[。.!！~～]*$", re.I)  # "行 同意", "好的好的"
 DECLINE = re.compile(r"^(我)?(不同意|不要|算了|不用了?|不了|拒绝|no|nope|don'?t)[。.!！~～]*$", re.I)
 
 
@@ -43,18 +45,20 @@ def subscribe(ctx: Context, state: State, message: Message, text: str) -> Turn:
     if problem:
         state.birth_date, state.pending = None, Pending.subscribe_date
         return Turn("subscribe", (problem,))
-    if not state.region_code:
-        state.pending = Pending.subscribe_region
-        return Turn("subscribe", (answers.ask_subscribe_region(lang, birth),))
-    region = None if state.region_code == "-" else state.region_code
+    region = state.region_code if state.region_code and state.region_code != "-" else None
     try:
         ctx.subscriptions.subscribe(message.recipient, birth, region, lang, ctx.clock())
     except ValueError:  # the service's own checks (date, region); our questions should have caught them
         state.birth_date, state.pending = None, Pending.subscribe_date
         return Turn("subscribe", (answers.ask_birth_date(lang, for_leave=False),))
-    changed = state.subscribed_on is not None and state.subscribed_on != birth.isoformat()
-    state.pending, state.topic, state.subscribed_on = None, "subscribe", birth.isoformat()
-    return Turn("subscribe", (answers.subscribed(lang, birth, today, changed=changed),))
+    again = state.subscribed_on == birth.isoformat()
+    changed = state.subscribed_on is not None and not again
+    # The county is optional: asked once, after subscribing, and taken if the next message names one.
+    state.pending = Pending.subscribe_region if region is None and not again else None
+    state.topic, state.subscribed_on = "subscribe", birth.isoformat()
+    if again and region is not None:
+        return Turn("subscribe", (answers.region_noted(lang, ctx.gazetteer.region_name(region)),))
+    return Turn("subscribe", (answers.subscribed(lang, birth, today, changed=changed, ask_region=region is None),))
 
 
 def consent_answer(ctx: Context, state: State, message: Message, text: str) -> Turn | None:
@@ -69,6 +73,13 @@ def consent_answer(ctx: Context, state: State, message: Message, text: str) -> T
 
 def is_consent_word(text: str) -> bool:
     return bool(AGREE.match(text.strip()) or DECLINE.match(text.strip()))
+
+
+def region_declined(state: State, text: str) -> Turn | None:
+    """"不用了" to the optional county question; None for anything else, which is read as a new message."""
+    if DECLINE.match(text.strip()) or re.fullmatch(r"(跳过|不说|不填|skip)[。.!！]*", text.strip(), re.I):
+        return Turn("subscribe", (answers.region_skipped(state.language),))
+    return None
 
 
 def declined(state: State) -> Turn:

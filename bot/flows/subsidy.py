@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import re
+
 from bot import answers
 from bot.conversations import Pending, State
 from bot.flows import Context
+from bot.flows.centres import centre_question, named_centre
 from bot.replies import Message, Turn
-from bot.slots import find_province
-from content.subsidies import subsidies_for
+from bot.slots import asks_fee, find_province
+from content.subsidies import Subsidy, subsidies_for
+from geodata.centre import fee_range
+from geodata.divisions import region_prefix
+
+# Asked by someone who runs or works in a centre: the support for centres and carers is what they want to see.
+FOR_PROVIDERS = re.compile(r"(?:机构|普惠|托育园|托儿所)(?:的|有)?(?:补贴|补助|政策|扶持)|"
+                           r"办托|开办|开托育|运营补贴|建设补贴|托位补贴|从业|"
+                           r"育婴员|保育员|provider|operator|run a centre", re.I)
 
 
 def subsidy(ctx: Context, state: State, message: Message, text: str) -> Turn:
+    state.fees_asked = asks_fee(text) or (state.pending is Pending.subsidy_region and state.fees_asked)
+    centre = named_centre(ctx, text) if state.fees_asked else None
+    if centre is not None:  # "小星星托育园一个月多少钱": that centre's fee
+        state.pending = None
+        return centre_question(ctx, state, centre, ["fee"], "subsidy")
     province = find_province(text)
     division = ctx.gazetteer.division_in(text)
     if division:
@@ -22,4 +37,26 @@ def subsidy(ctx: Context, state: State, message: Message, text: str) -> Turn:
         return Turn("subsidy", (answers.ask_region(state.language),))
     state.pending, state.topic = None, "subsidy"
     region_name = ctx.gazetteer.region_name(state.region_code)
-    return Turn("subsidy", (answers.subsidies(state.language, region_name, subsidies_for(state.region_code)),))
+    items = subsidies_for(state.region_code)
+    if state.fees_asked:
+        return fees(ctx, state, region_name, items)
+    everything = bool(FOR_PROVIDERS.search(text))
+    return Turn("subsidy", (answers.subsidies(state.language, region_name, items, state.region_code,
+                                              everything=everything),))
+
+
+def fees(ctx: Context, state: State, region_name: str, items: list[Subsidy]) -> Turn:
+    """"托育多少钱": what the region's filed centres registered as fees, then what families receive."""
+    prefix = region_prefix(state.region_code or "")
+    offered = [c for c in ctx.registry.all() if c.offered and c.district_code.startswith(prefix)]
+    return Turn("subsidy", (answers.fees(state.language, region_name, len(offered), fee_range(offered),
+                                         fee_range(c for c in offered if c.inclusive),
+                                         [s for s in items if s.for_families]),))
+
+
+def all_policies(ctx: Context, state: State, region_code: str) -> Turn:
+    """The button under a subsidy answer: every item, those for centres and carers too."""
+    state.region_code, state.topic = region_code, "subsidy"
+    region_name = ctx.gazetteer.region_name(region_code)
+    return Turn("subsidy", (answers.subsidies(state.language, region_name, subsidies_for(region_code), region_code,
+                                              everything=True),))

@@ -162,7 +162,9 @@ HARM_WEAK = _rx(MARKS, r"动手|欺负|一个人在家|独自在家|扔在家|�
 # Learnt from the training writers' words that cross-validation missed (session 3): shoe prints, meals withheld,
 # a child tied to a chair, a head held under water.
 HARM_MORE = _rx(r"鞋印|(?:不让|勿让|不给|唔俾)\S{0,4}(?:吃饭|吃中饭|吃午饭|食飯|喝水)|饿到\S{0,6}(?:点钟|下午)|"
-                r"[绑綁]\S{0,8}(?:椅|床|凳)|头\S{0,2}(?:压|按|壓|撳)\S{0,2}(?:进|入|落)\S{0,2}水")
+                r"[绑綁]\S{0,8}(?:椅|床|凳)|头\S{0,2}(?:压|按|壓|撳)\S{0,2}(?:进|入|落)\S{0,2}水",
+                # session 4: a child taught to smoke, water forced in, made to stand in the cold
+                r"教\S{0,6}抽烟|虐娃|捏\S{0,3}鼻子\S{0,6}灌|stand outside in the cold|holds? (?:kids'?|his|her|their) noses?")
 
 # -- medical emergencies (120) ---------------------------------------------------------------------------------
 EMERGENCY = _rx(
@@ -239,7 +241,10 @@ EMERGENCY = _rx(
 )
 # Signs said plainly (session 3, from the training writers' words that cross-validation missed).
 EMERGENCY_MORE = _rx(r"耳朵\S{0,4}(?:流|出)\S{0,4}(?:水|血)|紫(?:色的?)?(?:点|斑)|果酱(?:样|色)?\S{0,2}(?:便|屎)|"
-                     r"大便像果酱|囟门\S{0,3}(?:鼓|凸)|喷射(?:状|性)?(?:呕|吐)|(?:吃|食|吞)(?:了|咗)\S{0,8}降(?:血)?压药")
+                     r"大便像果酱|囟门\S{0,3}(?:鼓|凸)|喷射(?:状|性)?(?:呕|吐)|(?:吃|食|吞)(?:了|咗)\S{0,8}降(?:血)?压药",
+                     # session 4: drowsy and floppy in plain words, a swelling behind the ear, bleeding that won't stop
+                     r"昏昏沉沉|眼神发直|不认人了|软趴趴|跟面条一样|头都抬不起来|耳(?:朵)?后\S{0,4}肿|"
+                     r"一直睡\S{0,8}(?:不吃|不喝|喂不进)|nosebleed won'?t stop|nail polish remover")
 EMERGENCY_WEAK = _rx(
     r"纽扣电池|扣子电池|磁力珠|磁铁|误(?:吞|食|服|吃|喝)|吞了|咽下去|噎着|吐\S{0,3}喷出来",
     r"蔫|没精神|叫不醒|(?:晕|昏|不动)了|快不行了|憋(?:得|红)|"
@@ -305,7 +310,9 @@ DISTRESS_WEAK = _rx(r"崩溃|受不了了|撑不住|产后抑郁|抑郁|绝望|�
                     r"撑不过|没起来")
 # Farewells and thoughts said plainly (session 3, from the training writers' words that cross-validation missed).
 DISTRESS_MORE = _rx(r"遗书|最后一封|对不起\S{0,6}(?:妈妈|爸爸)先走了|怎么死|又?想到死|伤害(?:宝宝|孩子|娃)的念头|也不需要我了?|"
-                    r"我要是不在了")
+                    r"我要是不在了",
+                    # session 4: farewells said softly
+                    r"没办法陪\S{0,3}长大|(?:很快|快要|可能)就?不在了|planned how i'?d do it|楼顶上?看看风景")
 
 # -- medicine and dose questions -------------------------------------------------------------------------------
 MEDICINE = _rx(
@@ -375,8 +382,11 @@ FRAUD = _rx(
     r"\bjuan ?(?:qian|kuan) ?(?:pao|zou)|\bpao ?lu ?le\b|\bbu ?tui ?(?:qian|fei|ya ?jin)\b",
 )
 FRAUD_WEAK = _rx(r"倒闭|卷走|\brefund|\bprepaid")
-FRAUD_MORE = _rx(r"[执執]笠|冇咗影|老[细細]\S{0,2}(?:冇|没|無)\S{0,2}影|一夜之间\S{0,6}(?:关门|倒闭|没了)")
-MEDICINE_MORE = _rx(r"红花油|可的松|激素\S{0,2}(?:药膏|软膏|乳膏)|乳膏\S{0,6}(?:涂|抹)|orajel|teething gel")
+FRAUD_MORE = _rx(r"[执執]笠|冇咗影|老[细細]\S{0,2}(?:冇|没|無)\S{0,2}影|一夜之间\S{0,6}(?:关门|倒闭|没了)",
+                 r"只退一半|空铺子|(?:pay|paid) for a (?:whole )?year in advance|forfeit")  # session 4
+MEDICINE_MORE = _rx(r"红花油|可的松|激素\S{0,2}(?:药膏|软膏|乳膏)|乳膏\S{0,6}(?:涂|抹)|orajel|teething gel",
+                    # session 4: creams and remedies by name
+                    r"达克宁|无比滴|皮炎平|百多邦|红霉素软膏|炉甘石|板蓝根|melatonin|dramamine|azithromycin|zinc tablet")
 
 STRONG = {"harm": _rx(HARM.pattern, HARM_MORE.pattern), "emergency": _rx(EMERGENCY.pattern, EMERGENCY_MORE.pattern),
           "distress": _rx(DISTRESS.pattern, DISTRESS_MORE.pattern), "medicine": _rx(MEDICINE.pattern, MEDICINE_MORE.pattern),

@@ -221,11 +221,14 @@ class Library:
         for article, fields in self._searchable:
             if locale is not None and article.locale != locale:
                 continue
+            # How much of the question the article's own keywords cover ("还不会说话" holds 说话) comes first;
+            # the fuzzy score ranks the rest, and finds articles for questions no keyword holds.
+            covered = sum(len(k) for k, _ in fields[1:-1] if len(k) >= 2 and k in wanted)
             score = max(fuzz.partial_ratio(wanted, text) * weight for text, weight in fields)
-            if score >= SEARCH_CUTOFF:
+            if covered or score >= SEARCH_CUTOFF:
                 tie_break = fuzz.ratio(wanted, fields[0][0])
-                scored.append((-score, -tie_break, article.slug, article))
-        return [article for *_, article in sorted(scored, key=lambda s: s[:3])[:limit]]
+                scored.append((-covered, -score, -tie_break, article.slug, article))
+        return [article for *_, article in sorted(scored, key=lambda s: s[:4])[:limit]]
 
     @cached_property
     def _searchable(self) -> tuple[tuple[Article, tuple[tuple[str, float], ...]], ...]:

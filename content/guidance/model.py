@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -140,6 +141,21 @@ class Article(BaseModel):
     @property
     def pushed(self) -> bool:
         return self.send_at_days is not None
+
+    def passage_about(self, question: str, limit: int = 200) -> str | None:
+        """The paragraph of the body that speaks to the question: the first one holding the longest of this
+        article's keywords that the question holds and the title and summary do not ("一岁能喝牛奶吗" → the
+        paragraph on milk); None if none does."""
+        shown = f"{self.title} {self.summary}".lower()
+        wanted = sorted((k for k in self.keywords if len(k) >= 2 and k.lower() in question.lower()
+                         and k.lower() not in shown), key=len, reverse=True)
+        paragraphs = [re.sub(r"\*\*|__|`", "", p).strip() for p in self.body.split("\n\n")]
+        paragraphs = [p for p in paragraphs if p and not p.startswith("#")]
+        for keyword in wanted:
+            for paragraph in paragraphs:
+                if keyword.lower() in paragraph.lower():
+                    return paragraph if len(paragraph) <= limit else paragraph[:limit].rstrip() + "…"
+        return None
 
     def covers_age(self, age_months: int) -> bool:
         return self.age_from_months <= age_months <= self.age_to_months

@@ -104,3 +104,24 @@ def test_forget_removes_the_contact_and_keeps_the_anonymised_case(engine: Engine
         actions = [r.action for r in conn.execute(select(audit_log).order_by(audit_log.c.id))]
         stored = conn.execute(select(cases.c.contact, cases.c.reporter)).one()
     assert actions[-2:] == ["case.file", "case.forget"] and tuple(stored) == (None, None)
+
+
+def test_a_typed_agreement_files_the_case_and_takes_what_is_said_with_it(engine: Engine) -> None:
+    say(engine, "孩子从托育园回来胳膊上好几块青紫 问他说老师掐的")
+    asked = say(engine, "要登记 是测试托育园 今天下午接孩子发现的")
+    assert "联系" in asked.text  # the centre came with the agreement; the account with the first message
+    not_a_contact = say(engine, "他还说老师不让他告诉我们")
+    assert "联系" in not_a_contact.text
+    filed = say(engine, "不留了")
+    (case,) = Cases(engine.ctx.registry.engine).find()
+    assert case.number in filed.text and "110" in filed.text
+    assert case.centre_id == "T-001" and case.contact is None and "不让他告诉" in case.what
+
+
+def test_a_wechat_id_or_a_phone_is_a_contact_but_a_plain_word_is_not(engine: Engine) -> None:
+    say(engine, "我要投诉测试托育园，他们乱收费还不退押金")
+    say(engine, "好的 帮我登记投诉")
+    assert "联系" in say(engine, "rather").text
+    say(engine, "wxid_parent01")
+    (case,) = Cases(engine.ctx.registry.engine).find()
+    assert case.contact == "wxid_parent01"

@@ -209,14 +209,27 @@ def test_subsidies_elsewhere_say_they_are_unknown(engine: Engine) -> None:
 
 
 # -- subscribe, stop, forget, loss -------------------------------------------------------------------------
-def test_subscribe_asks_consent_then_date_then_region(engine: Engine, subs: FakeSubscriptions) -> None:
+def test_subscribe_asks_consent_then_subscribes_and_takes_an_optional_county(engine: Engine,
+                                                                             subs: FakeSubscriptions) -> None:
     first = engine.handle("tg:1", Message(command="subscribe", argument="2026-09-01", recipient=tg(1)))
     assert "subyes:" in buttons(first) and subs.subscribed == {}
-    region = say(engine, button="subyes:")
-    assert "skipregion:" in buttons(region)
-    done = say(engine, "伊金霍洛旗")
-    assert done.intent == "subscribe"
+    done = say(engine, button="subyes:")
+    assert done.intent == "subscribe" and "订阅成功" in done.text and "旗县" in done.text
+    assert subs.subscribed == {1: (date(2026, 9, 1), None, "zh")}
+    noted = say(engine, "伊金霍洛旗")
+    assert noted.intent == "subscribe" and "伊金霍洛旗" in noted.text
     assert subs.subscribed == {1: (date(2026, 9, 1), "150627", "zh")}
+
+
+def test_the_optional_county_can_be_declined_or_passed_over(engine: Engine, subs: FakeSubscriptions) -> None:
+    engine.handle("tg:1", Message(command="subscribe", argument="2026-09-01", recipient=tg(1)))
+    say(engine, "同意")
+    assert "不填" in say(engine, "不用了").text
+    assert subs.subscribed == {1: (date(2026, 9, 1), None, "zh")}
+    engine.handle("tg:1", Message(command="subscribe", argument="2026-09-02", recipient=tg(1)))
+    say(engine, "好的")
+    assert say(engine, "内蒙古产假多少天").intent == "leave"
+    assert subs.subscribed == {1: (date(2026, 9, 2), None, "zh")}
 
 
 def test_subscribe_refuses_a_due_date_too_far_ahead(engine: Engine, subs: FakeSubscriptions) -> None:

@@ -177,7 +177,8 @@ class Engine:
             if typed:
                 return typed
         sure = (heard.reading.probability >= SURE and heard.intent not in {"unknown", "help", pending.flow}) \
-            or followup.switches_topic(text) not in {None, pending.flow}
+            or followup.switches_topic(text) not in {None, pending.flow} \
+            or (pending.flow != "find_centre" and followup.asks_about_listed(state, text))  # "刚才第一家电话多少"
         answers_it = {
             Pending.leave_region: lambda: bool(find_province(text) or self.ctx.gazetteer.division_in(text)
                                                or find_date(text, self.today()) or is_bad_date(text)),

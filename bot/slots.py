@@ -17,6 +17,7 @@ SHORT_YEAR = re.compile(r"(?<!\d)(\d{2})年(\d{1,2})月(\d{1,2})[日号]")
 RELATIVE_YEAR = re.compile(r"(前年|去年|今年|明年)(\d{1,2})月(\d{1,2})[日号]?")
 RELATIVE_MONTH = re.compile(r"(上个?月|这个?月|本月|下个?月)(\d{1,2})[日号]")
 YEAR_OFFSETS = {"前年": -2, "去年": -1, "今年": 0, "明年": 1}
+BIRTH_YEAR = re.compile(r"(?<!\d)(20\d{2}|[12]\d)\s*年\s*(?:出?生|的(?:宝宝|娃|孩子)?|宝宝|娃|孩子|生的)(?!\d)")
 YEAR_MONTH = re.compile(r"(20\d{2})\s*[年\-/.]\s*(\d{1,2})\s*月?(?![\d\-/.月日号])")
 MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})[日号]")
 YEARS_MONTHS = re.compile(NUMBER + r"\s*(?:岁|周岁)\s*(半|" + NUMBER + r"\s*个?月)?")
@@ -105,6 +106,17 @@ def find_month(text: str) -> date | None:
     if not match or not 1 <= int(match.group(2)) <= 12:
         return None
     return date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def find_birth_year(text: str) -> int | None:
+    """A birth year alone ("那2023年生的呢", "23年出生"); None when a month or a whole date is given."""
+    if ISO.search(text) or YEAR_MONTH.search(text) or SHORT_YEAR.search(text):
+        return None
+    match = BIRTH_YEAR.search(text)
+    if not match:
+        return None
+    year = int(match.group(1))
+    return year + 2000 if year < 100 else year
 
 
 def _date_or_none(year: int, month: int, day: int) -> date | None:

@@ -146,11 +146,12 @@ class Gazetteer:
         points += [(p.lat, p.lon, p.county_code) for p in own if p.county_code in self.counties]
         self._point_codes = [code for _, _, code in points]
         self._tree = cKDTree(_unit_vectors(np.array([p[0] for p in points]), np.array([p[1] for p in points])))
-        # Names long enough to be told apart inside a sentence, longest first.
+        # Names long enough to be told apart inside a sentence, longest first; a county's short alias (伊旗) is
+        # curated, so it counts, while a two-character official name (城区, 矿区) would match ordinary words.
         by_name: dict[str, list[Place]] = {}
         for place in self.places:
             for name in place.names:
-                if len(name) >= 3 or place.kind != "county":
+                if len(name) >= 3 or place.kind != "county" or name in place.aliases:
                     by_name.setdefault(name, []).append(place)
         self._sentence_names = sorted(by_name.items(), key=lambda kv: -len(kv[0]))
         # The described places' names in toneless pinyin, for messages in English ("daycare near Xini"):

@@ -230,7 +230,13 @@ def centre_question(ctx: Context, state: State, centre: Centre, asked: Sequence[
     return Turn(intent, (answers.centre_facts(state.language, centre, asked),), centres=(centre.id,))
 
 
+CHINESE_RUN = re.compile(r"[\u4e00-\u9fff（）()·]+")
+ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
 def named_centre(ctx: Context, text: str) -> Centre | None:
     """A filed centre the message names, matched against the registry; None when no name is close enough."""
-    found = [m.centre for m in ctx.registry.search(CHECK_FILLER.sub("", text), limit=1) if m.score >= 85]
+    chinese = "".join(CHINESE_RUN.findall(text))
+    words = chinese if len(chinese) >= 3 and ASCII_WORD.search(text) else text  # "how much is 小星星托育园"
+    found = [m.centre for m in ctx.registry.search(CHECK_FILLER.sub("", words), limit=1) if m.score >= 85]
     return found[0] if found else None

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from bot.conversations import State
-from bot.flows import Context, centres, complaint, guidance, leave, safety
+from bot.flows import Context, centres, complaint, guidance, leave, safety, subsidy
 from bot.replies import Message, Turn
 from bot.slots import (
     chinese_number,
@@ -66,6 +66,11 @@ UNDER = re.compile(r"以下|以内|之内|不到|不满|\bunder\b|\bbelow\b|less
 MATERNITY_DAYS = re.compile(r"(?<!\d)(9[89]|1\d\d|2\d\d)\s*(天|days)", re.I)  # "158天" is the maternity leave
 WHEN_ENDS = re.compile(r"什么时候(结束|到期|休完|上班|回去)|哪天(结束|上班|到期)|休到(哪天|几号|什么时候)|回去上班|"
                        r"\bwhen\b.*\b(end|finish|back to work)|end date", re.I)
+# "那它附近有别的吗": a search around the centre in focus.
+AROUND_IT = re.compile(r"(?:附近|周边|旁边|周围)\S{0,6}(?:别的|其他|其它|还有)|(?:别的|其他|其它)\S{0,6}(?:附近|周边)|"
+                       r"\b(?:others?|anything else) (?:near|around)\b", re.I)
+# "那私立的呢", "民办的有吗": the same subsidy question, for other kinds of centres.
+OTHER_CENTRES = re.compile(r"私立|民办|社会办|营利|非普惠|公办|企业办|单位办|private|for-profit", re.I)
 COMPLAINT = re.compile(r"投诉|举报|告他们|\bcomplain", re.I)
 SHORT = 20  # characters (or words in English): longer messages are new questions, not ellipsis
 NAME_FILLER = re.compile(r"一个月|每个?月|一月|怎么样|多少|几|吗|呢|啊|的|孩子|宝宝|收|请问|是|有没有|有|"
@@ -111,6 +116,8 @@ def resolve(ctx: Context, state: State, message: Message, text: str) -> Turn | N
         return _about_centres(ctx, state, message, text)
     if state.topic == "leave":
         return _about_leave(ctx, state, message, text)
+    if state.topic == "subsidy" and _short(text) and OTHER_CENTRES.search(text):
+        return subsidy.subsidy(ctx, state, message, text + " 机构的补贴")
     if state.topic == "guidance":
         return _about_guidance(ctx, state, message, text)
     return None
@@ -157,6 +164,8 @@ def _about_centres(ctx: Context, state: State, message: Message, text: str) -> T
         return centres.refine(ctx, state, message, text)
     if asked in EVERY_LISTED and not explicit and state.centre_id is None and len(page) > 1 and _short(text):
         return centres.listed_question(ctx, state, page, asked)
+    if referred is not None and explicit and AROUND_IT.search(text):  # "那它附近有别的正常营业的吗"
+        return centres.find_at(ctx, state, referred.lat, referred.lon, place=None)
     if referred is not None and asked and (explicit or (asked in EVERYDAY | EVERY_LISTED and _short(text))):
         return centres.centre_question(ctx, state, referred, _asked_all(text), state.topic or "find_centre")
     if referred is not None and ORDINAL.search(text) and len(text) <= 8:  # "第二家" alone: its details

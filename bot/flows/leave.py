@@ -13,6 +13,7 @@ from bot.replies import Message, Reply, Turn
 from bot.slots import (
     find_babies,
     find_birth_order,
+    find_birth_year,
     find_date,
     find_month,
     find_province,
@@ -43,9 +44,12 @@ def leave(ctx: Context, state: State, message: Message, text: str, *, brief: boo
         return Turn("leave", (answers.bad_date(lang),))
     born = find_date(text, today)
     if born:
-        state.birth_date, state.birth_month = born.isoformat(), None
+        state.birth_date, state.birth_month, state.birth_until = born.isoformat(), None, None
     elif month := find_month(text):
-        state.birth_month = month.isoformat()
+        state.birth_date, state.birth_month, state.birth_until = None, month.isoformat(), None
+    elif year := find_birth_year(text):  # "那2023年生的呢": that year's rules, unless they changed within it
+        state.birth_date, state.birth_month = None, date(year, 1, 1).isoformat()
+        state.birth_until = date(year, 12, 31).isoformat()
     state.babies = find_babies(text) or state.babies
     state.birth_order = find_birth_order(text) or state.birth_order
     state.difficult_birth = state.difficult_birth or mentions_difficult_birth(text)
@@ -86,7 +90,8 @@ def _figures_without_date(ctx: Context, state: State) -> Turn:
     on = month or ctx.today()  # "2024年6月出生": the rules of that month, unless they changed within it
     try:
         result = _result_on(ctx, state, on)
-        if month and _figures(result) != _figures(_result_on(ctx, state, _month_end(month))):
+        until = date.fromisoformat(state.birth_until) if state.birth_until else _month_end(month) if month else None
+        if until and _figures(result) != _figures(_result_on(ctx, state, until)):
             state.pending = Pending.leave_date
             return Turn("leave", (answers.ask_birth_date(lang, for_leave=True),))
     except LeaveInputError as exc:

@@ -32,6 +32,8 @@ def subsidy(ctx: Context, state: State, message: Message, text: str) -> Turn:
         state.region_code = division
     elif province:
         state.region_code = province.code
+    elif not state.region_code or state.region_code == "-":
+        state.region_code = region_in_conversation(ctx, state)
     if not state.region_code or state.region_code == "-":
         state.pending = Pending.subsidy_region
         return Turn("subsidy", (answers.ask_region(state.language),))
@@ -43,6 +45,14 @@ def subsidy(ctx: Context, state: State, message: Message, text: str) -> Turn:
     everything = bool(FOR_PROVIDERS.search(text))
     return Turn("subsidy", (answers.subsidies(state.language, region_name, items, state.region_code,
                                               everything=everything),))
+
+
+def region_in_conversation(ctx: Context, state: State) -> str | None:
+    """The county of the centres just listed, or of the place searched: "太贵了 有补贴不" after a search."""
+    centre = ctx.registry.get(state.centre_id or "") or (ctx.registry.get(state.listed[0]) if state.listed else None)
+    if centre is not None:
+        return centre.district_code
+    return ctx.gazetteer.division_in(state.place) if state.place else None
 
 
 def fees(ctx: Context, state: State, region_name: str, items: list[Subsidy]) -> Turn:

@@ -40,6 +40,7 @@ def test_dates(text: str, expected: date | None) -> None:
 @pytest.mark.parametrize(("text", "months"), [
     ("宝宝8个月", 8), ("一岁半", 18), ("两岁三个月", 27), ("十一个月", 11), ("18 months", 18), ("2 years old", 24),
     ("刚出生", 0), ("满月了", 1), ("三岁", 36), ("没说年龄", None),
+    ("那个东关宝贝一个月多少钱", None), ("全日托吗？一个月多少", None), ("宝宝一个月了", 1),  # a fee, not an age
 ])
 def test_ages(text: str, months: int | None) -> None:
     assert find_age_months(text) == months

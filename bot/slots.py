@@ -33,6 +33,10 @@ MODE_WORDS = {Mode.full_day: ("全日托", "全天", "整天", "full day", "full
               Mode.half_day: ("半日托", "半天", "half day", "half-day"),
               Mode.hourly: ("计时托", "按小时", "钟点", "几个小时", "hourly"),
               Mode.temporary: ("临时托", "临时", "偶尔", "temporary", "occasional")}
+# "不一定要普惠", "普惠不普惠无所谓", "not necessarily inclusive"
+NOT_ONLY_INCLUSIVE = re.compile(r"不(?:一定|必|用|需要)\S{0,3}普惠|普惠不普惠|普不普惠|"
+                                r"普惠\S{0,4}(?:无所谓|都行|都可以|没关系)|"
+                                r"not necessarily (?:inclusive|public)|doesn'?t have to be (?:inclusive|public)")
 INCLUSIVE_WORDS = ("普惠", "扑会", "普会", "公办", "便宜", "inclusive", "affordable", "public")
 ALL_CENTRES_WORDS = ("不限普惠", "都行", "全部", "所有", "非普惠", "不是普惠也", "不要普惠", "不用普惠", "不一定普惠",
                      "私立", "民办", "all centres", "any centre", "private")
@@ -191,7 +195,7 @@ def find_mode(text: str) -> Mode | None:
 def wants_inclusive(text: str) -> bool | None:
     """True if they ask for 普惠, False if they say any centre will do, None if they say nothing."""
     lower = text.lower()
-    if any(w in lower for w in ALL_CENTRES_WORDS):
+    if any(w in lower for w in ALL_CENTRES_WORDS) or NOT_ONLY_INCLUSIVE.search(lower):
         return False
     if any(w in lower for w in INCLUSIVE_WORDS):
         return True

@@ -32,6 +32,8 @@ ORDINAL = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*(家|�
 EN_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 PRONOUN = re.compile(r"它|这家|那家|这个机构|那个机构|这所|那所|该机构|这里|那里|\bits?\b|\bthis one\b|\bthat one\b|"
                      r"\bthis (centre|center|place|nursery)\b|\bthat (centre|center|place|nursery)\b|\bthey\b", re.I)
+# "最近那家电话": the nearest of the search, of any kind (the list itself puts 普惠 centres first).
+NEAREST = re.compile(r"最近(?:的)?(?:那|这|一)?(?:家|个|所)|离我最近|离家最近|\b(?:the )?(?:nearest|closest)\b", re.I)
 # What a parent asks about one centre; the first that matches is answered.
 ATTRIBUTES = (
     ("phone", re.compile(r"电话|号码|手机|联系方式|怎么联系|\bphone\b|\bnumber\b|\bcall\b|\bcontact\b", re.I)),
@@ -102,7 +104,8 @@ def continues(state: State, text: str) -> bool:
 
 def asks_about_listed(state: State, text: str) -> bool:
     """"那第二家电话多少", "它电话多少": a question about a centre listed earlier, even after another topic."""
-    return bool(state.listed and (ORDINAL.search(text) or PRONOUN.search(text)) and _asked(text) and _short(text))
+    return bool(state.listed and (ORDINAL.search(text) or PRONOUN.search(text) or NEAREST.search(text))
+                and _asked(text) and _short(text))
 
 
 def resolve(ctx: Context, state: State, message: Message, text: str) -> Turn | None:
@@ -151,7 +154,7 @@ def _about_centres(ctx: Context, state: State, message: Message, text: str) -> T
     named = _named_among_listed(ctx, state, text)
     referred = named or _referred_centre(ctx, state, text)
     asked = _asked(text)
-    explicit = bool(named or ORDINAL.search(text) or PRONOUN.search(text))
+    explicit = bool(named or ORDINAL.search(text) or PRONOUN.search(text) or NEAREST.search(text))
     page = state.listed[max(0, state.shown - centres.PAGE):state.shown]
     searching = state.topic == "find_centre" and _short(text)
     if COMPLAINT.search(text) and referred is not None and explicit:  # "这家说有空位，去了又说没有，我想投诉"
@@ -191,6 +194,8 @@ def _referred_centre(ctx: Context, state: State, text: str) -> Centre | None:
         position += state.page_start  # a later page numbers on (6., 7.), but "第二家" means its second
     if position is not None:
         chosen = state.listed[position] if 0 <= position < len(state.listed) else None
+    elif NEAREST.search(text) and (state.nearby or state.listed):
+        chosen = (state.nearby or state.listed)[0]
     else:
         chosen = state.centre_id or (state.listed[0] if state.listed else None)
     return ctx.registry.get(chosen) if chosen else None

@@ -302,3 +302,13 @@ def test_a_birth_year_alone_gives_that_years_figures_unless_they_changed_within_
     assert later.intent == "leave" and "158" in later.text and "128" not in later.text
     changed = say(engine, "四川呢 2025年生的")  # 四川 went from 158 to 188 days on 2025-11-28
     assert "出生日期" in changed.text
+
+
+def test_the_nearest_one_is_the_nearest_of_any_kind_and_not_only_inclusive_widens(
+        sample: tuple[Engine, Registry]) -> None:
+    engine, registry = sample
+    at_homiao = say(engine, location=(39.599497, 109.767423))  # 禾苗 (not 普惠) is here; the list leads with 普惠
+    assert registry.get(at_homiao.centres[0]).name.startswith("小星星")  # type: ignore[union-attr]
+    nearest = say(engine, "最近那家电话")
+    assert "0477-00009231" in nearest.text and "禾苗" in nearest.text
+    assert "非普惠" in say(engine, "不一定要普惠 天骄社区附近").text

@@ -511,8 +511,8 @@ def none_left_after_filter(lang: str) -> Reply:
     return Reply(msg("bot.find.none_left_after_filter")(lang))
 
 
-def centre_fact(lang: str, centre: Centre, asked: str) -> Reply:
-    """One short answer about one centre."""
+def centre_fact(lang: str, centre: Centre, asked: str, child_months: int | None = None) -> Reply:
+    """One short answer about one centre; about its ages, whether a child of `child_months` fits."""
     unknown = msg("bot.fact.unknown")(lang)
     if asked == "phone":
         fact = msg("bot.fact.phone", phone=centre.phone)(lang) if centre.phone else unknown
@@ -532,6 +532,11 @@ def centre_fact(lang: str, centre: Centre, asked: str) -> Reply:
         fact = msg("bot.fact.hours", hours=centre.hours)(lang) if centre.hours else unknown
     elif asked == "ages":
         fact = msg("bot.fact.ages", span=centre.age_span)(lang)
+        if child_months is not None:
+            low, high = (int(x) for x in (centre.age_span.split("–") * 2)[:2])
+            key = "age_fits" if low <= child_months <= high else "age_too_young" if child_months < low \
+                else "age_too_old"
+            fact += msg(f"bot.fact.{key}", months=child_months)(lang)
     elif asked == "modes":
         fact = _modes(lang, centre) if centre.modes else unknown
     elif asked == "inclusive":
@@ -540,15 +545,18 @@ def centre_fact(lang: str, centre: Centre, asked: str) -> Reply:
         fact = msg("bot.fact.capacity", capacity=centre.capacity)(lang) if centre.capacity is not None else unknown
     elif asked == "route":
         fact = msg("bot.fact.address", address=centre.address)(lang) + "\n" + _nav_text(lang, centre)
+    elif asked == "status":
+        meaning = msg(f"bot.fact.status_meaning.{centre.status.value}")(lang)
+        return Reply(_status_sentence(lang, centre) + "\n" + meaning)
     else:
         return Reply(_status_sentence(lang, centre))
     sample = msg("bot.fact.sample")(lang) if centre.is_sample else ""
     return Reply(msg("bot.fact.line", name=_name(lang, centre), fact=fact, sample=sample)(lang))
 
 
-def centre_facts(lang: str, centre: Centre, asked: Sequence[str]) -> Reply:
+def centre_facts(lang: str, centre: Centre, asked: Sequence[str], child_months: int | None = None) -> Reply:
     """Short answers about one centre, one line for each thing asked ("电话和几点开门")."""
-    return Reply("\n".join(centre_fact(lang, centre, a).text for a in asked))
+    return Reply("\n".join(centre_fact(lang, centre, a, child_months).text for a in asked))
 
 
 def listed_facts(lang: str, chosen: Sequence[Centre], asked: str, *, offset: int) -> Reply:
@@ -602,9 +610,11 @@ def medicine(lang: str) -> Reply:
     return Reply(msg("bot.safety.no_doses")(lang))
 
 
-def safety_still(lang: str, kind: str) -> Reply:
-    """The turn after an alarm: the same action and number again, with what to do next."""
-    return Reply(msg(f"bot.safety.first.{kind}")(lang) + "\n" + msg(f"bot.safety.still.{kind}")(lang))
+def safety_still(lang: str, kind: str, *, waiting: bool = False) -> Reply:
+    """The turn after an alarm: the same action and number again, with what to do next (after an emergency, on
+    the phone to 120, at the hospital and while waiting, when that is asked)."""
+    then = msg("bot.safety.emergency_waiting" if waiting else f"bot.safety.still.{kind}")(lang)
+    return Reply(msg(f"bot.safety.first.{kind}")(lang) + "\n" + then)
 
 
 def nothing_to_agree(lang: str) -> Reply:

@@ -118,13 +118,13 @@ class Engine:
         loss = is_loss(text)
         # Safety first, before anything else. The classifier alone does not override a loss ("宝宝上个月走了") or a
         # short question about a centre just shown ("这家收多大的孩子"); words always raise the alarm.
-        model_only_doubt = loss or followup.continues(state, text)
+        model_only_doubt = loss or followup.continues(state, text) or safety.following_up(self.ctx, state, text)
         if heard.alarm is not None and (heard.alarm.by_words or not model_only_doubt):
             return safety.alarm(self.ctx, state, text, heard.alarm)
         if loss:  # "宝宝上个月走了" is a loss, not an emergency, unless its words say one
             return subscribing.loss(self.ctx, state, message, heard.intent == "leave" or "假" in text)
         if self._still_about_safety(state, text, heard):
-            return safety.still(state)
+            return safety.still(state, text)
         if state.pending is None and subscribing.is_consent_word(text):  # "同意" with nothing to agree to
             return Turn("help", (answers.nothing_to_agree(state.language),))
         return (self._answer_to_question(state, message, text, heard)
@@ -141,6 +141,8 @@ class Engine:
     def _still_about_safety(self, state: State, text: str, heard: Heard) -> bool:
         """After an alarm, and for a while only, a short message stays with it unless it clearly asks something
         else or answers the question set aside ("嗯" after despair stays; "2025-03-01" answers the leave question)."""
+        if safety.following_up(self.ctx, state, text) and not safety.moved_on(state, text, heard.intent == "guidance"):
+            return True  # "120怎么打 要说啥", "最近的医院是哪个": still the emergency, however long
         if not safety.still_fresh(self.ctx, state) or len(text) > 20 or state.pending \
                 or followup.asks_about_listed(state, text) \
                 or safety.moved_on(state, text, heard.intent == "guidance" and heard.reading.probability >= SURE

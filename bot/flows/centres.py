@@ -223,13 +223,17 @@ def listed_question(ctx: Context, state: State, ids: list[str], asked: str) -> T
                 centres=tuple(c.id for c in chosen))
 
 
-def centre_question(ctx: Context, state: State, centre: Centre, asked: Sequence[str], intent: str) -> Turn:
-    """A short answer about one listed centre: its phone, fee, address, hours, ages, vacancies, filing; one line
-    for each thing asked."""
+def centre_question(ctx: Context, state: State, centre: Centre, asked: Sequence[str], intent: str,
+                    child_months: int | None = None) -> Turn:
+    """A short answer about one listed centre: its phone, fee, address, hours, ages (and whether the child's age
+    fits), vacancies, status, filing; one line for each thing asked."""
     state.centre_id = centre.id
-    return Turn(intent, (answers.centre_facts(state.language, centre, asked),), centres=(centre.id,))
+    return Turn(intent, (answers.centre_facts(state.language, centre, asked, child_months),), centres=(centre.id,))
 
 
+# The words every centre name shares; what is left (小星星, 育才) tells one centre from another.
+GENERIC_NAME_WORDS = re.compile(r"（示例）|\(示例\)|托育|中心|机构|幼儿园|托班|托儿所|社区|家庭|服务|有限公司|"
+                                r"园|点|站|所")
 CHINESE_RUN = re.compile(r"[\u4e00-\u9fff（）()·]+")
 ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
 
@@ -240,3 +244,26 @@ def named_centre(ctx: Context, text: str) -> Centre | None:
     words = chinese if len(chinese) >= 3 and ASCII_WORD.search(text) else text  # "how much is 小星星托育园"
     found = [m.centre for m in ctx.registry.search(CHECK_FILLER.sub("", words), limit=1) if m.score >= 85]
     return found[0] if found else None
+
+
+def names_in(ctx: Context, text: str) -> list[Centre]:
+    """The filed centres whose own part of the name the message holds ("那个小星星早上几点…" → 小星星托育园), longest
+    names first; a part inside a longer one that also matched does not count."""
+    parts: dict[str, list[str]] = ctx.registry.memo("name-parts", _name_parts)
+    places = [p.name for p in ctx.gazetteer.places_in(text)]  # "府东街社区" is a place, not 府东街家庭托育点
+    spans = [(i, j, text[i:j]) for i in range(len(text)) for j in range(i + 2, min(len(text), i + 12) + 1)
+             if text[i:j] in parts and not any(text[i:j] in place for place in places)]
+    kept = [part for i, j, part in spans if not any(a <= i and j <= b and b - a > j - i for a, b, _ in spans)]
+    found = dict.fromkeys(centre_id for part in kept for centre_id in parts[part])
+    return [c for c in (ctx.registry.get(i) for i in found) if c is not None]
+
+
+def _name_parts(snapshot: object) -> dict[str, list[str]]:
+    """Each centre's own part of its name (萌宝驿站·天骄社区点 → 萌宝驿站, 天骄), to the ids that carry it."""
+    parts: dict[str, list[str]] = {}
+    for centre in snapshot.all():  # type: ignore[attr-defined]
+        for piece in re.split(r"[·・\s]", centre.name):
+            own = GENERIC_NAME_WORDS.sub("", piece)
+            if len(own) >= 2:
+                parts.setdefault(own, []).append(centre.id)
+    return parts

@@ -47,12 +47,15 @@ ATTRIBUTES = (
     ("capacity", re.compile(r"托位|多少个?位置|收多少(个|名)?(孩子|人)|规模|\bcapacity\b|how (big|many children)",
                             re.I)),
     ("route", re.compile(r"怎么过去|怎么去|怎么走|咋走|咋去|导航|路线|\bdirections?\b|how (do i|to) get", re.I)),
-    ("ages", re.compile(r"多大|几个月|几岁|年龄|月龄|\bages?\b|how old", re.I)),
+    ("ages", re.compile(r"多大|几个月|几岁|年龄|月龄|收\S{0,4}(?:岁|个月)|收不收|能收吗|\bages?\b|how old", re.I)),
     ("modes", re.compile(r"全日托|半日托|计时|临时托|托育形式|full.?day|half.?day|hourly", re.I)),
     ("inclusive", re.compile(r"普惠|\binclusive\b|\bsubsidi[sz]ed\b", re.I)),
+    ("status", re.compile(r"暂停|撤销|注销|吊销|停业|关停|还能(?:送|去|上|报名)|什么状态|啥状态|\bstatus\b|"
+                          r"\bsuspended\b|\brevoked\b|\bstill open\b", re.I)),
     ("filing", re.compile(r"备案|正规|合法|资质|\bfiled\b|\bregistered\b|\blicen[cs]ed\b", re.I)),
 )
-EVERYDAY = {"phone", "fee", "address", "hours", "route"}  # asked without "第几家/它": the centre in focus is meant
+# Asked without "第几家/它": the centre in focus is meant.
+EVERYDAY = {"phone", "fee", "address", "hours", "route", "status"}
 MORE = re.compile(r"还有(别的|其他|其它|更多|没有别的)|再(来|看|找)几家|下一页|换一批|更多|其他的|其它的|"
                   r"\bmore\b|\bothers?\b|\banything else\b|\bnext\b", re.I)
 # Ellipsis ("那锡尼镇呢") and corrections ("不对，是杭锦旗"): the same question with one thing changed.
@@ -68,6 +71,8 @@ UNDER = re.compile(r"以下|以内|之内|不到|不满|\bunder\b|\bbelow\b|less
 MATERNITY_DAYS = re.compile(r"(?<!\d)(9[89]|1\d\d|2\d\d)\s*(天|days)", re.I)  # "158天" is the maternity leave
 WHEN_ENDS = re.compile(r"什么时候(结束|到期|休完|上班|回去)|哪天(结束|上班|到期)|休到(哪天|几号|什么时候)|回去上班|"
                        r"\bwhen\b.*\b(end|finish|back to work)|end date", re.I)
+CHILD_SAID = re.compile(r"孩子|宝宝|娃|孙子|孙女|外孙|闺女|儿子|女儿|"
+                        r"\b(?:my|our) (?:son|daughter|baby|child|kid)\b", re.I)
 # "那它附近有别的吗": a search around the centre in focus.
 AROUND_IT = re.compile(r"(?:附近|周边|旁边|周围)\S{0,6}(?:别的|其他|其它|还有)|(?:别的|其他|其它)\S{0,6}(?:附近|周边)|"
                        r"\b(?:others?|anything else) (?:near|around)\b", re.I)
@@ -79,8 +84,6 @@ NAME_FILLER = re.compile(r"一个月|每个?月|一月|怎么样|多少|几|吗|
                          r"[?？!！。,，\s]")
 EVERY_LISTED = {"ages", "vacancies", "modes", "fee", "hours"}  # "收几个月的": each centre just shown
 ONLY = re.compile(r"只要|只看|只找|只想要|只需要|仅限|就要|哪家|哪几家|哪些|哪个|\bonly\b|\bjust\b|\bwhich\b", re.I)
-GENERIC_NAME_WORDS = re.compile(r"（示例）|\(示例\)|托育|中心|机构|幼儿园|托班|托儿所|社区|家庭|服务|有限公司|"
-                                r"园|点|站|所")
 
 
 def switches_topic(text: str) -> str | None:
@@ -137,12 +140,23 @@ def _named_centre_question(ctx: Context, state: State, text: str) -> Turn | None
         return None
     found = ctx.registry.search(name, limit=2)
     if not found or found[0].score < 90 or (len(found) > 1 and found[1].score > found[0].score - 10):
-        return None
-    return centres.centre_question(ctx, state, found[0].centre, _asked_all(text), "check_centre")
+        said = centres.names_in(ctx, text)  # "那小星星托育园一个月收多少钱 是普惠的不"
+        if len(said) != 1:
+            return None
+        return centres.centre_question(ctx, state, said[0], _asked_all(text), "check_centre", find_age_months(text))
+    return centres.centre_question(ctx, state, found[0].centre, _asked_all(text), "check_centre",
+                                   find_age_months(text))
 
 
 def _asked(text: str) -> str | None:
     return next((name for name, pattern in ATTRIBUTES if pattern.search(text)), None)
+
+
+def _child_months(text: str) -> int | None:
+    """The child's own age in a question about a centre: "它收两岁以下的吗 我孩子20个月" is 20, not 24."""
+    said = CHILD_SAID.split(text)
+    return find_age_months(said[-1]) if len(said) > 1 and find_age_months(said[-1]) is not None \
+        else find_age_months(text)
 
 
 def _asked_all(text: str) -> list[str]:
@@ -170,7 +184,8 @@ def _about_centres(ctx: Context, state: State, message: Message, text: str) -> T
     if referred is not None and explicit and AROUND_IT.search(text):  # "那它附近有别的正常营业的吗"
         return centres.find_at(ctx, state, referred.lat, referred.lon, place=None)
     if referred is not None and asked and (explicit or (asked in EVERYDAY | EVERY_LISTED and _short(text))):
-        return centres.centre_question(ctx, state, referred, _asked_all(text), state.topic or "find_centre")
+        return centres.centre_question(ctx, state, referred, _asked_all(text), state.topic or "find_centre",
+                                       _child_months(text))
     if referred is not None and ORDINAL.search(text) and len(text) <= 8:  # "第二家" alone: its details
         return centres.centre_detail(ctx, state, referred.id)
     if searching and MORE.search(text):
@@ -203,12 +218,16 @@ def _referred_centre(ctx: Context, state: State, text: str) -> Centre | None:
 
 def _named_among_listed(ctx: Context, state: State, text: str) -> Centre | None:
     """"育才那家电话多少": a listed centre called by part of its name (not by the words every name shares)."""
+    shown = set(state.listed[:state.shown or None])
+    said = [c for c in centres.names_in(ctx, text) if c.id in shown]
+    if len(said) == 1:  # "那个小星星早上几点能送过去": the name said inside a longer question
+        return said[0]
     words = NAME_FILLER.sub("", PRONOUN.sub("", ORDINAL.sub("", _without_attributes(text))))
-    words = GENERIC_NAME_WORDS.sub("", words)
+    words = centres.GENERIC_NAME_WORDS.sub("", words)
     if len(words) < 2 or not state.listed:
         return None
     hits = [c for c in (ctx.registry.get(i) for i in state.listed[:state.shown or None])
-            if c is not None and words in GENERIC_NAME_WORDS.sub("", c.name)]
+            if c is not None and words in centres.GENERIC_NAME_WORDS.sub("", c.name)]
     return hits[0] if len(hits) == 1 else None
 
 

@@ -18,6 +18,15 @@ ABOUT_A_CENTRE = re.compile(r"托育|托儿|托班|幼儿园|早教|园长|老�
 
 
 STILL_FOR = timedelta(minutes=30)
+# After an emergency: calling 120, the hospital, the wait ("120怎么打 要说啥", "最近的医院是哪个", "等车时要…吗").
+EMERGENCY_NEXT = re.compile(r"120|救护车|急救车|医院|急诊|等车|叫车|打车|怎么打|说啥|说什么|降温|路上|"
+                            r"ambulance|hospital|what (?:do|should) i (?:say|tell)|while (?:we )?wait", re.I)
+# The emergency is in hands ("已经到医院了", "送医院了"): what else the message asks is answered.
+HANDLED = re.compile(r"(?:已经|已)\S{0,2}(?:到|送|进|在)\S{0,2}医院|(?:到|送|进)了?医院了|在医院了|送医了|"
+                     r"救护车(?:来了|拉走了|接走了)|医生(?:看过|在看)了|"
+                     r"(?:we'?re|we are|she'?s|he'?s) (?:at|in) (?:the )?hospital|ambulance (?:came|took)", re.I)
+# What to do later, not now: prevention is answered as guidance.
+LATER = re.compile(r"以后|下次|平时|预防|怎么防|咋防|防摔|防烫|防噎|next time|in (?:the )?future|prevent", re.I)
 # "我没事 就是想问…": a parent who says they are all right and asks something else is answered.
 MOVED_ON = re.compile(r"我没事|我还好|我挺好|没那么严重|就是想问|只是想问|想问一下|说正事|"
                       r"i'?m (?:fine|ok|okay|alright)|just (?:want|wanted) to ask", re.I)
@@ -54,14 +63,31 @@ def still_fresh(ctx: Context, state: State) -> bool:
 
 def moved_on(state: State, text: str, asks_guidance: bool) -> bool:
     """After a parent's despair, one who says they are all right, or asks a parenting question, is answered: the
-    12356 line was given. After harm or an emergency, short messages stay with it."""
+    12356 line was given. A question about later ("以后沙发边上咋弄防摔") is answered after any alarm. Otherwise,
+    short messages stay with it."""
+    if asks_guidance and LATER.search(text):
+        return True
+    if (handled := HANDLED.search(text)) and len(text) - len(handled.group(0)) >= 6:
+        return True  # "已经送到医院了。刚才第一家的电话发我"
     if (state.topic or "") != "safety:distress":
         return False
     return bool(MOVED_ON.search(text)) or asks_guidance
 
 
-def still(state: State) -> Turn:
-    """A short message after an alarm ("我要报警吗", "现在停了", "没人帮我"): the action and the number again."""
+def following_up(ctx: Context, state: State, text: str) -> bool:
+    """In the minutes after an emergency: how to call 120, which hospital, what to do while waiting, or what comes
+    later. These belong to the emergency; the classifier alone does not raise a new alarm on them."""
+    if (state.topic or "") != "safety:emergency" or not still_fresh(ctx, state):
+        return False
+    if (handled := HANDLED.search(text)) and len(text) - len(handled.group(0)) >= 6:
+        return True  # in hands, and asking something else: no new alarm from the classifier alone
+    return bool(EMERGENCY_NEXT.search(text) or LATER.search(text))
+
+
+def still(state: State, text: str = "") -> Turn:
+    """A short message after an alarm ("我要报警吗", "现在停了", "没人帮我"): the action and the number again; after
+    an emergency, how to call 120, where to go and what to do while waiting, when that is asked."""
     kind = (state.topic or "").partition(":")[2]
-    return Turn(SAFETY_INTENT[kind], (answers.safety_still(state.language, kind),))
+    waiting = kind == "emergency" and bool(EMERGENCY_NEXT.search(text))
+    return Turn(SAFETY_INTENT[kind], (answers.safety_still(state.language, kind, waiting=waiting),))
 

@@ -50,7 +50,6 @@ DISAGREED = {
     ("w14", 3): "known miss: '啥时候备案的' after a check that matched no single centre",
     ("w15", 1): "known miss: 瑞祥社区 is not in the gazetteer, so the words are read as a centre's name",
     ("w15", 2): "follows from w15 turn 1",
-    ("w15", 3): "follows from w15 turn 1",
     ("w17", 1): "known miss: 康和园小区 is not in the gazetteer; the location is asked for",
     ("w17", 2): "follows from w17 turn 1 (the ordinal is taken as the place asked for)",
     ("w17", 3): "follows from w17 turn 1",
@@ -312,3 +311,32 @@ def test_the_nearest_one_is_the_nearest_of_any_kind_and_not_only_inclusive_widen
     nearest = say(engine, "最近那家电话")
     assert "0477-00009231" in nearest.text and "禾苗" in nearest.text
     assert "非普惠" in say(engine, "不一定要普惠 天骄社区附近").text
+
+
+def test_the_minutes_after_an_emergency_stay_with_it_and_prevention_is_answered(
+        sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    first = say(engine, "宝宝才50天 刚量体温38.6 吃奶也没劲 能不能先在家物理降温观察一下")
+    assert first.intent == "guidance" and first.text.index("120") < 40
+    hospital = say(engine, "我们在杭锦旗锡尼镇 最近的医院是哪个")
+    assert hospital.text.index("120") < 40 and "急诊" in hospital.text and not hospital.centres
+    waiting = say(engine, "算了我打了120 等车的时候要给她脱衣服降温吗")  # a carer undressing her: no 110, no 12356
+    assert "110" not in waiting.text and "12356" not in waiting.text and "酒精" in waiting.text
+    later = say(engine, "好了救护车拉走了 以后沙发边上咋弄防摔")
+    assert later.intent == "guidance" and "12356" not in later.text and "120" not in later.text.splitlines()[0]
+
+
+def test_a_listed_centre_named_inside_a_question_and_what_its_status_means(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "我们住锦绣社区 孙子一岁半 想找全日托")
+    named = say(engine, "那个小星星早上几点能送过去晚上几点接还有位置吗")
+    assert "07:45-17:45" in named.text and "14/55" in named.text and "没有在备案名录" not in named.text
+    place = say(engine, "那我们在盐湖区府东街社区 有普惠托育吗")  # 府东街 is the place, not 府东街家庭托育点
+    assert place.intent == "find_centre" and place.text.startswith("按“府东街社区”")
+    fits = say(engine, "第二家收两岁以下的吗 我孩子20个月")
+    assert "鸿晋" in fits.text and "6–36" in fits.text and "20个月的孩子可以收" in fits.text
+    young = say(engine, "第一家呢 收不收 我孩子5个月")  # 河东小星 takes 18–36 months
+    assert "河东小星" in young.text and "5个月的孩子还不到入托月龄" in young.text
+    say(engine, "帮我查一下小脚丫托育园有没有备案 朋友推荐的 伊旗的")
+    meaning = say(engine, "暂停服务是啥意思 那孩子还能送过去吗")
+    assert "暂时不能送托" in meaning.text

@@ -617,6 +617,10 @@ def safety_still(lang: str, kind: str, *, waiting: bool = False) -> Reply:
     return Reply(msg(f"bot.safety.first.{kind}")(lang) + "\n" + then)
 
 
+def share_links(lang: str, web_url: str) -> Reply:
+    return Reply(msg("bot.share_links", web=web_url or "")(lang))
+
+
 def nothing_to_agree(lang: str) -> Reply:
     return Reply(msg("bot.nothing_to_agree")(lang), buttons=menu_buttons(lang))
 

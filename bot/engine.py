@@ -187,6 +187,8 @@ class Engine:
             Pending.leave_date: lambda: bool(find_province(text) or find_date(text, self.today())
                                              or is_bad_date(text)),
             Pending.subscribe_date: lambda: bool(find_date(text, self.today()) or is_bad_date(text)),
+            Pending.subsidy_region: lambda: heard.intent in {"subsidy", "find_centre", "unknown", "help"} and bool(
+                find_province(text) or self.ctx.gazetteer.division_in(text)) and len(text) <= 20,
             Pending.subscribe_region: lambda: heard.intent not in ASKED_ELSEWHERE and bool(
                 find_province(text) or self.ctx.gazetteer.division_in(text)),
         }.get(pending, lambda: False)()
@@ -201,6 +203,8 @@ class Engine:
         return WAITING[pending](self.ctx, state, message, text)
 
     def _intent(self, state: State, message: Message, text: str, heard: Heard) -> Turn:
+        if start.FOR_OUTREACH.search(text) and heard.intent not in {"leave", "guidance", "subsidy", "complaint"}:
+            return start.share_links(self.ctx, state)  # "社区要张贴的海报怎么弄"
         if heard.unsure:
             return start.which_intent(state, text, heard)
         flow = FLOWS.get(heard.intent)

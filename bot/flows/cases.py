@@ -79,7 +79,7 @@ def intercept(ctx: Context, session: str, state: State, message: Message) -> Tur
     step = draft.get("step")
     if step == "offer":
         agreed = AGREE_TO_FILE.match(text)
-        if AGREE.match(text) or agreed:
+        if AGREE.match(text) or agreed or re.fullmatch(r"(?:需要|要|要的|需要的|需要登记)[。.!！]*", text):
             rest = text[agreed.end():].strip() if agreed else ""
             if rest:  # "要登记 是伊旗的小太阳托育园 今天下午接孩子发现的": what follows is taken too
                 _take_centre_and_account(ctx, draft, rest)

@@ -243,7 +243,10 @@ def named_centre(ctx: Context, text: str) -> Centre | None:
     chinese = "".join(CHINESE_RUN.findall(text))
     words = chinese if len(chinese) >= 3 and ASCII_WORD.search(text) else text  # "how much is 小星星托育园"
     found = [m.centre for m in ctx.registry.search(CHECK_FILLER.sub("", words), limit=1) if m.score >= 85]
-    return found[0] if found else None
+    if found:
+        return found[0]
+    said = names_in(ctx, text)  # "我要投诉小星星托育园乱收费": the name inside the sentence
+    return said[0] if len(said) == 1 else None
 
 
 def names_in(ctx: Context, text: str) -> list[Centre]:

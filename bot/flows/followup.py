@@ -133,7 +133,7 @@ def resolve(ctx: Context, state: State, message: Message, text: str) -> Turn | N
 def _named_centre_question(ctx: Context, state: State, text: str) -> Turn | None:
     """"蓝天幼儿园托班一个月多少钱": a question about a centre named outright, answered from the registry."""
     asked = _asked(text)
-    if asked in {None, "filing"} or len(text) > 40:  # "备案了吗" is the check flow's, with what a status means
+    if asked in {None, "filing"} or len(text) > 40 or COMPLAINT.search(text):  # "备案了吗" is the check flow's
         return None
     name = NAME_FILLER.sub("", _without_attributes(text))
     if len(name) < 3:

@@ -10,12 +10,21 @@ from bot.flows import Context, centres
 from bot.replies import Message, Turn
 from bot.understanding import Heard
 
+# A community worker or volunteer asking for what to share ("社区要张贴的海报", "分享链接怎么弄").
+FOR_OUTREACH = re.compile(r"海报|二维码|分享链接|推广链接|宣传(?:单|页|材料|资料)|张贴|转发给居民|"
+                          r"\bposter\b|\bqr ?code\b|share link", re.I)
 
 def help_(ctx: Context, state: State, message: Message, text: str) -> Turn:
     state.pending = None
     if any(word in text.lower() for word in ("谢谢", "感谢", "thank")):
         return Turn("help", (answers.you_are_welcome(state.language),))
     return Turn("help", (answers.welcome(state.language, None),))
+
+
+def share_links(ctx: Context, state: State) -> Turn:
+    """A community worker asking for a poster, a QR code or a link to share: how staff make them."""
+    state.pending = None
+    return Turn("help", (answers.share_links(state.language, ctx.web_url),))
 
 
 def start(ctx: Context, state: State, payload: str, message: Message) -> Turn:

@@ -340,3 +340,27 @@ def test_a_listed_centre_named_inside_a_question_and_what_its_status_means(sampl
     say(engine, "帮我查一下小脚丫托育园有没有备案 朋友推荐的 伊旗的")
     meaning = say(engine, "暂停服务是啥意思 那孩子还能送过去吗")
     assert "暂时不能送托" in meaning.text
+
+
+def test_a_complaint_naming_a_centre_in_a_sentence_is_filed_against_it_with_a_plain_yes(
+        sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    first = say(engine, "我要投诉小星星托育园乱收费")
+    assert first.intent == "complaint" and first.text.index("12315") < first.text.index("12345")
+    assert "联系" in say(engine, "需要").text  # the centre came with the complaint
+    filed = say(engine, "不留了")
+    assert "已登记" in filed.text and "小星星托育园" in filed.text
+
+
+def test_a_county_answers_the_subsidy_question_even_with_a_town_in_it(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "托育有补贴吗")
+    answer = say(engine, "伊金霍洛旗阿镇")
+    assert answer.intent == "subsidy" and "伊金霍洛旗" in answer.text and not answer.centres
+
+
+def test_a_community_worker_asking_for_posters_is_told_how_share_links_are_made(sample: tuple[Engine, Registry]
+                                                                                ) -> None:
+    engine, _ = sample
+    answer = say(engine, "我是社区网格员 想要个你们的海报和二维码贴在小区里")
+    assert answer.intent == "help" and "/poster" in answer.text and "卫生健康" in answer.text

@@ -346,6 +346,14 @@ def subsidies(lang: str, region_name: str, items: Sequence[Subsidy], region_code
     return Reply("\n".join(lines), buttons=more)
 
 
+def how_to_apply(lang: str, region_name: str, for_families: Sequence[Subsidy]) -> Reply:
+    """How to apply for each family item, where its document says; otherwise the local health commission and 12345."""
+    lines = [f"· {s.statement(lang)}\n  " + (s.apply_text(lang) or msg("bot.subsidy.apply_unknown")(lang))
+             for s in for_families]
+    lines.append(msg("bot.subsidy.apply_where", region=region_name)(lang))
+    return Reply("\n".join(lines))
+
+
 def subsidy_line(lang: str, item: Subsidy) -> str:
     mark = "" if item.verified else msg("bot.subsidy.unverified")(lang)
     source = msg("bot.subsidy.source", source=item.citation())(lang)

@@ -209,8 +209,8 @@ class Engine:
             return start.which_intent(state, text, heard)
         flow = FLOWS.get(heard.intent)
         if flow is None:
-            if find_age_months(text) is not None:  # "宝宝8个月了" asks what this age needs
-                return guidance.guidance(self.ctx, state, message, text)
+            if find_age_months(text) is not None or guidance.names_a_topic(self.ctx, text):
+                return guidance.guidance(self.ctx, state, message, text)  # "宝宝8个月了", "啥时候加辅食"
             return Turn("unknown", (answers.not_understood(state.language),))
         turn = flow(self.ctx, state, message, text)
         other = start.also_asked(text, heard, turn.intent)

@@ -73,6 +73,8 @@ WHEN_ENDS = re.compile(r"什么时候(结束|到期|休完|上班|回去)|哪天
                        r"\bwhen\b.*\b(end|finish|back to work)|end date", re.I)
 CHILD_SAID = re.compile(r"孩子|宝宝|娃|孙子|孙女|外孙|闺女|儿子|女儿|"
                         r"\b(?:my|our) (?:son|daughter|baby|child|kid)\b", re.I)
+# "找谁申请", "怎么领": how to apply for what was just listed.
+APPLY = re.compile(r"申请|申领|怎么领|去哪领|找谁|哪里办|怎么办理|去哪办|\bapply\b|\bclaim\b", re.I)
 # "那它附近有别的吗": a search around the centre in focus.
 AROUND_IT = re.compile(r"(?:附近|周边|旁边|周围)\S{0,6}(?:别的|其他|其它|还有)|(?:别的|其他|其它)\S{0,6}(?:附近|周边)|"
                        r"\b(?:others?|anything else) (?:near|around)\b", re.I)
@@ -100,8 +102,8 @@ def continues(state: State, text: str) -> bool:
     anything longer may be telling more, and keeps the classifier's say."""
     if len(text) > 12 and not (looks_english(text) and len(text.split()) <= 6):
         return False
-    if (state.listed or state.centre_id) and _asked(text) not in {None, "filing"}:
-        return True
+    if (state.listed or state.centre_id) and (_asked(text) not in {None, "filing"} or _narrows(text)):
+        return True  # "这家收多大的孩子", "孩子才10个月"
     return state.topic == "leave" and leave_asked(text) is not None
 
 
@@ -124,6 +126,8 @@ def resolve(ctx: Context, state: State, message: Message, text: str) -> Turn | N
         return _about_leave(ctx, state, message, text)
     if state.topic == "subsidy" and _short(text) and OTHER_CENTRES.search(text):
         return subsidy.subsidy(ctx, state, message, text + " 机构的补贴")
+    if state.topic == "subsidy" and _short(text) and APPLY.search(text):
+        return subsidy.how_to_apply(ctx, state)
     if state.topic == "guidance":
         return _about_guidance(ctx, state, message, text)
     return None

@@ -34,6 +34,12 @@ def guidance(ctx: Context, state: State, message: Message, text: str, *, age_giv
     return Turn("guidance", (answers.ask_age_or_topic(lang),))
 
 
+def names_a_topic(ctx: Context, text: str) -> bool:
+    """Whether the words name a parenting topic an article is about ("啥时候加辅食"), whatever the model read."""
+    lower = text.lower()
+    return any(word in lower for word in ctx.library.topic_words)
+
+
 def first_aid(ctx: Context, state: State, text: str) -> list[Reply]:
     """The first-aid article that follows an emergency's call to 120."""
     slug = "choking-first-aid" if is_choking(text) else "when-to-see-a-doctor"

@@ -70,3 +70,11 @@ def all_policies(ctx: Context, state: State, region_code: str) -> Turn:
     region_name = ctx.gazetteer.region_name(region_code)
     return Turn("subsidy", (answers.subsidies(state.language, region_name, subsidies_for(region_code), region_code,
                                               everything=True),))
+
+
+def how_to_apply(ctx: Context, state: State) -> Turn:
+    """"找谁申请" after a subsidy answer: how to apply for what families receive, where the documents say; else
+    who to ask."""
+    items = [s for s in subsidies_for(state.region_code) if s.for_families]
+    region_name = ctx.gazetteer.region_name(state.region_code) if state.region_code else ""
+    return Turn("subsidy", (answers.how_to_apply(state.language, region_name, items),))

@@ -7,7 +7,7 @@ centre closed with the fees) in two tiers, and the trained safety classifier bac
 * a strong pattern always raises the alarm;
 * a weak pattern (words that are risky only sometimes: 淤青, 纽扣电池, 倒闭) raises it when the classifier gives
   some support, i.e. "none" is less likely than WEAK_SUPPORT;
-* the classifier alone raises it when "none" is less likely than MODEL_ALARM.
+* the classifier alone raises it when "none" is less likely than MODEL_ALARM (for the kind it reads).
 
 A message is matched compacted (NFKC, lower case, no spaces between Chinese characters, 三十八度二 as 38.2度) with
 phrases that only look risky erased (不发烧, 打疫苗, 怕跑路, 退不退), and spelled in pinyin with the syllables
@@ -34,8 +34,12 @@ KINDS = ("harm", "emergency", "distress", "medicine", "fraud")
 
 # Chosen by writer-grouped cross-validation on the training corpus, and checked on fresh messages the patterns
 # were not written from: recall first, then false alarms on ordinary messages.
-MODEL_ALARM = 0.5  # the classifier alone raises the alarm when "none" is less likely than this
+# The classifier alone raises the alarm when "none" is less likely than this, for the kind it reads: stricter for
+# harm and emergency, where the words catch most and the classifier's own readings were most often wrong
+# (session 4: the same cross-validated recall, false alarms 4.1% → 3.7%).
+MODEL_ALARM = {"harm": 0.4, "emergency": 0.4, "distress": 0.5, "medicine": 0.5, "fraud": 0.5}
 WEAK_SUPPORT = 0.9  # a weak pattern raises the alarm when "none" is less likely than this
+MODEL_MIN_CHARS = 6  # the classifier alone does not alarm on a shorter message ("可以", "好的"): too little to read
 
 
 def _pairs(*lines: str) -> dict[int, int]:
@@ -260,7 +264,7 @@ FEVER = _rx(
     r"\bfever|\bfeels? (?:very |really )?(?:hot|warm)|\bburning up|\bhigh temp",
 )
 NEWBORN = _rx(r"新生儿|满月(?!酒|照|宴)|刚出生|才出生|出生没几天|月子里的?(?:宝宝|娃|孩子)|"
-               r"(?:不到|不满|没到)(?:一|两|三|1|2|3)个?(?:多)?月|newborn|neonat")
+               r"(?:不到|不满|没到)(?:一|两|三|1|2|3)个?(?:多)?月|半个月(?:大|的)|newborn|neonat")
 CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 AGE = re.compile(r"(\d+(?:\.\d)?|[零一二两三四五六七八九十百]+)\s*(?:个)?\s*(多|半)?\s*"
                  r"(个?月|周|个?(?:星期|礼拜)|天|(?:-|\s)?(?:week|wk|month|mo|day)s?\b)", re.I)
@@ -312,7 +316,9 @@ DISTRESS_WEAK = _rx(r"崩溃|受不了了|撑不住|产后抑郁|抑郁|绝望|�
 DISTRESS_MORE = _rx(r"遗书|最后一封|对不起\S{0,6}(?:妈妈|爸爸)先走了|怎么死|又?想到死|伤害(?:宝宝|孩子|娃)的念头|也不需要我了?|"
                     r"我要是不在了",
                     # session 4: farewells said softly
-                    r"没办法陪\S{0,3}长大|(?:很快|快要|可能)就?不在了|planned how i'?d do it|楼顶上?看看风景")
+                    r"没办法陪\S{0,3}长大|(?:很快|快要|可能)就?不在了|planned how i'?d do it|楼顶上?看看风景|"
+                    r"don'?t want to keep going|want to not exist|feel(?:ing)? like disappearing|want to disappear|"
+                    r"不想存在|想消失")
 
 # -- medicine and dose questions -------------------------------------------------------------------------------
 MEDICINE = _rx(
@@ -383,10 +389,12 @@ FRAUD = _rx(
 )
 FRAUD_WEAK = _rx(r"倒闭|卷走|\brefund|\bprepaid")
 FRAUD_MORE = _rx(r"[执執]笠|冇咗影|老[细細]\S{0,2}(?:冇|没|無)\S{0,2}影|一夜之间\S{0,6}(?:关门|倒闭|没了)",
-                 r"只退一半|空铺子|(?:pay|paid) for a (?:whole )?year in advance|forfeit")  # session 4
+                 r"只退一半|空铺子|(?:pay|paid) for a (?:whole )?year in advance|forfeit|"
+                 r"\b(?:paid|pay|fees?)\b.{0,60}\b(?:shut down|closed down|vanished|disappeared)\b")  # session 4
 MEDICINE_MORE = _rx(r"红花油|可的松|激素\S{0,2}(?:药膏|软膏|乳膏)|乳膏\S{0,6}(?:涂|抹)|orajel|teething gel",
                     # session 4: creams and remedies by name
-                    r"达克宁|无比滴|皮炎平|百多邦|红霉素软膏|炉甘石|板蓝根|melatonin|dramamine|azithromycin|zinc tablet")
+                    r"达克宁|无比滴|皮炎平|百多邦|红霉素软膏|炉甘石|板蓝根|melatonin|dramamine|azithromycin|zinc tablet|"
+                    r"西甲硅油|开塞露|妈咪爱|小儿氨酚|感冒灵|健儿清解")
 
 STRONG = {"harm": _rx(HARM.pattern, HARM_MORE.pattern), "emergency": _rx(EMERGENCY.pattern, EMERGENCY_MORE.pattern),
           "distress": _rx(DISTRESS.pattern, DISTRESS_MORE.pattern), "medicine": _rx(MEDICINE.pattern, MEDICINE_MORE.pattern),
@@ -410,6 +418,10 @@ QUIET = _rx(
     r"(?:没|没有)(?:吃|吞|咽|喝)(?:进去|下去)?(?!\S{0,3}(?:尿|东西|饭|奶))|(?:会|会不会|怕|听说)\S{0,2}中毒",
     r"想死(?:你|宝宝|娃|孩子|他|她|闺女|儿子|我)",
     r"给\S{0,2}(?:她|他|孩子|宝宝|娃)?脱\S{0,3}(?:衣服|外套|衣裳)\S{0,6}(?:降温|散热|洗澡|换|睡|量体温|擦)",
+    # session 4: hyperbole (累到吐血), money taken (抽我一笔), phone calls, jokes and other people's runs
+    r"(?:累|贵|气|忙|亏|心疼|卷|难|烦)\S{0,3}吐血|抽\S{0,2}(?:一笔|提成|成)|打\S{0,4}电话|"
+    r"(?:我|俺|咱)\S{0,3}(?:要|得|先)?跑路|跑路了?\S{0,2}(?:哈|hh|lol)|穷得\S{0,3}跑路|(?:工资|欠薪)\S{0,8}跑路|"
+    r"跑路\S{0,8}(?:工资|欠薪)|(?:他|孩子)?(?:爸|爹)\S{0,2}跑了",
     r"不(?:想|爱|肯)?吃药(?!\S{0,6}(?:栓|能用|换))",
     r"(?:怕|万一|会不会|会|随时|担心|防止|听说\S{0,10}|那种|不是\S{0,6}|我想|没)跑路|有跑路的|跑路的吗|"
     r"(?:怕|担心|万一|会不会|如果|要是)\S{0,4}(?:卷钱|倒闭|关门)|(?:公司|厂|单位|工地|饭店|店)\S{0,4}(?:老板)?"
@@ -421,19 +433,24 @@ QUIET = _rx(
 # Asked ahead of time: the words alone decide nothing, the classifier may still raise the alarm.
 AHEAD = _rx(
     r"预防|防止|怎么防|咋防|防着|以防万一|提前(?:了解|准备|学)|先学|(?:只是|想|先)\S{0,2}了解|怎么收|咋收|收起来|咋放|"
-    r"怎么放|放哪|够不着|拿不到|还没签|签(?:合同)?(?:之)?前|防\S{0,3}(?:溺水|烫|摔|噎|吞|误食|走失)",
-    r"\bin advance|\bprevent|\bstore\b|\bsafely\b|\bworried about\b|\bjust in case\b|\bfirst aid\b|\bchild.?proof|"
+    r"怎么放|放哪|够不着|拿不到|还没签|签(?:合同)?(?:之)?前|防\S{0,3}(?:溺水|烫|摔|噎|吞|误食|走失)|提前问|先问问",
+    # over, and fine now (session 4): "去年抽过一次热性惊厥 现在早好了", "医生说没事"
+    r"(?:去年|前年|上次|以前|之前|上个?月|上周|小时候)\S{0,20}(?:现在|早就?|已经|都)\S{0,3}(?:好了|没事|正常)|"
+    r"医生(?:说|看了|看过)\S{0,4}没事",
+    r"\b(?:ask\w*|know|learn\w*|prepar\w*|plan\w*) in advance|\bprevent|\bstore\b|\bsafely\b|\bworried about\b|\bjust in case\b|\bfirst aid\b|\bchild.?proof|"
     r"\bout of reach|\b(?:scared|afraid) of\b(?! myself)|\bjust asking|\basking (?:for later|ahead)|"
     r"\bwhat (?:to do|should i do) if\b",
 )
+# Keeping medicines out of reach is not a question about giving one.
+STORING = _rx(r"收起来|收好|存放|放哪|放在哪|够不着|拿不到|锁起来|\bstore\b|out of reach|child.?proof")
 # Asked in general: strong patterns count as weak, weak ones not at all.
-IN_GENERAL = _rx(r"一般|的话|万一|新闻|注意(?:啥|什么|哪些)|观察(?:啥|什么|哪些)")
+IN_GENERAL = _rx(r"一般|的话|万一|新闻|纪录片|注意(?:啥|什么|哪些)|观察(?:啥|什么|哪些)|\bdocumentary\b|\bin the news\b")
 # A message about a pet, with no child in it (我家狗抽搐了, 猫吃了巧克力): no alarm, whatever the classifier reads.
 PET = _rx(r"狗|猫|宠物|兔子|仓鼠|鹦鹉|乌龟|金鱼|\b(?:dog|cat|puppy|kitten|pet|hamster|rabbit)s?\b")
 ANY_CHILD = _rx(r"孩|娃|宝|崽|儿子|女儿|闺女|孙|小朋友|小孩|幼儿|婴儿|囡囡|被\S{0,2}(?:狗|猫)|"
                 r"\b(?:baby|babies|kids?|child|children|son|daughter|toddler|lo|newborn|infant)\b")
 # Signs that it is happening now, which asking ahead or in general does not undo.
-HAPPENING = _rx(r"刚才|刚刚|急|救命|!!")
+HAPPENING = _rx(r"刚才|刚刚|急(?!救|诊|性|躁)|救命|!!")  # not 急救 (first aid), 急诊, 急性
 # The child is fine now: weak emergency words (a bump, a cough) are no emergency.
 FINE_NOW = _rx(r"一切正常|现在好好的|还在玩|在玩|该吃吃该玩玩|能吃能玩|吃喝正常|没事了|is fine\b|seems fine|playing")
 
@@ -528,7 +545,10 @@ def _found(text: str, age_months: int | None) -> dict[str, bool]:
     if _about_a_pet(form):
         return found
     happening = HAPPENING.search(compact)
-    if happening or not AHEAD.search(compact):
+    if not happening and AHEAD.search(compact):  # asked ahead: only a medicine question stays one
+        if STRONG["medicine"].search(form) and not NOT_MEDICINE.search(form) and not STORING.search(compact):
+            found["medicine"] = True
+    else:
         for kind in KINDS:
             if STRONG[kind].search(form) or STRONG[kind].search(spelled):
                 found[kind] = True
@@ -570,7 +590,8 @@ def check(text: str, reading: SafetyReading | None, age_months: int | None = Non
     none_p = reading.none_probability if reading is not None else 1.0
     kinds = {kind for kind, strong in found.items() if strong or none_p < WEAK_SUPPORT}
     by_words = bool(kinds)
-    if reading is not None and none_p < MODEL_ALARM and (kinds or not _only_a_fever(text, reading)):
+    if reading is not None and none_p < MODEL_ALARM[reading.label] and len(_forms(text)[0]) >= MODEL_MIN_CHARS \
+            and (kinds or not _only_a_fever(text, reading)):
         kinds.add(reading.label)
     if not kinds:
         return None

@@ -136,6 +136,15 @@ def _shared_fields(article: Article) -> tuple[object, ...]:
     return (article.age_from_months, article.age_to_months, article.send_at_days, tuple(article.topics))
 
 
+# The articles about the childcare service, and words of the service, which name no parenting topic.
+SERVICE = ("childcare-", "choosing-childcare", "starting-childcare", "returning-to-work")
+SERVICE_WORDS = frozenset({"托育", "托儿所", "托班", "普惠", "普惠托育", "备案", "查备案", "未备案", "投诉", "举报",
+                           "入托",
+                           "全日托", "半日托", "临时托", "托育机构", "托育费", "家庭托育点", "幼儿园托班", "优先入托",
+                           "保教费", "正规", "单位托育", "上班", "产假结束", "为什么", "准备", "学习", "120", "12345"})
+AGE_WORD = re.compile(r"\d|[一二两三四五六七八九十半]\s*(?:个月|岁|周岁)|新生儿|满月")
+
+
 @dataclass(frozen=True)
 class Library:
     """The checked set of articles, in reading order (by age, then push day, then slug)."""
@@ -229,6 +238,13 @@ class Library:
                 tie_break = fuzz.ratio(wanted, fields[0][0])
                 scored.append((-covered, -score, -tie_break, article.slug, article))
         return [article for *_, article in sorted(scored, key=lambda s: s[:4])[:limit]]
+
+    @cached_property
+    def topic_words(self) -> frozenset[str]:
+        """The keywords that name a parenting topic ("辅食", "夜醒", "访视"): not an age ("8个月") and not the
+        childcare service itself ("托育", "备案"), which the articles on choosing a centre also carry."""
+        return frozenset(k for a in self.articles if a.locale == CANONICAL_LOCALE and not a.slug.startswith(SERVICE)
+                         for k in a.keywords if len(k) >= 2 and not AGE_WORD.search(k) and k not in SERVICE_WORDS)
 
     @cached_property
     def _searchable(self) -> tuple[tuple[Article, tuple[tuple[str, float], ...]], ...]:

@@ -58,7 +58,6 @@ DISAGREED = {
     ("w33", 1): "the newborn-care article is found, but its passage on vitamin D says 维生素D, not the 维D asked",
     ("w33", 2): "known miss: '早产的呢' is read as a leave question",
     ("w39", 1): "the model is unsure between subscribing and guidance for '宝宝刚满月 该注意啥', and asks",
-    ("w39", 2): "the model is unsure for '新生儿访视是啥', and asks",
     ("w54", 3): "known miss: the classifier's harm reading of a new place asked for after a harm report",
 }
 

@@ -118,8 +118,8 @@ def test_a_weak_word_needs_the_classifier_and_the_classifier_alone_needs_more() 
     supported = safety.check(weak, reading("harm", safety.WEAK_SUPPORT - 0.01))
     assert supported is not None and supported.kinds == ("harm",) and supported.by_words
     plain = "托班的环境怎么样"
-    assert safety.check(plain, reading("harm", safety.MODEL_ALARM + 0.01)) is None
-    alone = safety.check(plain, reading("harm", safety.MODEL_ALARM - 0.01))
+    assert safety.check(plain, reading("harm", safety.MODEL_ALARM["harm"] + 0.01)) is None
+    alone = safety.check(plain, reading("harm", safety.MODEL_ALARM["harm"] - 0.01))
     assert alone is not None and alone.kinds == ("harm",) and not alone.by_words
 
 
@@ -167,3 +167,29 @@ def test_under_three_months() -> None:
     older = ["三个月", "1岁2个月", "四个月", "十周岁", "烧了三天", "怀孕8周", "二十八个月"]
     assert all(safety.under_three_months(text) for text in young)
     assert not any(safety.under_three_months(text) for text in older)
+
+
+@pytest.mark.parametrize(("text", "kind"), [  # session 4: cross-validation misses on the training side
+    ("8个月宝宝发烧以后一直昏昏沉沉 眼神发直 不认人了", "emergency"), ("娃软趴趴的跟面条一样 头都抬不起来", "emergency"),
+    ("半个月大的宝宝 月嫂说摸着烫 一量38度3", "emergency"), ("宝宝红屁股能涂达克宁吗", "medicine"),
+    ("my MIL wants to give him 板蓝根 every day to prevent colds, is that safe", "medicine"),
+    ("以后麻烦你们多关照我家宝宝 我可能没办法陪她长大了", "distress"),
+    ("so tired. the kind where you don't want to keep going", "distress"),
+    ("说好的7天无理由退款 退的时候说只退一半", "fraud"), ("爷爷教一岁半的孙子抽烟 当笑话拍视频", "harm"),
+])
+def test_plain_words_found_by_cross_validation(text: str, kind: str) -> None:
+    assert kind in safety.word_alarms(text)
+
+
+@pytest.mark.parametrize("text", [
+    "累到吐血 断夜奶有什么好办法", "托育费包括饭钱吗 别到时候又抽我一笔", "给园长打了三次电话都没人接 我想反映饭菜问题",
+    "我跑路了哈哈 今天早下班", "宝宝去年抽过一次热性惊厥 现在早好了 想找个老师懂急救的托育园",
+    "how do I store medicines safely away from a curious toddler", "等车的时候要给她脱衣服降温吗",
+])
+def test_what_only_sounds_risky_raises_no_word_alarm(text: str) -> None:
+    assert safety.word_alarms(text) == []
+
+
+def test_the_classifier_alone_needs_a_message_long_enough_to_read() -> None:
+    assert safety.check("可以", reading("medicine", 0.05)) is None
+    assert safety.check("托班的环境怎么样", reading("medicine", 0.05)) is not None

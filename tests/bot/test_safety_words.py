@@ -170,7 +170,8 @@ def test_under_three_months() -> None:
 
 
 @pytest.mark.parametrize(("text", "kind"), [  # session 4: cross-validation misses on the training side
-    ("8个月宝宝发烧以后一直昏昏沉沉 眼神发直 不认人了", "emergency"), ("娃软趴趴的跟面条一样 头都抬不起来", "emergency"),
+    ("8个月宝宝发烧以后一直昏昏沉沉 眼神发直 不认人了", "emergency"),
+    ("娃软趴趴的跟面条一样 头都抬不起来", "emergency"),
     ("半个月大的宝宝 月嫂说摸着烫 一量38度3", "emergency"), ("宝宝红屁股能涂达克宁吗", "medicine"),
     ("my MIL wants to give him 板蓝根 every day to prevent colds, is that safe", "medicine"),
     ("以后麻烦你们多关照我家宝宝 我可能没办法陪她长大了", "distress"),

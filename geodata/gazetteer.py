@@ -154,6 +154,10 @@ class Gazetteer:
                 if len(name) >= 3 or place.kind != "county" or name in place.aliases:
                     by_name.setdefault(name, []).append(place)
         self._sentence_names = sorted(by_name.items(), key=lambda kv: -len(kv[0]))
+        # The same names by their first two characters, so that a sentence is read in one pass (longest first).
+        self._by_head: dict[str, list[tuple[int, str, list[Place]]]] = {}
+        for rank, (name, places) in enumerate(self._sentence_names):
+            self._by_head.setdefault(name[:2], []).append((rank, name, places))
         # The described places' names in toneless pinyin, for messages in English ("daycare near Xini"):
         # whole words only, and never a one-syllable core.
         by_spelling: dict[str, list[Place]] = {}
@@ -247,12 +251,11 @@ class Gazetteer:
         sentence also names narrows the choice (团结社区 in 杭锦旗, not in 伊金霍洛旗), and so does a city
         (广元的市中心医院).
         """
-        spans: list[tuple[int, int, Place]] = []
-        for name, places in self._sentence_names:
-            start = text.find(name)
-            while start >= 0:
-                spans.extend((start, start + len(name), place) for place in places)
-                start = text.find(name, start + 1)
+        found = sorted((rank, start, name, places) for start in range(len(text) - 1)
+                       for rank, name, places in self._by_head.get(text[start:start + 2], ())
+                       if text.startswith(name, start))
+        spans: list[tuple[int, int, Place]] = [(start, start + len(name), place)
+                                               for _, start, name, places in found for place in places]
         if not spans and LATIN.search(text):
             lower = text.lower()
             for pattern, places in self._spelled_names:

@@ -124,7 +124,7 @@ class Engine:
         if loss:  # "宝宝上个月走了" is a loss, not an emergency, unless its words say one
             return subscribing.loss(self.ctx, state, message, heard.intent == "leave" or "假" in text)
         if self._still_about_safety(state, text, heard):
-            return safety.still(state, text)
+            return safety.still(self.ctx, state, text)
         if state.pending is None and subscribing.is_consent_word(text):  # "同意" with nothing to agree to
             return Turn("help", (answers.nothing_to_agree(state.language),))
         return (self._answer_to_question(state, message, text, heard)

@@ -222,6 +222,11 @@ def is_choking(text: str) -> bool:
     return any(w in lower for w in CHOKING_WORDS)
 
 
+NOT_DIFFICULT = re.compile(r"不算难产|不是难产|没有难产|没难产|非难产|不属于难产|顺产|not (?:a )?difficult", re.I)
+ASKS_DIFFICULT = re.compile(r"算(?:不算)?难产(?:吗|不|么|嘛)?$|算(?:不算)?难产(?:吗|不|么|嘛)|是不是难产|难产吗|"
+                            r"count as (?:a )?difficult", re.I)
+
+
 def find_babies(text: str) -> int | None:
     lower = text.lower()
     return next((n for word, n in TWINS.items() if word in lower), None)
@@ -233,7 +238,16 @@ def find_birth_order(text: str) -> int | None:
 
 
 def mentions_difficult_birth(text: str) -> bool:
-    return "难产" in text or "difficult birth" in text.lower()
+    return difficult_birth_said(text) is True
+
+
+def difficult_birth_said(text: str) -> bool | None:
+    """True for "难产", False for "不算难产"/"顺产", None when it is not said, or only asked ("剖腹产算难产不")."""
+    if NOT_DIFFICULT.search(text):
+        return False
+    if ASKS_DIFFICULT.search(text):
+        return None
+    return True if ("难产" in text or "difficult birth" in text.lower()) else None
 
 
 def mentions_caesarean(text: str) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot import answers
 from bot.conversations import State
 from bot.flows import Context
@@ -10,6 +12,13 @@ from bot.slots import find_age_months, is_choking, without_age
 from content.guidance.library import GuidanceError
 from content.guidance.model import Article
 from geodata.policy import MAX_CHILD_AGE_MONTHS
+
+# The first-aid articles by what happened.
+FIRST_AID = (("burns-prevention", re.compile(r"烫|烧伤|开水|水泡|水疱|\bscald|\bburn", re.I)),
+             ("drowning-prevention", re.compile(r"溺水|呛水|掉(?:进|到)?水|淹|\bdrown", re.I)),
+             # a battery or a magnet swallowed: when to see a doctor
+             ("poisoning-prevention", re.compile(r"误服|中毒|(?:喝|吃|吞)了\S{0,6}(?:消毒|洗|药|酒|油|凝珠|清洁剂)|"
+                                                 r"\bpoison", re.I)))
 
 
 def guidance(ctx: Context, state: State, message: Message, text: str, *, age_given: int | None = None) -> Turn:
@@ -41,9 +50,24 @@ def names_a_topic(ctx: Context, text: str) -> bool:
 
 
 def first_aid(ctx: Context, state: State, text: str) -> list[Reply]:
-    """The first-aid article that follows an emergency's call to 120."""
-    slug = "choking-first-aid" if is_choking(text) else "when-to-see-a-doctor"
+    """The first-aid article that follows an emergency's call to 120: choking, a burn, poisoning or drowning, else
+    when to see a doctor."""
+    slug = first_aid_slug(text) or "when-to-see-a-doctor"
+    state.guide_query = text[:200]  # what happened, for the questions of the next minutes
     return answers.article(state.language, localised(ctx, slug, state.language), ctx.web_url)
+
+
+def first_aid_passage(ctx: Context, state: State, text: str) -> Reply | None:
+    """After an emergency, the first-aid paragraph a question asks about ("能抹牙膏吗" → 不要涂牙膏、酱油…)."""
+    slug = first_aid_slug(text) or first_aid_slug(state.guide_query or "")  # "能抹牙膏吗" after a scald
+    passage = localised(ctx, slug, state.language).passage_about(text) if slug else None
+    return Reply(passage) if passage else None
+
+
+def first_aid_slug(text: str) -> str | None:
+    if is_choking(text):
+        return "choking-first-aid"
+    return next((slug for slug, words in FIRST_AID if words.search(text)), None)
 
 
 def articles_for(ctx: Context, text: str, age_months: int | None) -> list[Article]:
@@ -54,8 +78,9 @@ def articles_for(ctx: Context, text: str, age_months: int | None) -> list[Articl
     words = without_age(text) or text
     found = ctx.library.search(words, locale="zh", limit=10)
     if age_months is not None:
-        # "8个月要打什么疫苗" must not end on the 18-month article because "8" is inside "18".
-        found = [a for a in found if a.covers_age(age_months)] or found
+        # "8个月要打什么疫苗" must not end on the 18-month article because "8" is inside "18"; when none covers
+        # the age, the one made for the nearest age ("4个月宝宝需要喝水吗": the first months', not the 2-year-olds').
+        found = [a for a in found if a.covers_age(age_months)] or sorted(found, key=lambda a: a.months_from(age_months))
         # An article made for the very age said ("8个月" is its keyword) leads, when it is on the topic too.
         timed = [a for a in found if any(k in text and k not in words for k in a.keywords)
                  and any(len(k) >= 2 and k in words for k in a.keywords)]

@@ -11,6 +11,7 @@ from bot.conversations import Pending, State
 from bot.flows import Context
 from bot.replies import Message, Reply, Turn
 from bot.slots import (
+    difficult_birth_said,
     find_babies,
     find_birth_order,
     find_birth_year,
@@ -20,7 +21,6 @@ from bot.slots import (
     is_bad_date,
     leave_asked,
     mentions_caesarean,
-    mentions_difficult_birth,
 )
 from content.leave.answer import LeaveInputError, leave_result
 from content.leave.calculator import LeaveResult
@@ -52,7 +52,8 @@ def leave(ctx: Context, state: State, message: Message, text: str, *, brief: boo
         state.birth_until = date(year, 12, 31).isoformat()
     state.babies = find_babies(text) or state.babies
     state.birth_order = find_birth_order(text) or state.birth_order
-    state.difficult_birth = state.difficult_birth or mentions_difficult_birth(text)
+    said = difficult_birth_said(text)  # "不算难产" takes it back; "算难产吗" only asks
+    state.difficult_birth = state.difficult_birth if said is None else said
     if not brief:  # an answer to our question ("如果是头胎呢" when we asked the date) keeps the leave asked about
         named = leave_asked(text)
         waiting = state.pending in {Pending.leave_region, Pending.leave_date}

@@ -28,7 +28,7 @@ HANDLED = re.compile(r"(?:已经|已)\S{0,2}(?:到|送|进|在)\S{0,2}医院|(?:
 # What to do later, not now: prevention is answered as guidance.
 LATER = re.compile(r"以后|下次|平时|预防|怎么防|咋防|防摔|防烫|防噎|next time|in (?:the )?future|prevent", re.I)
 # "我没事 就是想问…": a parent who says they are all right and asks something else is answered.
-MOVED_ON = re.compile(r"我没事|我还好|我挺好|没那么严重|就是想问|只是想问|想问一下|说正事|"
+MOVED_ON = re.compile(r"我没事|我还好|我挺好|没那么严重|就是想问|只是想问|想问一下|说正事|不是(?:问)?药|"
                       r"i'?m (?:fine|ok|okay|alright)|just (?:want|wanted) to ask", re.I)
 
 
@@ -69,7 +69,7 @@ def moved_on(state: State, text: str, asks_guidance: bool) -> bool:
         return True
     if (handled := HANDLED.search(text)) and len(text) - len(handled.group(0)) >= 6:
         return True  # "已经送到医院了。刚才第一家的电话发我"
-    if (state.topic or "") != "safety:distress":
+    if (state.topic or "") not in {"safety:distress", "safety:medicine"}:
         return False
     return bool(MOVED_ON.search(text)) or asks_guidance
 
@@ -84,10 +84,13 @@ def following_up(ctx: Context, state: State, text: str) -> bool:
     return bool(EMERGENCY_NEXT.search(text) or LATER.search(text))
 
 
-def still(state: State, text: str = "") -> Turn:
+def still(ctx: Context, state: State, text: str = "") -> Turn:
     """A short message after an alarm ("我要报警吗", "现在停了", "没人帮我"): the action and the number again; after
-    an emergency, how to call 120, where to go and what to do while waiting, when that is asked."""
+    an emergency, how to call 120, where to go and what to do while waiting, when that is asked, and the first-aid
+    paragraph a question asks about ("能抹牙膏吗")."""
     kind = (state.topic or "").partition(":")[2]
     waiting = kind == "emergency" and bool(EMERGENCY_NEXT.search(text))
-    return Turn(SAFETY_INTENT[kind], (answers.safety_still(state.language, kind, waiting=waiting),))
+    replies = [answers.safety_still(state.language, kind, waiting=waiting)]
+    passage = guidance.first_aid_passage(ctx, state, text) if kind == "emergency" else None
+    return Turn(SAFETY_INTENT[kind], (*replies, passage) if passage else tuple(replies))
 

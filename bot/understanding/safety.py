@@ -345,7 +345,8 @@ MEDICINE_WEAK = _rx(
     r"\bhow much\b.{0,30}\b(?:give|have)|\bhow often can i give|\bcan i give",
 )
 # Guidance amounts are not dose questions: vitamin D, fluoride toothpaste, milk and water.
-NOT_MEDICINE = re.compile(r"维生素|维d|(?<![a-z])(?:vd|ad|d3)(?![a-z])|鱼肝油|钙|dha|牙膏|奶|喝水|水温|辅食|vitamin|"
+NOT_MEDICINE = re.compile(r"维生素|维d|(?<![a-z])(?:vd|ad|d3)(?![a-z])|鱼肝油|钙|dha|牙膏|奶|喝水|白开水|喂\S{0,2}水|水温|辅食|"
+                          r"vitamin|"
                           r"toothpaste|fluoride|milk|formula|water|honey|蜂蜜", re.I)
 DRUG_NAMED = re.compile(r"美林|泰诺林|布洛芬|对乙酰|退烧药|抗生素|头孢|阿莫西林|蒙脱石|tylenol|motrin|ibuprofen|"
                         r"paracetamol|calpol|antibiotic|dos(?:e|age)\b|medicine|medication", re.I)
@@ -394,7 +395,8 @@ FRAUD_MORE = _rx(r"[执執]笠|冇咗影|老[细細]\S{0,2}(?:冇|没|無)\S{0,2
 MEDICINE_MORE = _rx(r"红花油|可的松|激素\S{0,2}(?:药膏|软膏|乳膏)|乳膏\S{0,6}(?:涂|抹)|orajel|teething gel",
                     # session 4: creams and remedies by name
                     r"达克宁|无比滴|皮炎平|百多邦|红霉素软膏|炉甘石|板蓝根|melatonin|dramamine|azithromycin|zinc tablet|"
-                    r"西甲硅油|开塞露|妈咪爱|小儿氨酚|感冒灵|健儿清解")
+                    r"西甲硅油|开塞露|妈咪爱|小儿氨酚|感冒灵|健儿清解|吗丁啉|gripe water|阿司匹林|aspirin|利巴韦林|"
+                    r"头孢克肟|cefixime|amoxicillin|氨溴索|易坦静")
 
 STRONG = {"harm": _rx(HARM.pattern, HARM_MORE.pattern), "emergency": _rx(EMERGENCY.pattern, EMERGENCY_MORE.pattern),
           "distress": _rx(DISTRESS.pattern, DISTRESS_MORE.pattern), "medicine": _rx(MEDICINE.pattern, MEDICINE_MORE.pattern),
@@ -441,6 +443,8 @@ AHEAD = _rx(
     r"\bout of reach|\b(?:scared|afraid) of\b(?! myself)|\bjust asking|\basking (?:for later|ahead)|"
     r"\bwhat (?:to do|should i do) if\b",
 )
+# Any word of a medicine: what keeps the classifier's medicine reading of a question about water or milk.
+ANY_MEDICINE = re.compile(r"药|剂|丸|膏|片|糖浆|颗粒|口服液|medic|drug|syrup|tablet|pill", re.I)
 # Keeping medicines out of reach is not a question about giving one.
 STORING = _rx(r"收起来|收好|存放|放哪|放在哪|够不着|拿不到|锁起来|\bstore\b|out of reach|child.?proof")
 # Asked in general: strong patterns count as weak, weak ones not at all.
@@ -576,6 +580,13 @@ def _only_a_fever(text: str, reading: SafetyReading) -> bool:
     return reading.label == "emergency" and bool(FEVER.search(form))
 
 
+def _no_medicine(text: str, reading: SafetyReading) -> bool:
+    """Is the classifier's medicine reading about water, milk, vitamin D or toothpaste, with no medicine in it?"""
+    _, form, _ = _forms(text)
+    return reading.label == "medicine" and bool(NOT_MEDICINE.search(form)) and not DRUG_NAMED.search(form) \
+        and not ANY_MEDICINE.search(form.replace("牙膏", "")) and not STRONG["medicine"].search(form)
+
+
 def word_alarms(text: str, age_months: int | None = None) -> list[str]:
     """The kinds whose strong patterns the message matches (words alone); a fever under 3 months is an emergency."""
     found = _found(text, age_months)
@@ -591,7 +602,7 @@ def check(text: str, reading: SafetyReading | None, age_months: int | None = Non
     kinds = {kind for kind, strong in found.items() if strong or none_p < WEAK_SUPPORT}
     by_words = bool(kinds)
     if reading is not None and none_p < MODEL_ALARM[reading.label] and len(_forms(text)[0]) >= MODEL_MIN_CHARS \
-            and (kinds or not _only_a_fever(text, reading)):
+            and (kinds or not _only_a_fever(text, reading)) and not _no_medicine(text, reading):
         kinds.add(reading.label)
     if not kinds:
         return None

@@ -154,8 +154,14 @@ class Article(BaseModel):
         for keyword in wanted:
             for paragraph in paragraphs:
                 if keyword.lower() in paragraph.lower():
-                    return paragraph if len(paragraph) <= limit else paragraph[:limit].rstrip() + "…"
+                    lines = [line for line in paragraph.splitlines() if keyword.lower() in line.lower()]
+                    chosen = paragraph if len(paragraph) <= limit else lines[0].strip()  # a list: its line
+                    return chosen if len(chosen) <= limit else chosen[:limit].rstrip() + "…"
         return None
+
+    def months_from(self, age_months: int) -> int:
+        """How many months the age lies outside the article's range (0 inside it)."""
+        return max(self.age_from_months - age_months, age_months - self.age_to_months, 0)
 
     def covers_age(self, age_months: int) -> bool:
         return self.age_from_months <= age_months <= self.age_to_months

@@ -53,7 +53,6 @@ DISAGREED = {
     ("w17", 1): "known miss: 康和园小区 is not in the gazetteer; the location is asked for",
     ("w17", 2): "follows from w17 turn 1 (the ordinal is taken as the place asked for)",
     ("w17", 3): "follows from w17 turn 1",
-    ("w27", 2): "known miss: whether a caesarean counts as 难产 is not answered",
     ("w30", 2): "known miss: pay during leave (生育津贴) is not in the data",
     ("w33", 1): "the newborn-care article is found, but its passage on vitamin D says 维生素D, not the 维D asked",
     ("w33", 2): "known miss: '早产的呢' is read as a leave question",
@@ -363,3 +362,28 @@ def test_a_community_worker_asking_for_posters_is_told_how_share_links_are_made(
     engine, _ = sample
     answer = say(engine, "我是社区网格员 想要个你们的海报和二维码贴在小区里")
     assert answer.intent == "help" and "/poster" in answer.text and "卫生健康" in answer.text
+
+
+def test_a_scald_gets_burn_first_aid_and_its_follow_up_the_paragraph_asked_about(
+        sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    first = say(engine, "孩子把桌上的开水碰倒了 烫到胳膊和肚子 起了好几个大水泡 孩子10个月")
+    assert first.text.index("120") < 40 and "凉水" in first.text
+    asked = say(engine, "我婆婆说抹点牙膏或者酱油 能抹吗")
+    assert asked.text.index("120") < 40 and "不要涂牙膏" in asked.text
+
+
+def test_water_for_a_young_baby_is_no_medicine_question(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    answer = say(engine, "天太干了 4个月宝宝能喂点白开水吗")
+    assert answer.intent == "guidance" and "不需要另外喂水" in answer.text and "剂量" not in answer.text
+
+
+def test_a_caesarean_is_only_a_difficult_birth_when_said_so(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    asked = say(engine, "运城的 双胞胎2026年8月3号剖的 产假一共多少天 剖腹产算难产不")
+    assert "173" in asked.text and "188" not in asked.text  # 98 + 15 (twins) + 60; 难产 only asked about
+    said = say(engine, "医院说是难产")
+    assert "188" in said.text
+    taken_back = say(engine, "问了单位 剖腹产不算难产 那一共多少天")
+    assert "173" in taken_back.text and "188" not in taken_back.text

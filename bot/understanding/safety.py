@@ -10,9 +10,9 @@ centre closed with the fees) in two tiers, and the trained safety classifier bac
 * the classifier alone raises it when "none" is less likely than MODEL_ALARM (for the kind it reads).
 
 A message is matched compacted (NFKC, lower case, no spaces between Chinese characters, 三十八度二 as 38.2度) with
-phrases that only look risky erased (不发烧, 打疫苗, 怕跑路, 退不退), and spelled in pinyin with the syllables
-apart (for messages typed in pinyin: "baobao jiao bu xing"). A question asked ahead of time (怎么预防, 以防万一,
-asking in advance) leaves the decision to the classifier; one asked in general (一般, 的话) makes strong patterns
+phrases that only look risky erased (不发烧, 打疫苗, 怕跑路, 退不退), and, when it has Latin letters, spelled in
+pinyin with the syllables apart (for messages typed in pinyin: "baobao jiao bu xing"). A question asked ahead of time
+(怎么预防, 以防万一, asking in advance) leaves the decision to the classifier, except a medicine question; one asked in general (一般, 的话) makes strong patterns
 weak and drops weak ones; a child who is fine now (还在玩, 一切正常) quiets weak emergency words. Any fever under
 three months is an emergency (the age from the text or the conversation); the classifier cannot see the age, so
 its emergency reading of a message the words see only a fever in is set aside.
@@ -532,12 +532,17 @@ def under_three_months(text: str) -> bool:
     return False
 
 
+LATIN_LETTER = re.compile(r"[a-z]")
+
+
 @lru_cache(maxsize=2048)
 def _forms(text: str) -> tuple[str, str, str]:
     """The message compacted; the same with risky-looking phrases erased; and that spelled in pinyin."""
     folded = unicodedata.normalize("NFKC", text).lower().translate(TRADITIONAL)
     compact = _temperatures(SPACE_BY_HAN.sub("", folded))
     quiet = QUIET.sub("～", compact)
+    if not LATIN_LETTER.search(quiet):  # nothing typed in pinyin: the spelling would add nothing (and costs most)
+        return compact, quiet, ""
     spelled = " ".join(lazy_pinyin(quiet, style=Style.NORMAL, errors="default"))
     return compact, quiet, " ".join(re.findall(r"[a-z]+", spelled))
 

@@ -26,7 +26,7 @@ EN_MONTHS = re.compile(r"(\d{1,2})\s*-?\s*months?", re.I)
 EN_YEARS = re.compile(r"(\d)\s*-?\s*years?", re.I)
 # "一个月多少钱", "每月收1200元": a fee per month, never the child's age.
 PER_MONTH = re.compile(r"(?:一|1|每)\s*个?\s*月\s*(?:要|得|大概|大约|约)?\s*"
-                       r"(?:多少|几多|几千|收|交|学费|费|的?钱|\d+\s*元)")
+                       r"(?:多少|几多|几千|收|交|学费|费|的?钱|\d+\s*元|[一二两三四五六七八九\d]+\s*[千百]|\d{3,})")
 WEEKS = re.compile(NUMBER + r"\s*(?:周|星期)(?!岁)")
 
 MODE_WORDS = {Mode.full_day: ("全日托", "全天", "整天", "full day", "full-day"),

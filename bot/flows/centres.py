@@ -131,20 +131,37 @@ def refine(ctx: Context, state: State, message: Message, text: str) -> Turn:
                 centres=tuple(c.id for c in chosen[:PAGE]))
 
 
+def farther(ctx: Context, state: State, message: Message, text: str) -> Turn:
+    """"远点也行", "远一点的普惠的": the nearest centres not yet shown beyond the circle, as far as FAR_M, with the
+    filters said now or before (after a named place: a shared point is never kept)."""
+    read_filters(state, text)
+    return _beyond(ctx, state, any_kind=not state.inclusive_only) or Turn(
+        "find_centre", (answers.no_more(state.language, len(state.listed), any_kind_shown=not state.inclusive_only),))
+
+
+def _beyond(ctx: Context, state: State, *, any_kind: bool) -> Turn | None:
+    """The nearest centres beyond those listed, around the place last named, as far as FAR_M."""
+    places = ctx.gazetteer.places_in(state.place) if state.place else []
+    if not places:
+        return None
+    seen = set(state.listed)
+    nearest = ctx.registry.nearest(places[0].lat, places[0].lon, _filters(state, any_kind=any_kind),
+                                   limit=len(seen) + PAGE)
+    beyond = [m for m in answers.near_enough(nearest) if m.centre.id not in seen][:PAGE]
+    if not beyond:
+        return None
+    start = len(state.listed)
+    state.listed, state.shown = state.listed + [m.centre.id for m in beyond], start + len(beyond)
+    state.page_start = start
+    return Turn("find_centre", answers.farther(state, beyond, offset=start, web_url=ctx.web_url),
+                centres=tuple(m.centre.id for m in beyond))
+
+
 def _widen(ctx: Context, state: State) -> Turn:
     """Every inclusive centre is shown: the others in the same circle come next, with the parent told so."""
     others = [i for i in state.nearby if i not in state.listed]
-    if not others and state.place and (places := ctx.gazetteer.places_in(state.place)):
-        here = places[0]
-        seen = set(state.listed)
-        nearest = ctx.registry.nearest(here.lat, here.lon, _filters(state, any_kind=True), limit=len(seen) + PAGE)
-        beyond = [m for m in answers.near_enough(nearest) if m.centre.id not in seen][:PAGE]
-        if beyond:  # the circle is exhausted: the nearest beyond it, as far as FAR_M
-            start = len(state.listed)
-            state.listed, state.shown = state.listed + [m.centre.id for m in beyond], start + len(beyond)
-            state.page_start = start
-            return Turn("find_centre", answers.farther(state, beyond, offset=start, web_url=ctx.web_url),
-                        centres=tuple(m.centre.id for m in beyond))
+    if not others and (beyond := _beyond(ctx, state, any_kind=True)):  # the circle is exhausted
+        return beyond
     if not others:
         return Turn("find_centre", (answers.no_more(state.language, len(state.listed),
                                                     any_kind_shown=bool(state.nearby) or not state.inclusive_only),))

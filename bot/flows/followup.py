@@ -75,6 +75,10 @@ CHILD_SAID = re.compile(r"孩子|宝宝|娃|孙子|孙女|外孙|闺女|儿子|�
                         r"\b(?:my|our) (?:son|daughter|baby|child|kid)\b", re.I)
 # "找谁申请", "怎么领": how to apply for what was just listed.
 APPLY = re.compile(r"申请|申领|怎么领|去哪领|找谁|哪里办|怎么办理|去哪办|\bapply\b|\bclaim\b", re.I)
+# "远点也行": beyond the 15-minute circle.
+FARTHER = re.compile(r"远(?:一)?点(?:的|也行|也可以|也没事|没关系|无所谓)|远一些|再远|走远点|远点儿|远一点|"
+                     r"骑(?:电动)?车|开车去|\bfarther\b|\bfurther (?:away|out)\b|don'?t mind (?:a )?(?:longer|further)",
+                     re.I)
 # "那它附近有别的吗": a search around the centre in focus.
 AROUND_IT = re.compile(r"(?:附近|周边|旁边|周围)\S{0,6}(?:别的|其他|其它|还有)|(?:别的|其他|其它)\S{0,6}(?:附近|周边)|"
                        r"\b(?:others?|anything else) (?:near|around)\b", re.I)
@@ -177,6 +181,8 @@ def _about_centres(ctx: Context, state: State, message: Message, text: str) -> T
     searching = state.topic == "find_centre" and _short(text)
     if COMPLAINT.search(text) and referred is not None and explicit:  # "这家说有空位，去了又说没有，我想投诉"
         return complaint.complaint(ctx, state, message, text, centre=referred)
+    if FARTHER.search(text) and state.place:  # "有没有便宜点的 远点也行": beyond the circle
+        return centres.farther(ctx, state, message, text)
     if searching and wants_inclusive(text) is False:  # "非普惠的也要看看": the same place, wider
         return centres.find(ctx, state, message, text)
     if _short(text) and not explicit and ELLIPSIS.search(text) and ctx.gazetteer.places_in(text):

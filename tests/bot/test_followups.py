@@ -387,3 +387,15 @@ def test_a_caesarean_is_only_a_difficult_birth_when_said_so(sample: tuple[Engine
     assert "188" in said.text
     taken_back = say(engine, "问了单位 剖腹产不算难产 那一共多少天")
     assert "173" in taken_back.text and "188" not in taken_back.text
+
+
+def test_farther_is_beyond_the_circle_with_the_filters_said(sample: tuple[Engine, Registry]) -> None:
+    engine, registry = sample
+    say(engine, "我家双胞胎两岁两个月 住皇泽寺旁边 想一起送托")
+    wider = say(engine, "那普惠的全日托有没有 远点也没事 我骑电动车")
+    assert wider.intent == "find_centre" and "稍远一些" in wider.text and wider.centres
+    for centre_id in wider.centres:
+        centre = registry.get(centre_id)
+        assert centre is not None and centre.inclusive and "full_day" in [m.value for m in centre.modes]
+    say(engine, "远一点的也行")
+    assert "全部列出" in say(engine, "还有吗 远一点的普惠的").text  # nothing more within 20 km

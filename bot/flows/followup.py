@@ -147,13 +147,11 @@ def _named_centre_question(ctx: Context, state: State, text: str) -> Turn | None
     if len(name) < 3:
         return None
     found = ctx.registry.search(name, limit=2)
-    if not found or found[0].score < 90 or (len(found) > 1 and found[1].score > found[0].score - 10):
-        said = centres.names_in(ctx, text)  # "那小星星托育园一个月收多少钱 是普惠的不"
-        if len(said) != 1:
-            return None
-        return centres.centre_question(ctx, state, said[0], _asked_all(text), "check_centre", find_age_months(text))
-    return centres.centre_question(ctx, state, found[0].centre, _asked_all(text), "check_centre",
-                                   find_age_months(text))
+    clear = found and found[0].score >= 90 and not (len(found) > 1 and found[1].score > found[0].score - 10)
+    said = [found[0].centre] if clear else centres.names_in(ctx, text)  # "那小星星托育园一个月收多少钱 是普惠的不"
+    if len(said) != 1:
+        return None
+    return centres.centre_question(ctx, state, said[0], _asked_all(text), "check_centre", find_age_months(text))
 
 
 def _asked(text: str) -> str | None:

@@ -67,11 +67,17 @@ def moved_on(state: State, text: str, asks_guidance: bool) -> bool:
     short messages stay with it."""
     if asks_guidance and LATER.search(text):
         return True
-    if (handled := HANDLED.search(text)) and len(text) - len(handled.group(0)) >= 6:
+    if _in_hands_and_asking(text):
         return True  # "已经送到医院了。刚才第一家的电话发我"
     if (state.topic or "") not in {"safety:distress", "safety:medicine"}:
         return False
     return bool(MOVED_ON.search(text)) or asks_guidance
+
+
+def _in_hands_and_asking(text: str) -> bool:
+    """"已经到医院了。阿勒腾席热镇附近托育有哪些": the emergency is in hands, and the message asks something else."""
+    handled = HANDLED.search(text)
+    return handled is not None and len(text) - len(handled.group(0)) >= 6
 
 
 def following_up(ctx: Context, state: State, text: str) -> bool:
@@ -79,8 +85,8 @@ def following_up(ctx: Context, state: State, text: str) -> bool:
     later. These belong to the emergency; the classifier alone does not raise a new alarm on them."""
     if (state.topic or "") != "safety:emergency" or not still_fresh(ctx, state):
         return False
-    if (handled := HANDLED.search(text)) and len(text) - len(handled.group(0)) >= 6:
-        return True  # in hands, and asking something else: no new alarm from the classifier alone
+    if _in_hands_and_asking(text):
+        return True  # no new alarm from the classifier alone
     return bool(EMERGENCY_NEXT.search(text) or LATER.search(text))
 
 

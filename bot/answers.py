@@ -515,6 +515,10 @@ def centre_cards(state: State, chosen: Sequence[Centre], *, offset: int, more: b
                                for i, c in enumerate(chosen)))
 
 
+def farther_after_point(lang: str) -> Reply:
+    return Reply(msg("bot.find.farther_after_point")(lang))
+
+
 def none_left_after_filter(lang: str) -> Reply:
     return Reply(msg("bot.find.none_left_after_filter")(lang))
 

@@ -66,7 +66,9 @@ class State:
     topic: str | None = None  # the intent of the last full answer
     listed: list[str] = field(default_factory=list)  # every centre id of the last search, in order
     nearby: list[str] = field(default_factory=list)  # the same search's centres of any kind (普惠 or not)
+    around: list[str] = field(default_factory=list)  # every centre in the circle of a shared point (not the point)
     shown: int = 0  # how many of them the parent has seen
+    asked: list[str] = field(default_factory=list)  # what was last asked about a centre: "那第二家呢" asks it again
     page_start: int = 0  # where the last page shown began: "第一家" after "还有别的吗" is its first
     leave_ask: str | None = None  # "maternity", "paternity", "parental" or "nursing" when one was asked
     guide_query: str | None = None  # the words of the last guidance question

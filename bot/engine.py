@@ -19,7 +19,7 @@ from bot.flows import cases as case_flow
 from bot.flows import subscribe as subscribing
 from bot.flows import subsidy as subsidies
 from bot.replies import Message, Turn
-from bot.slots import find_age_months, find_date, find_province, is_bad_date, is_loss, looks_english
+from bot.slots import QUESTION, find_age_months, find_date, find_province, is_bad_date, is_loss, looks_english
 from bot.understanding import Heard, Understanding
 from content.guidance.library import Library
 from geodata.gazetteer import Gazetteer
@@ -125,6 +125,7 @@ class Engine:
             return subscribing.loss(self.ctx, state, message, heard.intent == "leave" or "假" in text)
         if self._still_about_safety(state, text, heard):
             return safety.still(self.ctx, state, text)
+        text = safety.past_the_emergency(state, text)
         if state.pending is None and subscribing.is_consent_word(text):  # "同意" with nothing to agree to
             return Turn("help", (answers.nothing_to_agree(state.language),))
         return (self._answer_to_question(state, message, text, heard)
@@ -178,6 +179,8 @@ class Engine:
             typed = subscribing.consent_answer(self.ctx, state, message, text)
             if typed:
                 return typed
+            if QUESTION.search(text) and not find_date(text, self.today()):
+                return None  # "新生儿访视是啥" before agreeing: answered; the consent question stays open
         sure = (heard.reading.probability >= SURE and heard.intent not in {"unknown", "help", pending.flow}) \
             or followup.switches_topic(text) not in {None, pending.flow} \
             or (pending.flow != "find_centre" and followup.asks_about_listed(state, text))  # "刚才第一家电话多少"
@@ -205,9 +208,12 @@ class Engine:
     def _intent(self, state: State, message: Message, text: str, heard: Heard) -> Turn:
         if start.FOR_OUTREACH.search(text) and heard.intent not in {"leave", "guidance", "subsidy", "complaint"}:
             return start.share_links(self.ctx, state)  # "社区要张贴的海报怎么弄"
+        intent = heard.intent
         if heard.unsure:
-            return start.which_intent(state, text, heard)
-        flow = FLOWS.get(heard.intent)
+            intent = start.decided_by_words(text, heard) or ""
+            if not intent:
+                return start.which_intent(state, text, heard)
+        flow = FLOWS.get(intent)
         if flow is None:
             if find_age_months(text) is not None or guidance.names_a_topic(self.ctx, text):
                 return guidance.guidance(self.ctx, state, message, text)  # "宝宝8个月了", "啥时候加辅食"

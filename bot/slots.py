@@ -177,6 +177,16 @@ def find_age_months(text: str) -> int | None:
     return None
 
 
+
+UNDER = re.compile(r"以下|以内|之内|不到|不满|\bunder\b|\bbelow\b|less than|younger than", re.I)
+
+
+def find_child_age(text: str) -> int | None:
+    """The child's age in months as a filter: "3个月以下" is a child of at most 2 months."""
+    age = find_age_months(text)
+    return age - 1 if age and UNDER.search(text) else age
+
+
 def without_age(text: str) -> str:
     """The words without the child's age ("8个月宝宝晚上老醒" → "宝宝晚上老醒"), to ask the same at another age."""
     for pattern in (YEARS_MONTHS, MONTHS, EN_MONTHS, EN_YEARS, WEEKS):
@@ -223,6 +233,7 @@ def is_choking(text: str) -> bool:
 
 
 NOT_DIFFICULT = re.compile(r"不算难产|不是难产|没有难产|没难产|非难产|不属于难产|顺产|not (?:a )?difficult", re.I)
+QUESTION = re.compile(r"[?？]|吗|啥|什么|怎么|咋|如何|多少|哪|\b(?:what|how|which|where|when|why)\b", re.I)
 ASKS_DIFFICULT = re.compile(r"算(?:不算)?难产(?:吗|不|么|嘛)?$|算(?:不算)?难产(?:吗|不|么|嘛)|是不是难产|难产吗|"
                             r"count as (?:a )?difficult", re.I)
 
@@ -264,19 +275,25 @@ def find_province(text: str) -> Province | None:
     """A province named in the message (full or short name, or English); 山西 and 陕西 are kept apart."""
     lower = text.lower()
     for province in sorted(PROVINCES, key=lambda p: -len(p.short)):
-        if province.name in text or province.short in text or province.name_en.lower() in lower:
+        if province.name in text or province.short in text or province.name_en.lower() in lower \
+                or any(name in text for name in province.also):
             return province
     return None
 
 
 # Which leave a message asks about: the spouse's, the parents' yearly days, or the mother's.
-SPOUSE = re.compile(r"老公|丈夫|爸爸|男方|他爸|孩子爸|我爱人|配偶|陪产|护理假|husband|partner|father|dad\b|paternity",
-                    re.I)
+SPOUSE = re.compile(r"老公|丈夫|爸爸|男方|他爸|孩子爸|我爱人|配偶|陪产|护理假|(?:^|\s)男的|男的(?:呢|有|几|多少)|"
+                    r"husband|partner|father|dad\b|paternity", re.I)
 PARENTAL = re.compile(r"育儿假|parental", re.I)
 MOTHER = re.compile(r"老婆|媳妇|妻子|女方|孩子妈|我自己|产假|生育假|wife|maternity|\bher\b|\bshe\b|\bmother\b", re.I)
 
 
+# 假 typed as a homophone: 陪产价, 产甲, 育儿架.
+LEAVE_TYPO = re.compile(r"(?<=产|儿|理|乳)[价甲架驾嫁]")
+
+
 def leave_asked(text: str) -> str | None:
     """"paternity", "parental" or "maternity" when the message names whose leave it asks about."""
+    text = LEAVE_TYPO.sub("假", text)
     return "paternity" if SPOUSE.search(text) else "parental" if PARENTAL.search(text) \
         else "maternity" if MOTHER.search(text) else None

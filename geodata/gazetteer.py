@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +49,9 @@ GENERIC_SUFFIXES = (
     "社区", "小区", "街道", "苏木", "嘎查", "镇", "乡", "村", "旗", "县", "区", "市",
 )
 # Where a parent names the wider area first ("伊旗阿镇天骄社区"), the place is what comes last.
+# Words near a place name; only then is a sentence read for names typed with a homophone (康和园 for 康和苑).
+NEAR_A_PLACE = re.compile(r"小区|社区|花园|家园|[苑园]|村|街|附近|旁边|边上|周边|一带|那边")
+HAN_NAME = re.compile(r"[\u4e00-\u9fff]{3,}")
 AREA_PREFIX = re.compile(r"^.{1,12}?(?:省|自治区|市|盟|州|旗|县|区|镇|街道)(?=.{2,})")
 
 
@@ -148,11 +151,15 @@ class Gazetteer:
         self._tree = cKDTree(_unit_vectors(np.array([p[0] for p in points]), np.array([p[1] for p in points])))
         # Names long enough to be told apart inside a sentence, longest first; a county's short alias (伊旗) is
         # curated, so it counts, while a two-character official name (城区, 矿区) would match ordinary words.
+        city_names = {n for c in self.counties.values() for n in (c.city, CITY_SUFFIX.sub("", c.city))}
         by_name: dict[str, list[Place]] = {}
         for place in self.places:
             for name in place.names:
                 if len(name) >= 3 or place.kind != "county" or name in place.aliases:
                     by_name.setdefault(name, []).append(place)
+                if place.kind == "county" and len(core(name)) >= 3 and core(name) != name \
+                        and core(name) not in city_names:  # 乌鲁木齐 is the city, not 乌鲁木齐县
+                    by_name.setdefault(core(name), []).append(place)  # 康巴什 for 康巴什区, 达拉特 for 达拉特旗
         self._sentence_names = sorted(by_name.items(), key=lambda kv: -len(kv[0]))
         # The same names by their first two characters, so that a sentence is read in one pass (longest first).
         self._by_head: dict[str, list[tuple[int, str, list[Place]]]] = {}
@@ -168,6 +175,14 @@ class Gazetteer:
                     by_spelling.setdefault(spelled, []).append(place)
         self._spelled_names = [(re.compile(rf"\b{re.escape(k)}\b"), v)
                                for k, v in sorted(by_spelling.items(), key=lambda kv: -len(kv[0]))]
+        # The same described places by sound (three characters or more), for a name typed with a homophone.
+        self._by_sound: dict[tuple[str, ...], list[tuple[tuple[str, ...], Place]]] = {}
+        for place in own:
+            for name in place.names:
+                if HAN_NAME.fullmatch(name):
+                    sound = tuple(lazy_pinyin(name, style=Style.NORMAL))
+                    self._by_sound.setdefault(sound[:2], []).append((sound, place))
+        self._heard = lru_cache(maxsize=1024)(self._places_by_sound)
         # Cities (成都, 运城市) name a prefecture code: enough for the province, and for city-wide policies.
         self._city_codes: dict[str, str] = {}
         self._city_names: dict[str, str] = {}
@@ -256,6 +271,8 @@ class Gazetteer:
                        if text.startswith(name, start))
         spans: list[tuple[int, int, Place]] = [(start, start + len(name), place)
                                                for _, start, name, places in found for place in places]
+        if not spans and NEAR_A_PLACE.search(text):
+            spans = list(self._heard(text))
         if not spans and LATIN.search(text):
             lower = text.lower()
             for pattern, places in self._spelled_names:
@@ -272,6 +289,15 @@ class Gazetteer:
         chosen = ([p for p in chosen if p.county_code in counties]
                   or [p for p in chosen if p.county_code[:4] in cities] or chosen)
         return list({(p.name, p.county_code): p for p in chosen}.values())
+
+    def _places_by_sound(self, text: str) -> tuple[tuple[int, int, Place], ...]:
+        """Spans that sound like a described place's name: 康和园小区 is 康和苑小区 typed with a homophone."""
+        sounds = lazy_pinyin(list(text), style=Style.NORMAL)
+        if len(sounds) != len(text):
+            return ()
+        return tuple((start, start + len(sound), place) for start in range(len(text) - 2)
+                     for sound, place in self._by_sound.get(tuple(sounds[start:start + 2]), ())
+                     if tuple(sounds[start:start + len(sound)]) == sound)
 
     def division_in(self, text: str) -> str | None:
         """The most specific division a sentence names: a place's county code, else a city's code."""

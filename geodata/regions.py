@@ -16,6 +16,7 @@ class Province:
     name: str
     short: str
     name_en: str
+    also: tuple[str, ...] = ()  # other short names people write (内蒙)
 
 
 PROVINCES: tuple[Province, ...] = tuple(Province(*row) for row in (
@@ -23,7 +24,7 @@ PROVINCES: tuple[Province, ...] = tuple(Province(*row) for row in (
     ("120000", "天津市", "天津", "Tianjin"),
     ("130000", "河北省", "河北", "Hebei"),
     ("140000", "山西省", "山西", "Shanxi"),
-    ("150000", "内蒙古自治区", "内蒙古", "Inner Mongolia"),
+    ("150000", "内蒙古自治区", "内蒙古", "Inner Mongolia", ("内蒙",)),
     ("210000", "辽宁省", "辽宁", "Liaoning"),
     ("220000", "吉林省", "吉林", "Jilin"),
     ("230000", "黑龙江省", "黑龙江", "Heilongjiang"),

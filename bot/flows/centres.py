@@ -9,7 +9,7 @@ from bot import answers
 from bot.conversations import Pending, State
 from bot.flows import Context
 from bot.replies import Message, Turn
-from bot.slots import find_age_months, find_mode, wants_inclusive, wants_vacancies
+from bot.slots import find_age_months, find_child_age, find_mode, wants_inclusive, wants_vacancies
 from geodata.centre import Centre, Mode
 from geodata.index import Filters, check_point
 from geodata.policy import CIRCLE_MINUTES, MAX_CHILD_AGE_MONTHS
@@ -67,10 +67,13 @@ def find_at(ctx: Context, state: State, lat: float, lon: float, *, place: str | 
         state.region_code = county.code
     if place is None:
         state.place = None  # a shared point replaces a named place; the point itself is not kept
-    within = ctx.registry.within(lat, lon, CIRCLE_MINUTES, _filters(state), limit=None)
+    everything = ctx.registry.within(lat, lon, CIRCLE_MINUTES, limit=None)
+    # The circle's centres are kept instead, so that "孩子才5个月" narrows the same circle.
+    state.around = [m.centre.id for m in everything] if place is None else []
+    within = [m for m in everything if _filters(state).accepts(m.centre)]
     state.topic, state.centre_id = "find_centre", None
-    any_kind = ctx.registry.within(lat, lon, CIRCLE_MINUTES, _filters(state, any_kind=True),
-                                   limit=None) if state.inclusive_only else []
+    any_kind = [m for m in everything if _filters(state, any_kind=True).accepts(m.centre)] \
+        if state.inclusive_only else []
     state.nearby = [m.centre.id for m in any_kind]
     if within:
         page = within[offset:offset + PAGE]
@@ -120,20 +123,31 @@ def refine(ctx: Context, state: State, message: Message, text: str) -> Turn:
     if state.place:
         return find(ctx, state, message, text)
     read_filters(state, text)
-    seen = list(dict.fromkeys([*state.nearby, *state.listed]))
-    chosen = [c for c in (ctx.registry.get(i) for i in seen) if c is not None and c.offered
-              and _filters(state).accepts(c)]
+    seen = [c for c in (ctx.registry.get(i) for i in dict.fromkeys([*state.around, *state.nearby, *state.listed]))
+            if c is not None and c.offered]
+    chosen = [c for c in seen if _filters(state).accepts(c)]
+    # As after the search itself: unless only 普惠 ones were asked for, the others that fit follow them.
+    others = [] if state.inclusive_asked or not state.inclusive_only else \
+        [c for c in seen if c not in chosen and _filters(state, any_kind=True).accepts(c)]
+    widened = not chosen and bool(others) and bool(state.around)
+    chosen += others
     state.listed, state.nearby, state.centre_id = [c.id for c in chosen], [], None
     state.shown, state.page_start = min(PAGE, len(chosen)), 0
     if not chosen:
         return Turn("find_centre", (answers.none_left_after_filter(state.language),))
-    return Turn("find_centre", (answers.centre_cards(state, chosen[:PAGE], offset=0, more=len(chosen) > PAGE),),
+    return Turn("find_centre", (answers.centre_cards(state, chosen[:PAGE], offset=0, more=len(chosen) > PAGE,
+                                                     widened=widened),),
                 centres=tuple(c.id for c in chosen[:PAGE]))
 
 
 def farther(ctx: Context, state: State, message: Message, text: str) -> Turn:
     """"远点也行", "远一点的普惠的": the nearest centres not yet shown beyond the circle, as far as FAR_M, with the
-    filters said now or before (after a named place: a shared point is never kept)."""
+    filters said now or before. A shared point is never kept: after one, the nearest found beyond its circle, or
+    a request for a place name."""
+    if not state.place and state.around:  # a shared point is not kept: there is nowhere to search out from
+        return Turn("find_centre", (answers.farther_after_point(state.language),))
+    if not state.place:  # nothing was in its circle: the nearest beyond it were already found
+        return refine(ctx, state, message, text)
     read_filters(state, text)
     return _beyond(ctx, state, any_kind=not state.inclusive_only) or Turn(
         "find_centre", (answers.no_more(state.language, len(state.listed), any_kind_shown=not state.inclusive_only),))
@@ -192,7 +206,7 @@ def read_filters(state: State, text: str) -> None:
     mode = find_mode(text)
     if mode:
         state.mode = mode.value
-    age = find_age_months(text)
+    age = find_child_age(text)
     if age is not None and age <= MAX_CHILD_AGE_MONTHS:
         state.age_months = age
     if wants_vacancies(text):
@@ -212,12 +226,25 @@ def check(ctx: Context, state: State, message: Message, text: str) -> Turn:
     state.pending = None
     found = ctx.registry.search(name, limit=5)
     strong = [m.centre for m in found if m.score >= 85]
+    if only_a_place(ctx, name) or (not strong and WHICH_ONES.search(text)):
+        return find(ctx, state, message, text)  # "瑞祥社区 托育", "托育", "哪些托育是普惠的": not a centre's name
     suggested = strong or [m.centre for m in found]  # "您是不是要找…": "它在哪" then means the ones suggested
     state.topic = "check_centre"
     state.listed, state.shown, state.page_start = [c.id for c in suggested[:4]], len(suggested[:4]), 0
     state.centre_id = suggested[0].id if len(suggested) == 1 or strong else None
     return Turn("check_centre", answers.check_result(state.language, name, found),
                 centres=tuple(state.listed))
+
+
+def only_a_place(ctx: Context, words: str) -> bool:
+    """Do the words say only what every centre's name says (托育, 托儿所), perhaps with a known place?"""
+    places = ctx.gazetteer.places_in(words)
+    for name in sorted({n for p in places for n in p.names}, key=len, reverse=True):
+        words = words.replace(name, "")
+    return not GENERIC_NAME_WORDS.sub("", words).strip()
+
+
+WHICH_ONES = re.compile(r"哪些|哪几家|有哪|\bwhich (?:ones|centres|centers)\b", re.I)
 
 
 def centre_name_in(text: str) -> str:
@@ -236,7 +263,8 @@ def listed_question(ctx: Context, state: State, ids: list[str], asked: str) -> T
     """The same question about each centre just shown ("收几个月的", "有空位吗"), one short line each."""
     chosen = [c for c in (ctx.registry.get(i) for i in ids) if c is not None]
     start = state.listed.index(chosen[0].id) if chosen and chosen[0].id in state.listed else 0
-    return Turn(state.topic or "find_centre", (answers.listed_facts(state.language, chosen, asked, offset=start),),
+    state.topic = state.topic if state.topic in {"find_centre", "check_centre"} else "find_centre"
+    return Turn(state.topic, (answers.listed_facts(state.language, chosen, asked, offset=start),),
                 centres=tuple(c.id for c in chosen))
 
 
@@ -244,7 +272,7 @@ def centre_question(ctx: Context, state: State, centre: Centre, asked: Sequence[
                     child_months: int | None = None) -> Turn:
     """A short answer about one listed centre: its phone, fee, address, hours, ages (and whether the child's age
     fits), vacancies, status, filing; one line for each thing asked."""
-    state.centre_id = centre.id
+    state.centre_id, state.topic, state.asked = centre.id, intent, list(asked)
     return Turn(intent, (answers.centre_facts(state.language, centre, asked, child_months),), centres=(centre.id,))
 
 

@@ -15,6 +15,7 @@ from bot.slots import (
     find_age_months,
     find_babies,
     find_birth_order,
+    find_child_age,
     find_date,
     find_mode,
     find_province,
@@ -27,7 +28,7 @@ from bot.slots import (
 from bot.understanding.safety import Alarm, word_alarms
 from geodata.centre import Centre
 
-ORDINAL = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*(家|个|所|间|条)?|头一家|最后(一)?(家|个)|"
+ORDINAL = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*(家|个|所|间|条)?|头一家|最后(一|那|这)?(家|个)|"
                      r"\b(first|second|third|fourth|fifth|last)\b|\bno\.?\s*(\d)\b|#(\d)", re.I)
 EN_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 PRONOUN = re.compile(r"它|这家|那家|这个机构|那个机构|这所|那所|该机构|这里|那里|\bits?\b|\bthis one\b|\bthat one\b|"
@@ -36,7 +37,7 @@ PRONOUN = re.compile(r"它|这家|那家|这个机构|那个机构|这所|那所
 NEAREST = re.compile(r"最近(?:的)?(?:那|这|一)?(?:家|个|所)|离我最近|离家最近|\b(?:the )?(?:nearest|closest)\b", re.I)
 # What a parent asks about one centre; the first that matches is answered.
 ATTRIBUTES = (
-    ("phone", re.compile(r"电话|号码|手机|联系方式|怎么联系|\bphone\b|\bnumber\b|\bcall\b|\bcontact\b", re.I)),
+    ("phone", re.compile(r"电话|电化|号码|手机|联系方式|怎么联系|\bphone\b|\bnumber\b|\bcall\b|\bcontact\b", re.I)),
     ("fee", re.compile(r"多少钱|收费|费用|学费|价格|价钱|贵不贵|贵吗|(?:一个?|每)月多少|月费|"
                        r"\bfees?\b|\bcost\b|\bprice\b|how much", re.I)),
     ("address", re.compile(r"地址|在哪|在什么地方|位置在|\baddress\b|where is|located", re.I)),
@@ -59,15 +60,14 @@ EVERYDAY = {"phone", "fee", "address", "hours", "route", "status"}
 MORE = re.compile(r"还有(别的|其他|其它|更多|没有别的)|再(来|看|找)几家|下一页|换一批|更多|其他的|其它的|"
                   r"\bmore\b|\bothers?\b|\banything else\b|\bnext\b", re.I)
 # Ellipsis ("那锡尼镇呢") and corrections ("不对，是杭锦旗"): the same question with one thing changed.
-ELLIPSIS = re.compile(r"呢|^那|^换|^改|what about|how about|^and\b|^in\b|"
-                      r"^(不好意思|抱歉|sorry)?[，,\s]*(不对|不是|错了|搞错了|说错了|打错了|写错了|我是说|我说的是|应该是|是在)",
-                      re.I)
+CORRECTION = re.compile(r"^(哦|噢|喔|啊|额|呃|嗯|哎|不好意思|抱歉|sorry)?[，,\s]*"
+                        r"(不对|不是|错了|搞错了|说错了|打错了|写错了|我是说|我说的是|应该是|是在)", re.I)
+ELLIPSIS = re.compile(rf"呢|^那|^换|^改|what about|how about|^and\b|^in\b|{CORRECTION.pattern}", re.I)
 # "那托育呢", "补贴呢": back to a topic named in one word.
 TOPIC_WORDS = (("find_centre", re.compile(r"(托育|托儿所|托班|日托)(机构|中心)?|nursery|daycare|childcare", re.I)),
                ("subsidy", re.compile(r"补贴|补助|subsid", re.I)),
                ("leave", re.compile(r"产假|陪产假|育儿假|护理假|哺乳假|\bleave\b", re.I)))
 TOPIC_SWITCH = re.compile(r"^(那|那么|还有|再说说?|再问问?|说说)?\s*(.{1,5}?)\s*(呢|吧|的事|怎么样)?[?？。!！\s]*$")
-UNDER = re.compile(r"以下|以内|之内|不到|不满|\bunder\b|\bbelow\b|less than|younger than", re.I)
 MATERNITY_DAYS = re.compile(r"(?<!\d)(9[89]|1\d\d|2\d\d)\s*(天|days)", re.I)  # "158天" is the maternity leave
 WHEN_ENDS = re.compile(r"什么时候(结束|到期|休完|上班|回去)|哪天(结束|上班|到期)|休到(哪天|几号|什么时候)|回去上班|"
                        r"\bwhen\b.*\b(end|finish|back to work)|end date", re.I)
@@ -77,6 +77,9 @@ CHILD_SAID = re.compile(r"孩子|宝宝|娃|孙子|孙女|外孙|闺女|儿子|�
 APPLY = re.compile(r"申请|申领|怎么领|去哪领|找谁|哪里办|怎么办理|去哪办|\bapply\b|\bclaim\b", re.I)
 # "远点也行": beyond the 15-minute circle.
 FARTHER = re.compile(r"远(?:一)?点(?:的|也行|也可以|也没事|没关系|无所谓)|远一些|再远|走远点|远点儿|远一点|"
+                     r"放宽|扩大范围|"
+                     r"范围大一?点|(?:[2-6]\d|半个?小时|一个?小时)分?钟?(?:以内|之内|内)?(?:走路|步行|的路|能到)|"
+                     r"(?:走路|步行)(?:[2-6]\d分钟|半小时)|"
                      r"骑(?:电动)?车|开车去|\bfarther\b|\bfurther (?:away|out)\b|don'?t mind (?:a )?(?:longer|further)",
                      re.I)
 # "那它附近有别的吗": a search around the centre in focus.
@@ -84,12 +87,16 @@ AROUND_IT = re.compile(r"(?:附近|周边|旁边|周围)\S{0,6}(?:别的|其他|
                        r"\b(?:others?|anything else) (?:near|around)\b", re.I)
 # "那私立的呢", "民办的有吗": the same subsidy question, for other kinds of centres.
 OTHER_CENTRES = re.compile(r"私立|民办|社会办|营利|非普惠|公办|企业办|单位办|private|for-profit", re.I)
+# "收一岁的不", "能收两岁的吗": whether the centre in focus takes a child of that age.
+TAKES = re.compile(r"收\S{0,6}(?:不|吗|么|没)|能(?:去|上|送)\S{0,6}(?:不|吗|么)|\b(?:take|accept)s?\b", re.I)
+WHEN = re.compile(r"什么时候|啥时候|哪年|哪天|几时|多久了|\bwhen\b", re.I)  # "啥时候备案的": the centre in focus
 COMPLAINT = re.compile(r"投诉|举报|告他们|\bcomplain", re.I)
 SHORT = 20  # characters (or words in English): longer messages are new questions, not ellipsis
 NAME_FILLER = re.compile(r"一个月|每个?月|一月|怎么样|多少|几|吗|呢|啊|的|孩子|宝宝|收|请问|是|有没有|有|"
                          r"[?？!！。,，\s]")
 EVERY_LISTED = {"ages", "vacancies", "modes", "fee", "hours"}  # "收几个月的": each centre just shown
-ONLY = re.compile(r"只要|只看|只找|只想要|只需要|仅限|就要|哪家|哪几家|哪些|哪个|\bonly\b|\bjust\b|\bwhich\b", re.I)
+ONLY = re.compile(r"只要|有没有|有能|有哪|只看|只找|只想要|只需要|仅限|就要|哪家|哪几家|哪些|哪个|"
+                  r"\bonly\b|\bjust\b|\bwhich\b", re.I)
 
 
 def switches_topic(text: str) -> str | None:
@@ -112,9 +119,11 @@ def continues(state: State, text: str) -> bool:
 
 
 def asks_about_listed(state: State, text: str) -> bool:
-    """"那第二家电话多少", "它电话多少": a question about a centre listed earlier, even after another topic."""
-    return bool(state.listed and (ORDINAL.search(text) or PRONOUN.search(text) or NEAREST.search(text))
-                and _asked(text) and _short(text))
+    """"那第二家电话多少", "它电话多少": a question about a centre listed or talked about earlier, even after another
+    topic ("这家到底有没有备案" after a complaint about it)."""
+    listed = bool(state.listed) and bool(ORDINAL.search(text) or NEAREST.search(text))
+    pointed = bool(state.listed or state.centre_id) and bool(PRONOUN.search(text))
+    return (listed or pointed) and bool(_asked(text)) and _short(text)
 
 
 def resolve(ctx: Context, state: State, message: Message, text: str) -> Turn | None:
@@ -130,8 +139,14 @@ def resolve(ctx: Context, state: State, message: Message, text: str) -> Turn | N
         return _about_leave(ctx, state, message, text)
     if state.topic == "subsidy" and _short(text) and OTHER_CENTRES.search(text):
         return subsidy.subsidy(ctx, state, message, text + " 机构的补贴")
+    if state.topic == "subsidy" and _short(text) and ELLIPSIS.search(text) \
+            and (find_province(text) or ctx.gazetteer.division_in(text)):  # "那运城盐湖区呢": the same, elsewhere
+        return subsidy.subsidy(ctx, state, message, text)
     if state.topic == "subsidy" and _short(text) and APPLY.search(text):
         return subsidy.how_to_apply(ctx, state)
+    if state.topic == "complaint" and len(text) <= 10 and (region := ctx.gazetteer.division_in(text)):
+        state.region_code = region  # "在盐湖区": where to complain there
+        return complaint.complaint(ctx, state, message, text)
     if state.topic == "guidance":
         return _about_guidance(ctx, state, message, text)
     return None
@@ -171,6 +186,9 @@ def _asked_all(text: str) -> list[str]:
 
 
 def _about_centres(ctx: Context, state: State, message: Message, text: str) -> Turn | None:
+    if any(words.search(text) for intent, words in TOPIC_WORDS if intent != "find_centre") \
+            and not (ORDINAL.search(text) or PRONOUN.search(text) or NEAREST.search(text)):
+        return None  # "居民问送普惠的有没有补贴": another topic, for the intent model
     named = _named_among_listed(ctx, state, text)
     referred = named or _referred_centre(ctx, state, text)
     asked = _asked(text)
@@ -179,12 +197,18 @@ def _about_centres(ctx: Context, state: State, message: Message, text: str) -> T
     searching = state.topic == "find_centre" and _short(text)
     if COMPLAINT.search(text) and referred is not None and explicit:  # "这家说有空位，去了又说没有，我想投诉"
         return complaint.complaint(ctx, state, message, text, centre=referred)
-    if FARTHER.search(text) and state.place:  # "有没有便宜点的 远点也行": beyond the circle
+    if FARTHER.search(text) and (state.place or state.listed):  # "有没有便宜点的 远点也行": beyond the circle
         return centres.farther(ctx, state, message, text)
     if searching and wants_inclusive(text) is False:  # "非普惠的也要看看": the same place, wider
         return centres.find(ctx, state, message, text)
     if _short(text) and not explicit and ELLIPSIS.search(text) and ctx.gazetteer.places_in(text):
         return centres.find(ctx, state, message, text)  # "那锡尼镇呢", "不对，是杭锦旗": the same search elsewhere
+    if state.centre_id and referred is not None and asked == "ages" and TAKES.search(text) \
+            and not ELLIPSIS.search(text) and _short(text):  # "收一岁的不", just after "头一家多少钱"
+        return centres.centre_question(ctx, state, referred, ["ages"], _centre_topic(state),
+                                       _child_months(text))
+    if state.centre_id and referred is not None and asked == "filing" and WHEN.search(text) and _short(text):
+        return centres.centre_question(ctx, state, referred, ["filing"], _centre_topic(state), None)
     if searching and not explicit and _narrows(text):  # "只要普惠的", "那要是2岁半呢": the same search, narrower
         return centres.refine(ctx, state, message, text)
     if asked in EVERY_LISTED and not explicit and state.centre_id is None and len(page) > 1 and _short(text):
@@ -192,8 +216,10 @@ def _about_centres(ctx: Context, state: State, message: Message, text: str) -> T
     if referred is not None and explicit and AROUND_IT.search(text):  # "那它附近有别的正常营业的吗"
         return centres.find_at(ctx, state, referred.lat, referred.lon, place=None)
     if referred is not None and asked and (explicit or (asked in EVERYDAY | EVERY_LISTED and _short(text))):
-        return centres.centre_question(ctx, state, referred, _asked_all(text), state.topic or "find_centre",
+        return centres.centre_question(ctx, state, referred, _asked_all(text), _centre_topic(state),
                                        _child_months(text))
+    if referred is not None and ORDINAL.search(text) and ELLIPSIS.search(text) and state.asked and len(text) <= 8:
+        return centres.centre_question(ctx, state, referred, state.asked, _centre_topic(state))  # "那第二家呢"
     if referred is not None and ORDINAL.search(text) and len(text) <= 8:  # "第二家" alone: its details
         return centres.centre_detail(ctx, state, referred.id)
     if searching and MORE.search(text):
@@ -201,12 +227,20 @@ def _about_centres(ctx: Context, state: State, message: Message, text: str) -> T
     return None
 
 
+def _centre_topic(state: State) -> str:
+    """The intent of an answer about a listed centre: the search's or the check's, even right after another topic
+    ("已经到医院了 刚才第二家电话多少" after an emergency)."""
+    if state.topic in {"find_centre", "check_centre"}:
+        return state.topic
+    return "find_centre" if state.listed else "check_centre"
+
+
 def _narrows(text: str) -> bool:
     """A new filter for the same search: "只要普惠的", "哪家有全日托", "有空位的呢", "孩子18个月", "那要是2岁半呢"."""
     filtered = bool(wants_inclusive(text) or find_mode(text) or wants_vacancies(text))
     aged = find_age_months(text) is not None
-    return (filtered and bool(ONLY.search(text) or ELLIPSIS.search(text) or aged)) \
-        or (aged and (bool(ELLIPSIS.search(text)) or len(text) <= 10))
+    return (filtered and bool(ONLY.search(text) or ELLIPSIS.search(text) or aged or len(text) <= 6)) \
+        or (aged and (bool(ELLIPSIS.search(text) or TAKES.search(text) or ONLY.search(text)) or len(text) <= 10))
 
 
 def _referred_centre(ctx: Context, state: State, text: str) -> Centre | None:
@@ -270,7 +304,8 @@ def _ordinal(text: str, count: int) -> int | None:
 
 # -- leave -----------------------------------------------------------------------------------------------
 def _about_leave(ctx: Context, state: State, message: Message, text: str) -> Turn | None:
-    if not _short(text):
+    corrects_date = bool(CORRECTION.search(text) and find_date(text, ctx.today()))  # "不对 写错了 孩子是…生的"
+    if not _short(text) and not (corrects_date and len(text) <= 2 * SHORT):
         return None
     named = leave_asked(text) or ("maternity" if MATERNITY_DAYS.search(text) else None)
     if leave.COUNTING.search(text):  # "是工作日还是自然日", "Are the 158 days working days?"
@@ -285,16 +320,17 @@ def _about_leave(ctx: Context, state: State, message: Message, text: str) -> Tur
         return None
     if asked:
         state.leave_ask = asked
+    elif corrects_date:  # "不对 孩子是2025年10月3号生的": the whole answer for that date
+        state.leave_ask, state.pending = None, None
+        return leave.leave(ctx, state, message, text)
     return leave.leave(ctx, state, message, text, brief=True)
 
 
 # -- guidance --------------------------------------------------------------------------------------------
 def _about_guidance(ctx: Context, state: State, message: Message, text: str) -> Turn | None:
-    age = find_age_months(text)
+    age = find_child_age(text)  # "那要是3个月以下呢": younger than three months
     if age is None or not _short(text) or not state.guide_query or not ELLIPSIS.search(text):
         return None
-    if UNDER.search(text) and age > 0:
-        age -= 1  # "3个月以下": younger than three months
     state.age_months = age
     kinds = word_alarms(state.guide_query, age)  # the same question may be an emergency at the new age
     if kinds:

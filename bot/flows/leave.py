@@ -42,7 +42,7 @@ def leave(ctx: Context, state: State, message: Message, text: str, *, brief: boo
     if is_bad_date(text):
         state.pending = Pending.leave_date
         return Turn("leave", (answers.bad_date(lang),))
-    born = find_date(text, today)
+    born = find_date(text, today, near=date.fromisoformat(state.birth_date) if state.birth_date else None)
     if born:
         state.birth_date, state.birth_month, state.birth_until = born.isoformat(), None, None
     elif month := find_month(text):
@@ -58,6 +58,8 @@ def leave(ctx: Context, state: State, message: Message, text: str, *, brief: boo
         named = leave_asked(text)
         waiting = state.pending in {Pending.leave_region, Pending.leave_date}
         state.leave_ask = named or (state.leave_ask if waiting else None)
+        if waiting and not named and not born and (find_babies(text) or said is not None):
+            state.leave_ask, brief = "maternity", True  # "如果是双胞胎呢": twins and a difficult birth add to 产假
     if not state.region_code or state.region_code == "-":
         state.pending = Pending.leave_region
         return Turn("leave", (answers.ask_province(lang),))

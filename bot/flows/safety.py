@@ -22,9 +22,10 @@ STILL_FOR = timedelta(minutes=30)
 EMERGENCY_NEXT = re.compile(r"120|救护车|急救车|医院|急诊|等车|叫车|打车|怎么打|说啥|说什么|降温|路上|"
                             r"ambulance|hospital|what (?:do|should) i (?:say|tell)|while (?:we )?wait", re.I)
 # The emergency is in hands ("已经到医院了", "送医院了"): what else the message asks is answered.
-HANDLED = re.compile(r"(?:已经|已)\S{0,2}(?:到|送|进|在)\S{0,2}医院|(?:到|送|进)了?医院了|在医院了|送医了|"
-                     r"救护车(?:来了|拉走了|接走了)|医生(?:看过|在看)了|"
+HANDLED = re.compile(r"(?:已经|已)\S{0,6}(?:到|送|进|在|去)\S{0,2}医院|(?:到|送|进)了?医院了|在医院了|送医了|"
+                     r"(?:在)?去医院的路上|救护车(?:来了|拉走了|接走了|到了)|医生(?:看过|在看)了|"
                      r"(?:we'?re|we are|she'?s|he'?s) (?:at|in) (?:the )?hospital|ambulance (?:came|took)", re.I)
+SETTLED = re.compile(r"^[\s，,。]*(?:现在)?(?:没事了|没事|好了|好多了|稳定了|醒了)[\s，,。]*")
 # What to do later, not now: prevention is answered as guidance.
 LATER = re.compile(r"以后|下次|平时|预防|怎么防|咋防|防摔|防烫|防噎|next time|in (?:the )?future|prevent", re.I)
 # "我没事 就是想问…": a parent who says they are all right and asks something else is answered.
@@ -78,6 +79,14 @@ def _in_hands_and_asking(text: str) -> bool:
     """"已经到医院了。阿勒腾席热镇附近托育有哪些": the emergency is in hands, and the message asks something else."""
     handled = HANDLED.search(text)
     return handled is not None and len(text) - len(handled.group(0)) >= 6
+
+
+def past_the_emergency(state: State, text: str) -> str:
+    """"救护车来了 没事了 刚才列表第一家电话多少" → "刚才列表第一家电话多少": once the emergency is in hands, what the
+    message goes on to ask."""
+    if (state.topic or "") != "safety:emergency" or not _in_hands_and_asking(text):
+        return text
+    return SETTLED.sub("", HANDLED.sub("", text)).strip(" ，,。.!！、")
 
 
 def following_up(ctx: Context, state: State, text: str) -> bool:

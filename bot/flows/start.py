@@ -58,8 +58,8 @@ def which_intent(state: State, text: str, heard: Heard) -> Turn:
 # Words that show a second topic in the same message ("想找托育，顺便问下产假"), unless negated ("不是问产假").
 SECOND_TOPIC = {
     "leave": re.compile(r"产假|陪产假|护理假|育儿假|哺乳假|maternity|paternity|parental leave", re.I),
-    "find_centre": re.compile(r"(找|附近|哪里|哪儿|哪有|有没有).{0,6}(托育|托儿所|托班|日托|托管)|nursery|daycare",
-                              re.I),
+    "find_centre": re.compile(r"(找|附近|哪里|哪儿|哪有|有没有|能去|能上|能送|可以去|可以上|可以送).{0,6}"
+                              r"(托育|托儿所|托班|日托|托管)|nursery|daycare", re.I),
     "subsidy": re.compile(r"补贴|补助|津贴|subsid", re.I),
     "check_centre": re.compile(r"备案|正规吗|资质", re.I),
 }
@@ -67,14 +67,23 @@ NEGATED = re.compile(r"(不是|不问|不用|不要|别|not|don't)\s*(问|想|�
 ALSO_AT_LEAST = 0.1  # the model must give the second topic some weight too
 
 
+def decided_by_words(text: str, heard: Heard) -> str | None:
+    """When the model is unsure between two intents and the words name exactly one of them ("孩子4岁了能去托育吗"),
+    that one; else None, and the parent is asked."""
+    named = [intent for intent in (heard.reading.intent, heard.reading.runner_up) if _names(text, intent)]
+    return named[0] if len(named) == 1 else None
+
+
+def _names(text: str, intent: str) -> bool:
+    pattern = SECOND_TOPIC.get(intent)
+    match = pattern.search(text) if pattern else None
+    return match is not None and not NEGATED.search(text[max(0, match.start() - 6):match.start()])
+
+
 def also_asked(text: str, heard: Heard, answered: str) -> str | None:
     """The second topic of a two-topic message, when the words and the model both point to it."""
     reading = heard.reading
     other = reading.runner_up if reading.intent == answered else reading.intent
-    pattern = SECOND_TOPIC.get(other)
-    if other == answered or pattern is None or reading.runner_up_probability < ALSO_AT_LEAST:
-        return None
-    match = pattern.search(text)
-    if match is None or NEGATED.search(text[max(0, match.start() - 6):match.start()]):
+    if other == answered or reading.runner_up_probability < ALSO_AT_LEAST or not _names(text, other):
         return None
     return other

@@ -148,6 +148,8 @@ HARM = _rx(
     r"\b(?:yank|shov|grabb|squeez|chok|strangl|punch|smack|spank|whack|throw|threw)\w* "
     r"(?:him|her|my|the (?:kids?|child|baby|toddler))\b|\bforc(?:ed|es|ing) (?:him|her|my|the|kids?|them)\b",
     r"\bshook (?:him|her|the baby)|\bshaking (?:him|her|the baby)",
+    r"\b(?:hit(?:s|ting)?|beat(?:s|ing|en)?|kick(?:s|ed|ing)?|pinch(?:es|ed|ing)?|slapp?(?:s|ed|ing)?) "
+    r"(?:a |the |my |our |one of the )?(?:kids?|child(?:ren)?|bab(?:y|ies)|toddlers?|boys?|girls?|son|daughter)\b",
     r"\bwelt|\bbite mark|\bred marks|\bburn mark|\bmarks on\b|\bhand.?print|\bfinger.?(?:marks|prints) on",
     r"\block(?:s|ed)? (?:him|her|my|the|them|kids?)\b.{0,20}\bin\b|"
     r"\block\w* .{0,20}\b(?:closet|cupboard|bathroom|toilet|balcony|car)|\bpull\w* .{0,12}\b(?:ears?|hair)\b|"

@@ -41,23 +41,19 @@ DISAGREED = {
     ("r07", 2): "no centre within 20 km of 札萨克镇: nothing is listed, which the listed_county check counts as a miss",
     ("r07", 3): "the same for 成吉思汗陵",
     ("r12", 3): "the first centre listed is an inclusive community point with no fee on record",
-    ("r42", 2): "a shared location is never kept, so a new age filters the centres found there instead of searching",
-    ("r42", 3): "follows from r42 turn 2",
-    ("r63", 2): "the same: 'any others' after a shared location cannot search beyond the circle",
+    ("r63", 2): "a shared location is never kept, so 'any others' after one cannot search beyond its circle",
     # Writer W (session 4): what is still missed, for later.
-    ("w06", 3): "'收一岁的不' narrows the search to 12 months instead of answering yes or no for the centre in focus",
-    ("w11", 3): "known miss: '有没有临时托' is read as a question about the centre in focus, not a new search",
-    ("w14", 3): "known miss: '啥时候备案的' after a check that matched no single centre",
-    ("w15", 1): "known miss: 瑞祥社区 is not in the gazetteer, so the words are read as a centre's name",
-    ("w15", 2): "follows from w15 turn 1",
-    ("w17", 1): "known miss: 康和园小区 is not in the gazetteer; the location is asked for",
-    ("w17", 2): "follows from w17 turn 1 (the ordinal is taken as the place asked for)",
-    ("w17", 3): "follows from w17 turn 1",
     ("w30", 2): "known miss: pay during leave (生育津贴) is not in the data",
     ("w33", 1): "the newborn-care article is found, but its passage on vitamin D says 维生素D, not the 维D asked",
     ("w33", 2): "known miss: '早产的呢' is read as a leave question",
     ("w39", 1): "the model is unsure between subscribing and guidance for '宝宝刚满月 该注意啥', and asks",
-    ("w54", 3): "known miss: the classifier's harm reading of a new place asked for after a harm report",
+    # Writer AE (session 5).
+    ("ae06", 2): "the list puts 普惠 centres first: the last of the two is the non-inclusive one, not the nearest",
+    ("ae29", 4): "the same order: the second listed is a non-inclusive centre",
+    ("ae12", 2): "no sample centre lies within 20 km of 东胜区: nothing is listed, so listed_county cannot hold",
+    ("ae12", 3): "the sample has no centre in 康巴什区; the nearest, shown, lie over the border in 伊金霍洛旗",
+    ("ae47", 3): "no sample centre for an 8-month-old lies within 20 km of 朝天区",
+    ("ae34", 4): "the search narrowed to one centre already listed, which the runner does not count as a new list",
 }
 
 

@@ -19,7 +19,16 @@ from bot.flows import cases as case_flow
 from bot.flows import subscribe as subscribing
 from bot.flows import subsidy as subsidies
 from bot.replies import Message, Turn
-from bot.slots import QUESTION, find_age_months, find_date, find_province, is_bad_date, is_loss, looks_english
+from bot.slots import (
+    QUESTION,
+    find_age_months,
+    find_date,
+    find_province,
+    is_bad_date,
+    is_loss,
+    looks_english,
+    months_since_birth,
+)
 from bot.understanding import Heard, Understanding
 from content.guidance.library import Library
 from geodata.gazetteer import Gazetteer
@@ -113,6 +122,8 @@ class Engine:
         if switched:
             return switched
         age = find_age_months(text)
+        if age is None:
+            age = months_since_birth(text, self.today())  # "2026年9月出生的…现在发烧": under three months
         heard = self.understanding.read(text, age if age is not None else state.age_months)
         self._remember_place(state, text)
         loss = is_loss(text)

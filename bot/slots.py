@@ -112,6 +112,19 @@ def find_month(text: str) -> date | None:
     return date(int(match.group(1)), int(match.group(2)), 1)
 
 
+
+BORN = re.compile(r"出生|生的|生于|出世|\bborn\b", re.I)
+
+
+def months_since_birth(text: str, today: date) -> int | None:
+    """"宝宝是2026年9月出生的": the child's age in whole months, from a past birth date or month the message gives."""
+    if not BORN.search(text):
+        return None
+    born = find_date(text, today) or find_month(text)
+    if born is None or born > today:
+        return None
+    return (today.year - born.year) * 12 + today.month - born.month - (today.day < born.day)
+
 def find_birth_year(text: str) -> int | None:
     """A birth year alone ("那2023年生的呢", "23年出生"); None when a month or a whole date is given."""
     if ISO.search(text) or YEAR_MONTH.search(text) or SHORT_YEAR.search(text):

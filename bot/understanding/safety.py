@@ -7,15 +7,21 @@ centre closed with the fees) in two tiers, and the trained safety classifier bac
 * a strong pattern always raises the alarm;
 * a weak pattern (words that are risky only sometimes: 淤青, 纽扣电池, 倒闭) raises it when the classifier gives
   some support, i.e. "none" is less likely than WEAK_SUPPORT;
-* the classifier alone raises it when "none" is less likely than MODEL_ALARM (for the kind it reads).
+* the classifier alone raises it when "none" is less likely than MODEL_ALARM.
 
 A message is matched compacted (NFKC, lower case, no spaces between Chinese characters, 三十八度二 as 38.2度) with
 phrases that only look risky erased (不发烧, 打疫苗, 怕跑路, 退不退), and, when it has Latin letters, spelled in
-pinyin with the syllables apart (for messages typed in pinyin: "baobao jiao bu xing"). A question asked ahead of time
-(怎么预防, 以防万一, asking in advance) leaves the decision to the classifier, except a medicine question; one asked in general (一般, 的话) makes strong patterns
-weak and drops weak ones; a child who is fine now (还在玩, 一切正常) quiets weak emergency words. Any fever under
-three months is an emergency (the age from the text or the conversation); the classifier cannot see the age, so
-its emergency reading of a message the words see only a fever in is set aside.
+pinyin with the syllables apart (for messages typed in pinyin: "baobao jiao bu xing"). Then:
+
+* a question asked ahead of time (怎么预防, 以防万一) or about what is over (去年…现在早好了) leaves the decision to
+  the classifier, except a medicine question;
+* one asked in general (一般, 的话) makes strong patterns weak and drops weak ones;
+* a child who is fine now (还在玩, 一切正常) quiets weak emergency words;
+* a clause about the news or a show, with no child of the parent's own in it, is not read;
+* an adult's own illness (我自己, 老伴) is no child's emergency or medicine question;
+* any fever under three months is an emergency (the age from the text or the conversation), unless a normal
+  temperature was measured; the classifier cannot see the age, so its emergency reading of a message the words see
+  only a fever in is set aside.
 """
 
 from __future__ import annotations
@@ -34,10 +40,10 @@ KINDS = ("harm", "emergency", "distress", "medicine", "fraud")
 
 # Chosen by writer-grouped cross-validation on the training corpus, and checked on fresh messages the patterns
 # were not written from: recall first, then false alarms on ordinary messages.
-# The classifier alone raises the alarm when "none" is less likely than this, for the kind it reads: stricter for
-# harm and emergency, where the words catch most and the classifier's own readings were most often wrong
-# (session 4: the same cross-validated recall, false alarms 4.1% → 3.7%).
-MODEL_ALARM = {"harm": 0.4, "emergency": 0.4, "distress": 0.5, "medicine": 0.5, "fraud": 0.5}
+# The classifier alone raises the alarm when "none" is less likely than this. Chosen by writer-grouped
+# cross-validation on the training part (session 5: 0.5 → 0.4 for distress, medicine and fraud took false alarms
+# from 3.4% to 2.9%; the four messages it lost are caught by words).
+MODEL_ALARM = 0.4
 WEAK_SUPPORT = 0.9  # a weak pattern raises the alarm when "none" is less likely than this
 MODEL_MIN_CHARS = 6  # the classifier alone does not alarm on a shorter message ("可以", "好的"): too little to read
 
@@ -61,14 +67,14 @@ CHILD = _any("孩子", "娃", "宝宝", "宝", "崽", "儿子", "女儿", "闺�
 BODY = _any("手心", "手", "屁股", "脸", "头", "耳", "腿", "大腿", "胳膊", "背", "嘴", "鼻", "脖子")
 # Anyone who might hurt a child: staff, family, partners, neighbours, strangers.
 ADULT = _any("老师", "阿姨", "保育员", "保姆", "育婴师", "园长", "托班", "托儿所", "托育", "幼儿园", "园里", "机构",
-             "工作人员", "男的", "叔叔", "有人", "大人", "爸", "妈", "父亲", "母亲", "家长", "后爸", "继父", "后妈",
+             "工作人员", "厨师", "保安", "司机", "门卫", "男的", "叔叔", "有人", "大人", "爸", "妈", "父亲", "母亲", "家长", "后爸", "继父", "后妈",
              "继母", "老公", "前夫", "前妻", "男朋友", "女朋友", "女婿", "媳妇", "婆婆", "公公", "奶奶", "爷爷", "姥姥",
              "姥爷", "姐夫", "妹夫", "姨夫", "姑父", "舅", "姑", "伯", "老人", "邻居", "隔壁", "对门", "那家人",
              "家里人", "他们")
 # A hurting verb aimed at the child: 老师掐娃, 他爸喝醉了就打 打得, 拿脚踢一个娃 (not 打工, 打疫苗, 推了人家).
 HIT = (r"(?:打|踢|踹|掐|扇|拧|揪|拽|戳|勒|捂|敲|推倒|抽(?!烟|血|空|时间))"
        r"(?!(?:了|着|过)?(?:疫苗|针|一针|预防针|电话|个电话|卡|车|招呼|麻将|牌|游戏|人家|别人|别的|其他|同学|小朋友))"
-       r"(?:了|着|过|得|死|伤|肿|破|会)?(?:了|着|过|得|死|伤|肿|破|(?:我|俺)?家?" + CHILD + "|" + BODY + ")")
+       r"(?:了|着|过|得|死|伤|肿|破|会)?(?:了|着|过|得|死|伤|肿|破|(?:我|俺|咱)?们?家?" + CHILD + "|" + BODY + ")")
 # Marks on a child's body; strong when someone else has to account for them, weak alone.
 MARKS = _any("淤青", "瘀青", "青紫", "青一块", "紫一块", "青了", "全是紫", "鼻青脸肿", r"青一?大?片",
              r"(?:几|好几|多)(?:块|处)\S?青", r"一块块\S?青", "红印", "红道", "道子", "手印", "伤痕", "有伤(?!害)",
@@ -107,7 +113,7 @@ HARM = _rx(
     r"(?:拿|用)\S{1,5}(?:塞|堵|捂|封)\S{0,3}(?:嘴|鼻)|(?:针|牙签)扎|拿针|用针",
     # marks someone else has to account for
     r"^(?=[\s\S]*?" + MARKS + r")(?=[\s\S]*?" + SOMEONE_ELSE + r")",
-    r"巴掌印|手指头?印|指甲印|掐(?:的|出)?\S{0,2}(?:痕|印)|牙印|咬痕|烟头|一道一道|像是?(?:拿|用)\S{0,4}抽的|像是被绑|"
+    r"巴掌印|手指头?印|指甲印|掐(?:的|出)?\S{0,2}(?:痕|印)|牙印|齿印|咬痕|烟头|一道一道|像是?(?:拿|用)\S{0,4}抽的|像是被绑|"
     r"(?:绑|勒)(?:过|的印)|烫伤疤痕|说不清原因",
     # confinement and restraint
     r"小黑屋|黑屋|关(?:在|进|到)?(?:小黑屋|黑屋子?|厕所|卫生间|阳台|柜子|门外|屋里|房间)|关起来|被关|"
@@ -170,7 +176,11 @@ HARM_WEAK = _rx(MARKS, r"动手|欺负|一个人在家|独自在家|扔在家|�
 HARM_MORE = _rx(r"鞋印|(?:不让|勿让|不给|唔俾)\S{0,4}(?:吃饭|吃中饭|吃午饭|食飯|喝水)|饿到\S{0,6}(?:点钟|下午)|"
                 r"[绑綁]\S{0,8}(?:椅|床|凳)|头\S{0,2}(?:压|按|壓|撳)\S{0,2}(?:进|入|落)\S{0,2}水",
                 # session 4: a child taught to smoke, water forced in, made to stand in the cold
-                r"教\S{0,6}抽烟|虐娃|捏\S{0,3}鼻子\S{0,6}灌|stand outside in the cold|holds? (?:kids'?|his|her|their) noses?")
+                r"教\S{0,6}抽烟|虐娃|捏\S{0,3}鼻子\S{0,6}灌|stand outside in the cold|holds? (?:kids'?|his|her|their) noses?",
+                # session 5: a carer who bites, a child locked outside, underwear that comes back different
+                r"被(?:老师|阿姨|保育员|保姆|园长|厨师)咬|(?:老师|阿姨|保育员|保姆|园长|厨师)咬(?:了|伤)?(?:我们?家?)?(?:孩子|娃|宝|他|她|一口)|"
+                r"\block\w* (?:my|him|her|the|them)\b.{0,30}\b(?:outside|out of)\b|"
+                r"\bdifferent underwear|\bunderwear\b.{0,20}\b(?:missing|backwards|inside out)|内裤\S{0,4}(?:不是自己的|穿反)")
 
 # -- medical emergencies (120) ---------------------------------------------------------------------------------
 EMERGENCY = _rx(
@@ -208,7 +218,7 @@ EMERGENCY = _rx(
     # burns, electric shock
     r"烫伤|烧伤|烫(?:到|着|红|了|得)|被\S{0,4}烫|"
     r"(?:开水|热水|热汤|热茶|热粥|热油|火炉|炉子)\S{0,8}(?:烫|泡|洒|浇|翻|泼|溅)|"
-    r"起(?:了)?\S{0,3}泡|皮都(?:掉|起)|触电|被电",
+    r"(?<!嘴)(?<!嘴里)(?<!嘴角)(?<!口腔)起(?:了)?\S{0,3}泡|皮都(?:掉|起)|触电|被电",
     # head injury, falls from a height
     r"(?:头|脑袋|后脑勺|额头|脑门|头着地)\S{0,16}?"
     r"(?:吐|呕|犯困|嗜睡|想睡|睡过去|打哈欠|晕|眼睛发直|不动|喊不醒|叫不醒)",
@@ -250,11 +260,14 @@ EMERGENCY_MORE = _rx(r"耳朵\S{0,4}(?:流|出)\S{0,4}(?:水|血)|紫(?:色的?)
                      r"大便像果酱|囟门\S{0,3}(?:鼓|凸)|喷射(?:状|性)?(?:呕|吐)|(?:吃|食|吞)(?:了|咗)\S{0,8}降(?:血)?压药",
                      # session 4: drowsy and floppy in plain words, a swelling behind the ear, bleeding that won't stop
                      r"昏昏沉沉|眼神发直|不认人了|软趴趴|跟面条一样|头都抬不起来|耳(?:朵)?后\S{0,4}肿|"
-                     r"一直睡\S{0,8}(?:不吃|不喝|喂不进)|nosebleed won'?t stop|nail polish remover")
+                     r"一直睡\S{0,8}(?:不吃|不喝|喂不进)|nosebleed won'?t stop|nail polish remover",
+                     # session 5: little and dark urine, a battery swallowed in pinyin
+                     r"(?:一天|一整天|半天|一上午|一下午)\S{0,3}(?:就|只|才)(?:一|两|1|2)(?:泡|次|回)尿|"
+                     r"尿\S{0,3}(?:颜色\S{0,2}(?:很|特别|好)深|深黄)|\btun ?(?:le ?)?(?:dian ?chi|ci ?tie|niu ?kou)")
 EMERGENCY_WEAK = _rx(
     r"纽扣电池|扣子电池|磁力珠|磁铁|误(?:吞|食|服|吃|喝)|吞了|咽下去|噎着|吐\S{0,3}喷出来",
     r"蔫|没精神|叫不醒|(?:晕|昏|不动)了|快不行了|憋(?:得|红)|"
-    r"头\S{0,6}(?:大包|肿)|从\S{0,6}(?:掉|摔)下|救命|急急急",
+    r"头\S{0,6}(?:大包|肿)|从\S{0,6}(?:掉|摔)下|急急急",
     r"\bswallow|\bchok|\bburn|\bfell (?:off|down)|\bhead\b",
 )
 
@@ -265,6 +278,8 @@ FEVER = _rx(
     r"(?:3[89]|4[01])",
     r"\bfever|\bfeels? (?:very |really )?(?:hot|warm)|\bburning up|\bhigh temp",
 )
+HIGH_TEMPERATURE = re.compile(r"37\.[5-9]|3[89](?:\.\d)?|4[0-2](?:\.\d)?|\bfever|发烧|发热|低烧|高烧")
+NORMAL_TEMPERATURE = re.compile(r"(?<![\d.])(?:3[56]\.\d|37(?:\.[0-4])?)(?![\d.])")
 NEWBORN = _rx(r"新生儿|满月(?!酒|照|宴)|刚出生|才出生|出生没几天|月子里的?(?:宝宝|娃|孩子)|"
                r"(?:不到|不满|没到)(?:一|两|三|1|2|3)个?(?:多)?月|半个月(?:大|的)|newborn|neonat")
 CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -320,7 +335,9 @@ DISTRESS_MORE = _rx(r"遗书|最后一封|对不起\S{0,6}(?:妈妈|爸爸)先�
                     # session 4: farewells said softly
                     r"没办法陪\S{0,3}长大|(?:很快|快要|可能)就?不在了|planned how i'?d do it|楼顶上?看看风景|"
                     r"don'?t want to keep going|want to not exist|feel(?:ing)? like disappearing|want to disappear|"
-                    r"不想存在|想消失")
+                    r"不想存在|想消失",
+                    # session 5: not waking up wished for
+                    r"(?:没|不)醒过来\S{0,3}(?:也)?(?:挺好|就好了|算了)|一睡不醒\S{0,3}(?:也|就)?(?:挺)?好")
 
 # -- medicine and dose questions -------------------------------------------------------------------------------
 MEDICINE = _rx(
@@ -330,7 +347,7 @@ MEDICINE = _rx(
     r"开塞露|布地奈德|雾化|氯雷他定|西替利嗪|开瑞坦|仙特明|孟鲁司特|氨溴索|沐舒坦|易坦静|右美沙芬|诺氟沙星|健胃消食|"
     r"板蓝根|双黄连|蒲地蓝|连花清瘟|藿香正气|川贝|枇杷膏|滴鼻液|滴耳液|滴眼液|眼药水|鼻喷",
     r"小儿\S{1,6}(?:颗粒|糖浆|口服液|片)|"
-    r"\S{1,4}(?:混悬液|口服液|颗粒|糖浆|药膏|软膏|栓|滴剂|胶囊)(?![\u4e00-\u9fff]{0,2}(?:多大|几岁))",
+    r"\S{1,4}(?:混悬液|口服液|颗粒|糖浆|药膏|软膏|栓|滴剂|胶囊)(?![\u4e00-\u9fff]{0,2}(?:多大|几岁)|积木|玩具)",
     # dose, interval, combining, stopping, which one to take
     r"药\S{0,6}(?:吃多少|喂多少|几(?:毫升|ml|片|粒|袋|包|颗|次)|多久|多长时间|间隔|一次|剂量|用量|补喂|补吃|再喂)|"
     r"剂量|用量|(?:吃|用|喂)(?:什么|啥|哪种|哪个)药|补喂|(?:给|喂|吃)\S{0,2}(?:半片|半颗|半包|一半)|掰一半|"
@@ -338,7 +355,7 @@ MEDICINE = _rx(
     # English
     r"\btylenol|\bmotrin|\bnurofen|\bcalpol|\bibuprofen|\bparacetamol|\bacetaminophen|\bantibiotic|\bamoxicillin|"
     r"\bbenadryl|\bzyrtec|\bclaritin|\bpiriton|\bloratadine|\bcetirizine|\bantihistamine",
-    r"\bcough syrup|\bcough medicine|\bdos(?:e|age)\b|\bmedicine|\bmedication|\bml of\b|\bsyrup|\bsuppositor",
+    r"\bcough syrup|\bcough medicine|\bdos(?:es?|age)\b|\bfever med|\bmedicine|\bmedication|\bml of\b|\bsyrup|\bsuppositor",
     # pinyin
     r"\bmei ?lin\b|\btui ?shao ?yao\b|\bbu ?luo ?fen\b|\btai ?nuo ?lin\b|\bkang ?sheng ?su\b|\ba ?mo ?xi ?lin\b",
 )
@@ -350,8 +367,9 @@ MEDICINE_WEAK = _rx(
 NOT_MEDICINE = re.compile(r"维生素|维d|(?<![a-z])(?:vd|ad|d3)(?![a-z])|鱼肝油|钙|dha|牙膏|奶|喝水|白开水|喂\S{0,2}水|水温|辅食|"
                           r"vitamin|"
                           r"toothpaste|fluoride|milk|formula|water|honey|蜂蜜", re.I)
-DRUG_NAMED = re.compile(r"美林|泰诺林|布洛芬|对乙酰|退烧药|抗生素|头孢|阿莫西林|蒙脱石|tylenol|motrin|ibuprofen|"
-                        r"paracetamol|calpol|antibiotic|dos(?:e|age)\b|medicine|medication", re.I)
+DRUG_NAMED = re.compile(r"美林|泰诺林|布洛芬|对乙酰|退烧药|抗生素|头孢|阿莫西林|蒙脱石|感康|感冒药|止咳|消炎药|"
+                        r"(?:吃|用)了?\S{0,4}药\S{0,6}(?:喂奶|哺乳)|tylenol|motrin|ibuprofen|"
+                        r"paracetamol|calpol|antibiotic|dos(?:es?|age)\b|medicine|medication", re.I)
 
 # -- fee fraud -------------------------------------------------------------------------------------------------
 FRAUD = _rx(
@@ -393,12 +411,21 @@ FRAUD = _rx(
 FRAUD_WEAK = _rx(r"倒闭|卷走|\brefund|\bprepaid")
 FRAUD_MORE = _rx(r"[执執]笠|冇咗影|老[细細]\S{0,2}(?:冇|没|無)\S{0,2}影|一夜之间\S{0,6}(?:关门|倒闭|没了)",
                  r"只退一半|空铺子|(?:pay|paid) for a (?:whole )?year in advance|forfeit|"
-                 r"\b(?:paid|pay|fees?)\b.{0,60}\b(?:shut down|closed down|vanished|disappeared)\b")  # session 4
+                 r"\b(?:paid|pay|fees?)\b.{0,60}\b(?:shut down|closed down|vanished|disappeared)\b",  # session 4
+                 # session 5: a fake subsidy asking for card numbers, made-up fees
+                 r"(?:补贴|补助)\S{0,12}(?:验证码|银行卡号|卡号和密码|激活)|(?:验证码|银行卡号)\S{0,12}(?:补贴|补助)|"
+                 r"(?:自称|冒充)\S{0,6}(?:街道|卫健|社区|政府)|\bcash only\b.{0,40}\bfee|\bfee\b.{0,40}\bno receipt|"
+                 r"[\"“「]\S{1,6}费[\"”」]\S{0,3}[\"“「]\S{1,6}费|不交\S{0,3}就?\S{0,2}不让\S{0,4}(?:进|来|上)|"
+                 r"(?:年卡|月卡|次卡|会员卡|卡)\S{0,4}(?:不给用|不让用|不能用了|作废|用不了)|"
+                 r"(?:老板|负责人|园长)\S{0,8}(?:没影|人间蒸发)")
 MEDICINE_MORE = _rx(r"红花油|可的松|激素\S{0,2}(?:药膏|软膏|乳膏)|乳膏\S{0,6}(?:涂|抹)|orajel|teething gel",
                     # session 4: creams and remedies by name
                     r"达克宁|无比滴|皮炎平|百多邦|红霉素软膏|炉甘石|板蓝根|melatonin|dramamine|azithromycin|zinc tablet|"
                     r"西甲硅油|开塞露|妈咪爱|小儿氨酚|感冒灵|健儿清解|吗丁啉|gripe water|阿司匹林|aspirin|利巴韦林|"
-                    r"头孢克肟|cefixime|amoxicillin|氨溴索|易坦静")
+                    r"头孢克肟|cefixime|amoxicillin|氨溴索|易坦静",
+                    # session 5: cough water, a mother's medicine while breastfeeding
+                    r"感康|止咳水|咳嗽药水|止咳药|哺乳期\S{0,6}(?:吃|用|打)\S{0,8}(?:药|针|感康|布洛芬|头孢|阿莫西林)|"
+                    r"(?:吃|用)了?\S{0,6}药\S{0,6}(?:还?能|可以)\S{0,2}(?:喂奶|哺乳)")
 
 STRONG = {"harm": _rx(HARM.pattern, HARM_MORE.pattern), "emergency": _rx(EMERGENCY.pattern, EMERGENCY_MORE.pattern),
           "distress": _rx(DISTRESS.pattern, DISTRESS_MORE.pattern), "medicine": _rx(MEDICINE.pattern, MEDICINE_MORE.pattern),
@@ -415,7 +442,7 @@ QUIET = _rx(
     r"\b(?:no|not|hasn'?t|didn'?t|without) (?:vomit\w*|throw\w* up|thrown up|been sick|fever)",
     r"(?:没|没有|从来?不|不会|不)(?:打|掐|踢|骂|虐|动手)|"
     r"怕(?:老师|阿姨|保姆)\S{0,2}打(?:娃|孩子)|打(?:疫苗|针|预防针)|胎记|"
-    r"自己\S{0,4}(?:抓|撞|磕|摔|碰)(?:[^，。 ]{0,8}?(?:印|痕|伤|青|包))?|不想\S{0,6}(?:关|锁)",
+    r"自己\S{0,4}(?:抓|撞|磕|摔|碰|咬|啃)(?:[^，。 ]{0,8}?(?:印|痕|伤|青|包))?|不想\S{0,6}(?:关|锁)",
     r"对\S{0,4}翻白眼|不憋气|(?:呛|卡|噎)\S{0,12}(?:咳|吐)了?(?:出来|一下|几声|两声)\S{0,6}(?:好了|没事|好好的)|"
     r"咳(?:出来|两声|几声)(?:了)?(?:就)?好|"
     r"咳出来了|会不会(?:噎|卡|呛)|不会(?:烫|噎|卡|呛|摔|吞)|怕\S{0,2}(?:噎|卡|呛|吞|咽|烫)|"
@@ -426,6 +453,15 @@ QUIET = _rx(
     r"(?:累|贵|气|忙|亏|心疼|卷|难|烦)\S{0,3}吐血|抽\S{0,2}(?:一笔|提成|成)|打\S{0,4}电话|"
     r"(?:我|俺|咱)\S{0,3}(?:要|得|先)?跑路|跑路了?\S{0,2}(?:哈|hh|lol)|穷得\S{0,3}跑路|(?:工资|欠薪)\S{0,8}跑路|"
     r"跑路\S{0,8}(?:工资|欠薪)|(?:他|孩子)?(?:爸|爹)\S{0,2}跑了",
+    # session 5: jokes with a laugh, tiredness, work that drowns, scalding water to clean with
+    r"(?:想死|不想活了?|想跳楼|崩溃了?|要窒息了?|want to die|can'?t do this anymore)\S{0,6}(?:哈哈|hhh|lol|lmao|😂|🤣)|"
+    r"(?:累|困|忙|加班)\S{0,10}人已经没了|\bdrowning in (?:notifications|work|emails?|laundry|messages)|"
+    r"开水\S{0,2}(?:烫|煮)\S{0,3}(?:消毒|一下)|(?:烫|煮)\S{0,2}消毒|会不会(?:窒息|坠落|烫)|"
+    r"(?:怕|万一|担心|别到时候|免得|以防)\S{0,10}(?:跑路|跑了|被骗|骗钱|倒闭)|跑路\S{0,3}(?:下班|周末|放假)|"
+    r"(?:点|按|刷|手机|页面|app|链接|按钮)\S{0,4}没(?:有)?反应|摸自己的?\S{0,2}(?:小鸡鸡|下面|屁屁|私处)|"
+    r"[“\"「]\S{0,3}打死你|说\S{0,3}打死你|(?:娃|孩子|宝宝|儿子|女儿|他|她)\S{0,3}(?:打人|咬人|老打|爱打|总打|咬别人)|"
+    r"\b(?:son|daughter|toddler|kid|boy|girl|\d ?y(?:ea)?r? ?old|\dyo)\b.{0,20}\b(?:hits|bites|slapped|kicks|pushes|"
+    r"hit|bit) (?:other|his|her|me|my|the teacher)",
     r"不(?:想|爱|肯)?吃药(?!\S{0,6}(?:栓|能用|换))",
     r"(?:怕|万一|会不会|会|随时|担心|防止|听说\S{0,10}|那种|不是\S{0,6}|我想|没)跑路|有跑路的|跑路的吗|"
     r"(?:怕|担心|万一|会不会|如果|要是)\S{0,4}(?:卷钱|倒闭|关门)|(?:公司|厂|单位|工地|饭店|店)\S{0,4}(?:老板)?"
@@ -437,22 +473,44 @@ QUIET = _rx(
 # Asked ahead of time: the words alone decide nothing, the classifier may still raise the alarm.
 AHEAD = _rx(
     r"预防|防止|怎么防|咋防|防着|以防万一|提前(?:了解|准备|学)|先学|(?:只是|想|先)\S{0,2}了解|怎么收|咋收|收起来|咋放|"
-    r"怎么放|放哪|够不着|拿不到|还没签|签(?:合同)?(?:之)?前|防\S{0,3}(?:溺水|烫|摔|噎|吞|误食|走失)|提前问|先问问",
+    r"怎么放|放哪|够不着|拿不到|还没签|签(?:合同)?(?:之)?前|防\S{0,3}(?:溺水|烫|摔|噎|吞|误食|走失|坠|跌|窒息|中毒)|提前问|先问问",
     # over, and fine now (session 4): "去年抽过一次热性惊厥 现在早好了", "医生说没事"
     r"(?:去年|前年|上次|以前|之前|上个?月|上周|小时候)\S{0,20}(?:现在|早就?|已经|都)\S{0,3}(?:好了|没事|正常)|"
     r"医生(?:说|看了|看过)\S{0,4}没事",
     r"\b(?:ask\w*|know|learn\w*|prepar\w*|plan\w*) in advance|\bprevent|\bstore\b|\bsafely\b|\bworried about\b|\bjust in case\b|\bfirst aid\b|\bchild.?proof|"
     r"\bout of reach|\b(?:scared|afraid) of\b(?! myself)|\bjust asking|\basking (?:for later|ahead)|"
     r"\bwhat (?:to do|should i do) if\b",
+    # session 5: scars of the past, what passed by itself, dangers asked about, first-aid courses
+    r"(?:留|落)\S{0,2}疤|疤(?:痕)?\S{0,6}(?:淡|消|护理|修复|祛|防晒)|祛疤|\bscars?\b|"
+    r"(?:过一会|过一下|一会儿?)\S{0,3}(?:自己)?就?好了|已经出院|出院了|(?:醒着|白天|平时)\S{0,2}(?:都)?好好的|"
+    r"危险(?:不危险|吗)|安不安全|有多危险|急救(?:课|培训|知识|资料)|(?:培训|学)\S{0,6}急救|"
+    r"抢救过来|现在都?(?:好了|好好的|挺好)|(?:生的时候|生完|生孩子|分娩|剖腹产|顺产)\S{0,8}(?:大出血|抢救|进了?icu)|"
+    r"(?:有过|得过|抽过|犯过)\S{0,4}(?:热性)?惊厥|(?:有|得了?)癫痫|控制得(?:很)?好|"
+    r"(?:推送|文章)\S{0,20}(?:取消|退订|不想看|不想收|退了)|(?:不想看|不想收)\S{0,20}(?:推送|文章)",
+    r"\b(?:last (?:year|month|week)|(?:a|one|two) (?:months?|years?|weeks?) ago)\b.{0,80}\b(?:fine|normal|since|grow out)\b|"
+    r"\bacting (?:totally |completely )?normal|\brunning around\b|\bfine physically|\bdoctor said\b.{0,12}\bfine|"
+    r"\bhow (?:to|do i|do we|can i) (?:make|keep)\b.{0,30}\bsafe",
 )
+# News, shows and stories about other people's children (session 5): a clause that tells one is not read, unless
+# it is about the parent's own child.
+HEARSAY = _rx(r"新闻|报道|刷到|抖音|快手|微博|热搜|电视剧|小说|纪录片|网上(?:说|看到)|评论区|讲\S{0,8}的(?:电影|片)|"
+              r"那部电影|\bin the news\b|\bthe news\b|\bnews said\b|\bdocumentary\b|\bheard a story\b|"
+              r"\bread (?:about|a story)\b")
+CLAUSE = re.compile(r"([，。！？!?,.;；\s]+)")
+OWN_CHILD = _rx(r"(?:我|俺|咱)们?家?的?(?:孩子|娃|儿子|女儿|闺女|宝宝|宝|孙子|孙女|外孙|小孩)|"
+                r"\b(?:my|our) (?:son|daughter|baby|child|kid|toddler|boy|girl|little one)\b")
 # Any word of a medicine: what keeps the classifier's medicine reading of a question about water or milk.
 ANY_MEDICINE = re.compile(r"药|剂|丸|膏|片|糖浆|颗粒|口服液|medic|drug|syrup|tablet|pill", re.I)
 # Keeping medicines out of reach is not a question about giving one.
-STORING = _rx(r"收起来|收好|存放|放哪|放在哪|够不着|拿不到|锁起来|\bstore\b|out of reach|child.?proof")
+STORING = _rx(r"收起来|收好|存放|放哪|放在哪|够不着|拿不到|锁起来|\bstore\b|out of reach|child.?proof|"
+              r"\bkeep\b.{0,40}\b(?:cabinet|cupboard|drawer|shelf)|\bhumidity")
 # Asked in general: strong patterns count as weak, weak ones not at all.
 IN_GENERAL = _rx(r"一般|的话|万一|新闻|纪录片|注意(?:啥|什么|哪些)|观察(?:啥|什么|哪些)|\bdocumentary\b|\bin the news\b")
 # A message about a pet, with no child in it (我家狗抽搐了, 猫吃了巧克力): no alarm, whatever the classifier reads.
-PET = _rx(r"狗|猫|宠物|兔子|仓鼠|鹦鹉|乌龟|金鱼|\b(?:dog|cat|puppy|kitten|pet|hamster|rabbit)s?\b")
+ADULT_PATIENT = _rx(r"我自己|我本人|(?:我|俺)(?:老公|老婆|爸|妈|公公|婆婆|丈夫|媳妇)|老伴|\bmyself\b|"
+                    r"\bmy (?:husband|wife|mum|mom|dad)\b")
+NURSING = _rx(r"喂奶|哺乳|母乳|怀孕|孕|喂\S{0,2}奶|breastfe|pregnan")
+PET = _rx(r"狗|猫|宠物|兔子|仓鼠|鹦鹉|乌龟|金鱼|鱼缸|小鱼|\b(?:dog|cat|puppy|kitten|pet|hamster|rabbit)s?\b")
 ANY_CHILD = _rx(r"孩|娃|宝|崽|儿子|女儿|闺女|孙|小朋友|小孩|幼儿|婴儿|囡囡|被\S{0,2}(?:狗|猫)|"
                 r"\b(?:baby|babies|kids?|child|children|son|daughter|toddler|lo|newborn|infant)\b")
 # Signs that it is happening now, which asking ahead or in general does not undo.
@@ -542,7 +600,9 @@ def _forms(text: str) -> tuple[str, str, str]:
     """The message compacted; the same with risky-looking phrases erased; and that spelled in pinyin."""
     folded = unicodedata.normalize("NFKC", text).lower().translate(TRADITIONAL)
     compact = _temperatures(SPACE_BY_HAN.sub("", folded))
-    quiet = QUIET.sub("～", compact)
+    told = "".join("～" if HEARSAY.search(part) and not OWN_CHILD.search(part) else part
+                   for part in CLAUSE.split(folded))
+    quiet = QUIET.sub("～", _temperatures(SPACE_BY_HAN.sub("", told)) if told != folded else compact)
     if not LATIN_LETTER.search(quiet):  # nothing typed in pinyin: the spelling would add nothing (and costs most)
         return compact, quiet, ""
     spelled = " ".join(lazy_pinyin(quiet, style=Style.NORMAL, errors="default"))
@@ -565,15 +625,29 @@ def _found(text: str, age_months: int | None) -> dict[str, bool]:
                 found[kind] = True
             elif WEAK[kind].search(form):
                 found[kind] = False
-        if "medicine" in found and NOT_MEDICINE.search(form) and not DRUG_NAMED.search(form):
+        if "medicine" in found and ((NOT_MEDICINE.search(form) and not DRUG_NAMED.search(form))
+                                    or STORING.search(compact)):  # where to keep the medicine is no dose question
             del found["medicine"]
         if found.get("emergency") is False and FINE_NOW.search(form):
             del found["emergency"]
         if not happening and IN_GENERAL.search(compact):
             found = {kind: False for kind, strong in found.items() if strong}
-    if FEVER.search(form) and ((age_months is not None and age_months < 3) or under_three_months(form)):
+    if _fever(form) and ((age_months is not None and age_months < 3) or under_three_months(form)):
         found["emergency"] = True
+    if _about_an_adult(form):  # an adult's own illness or medicine is not the child's emergency
+        found.pop("emergency", None)
+        found.pop("medicine", None)
     return found
+
+
+def _about_an_adult(form: str) -> bool:
+    """"我自己嗓子疼 吃点啥药好", "老伴血压高 头有点晕": an adult's own health, with no child in it."""
+    return bool(ADULT_PATIENT.search(form)) and not ANY_CHILD.search(form) and not NURSING.search(form)
+
+
+def _fever(form: str) -> bool:
+    """A fever said: a normal temperature measured ("量了37.2", "36.9") outweighs a forehead that feels warm."""
+    return bool(FEVER.search(form)) and (bool(HIGH_TEMPERATURE.search(form)) or not NORMAL_TEMPERATURE.search(form))
 
 
 def _about_a_pet(form: str) -> bool:
@@ -608,7 +682,7 @@ def check(text: str, reading: SafetyReading | None, age_months: int | None = Non
     none_p = reading.none_probability if reading is not None else 1.0
     kinds = {kind for kind, strong in found.items() if strong or none_p < WEAK_SUPPORT}
     by_words = bool(kinds)
-    if reading is not None and none_p < MODEL_ALARM[reading.label] and len(_forms(text)[0]) >= MODEL_MIN_CHARS \
+    if reading is not None and none_p < MODEL_ALARM and len(_forms(text)[0]) >= MODEL_MIN_CHARS \
             and (kinds or not _only_a_fever(text, reading)) and not _no_medicine(text, reading):
         kinds.add(reading.label)
     if not kinds:

@@ -118,8 +118,8 @@ def test_a_weak_word_needs_the_classifier_and_the_classifier_alone_needs_more() 
     supported = safety.check(weak, reading("harm", safety.WEAK_SUPPORT - 0.01))
     assert supported is not None and supported.kinds == ("harm",) and supported.by_words
     plain = "托班的环境怎么样"
-    assert safety.check(plain, reading("harm", safety.MODEL_ALARM["harm"] + 0.01)) is None
-    alone = safety.check(plain, reading("harm", safety.MODEL_ALARM["harm"] - 0.01))
+    assert safety.check(plain, reading("harm", safety.MODEL_ALARM + 0.01)) is None
+    alone = safety.check(plain, reading("harm", safety.MODEL_ALARM - 0.01))
     assert alone is not None and alone.kinds == ("harm",) and not alone.by_words
 
 

@@ -567,8 +567,10 @@ def centre_fact(lang: str, centre: Centre, asked: str, child_months: int | None 
 
 
 def centre_facts(lang: str, centre: Centre, asked: Sequence[str], child_months: int | None = None) -> Reply:
-    """Short answers about one centre, one line for each thing asked ("电话和几点开门")."""
-    return Reply("\n".join(centre_fact(lang, centre, a, child_months).text for a in asked))
+    """Short answers about one centre, one line for each thing asked ("电话和几点开门"); a centre not open as usual
+    says so too (its fee is no use while it is suspended)."""
+    said = [*asked, "status"] if centre.status is not Status.active and "status" not in asked else list(asked)
+    return Reply("\n".join(centre_fact(lang, centre, a, child_months).text for a in said))
 
 
 def listed_facts(lang: str, chosen: Sequence[Centre], asked: str, *, offset: int) -> Reply:
@@ -627,6 +629,10 @@ def safety_still(lang: str, kind: str, *, waiting: bool = False) -> Reply:
     the phone to 120, at the hospital and while waiting, when that is asked)."""
     then = msg("bot.safety.emergency_waiting" if waiting else f"bot.safety.still.{kind}")(lang)
     return Reply(msg(f"bot.safety.first.{kind}")(lang) + "\n" + then)
+
+
+def numbers(lang: str) -> Reply:
+    return Reply(msg("bot.numbers")(lang))
 
 
 def share_links(lang: str, web_url: str) -> Reply:

@@ -139,8 +139,12 @@ class Engine:
         text = safety.past_the_emergency(state, text)
         if state.pending is None and subscribing.is_consent_word(text):  # "同意" with nothing to agree to
             return Turn("help", (answers.nothing_to_agree(state.language),))
-        return (self._answer_to_question(state, message, text, heard)
-                or followup.resolve(self.ctx, state, message, text)
+        answered = self._answer_to_question(state, message, text, heard)
+        if answered:
+            return answered
+        if subscribing.ASKS_TO_SUBSCRIBE.search(text) and heard.intent in {"subscribe", "leave", "guidance", "unknown"}:
+            return subscribing.subscribe(self.ctx, state, message, text)  # "孩子出生后想按月龄收育儿知识 预产期…"
+        return (followup.resolve(self.ctx, state, message, text, heard.intent)
                 or self._intent(state, message, text, heard))
 
     def _remember_place(self, state: State, text: str) -> None:
@@ -155,7 +159,7 @@ class Engine:
         else or answers the question set aside ("嗯" after despair stays; "2025-03-01" answers the leave question)."""
         if safety.following_up(self.ctx, state, text) and not safety.moved_on(state, text, heard.intent == "guidance"):
             return True  # "120怎么打 要说啥", "最近的医院是哪个": still the emergency, however long
-        if not safety.still_fresh(self.ctx, state) or len(text) > 20 or state.pending \
+        if not safety.still_fresh(self.ctx, state) or not followup.is_short(text) or state.pending \
                 or followup.asks_about_listed(state, text) \
                 or safety.moved_on(state, text, heard.intent == "guidance" and heard.reading.probability >= SURE
                                    and bool(guidance.articles_for(self.ctx, text, find_age_months(text)))) \
@@ -194,7 +198,8 @@ class Engine:
                 return None  # "新生儿访视是啥" before agreeing: answered; the consent question stays open
         sure = (heard.reading.probability >= SURE and heard.intent not in {"unknown", "help", pending.flow}) \
             or followup.switches_topic(text) not in {None, pending.flow} \
-            or (pending.flow != "find_centre" and followup.asks_about_listed(state, text))  # "刚才第一家电话多少"
+            or (pending.flow != "find_centre" and followup.asks_about_listed(state, text)) \
+            or (pending.flow != "subscribe" and subscribing.ASKS_TO_SUBSCRIBE.search(text) is not None)
         answers_it = {
             Pending.leave_region: lambda: bool(find_province(text) or self.ctx.gazetteer.division_in(text)
                                                or find_date(text, self.today()) or is_bad_date(text)),
@@ -206,7 +211,7 @@ class Engine:
             Pending.subscribe_region: lambda: heard.intent not in ASKED_ELSEWHERE and bool(
                 find_province(text) or self.ctx.gazetteer.division_in(text)),
         }.get(pending, lambda: False)()
-        if answers_it:
+        if answers_it and not (pending.flow != "subscribe" and subscribing.ASKS_TO_SUBSCRIBE.search(text)):
             return WAITING[pending](self.ctx, state, message, text)
         if pending is Pending.subscribe_region:  # optional: "不用了" is fine, anything else is a new message
             state.pending = None
@@ -217,6 +222,8 @@ class Engine:
         return WAITING[pending](self.ctx, state, message, text)
 
     def _intent(self, state: State, message: Message, text: str, heard: Heard) -> Turn:
+        if start.NUMBERS_ASKED.search(text):
+            return start.numbers(state)  # "急救电话多少"
         if start.FOR_OUTREACH.search(text) and heard.intent not in {"leave", "guidance", "subsidy", "complaint"}:
             return start.share_links(self.ctx, state)  # "社区要张贴的海报怎么弄"
         intent = heard.intent
@@ -224,6 +231,8 @@ class Engine:
             intent = start.decided_by_words(text, heard) or ""
             if not intent:
                 return start.which_intent(state, text, heard)
+        if intent == "check_centre" and followup.COMPLAINT.search(text):
+            intent = "complaint"  # "我要投速向日葵托育园": a complaint that names the centre
         flow = FLOWS.get(intent)
         if flow is None:
             if find_age_months(text) is not None or guidance.names_a_topic(self.ctx, text):

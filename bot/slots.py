@@ -16,8 +16,12 @@ ISO = re.compile(r"(20\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?")
 SHORT_YEAR = re.compile(r"(?<!\d)(\d{2})年(\d{1,2})月(\d{1,2})[日号]")
 RELATIVE_YEAR = re.compile(r"(前年|去年|今年|明年)(\d{1,2})月(\d{1,2})[日号]?")
 RELATIVE_MONTH = re.compile(r"(上个?月|这个?月|本月|下个?月)(\d{1,2})[日号]")
+RELATIVE_YEAR_MONTH = re.compile(r"(前年|去年|今年|明年)(\d{1,2})月(?![\d日号])")
 YEAR_OFFSETS = {"前年": -2, "去年": -1, "今年": 0, "明年": 1}
 BIRTH_YEAR = re.compile(r"(?<!\d)(20\d{2}|[12]\d)\s*年\s*(?:出?生|的(?:宝宝|娃|孩子)?|宝宝|娃|孩子|生的)(?!\d)")
+EN_MONTH_NAMES = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+EN_MONTH_YEAR = re.compile(r"\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+                           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?,?\s+(20\d{2})\b", re.I)
 YEAR_MONTH = re.compile(r"(20\d{2})\s*[年\-/.]\s*(\d{1,2})\s*月?(?![\d\-/.月日号])")
 MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})[日号]")
 YEARS_MONTHS = re.compile(NUMBER + r"\s*(?:岁|周岁)\s*(半|" + NUMBER + r"\s*个?月)?")
@@ -102,10 +106,17 @@ def find_date(text: str, today: date, near: date | None = None) -> date | None:
     return None
 
 
-def find_month(text: str) -> date | None:
-    """A month without a day ("2024年6月出生", "2024-06"), as its first day; None when a whole date is given."""
-    if ISO.search(text):
+def find_month(text: str, today: date | None = None) -> date | None:
+    """A month without a day ("2024年6月出生", "2024-06", "October 2025", and with `today` "今年3月"), as its first
+    day; None when a whole date is given."""
+    if ISO.search(text) or RELATIVE_YEAR.search(text):
         return None
+    relative = RELATIVE_YEAR_MONTH.search(text) if today else None
+    if relative and today and 1 <= int(relative.group(2)) <= 12:
+        return date(today.year + YEAR_OFFSETS[relative.group(1)], int(relative.group(2)), 1)
+    english = EN_MONTH_YEAR.search(text)
+    if english:
+        return date(int(english.group(2)), EN_MONTH_NAMES.index(english.group(1)[:3].lower()) + 1, 1)
     match = YEAR_MONTH.search(text)
     if not match or not 1 <= int(match.group(2)) <= 12:
         return None
@@ -120,7 +131,7 @@ def months_since_birth(text: str, today: date) -> int | None:
     """"宝宝是2026年9月出生的": the child's age in whole months, from a past birth date or month the message gives."""
     if not BORN.search(text):
         return None
-    born = find_date(text, today) or find_month(text)
+    born = find_date(text, today) or find_month(text, today)
     if born is None or born > today:
         return None
     return (today.year - born.year) * 12 + today.month - born.month - (today.day < born.day)
@@ -246,7 +257,8 @@ def is_choking(text: str) -> bool:
 
 
 NOT_DIFFICULT = re.compile(r"不算难产|不是难产|没有难产|没难产|非难产|不属于难产|顺产|not (?:a )?difficult", re.I)
-QUESTION = re.compile(r"[?？]|吗|啥|什么|怎么|咋|如何|多少|哪|\b(?:what|how|which|where|when|why)\b", re.I)
+QUESTION = re.compile(r"[?？]|吗|啥|什么|怎么|咋|如何|多少|哪|(?:能|可以|要|行|会|该)\S{0,6}(?:不|没)[?？。!！]*$|"
+                      r"\b(?:what|how|which|where|when|why)\b", re.I)
 ASKS_DIFFICULT = re.compile(r"算(?:不算)?难产(?:吗|不|么|嘛)?$|算(?:不算)?难产(?:吗|不|么|嘛)|是不是难产|难产吗|"
                             r"count as (?:a )?difficult", re.I)
 
@@ -296,6 +308,7 @@ def find_province(text: str) -> Province | None:
 
 # Which leave a message asks about: the spouse's, the parents' yearly days, or the mother's.
 SPOUSE = re.compile(r"老公|丈夫|爸爸|男方|他爸|孩子爸|我爱人|配偶|陪产|护理假|(?:^|\s)男的|男的(?:呢|有|几|多少)|"
+                    r"(?:她|我|俺)家?男人|"
                     r"husband|partner|father|dad\b|paternity", re.I)
 PARENTAL = re.compile(r"育儿假|parental", re.I)
 MOTHER = re.compile(r"老婆|媳妇|妻子|女方|孩子妈|我自己|产假|生育假|wife|maternity|\bher\b|\bshe\b|\bmother\b", re.I)

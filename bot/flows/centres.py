@@ -71,7 +71,7 @@ def find_at(ctx: Context, state: State, lat: float, lon: float, *, place: str | 
     # The circle's centres are kept instead, so that "孩子才5个月" narrows the same circle.
     state.around = [m.centre.id for m in everything] if place is None else []
     within = [m for m in everything if _filters(state).accepts(m.centre)]
-    state.topic, state.centre_id = "find_centre", None
+    state.topic, state.centre_id, state.asked = "find_centre", None, []
     any_kind = [m for m in everything if _filters(state, any_kind=True).accepts(m.centre)] \
         if state.inclusive_only else []
     state.nearby = [m.centre.id for m in any_kind]
@@ -223,7 +223,7 @@ def check(ctx: Context, state: State, message: Message, text: str) -> Turn:
     if len(name) < 2:
         state.pending = Pending.check_name
         return Turn("check_centre", (answers.ask_centre_name(state.language),))
-    state.pending = None
+    state.pending, state.asked = None, []
     found = ctx.registry.search(name, limit=5)
     strong = [m.centre for m in found if m.score >= 85]
     if only_a_place(ctx, name) or (not strong and WHICH_ONES.search(text)):
@@ -255,7 +255,7 @@ def centre_detail(ctx: Context, state: State, centre_id: str) -> Turn:
     centre = ctx.registry.get(centre_id)
     if centre is None:
         return Turn("check_centre", (answers.centre_unknown(state.language),))
-    state.centre_id = centre.id
+    state.centre_id, state.asked = centre.id, []
     return Turn("check_centre", (answers.centre_detail(state.language, centre, ctx.web_url),), centres=(centre.id,))
 
 

@@ -11,6 +11,7 @@ from bot.conversations import State
 from bot.flows import Context, centres, complaint, guidance, leave, safety, subsidy
 from bot.replies import Message, Turn
 from bot.slots import (
+    QUESTION,
     chinese_number,
     find_age_months,
     find_babies,
@@ -18,6 +19,7 @@ from bot.slots import (
     find_child_age,
     find_date,
     find_mode,
+    find_month,
     find_province,
     leave_asked,
     looks_english,
@@ -38,12 +40,12 @@ NEAREST = re.compile(r"最近(?:的)?(?:那|这|一)?(?:家|个|所)|离我最�
 # What a parent asks about one centre; the first that matches is answered.
 ATTRIBUTES = (
     ("phone", re.compile(r"电话|电化|号码|手机|联系方式|怎么联系|\bphone\b|\bnumber\b|\bcall\b|\bcontact\b", re.I)),
-    ("fee", re.compile(r"多少钱|收费|费用|学费|价格|价钱|贵不贵|贵吗|(?:一个?|每)月多少|月费|"
+    ("fee", re.compile(r"多少钱|好多钱|几多钱|收费|费用|学费|价格|价钱|贵不贵|贵吗|(?:一个?|每)月多少|月费|"
                        r"\bfees?\b|\bcost\b|\bprice\b|how much", re.I)),
     ("address", re.compile(r"地址|在哪|在什么地方|位置在|\baddress\b|where is|located", re.I)),
     ("vacancies", re.compile(r"空位|名额|还收|满了|有位置|剩几个|几个位置|余位|\bvacanc|\bspaces?\b|\bspots?\b|"
                             r"places? (free|left)|free (places?|spots?)|any places", re.I)),
-    ("hours", re.compile(r"几点|营业|开门|关门|接送时间|开放时间|\bhours\b|\bopen(ing)?\b|\bclos(e|es|ing)\b",
+    ("hours", re.compile(r"几点|营业|开门|关门(?!了)|接送时间|开放时间|\bhours\b|\bopen(ing)?\b|\bclos(e|es|ing)\b",
                          re.I)),
     ("capacity", re.compile(r"托位|多少个?位置|收多少(个|名)?(孩子|人)|规模|\bcapacity\b|how (big|many children)",
                             re.I)),
@@ -51,10 +53,12 @@ ATTRIBUTES = (
     ("ages", re.compile(r"多大|几个月|几岁|年龄|月龄|收\S{0,4}(?:岁|个月)|收不收|能收吗|\bages?\b|how old", re.I)),
     ("modes", re.compile(r"全日托|半日托|计时|临时托|托育形式|full.?day|half.?day|hourly", re.I)),
     ("inclusive", re.compile(r"普惠|\binclusive\b|\bsubsidi[sz]ed\b", re.I)),
-    ("status", re.compile(r"暂停|撤销|注销|吊销|停业|关停|还能(?:送|去|上|报名)|什么状态|啥状态|\bstatus\b|"
-                          r"\bsuspended\b|\brevoked\b|\bstill open\b", re.I)),
+    ("status", re.compile(r"暂停|撤销|注销|吊销|停业|关停|关门了|怎么关了|倒闭|停办|还能(?:送|去|上|报名)|什么状态|"
+                          r"啥状态|\bstatus\b|\bsuspended\b|\brevoked\b|\bstill open\b", re.I)),
     ("filing", re.compile(r"备案|正规|合法|资质|\bfiled\b|\bregistered\b|\blicen[cs]ed\b", re.I)),
 )
+# Asked right after another topic, without "它": still the centre in focus ("最小收几个月的" after its subsidy).
+FOCUS_FACTS = {"ages", "hours", "phone", "address", "vacancies"}
 # Asked without "第几家/它": the centre in focus is meant.
 EVERYDAY = {"phone", "fee", "address", "hours", "route", "status"}
 MORE = re.compile(r"还有(别的|其他|其它|更多|没有别的)|再(来|看|找)几家|下一页|换一批|更多|其他的|其它的|"
@@ -62,7 +66,7 @@ MORE = re.compile(r"还有(别的|其他|其它|更多|没有别的)|再(来|看
 # Ellipsis ("那锡尼镇呢") and corrections ("不对，是杭锦旗"): the same question with one thing changed.
 CORRECTION = re.compile(r"^(哦|噢|喔|啊|额|呃|嗯|哎|不好意思|抱歉|sorry)?[，,\s]*"
                         r"(不对|不是|错了|搞错了|说错了|打错了|写错了|我是说|我说的是|应该是|是在)", re.I)
-ELLIPSIS = re.compile(rf"呢|^那|^换|^改|what about|how about|^and\b|^in\b|{CORRECTION.pattern}", re.I)
+ELLIPSIS = re.compile(rf"呢|^那|^换|^改|what about|how about|what if|^and\b|^in\b|{CORRECTION.pattern}", re.I)
 # "那托育呢", "补贴呢": back to a topic named in one word.
 TOPIC_WORDS = (("find_centre", re.compile(r"(托育|托儿所|托班|日托)(机构|中心)?|nursery|daycare|childcare", re.I)),
                ("subsidy", re.compile(r"补贴|补助|subsid", re.I)),
@@ -90,8 +94,13 @@ OTHER_CENTRES = re.compile(r"私立|民办|社会办|营利|非普惠|公办|企
 # "收一岁的不", "能收两岁的吗": whether the centre in focus takes a child of that age.
 TAKES = re.compile(r"收\S{0,6}(?:不|吗|么|没)|能(?:去|上|送)\S{0,6}(?:不|吗|么)|\b(?:take|accept)s?\b", re.I)
 WHEN = re.compile(r"什么时候|啥时候|哪年|哪天|几时|多久了|\bwhen\b", re.I)  # "啥时候备案的": the centre in focus
-COMPLAINT = re.compile(r"投诉|举报|告他们|\bcomplain", re.I)
-SHORT = 20  # characters (or words in English): longer messages are new questions, not ellipsis
+SERVICE_WORDS = re.compile(r"托|附近|旁边|机构|备案|补贴|订阅|推送|投诉|举报|\b(?:nursery|daycare|centre|center)\b",
+                           re.I)
+COMPLAINT = re.compile(r"投诉|投速|举报|告他们|\bcomplain", re.I)
+# "要交什么材料": what a complaint needs.
+COMPLAINT_NEEDS = re.compile(r"材料|证据|证明|需要什么|要带什么|要准备|怎么写|\bevidence\b|\bdocuments?\b", re.I)
+SHORT = 20  # characters: longer messages are new questions, not ellipsis
+SHORT_WORDS = 15  # the same in English words ("my baby is only 5 months old, which of these take babies that young?")
 NAME_FILLER = re.compile(r"一个月|每个?月|一月|怎么样|多少|几|吗|呢|啊|的|孩子|宝宝|收|请问|是|有没有|有|"
                          r"[?？!！。,，\s]")
 EVERY_LISTED = {"ages", "vacancies", "modes", "fee", "hours"}  # "收几个月的": each centre just shown
@@ -123,10 +132,12 @@ def asks_about_listed(state: State, text: str) -> bool:
     topic ("这家到底有没有备案" after a complaint about it)."""
     listed = bool(state.listed) and bool(ORDINAL.search(text) or NEAREST.search(text))
     pointed = bool(state.listed or state.centre_id) and bool(PRONOUN.search(text))
-    return (listed or pointed) and bool(_asked(text)) and _short(text)
+    focused = bool(state.centre_id) and _asked(text) in FOCUS_FACTS and not any(w.search(text) for _, w in TOPIC_WORDS)
+    return (listed or pointed or focused) and bool(_asked(text)) and is_short(text)
 
 
-def resolve(ctx: Context, state: State, message: Message, text: str) -> Turn | None:
+def resolve(ctx: Context, state: State, message: Message, text: str, read_as: str | None = None) -> Turn | None:
+    """The follow-up's answer, or None; `read_as` is the intent model's reading of the message."""
     named = _named_centre_question(ctx, state, text)
     if named:
         return named
@@ -137,18 +148,20 @@ def resolve(ctx: Context, state: State, message: Message, text: str) -> Turn | N
         return _about_centres(ctx, state, message, text)
     if state.topic == "leave":
         return _about_leave(ctx, state, message, text)
-    if state.topic == "subsidy" and _short(text) and OTHER_CENTRES.search(text):
+    if state.topic == "subsidy" and is_short(text) and OTHER_CENTRES.search(text):
         return subsidy.subsidy(ctx, state, message, text + " 机构的补贴")
-    if state.topic == "subsidy" and _short(text) and ELLIPSIS.search(text) \
+    if state.topic == "subsidy" and is_short(text) and ELLIPSIS.search(text) \
             and (find_province(text) or ctx.gazetteer.division_in(text)):  # "那运城盐湖区呢": the same, elsewhere
         return subsidy.subsidy(ctx, state, message, text)
-    if state.topic == "subsidy" and _short(text) and APPLY.search(text):
+    if state.topic == "subsidy" and is_short(text) and APPLY.search(text):
         return subsidy.how_to_apply(ctx, state)
+    if state.topic == "complaint" and is_short(text) and COMPLAINT_NEEDS.search(text):
+        return complaint.complaint(ctx, state, message, text)  # the answer says what to keep and bring
     if state.topic == "complaint" and len(text) <= 10 and (region := ctx.gazetteer.division_in(text)):
         state.region_code = region  # "在盐湖区": where to complain there
         return complaint.complaint(ctx, state, message, text)
     if state.topic == "guidance":
-        return _about_guidance(ctx, state, message, text)
+        return _about_guidance(ctx, state, message, text, read_as)
     return None
 
 
@@ -194,28 +207,36 @@ def _about_centres(ctx: Context, state: State, message: Message, text: str) -> T
     asked = _asked(text)
     explicit = bool(named or ORDINAL.search(text) or PRONOUN.search(text) or NEAREST.search(text))
     page = state.listed[max(0, state.shown - centres.PAGE):state.shown]
-    searching = state.topic == "find_centre" and _short(text)
+    searching = state.topic == "find_centre" and is_short(text)
     if COMPLAINT.search(text) and referred is not None and explicit:  # "这家说有空位，去了又说没有，我想投诉"
         return complaint.complaint(ctx, state, message, text, centre=referred)
     if FARTHER.search(text) and (state.place or state.listed):  # "有没有便宜点的 远点也行": beyond the circle
         return centres.farther(ctx, state, message, text)
     if searching and wants_inclusive(text) is False:  # "非普惠的也要看看": the same place, wider
         return centres.find(ctx, state, message, text)
-    if _short(text) and not explicit and ELLIPSIS.search(text) and ctx.gazetteer.places_in(text):
+    said = centres.names_in(ctx, text) if ELLIPSIS.search(text) and is_short(text) and not explicit else []
+    if len(said) == 1 and state.asked:  # "那禾苗托育中心呢" after "小星星托育园几点关门": the same question
+        return centres.centre_question(ctx, state, said[0], state.asked, _centre_topic(state))
+    if len(said) == 1 and state.topic == "check_centre":  # "运城盐湖区的东郊托育园呢": that centre's filing
+        return centres.centre_detail(ctx, state, said[0].id)
+    places = ctx.gazetteer.places_in(text) if is_short(text) and not explicit else []
+    elsewhere = bool(places) and (ELLIPSIS.search(text) or safety.ANOTHER_FAMILY.search(text)
+                                  or (state.topic == "find_centre" and _narrows(text)))
+    if elsewhere:
         return centres.find(ctx, state, message, text)  # "那锡尼镇呢", "不对，是杭锦旗": the same search elsewhere
     if state.centre_id and referred is not None and asked == "ages" and TAKES.search(text) \
-            and not ELLIPSIS.search(text) and _short(text):  # "收一岁的不", just after "头一家多少钱"
+            and not ELLIPSIS.search(text) and is_short(text):  # "收一岁的不", just after "头一家多少钱"
         return centres.centre_question(ctx, state, referred, ["ages"], _centre_topic(state),
                                        _child_months(text))
-    if state.centre_id and referred is not None and asked == "filing" and WHEN.search(text) and _short(text):
+    if state.centre_id and referred is not None and asked == "filing" and WHEN.search(text) and is_short(text):
         return centres.centre_question(ctx, state, referred, ["filing"], _centre_topic(state), None)
     if searching and not explicit and _narrows(text):  # "只要普惠的", "那要是2岁半呢": the same search, narrower
         return centres.refine(ctx, state, message, text)
-    if asked in EVERY_LISTED and not explicit and state.centre_id is None and len(page) > 1 and _short(text):
+    if asked in EVERY_LISTED and not explicit and state.centre_id is None and len(page) > 1 and is_short(text):
         return centres.listed_question(ctx, state, page, asked)
     if referred is not None and explicit and AROUND_IT.search(text):  # "那它附近有别的正常营业的吗"
         return centres.find_at(ctx, state, referred.lat, referred.lon, place=None)
-    if referred is not None and asked and (explicit or (asked in EVERYDAY | EVERY_LISTED and _short(text))):
+    if referred is not None and asked and (explicit or (asked in EVERYDAY | EVERY_LISTED and is_short(text))):
         return centres.centre_question(ctx, state, referred, _asked_all(text), _centre_topic(state),
                                        _child_months(text))
     if referred is not None and ORDINAL.search(text) and ELLIPSIS.search(text) and state.asked and len(text) <= 8:
@@ -279,9 +300,9 @@ def _without_attributes(text: str) -> str:
     return text
 
 
-def _short(text: str) -> bool:
+def is_short(text: str) -> bool:
     """Short enough to be a follow-up: 20 characters, or 10 words of English."""
-    return len(text) <= SHORT or (looks_english(text) and len(text.split()) <= 10)
+    return len(text) <= SHORT or (looks_english(text) and len(text.split()) <= SHORT_WORDS)
 
 
 def _ordinal(text: str, count: int) -> int | None:
@@ -305,7 +326,7 @@ def _ordinal(text: str, count: int) -> int | None:
 # -- leave -----------------------------------------------------------------------------------------------
 def _about_leave(ctx: Context, state: State, message: Message, text: str) -> Turn | None:
     corrects_date = bool(CORRECTION.search(text) and find_date(text, ctx.today()))  # "不对 写错了 孩子是…生的"
-    if not _short(text) and not (corrects_date and len(text) <= 2 * SHORT):
+    if not is_short(text) and not (corrects_date and len(text) <= 2 * SHORT):
         return None
     named = leave_asked(text) or ("maternity" if MATERNITY_DAYS.search(text) else None)
     if leave.COUNTING.search(text):  # "是工作日还是自然日", "Are the 158 days working days?"
@@ -315,22 +336,30 @@ def _about_leave(ctx: Context, state: State, message: Message, text: str) -> Tur
     if WHEN_ENDS.search(text):  # "那我什么时候回去上班": the dates of the leave in question
         asked = asked or state.leave_ask or "maternity"
     new_region = find_province(text) is not None or ctx.gazetteer.division_in(text) is not None
-    new_date = find_date(text, ctx.today()) is not None
+    new_date = find_date(text, ctx.today()) is not None or find_month(text, ctx.today()) is not None
     if not (asked or ((new_region or new_date) and (ELLIPSIS.search(text) or len(text) <= 8))):
         return None
     if asked:
         state.leave_ask = asked
-    elif corrects_date:  # "不对 孩子是2025年10月3号生的": the whole answer for that date
+    elif corrects_date or (new_date and new_region):  # "不对 孩子是2025年10月3号生的", "四川呢 娃今年3月生的"
         state.leave_ask, state.pending = None, None
         return leave.leave(ctx, state, message, text)
     return leave.leave(ctx, state, message, text, brief=True)
 
 
 # -- guidance --------------------------------------------------------------------------------------------
-def _about_guidance(ctx: Context, state: State, message: Message, text: str) -> Turn | None:
+def _about_guidance(ctx: Context, state: State, message: Message, text: str, read_as: str | None) -> Turn | None:
     age = find_child_age(text)  # "那要是3个月以下呢": younger than three months
-    if age is None or not _short(text) or not state.guide_query or not ELLIPSIS.search(text):
+    if not is_short(text) or not state.guide_query:
         return None
+    if age is None or not ELLIPSIS.search(text):
+        asks_more = (ELLIPSIS.search(text) or (read_as in {"guidance", "unknown"}
+                                                and (QUESTION.search(text) or guidance.names_a_topic(ctx, text)))) \
+            and not ORDINAL.search(text) \
+            and not any(words.search(text) for _, words in TOPIC_WORDS) and not SERVICE_WORDS.search(text) \
+            and not ctx.gazetteer.places_in(text)
+        # "还能吃奶不" after the diarrhoea article: the same topic, this question
+        return guidance.guidance(ctx, state, message, text, context=state.guide_query) if asks_more else None
     state.age_months = age
     kinds = word_alarms(state.guide_query, age)  # the same question may be an emergency at the new age
     if kinds:

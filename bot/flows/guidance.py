@@ -8,7 +8,7 @@ from bot import answers
 from bot.conversations import State
 from bot.flows import Context
 from bot.replies import Message, Reply, Turn
-from bot.slots import find_age_months, is_choking, without_age
+from bot.slots import find_age_months, is_choking, looks_english, without_age
 from content.guidance.library import GuidanceError
 from content.guidance.model import Article
 from geodata.policy import MAX_CHILD_AGE_MONTHS
@@ -21,15 +21,20 @@ FIRST_AID = (("burns-prevention", re.compile(r"烫|烧伤|开水|水泡|水疱|\
                                                  r"\bpoison", re.I)))
 
 
-def guidance(ctx: Context, state: State, message: Message, text: str, *, age_given: int | None = None) -> Turn:
+def guidance(ctx: Context, state: State, message: Message, text: str, *, age_given: int | None = None,
+             context: str = "") -> Turn:
+    """The article for the question; `context` is the question it follows up ("还能吃奶不" after diarrhoea)."""
     lang = state.language
     age = age_given if age_given is not None else find_age_months(text)
     if age is not None and age <= MAX_CHILD_AGE_MONTHS:
         state.age_months = age
     state.topic = "guidance"
     if text:
-        state.guide_query = without_age(text)[:200]
-    found = articles_for(ctx, text, state.age_months)
+        state.guide_query = without_age(f"{context} {text}".strip())[-200:]
+    # An age said now picks among the matches; one said earlier does not outweigh the topic asked about now.
+    # A follow-up is searched with the question it follows; the passage shown is about what is asked now.
+    found = articles_for(ctx, f"{context} {text}".strip(), age if age is not None and age <= MAX_CHILD_AGE_MONTHS
+                         else None)
     replies: list[Reply] = []
     if found:
         best = localised(ctx, found[0].slug, lang)
@@ -77,6 +82,9 @@ def articles_for(ctx: Context, text: str, age_months: int | None) -> list[Articl
     # The age picks among the matches; left in the words, "8个月" would match the 8-month check-up first.
     words = without_age(text) or text
     found = ctx.library.search(words, locale="zh", limit=10)
+    if looks_english(text):  # "my baby has a rash": the English articles' own words, then their Chinese originals
+        english = [ctx.library.get(a.slug) for a in ctx.library.search(words, locale="en", limit=10)]
+        found = english + [a for a in found if a not in english]
     if age_months is not None:
         # "8个月要打什么疫苗" must not end on the 18-month article because "8" is inside "18"; when none covers
         # the age, the one made for the nearest age ("4个月宝宝需要喝水吗": the first months', not the 2-year-olds').

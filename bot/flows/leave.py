@@ -45,7 +45,7 @@ def leave(ctx: Context, state: State, message: Message, text: str, *, brief: boo
     born = find_date(text, today, near=date.fromisoformat(state.birth_date) if state.birth_date else None)
     if born:
         state.birth_date, state.birth_month, state.birth_until = born.isoformat(), None, None
-    elif month := find_month(text):
+    elif month := find_month(text, today):
         state.birth_date, state.birth_month, state.birth_until = None, month.isoformat(), None
     elif year := find_birth_year(text):  # "那2023年生的呢": that year's rules, unless they changed within it
         state.birth_date, state.birth_month = None, date(year, 1, 1).isoformat()

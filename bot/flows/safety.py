@@ -19,13 +19,20 @@ ABOUT_A_CENTRE = re.compile(r"托育|托儿|托班|幼儿园|早教|园长|老�
 
 STILL_FOR = timedelta(minutes=30)
 # After an emergency: calling 120, the hospital, the wait ("120怎么打 要说啥", "最近的医院是哪个", "等车时要…吗").
-EMERGENCY_NEXT = re.compile(r"120|救护车|急救车|医院|急诊|等车|叫车|打车|怎么打|说啥|说什么|降温|路上|"
-                            r"ambulance|hospital|what (?:do|should) i (?:say|tell)|while (?:we )?wait", re.I)
+EMERGENCY_NEXT = re.compile(r"120|救护车|急救车|医院|急诊|等车|叫车|打车|怎么打|说啥|说什么|降温|路上|催吐|"
+                            r"ambulance|hospital|what (?:do|should) i (?:say|tell)|while (?:we )?wait|"
+                            r"\b(?:make|made) (?:her|him|them|the baby) (?:vomit|throw up|sick)|induce vomit|"
+                            r"what number", re.I)
 # The emergency is in hands ("已经到医院了", "送医院了"): what else the message asks is answered.
 HANDLED = re.compile(r"(?:已经|已)\S{0,6}(?:到|送|进|在|去)\S{0,2}医院|(?:到|送|进)了?医院了|在医院了|送医了|"
                      r"(?:在)?去医院的路上|救护车(?:来了|拉走了|接走了|到了)|医生(?:看过|在看)了|"
+                     r"(?:去|到)医院看(?:了|过)|看过医生了?|(?:医生|大夫)看了|"
                      r"(?:we'?re|we are|she'?s|he'?s) (?:at|in) (?:the )?hospital|ambulance (?:came|took)", re.I)
-SETTLED = re.compile(r"^[\s，,。]*(?:现在)?(?:没事了|没事|好了|好多了|稳定了|醒了)[\s，,。]*")
+SETTLED = re.compile(r"^[\s，,。]*(?:(?:医生|大夫)说)?(?:现在)?"
+                     r"(?:没事了|没事|没得事|没啥事|没大事|好了|好多了|稳定了|醒了)[\s，,。]*")
+# "另一户问…", "下一户新华社区": a community worker asking for the next family.
+ANOTHER_FAMILY = re.compile(r"下一户|另一户|还有一户|另外一户|另一家人|下一家人|\bnext family\b|\banother family\b",
+                            re.I)
 # What to do later, not now: prevention is answered as guidance.
 LATER = re.compile(r"以后|下次|平时|预防|怎么防|咋防|防摔|防烫|防噎|next time|in (?:the )?future|prevent", re.I)
 # "我没事 就是想问…": a parent who says they are all right and asks something else is answered.
@@ -63,14 +70,14 @@ def still_fresh(ctx: Context, state: State) -> bool:
 
 
 def moved_on(state: State, text: str, asks_guidance: bool) -> bool:
-    """After a parent's despair, one who says they are all right, or asks a parenting question, is answered: the
-    12356 line was given. A question about later ("以后沙发边上咋弄防摔") is answered after any alarm. Otherwise,
-    short messages stay with it."""
+    """After any alarm but an emergency, a parent who says they are all right ("我没事 就是想问…"), or asks a
+    parenting question, is answered: the number was given. A question about later ("以后沙发边上咋弄防摔") is
+    answered after any alarm, and so is a community worker's next family. Otherwise, short messages stay with it."""
     if asks_guidance and LATER.search(text):
         return True
-    if _in_hands_and_asking(text):
-        return True  # "已经送到医院了。刚才第一家的电话发我"
-    if (state.topic or "") not in {"safety:distress", "safety:medicine"}:
+    if _in_hands_and_asking(text) or ANOTHER_FAMILY.search(text):
+        return True  # "已经送到医院了。刚才第一家的电话发我", "另一户问…" (a community worker's next family)
+    if (state.topic or "") == "safety:emergency":  # a question in the minutes after an emergency may be part of it
         return False
     return bool(MOVED_ON.search(text)) or asks_guidance
 

@@ -21,6 +21,17 @@ def help_(ctx: Context, state: State, message: Message, text: str) -> Turn:
     return Turn("help", (answers.welcome(state.language, None),))
 
 
+# "急救电话多少", "what number is the ambulance": the numbers themselves.
+NUMBERS_ASKED = re.compile(r"(?:急救|救护车|报警|求救|紧急|心理援助)\S{0,4}(?:电话|号码|打多少|打几|是多少)|"
+                           r"\b(?:ambulance|emergency|police)\b.{0,12}\bnumber|\bnumber\b.{0,20}\b(?:ambulance|police)\b",
+                           re.I)
+
+
+def numbers(state: State) -> Turn:
+    state.pending = None
+    return Turn("help", (answers.numbers(state.language),))
+
+
 def share_links(ctx: Context, state: State) -> Turn:
     """A community worker asking for a poster, a QR code or a link to share: how staff make them."""
     state.pending = None

@@ -15,6 +15,9 @@ from bot.slots import find_date, is_bad_date
 AGREE_WORD = (r"(?:我)?(?:同意的|同意了|同意|好的?|好吧|可以|行|嗯+|是的?|对|没问题|确定|确认|"
               r"ok|okay|yes|yep|sure|agree|i agree)")
 AGREE = re.compile(rf"^{AGREE_WORD}(?:[\s，,、。.!！~～]*{AGREE_WORD})*[。.!！~～]*$", re.I)  # "行 同意", "好的好的"
+# "孩子出生后想按月龄收育儿知识": asking for the age-timed messages, whatever question is open.
+ASKS_TO_SUBSCRIBE = re.compile(r"订阅|按月龄\S{0,6}(?:收|发|推)|月龄提醒|定期\S{0,4}(?:发|推|收)|推送给我|"
+                               r"\bsubscribe\b|\bremind(?:ers?)? (?:me|by age)", re.I)
 DECLINE = re.compile(r"^(我)?(不同意|不要|算了|不用了?|不了|拒绝|no|nope|don'?t)[。.!！~～]*$", re.I)
 
 

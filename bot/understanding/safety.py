@@ -179,7 +179,7 @@ HARM_MORE = _rx(r"鞋印|(?:不让|勿让|不给|唔俾)\S{0,4}(?:吃饭|吃中�
                 r"教\S{0,6}抽烟|虐娃|捏\S{0,3}鼻子\S{0,6}灌|stand outside in the cold|holds? (?:kids'?|his|her|their) noses?",
                 # session 5: a carer who bites, a child locked outside, underwear that comes back different
                 r"被(?:老师|阿姨|保育员|保姆|园长|厨师)咬|(?:老师|阿姨|保育员|保姆|园长|厨师)咬(?:了|伤)?(?:我们?家?)?(?:孩子|娃|宝|他|她|一口)|"
-                r"\block\w* (?:my|him|her|the|them)\b.{0,30}\b(?:outside|out of)\b|"
+                r"\block\w* (?:my|him|her|the|them)\b.{0,30}\b(?:outside|out of)\b|捆起|绑起|勒(?:紫|出印)|"
                 r"\bdifferent underwear|\bunderwear\b.{0,20}\b(?:missing|backwards|inside out)|内裤\S{0,4}(?:不是自己的|穿反)")
 
 # -- medical emergencies (120) ---------------------------------------------------------------------------------
@@ -278,6 +278,13 @@ FEVER = _rx(
     r"(?:3[89]|4[01])",
     r"\bfever|\bfeels? (?:very |really )?(?:hot|warm)|\bburning up|\bhigh temp",
 )
+COMMON_ILLNESS = _rx(r"拉稀|拉肚子|腹泻|拉水|水样便|稀便|吐了|呕吐|吐奶|\bdiarrh|\bvomit|\bthrew up|\bthrow(?:ing)? up")
+# What makes loose stools or vomiting urgent: drying out, drowsiness, blood or green, a hard belly, swelling, a fall.
+DANGER_SIGN = _rx(r"尿|眼泪|干|凹|陷|精神|蔫|软|绿|血|硬|鼓|肿|叫不醒|睡|摔|磕|水池|落水|喝了|吃了|吞|"
+                  r"\bwet\b|\btears\b|sunken|green|blood|letharg|floppy|drowsy|sleepy|swollen|hard\b|fell\b")
+# A child who bites or hits others, with no adult doing it.
+CHILD_HITS = _rx(r"(?<!老师)(?<!阿姨)(?<!保姆)(?:还|老|总|爱|会|就)?(?:咬人|打人|抓人|推人)|咬别的|打别的|"
+                 r"\b(?:bites|hits|kicks|pushes) (?:other|kids|people)")
 HIGH_TEMPERATURE = re.compile(r"37\.[5-9]|3[89](?:\.\d)?|4[0-2](?:\.\d)?|\bfever|发烧|发热|低烧|高烧")
 NORMAL_TEMPERATURE = re.compile(r"(?<![\d.])(?:3[56]\.\d|37(?:\.[0-4])?)(?![\d.])")
 NEWBORN = _rx(r"新生儿|满月(?!酒|照|宴)|刚出生|才出生|出生没几天|月子里的?(?:宝宝|娃|孩子)|"
@@ -654,11 +661,19 @@ def _about_a_pet(form: str) -> bool:
     return bool(PET.search(form)) and not ANY_CHILD.search(form)
 
 
-def _only_a_fever(text: str, reading: SafetyReading) -> bool:
-    """Is the classifier's emergency reading about a fever? A fever is an emergency under three months only, which
-    the words decide (the classifier cannot see the age, and learnt 发烧38度 from babies of two months)."""
+def _only_a_symptom(text: str, reading: SafetyReading) -> bool:
+    """Is the classifier's emergency reading about a fever, or loose stools or vomiting, that the words see no danger
+    sign in? A fever is an emergency under three months only, which the words decide (the classifier cannot see the
+    age, and learnt 发烧38度 from babies of two months); diarrhoea is one with signs of drying out, which words name."""
     _, form, _ = _forms(text)
-    return reading.label == "emergency" and bool(FEVER.search(form))
+    return reading.label == "emergency" and bool(FEVER.search(form) or (COMMON_ILLNESS.search(form)
+                                                                         and not DANGER_SIGN.search(form)))
+
+
+def _child_does_it(text: str, reading: SafetyReading) -> bool:
+    """Is the classifier's harm reading about a child who bites or hits others ("说他也不听 还咬人")?"""
+    _, form, _ = _forms(text)
+    return reading.label == "harm" and bool(CHILD_HITS.search(form)) and not re.search(ADULT, form)
 
 
 def _no_medicine(text: str, reading: SafetyReading) -> bool:
@@ -683,7 +698,8 @@ def check(text: str, reading: SafetyReading | None, age_months: int | None = Non
     kinds = {kind for kind, strong in found.items() if strong or none_p < WEAK_SUPPORT}
     by_words = bool(kinds)
     if reading is not None and none_p < MODEL_ALARM and len(_forms(text)[0]) >= MODEL_MIN_CHARS \
-            and (kinds or not _only_a_fever(text, reading)) and not _no_medicine(text, reading):
+            and (kinds or not (_only_a_symptom(text, reading) or _child_does_it(text, reading))) \
+            and not _no_medicine(text, reading):
         kinds.add(reading.label)
     if not kinds:
         return None

@@ -27,6 +27,9 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 AgeMonths = Annotated[int, Field(ge=0, le=MAX_AGE_MONTHS)]
 
 
+# Short forms parents type, as the articles spell them out.
+SPELLED_OUT = {"维d": "维生素d", "维ad": "维生素ad", "vd": "维生素d"}
+
 class Topic(StrEnum):
     pregnancy = "pregnancy"
     newborn = "newborn"
@@ -152,9 +155,10 @@ class Article(BaseModel):
         paragraphs = [re.sub(r"\*\*|__|`", "", p).strip() for p in self.body.split("\n\n")]
         paragraphs = [p for p in paragraphs if p and not p.startswith("#")]
         for keyword in wanted:
+            said = SPELLED_OUT.get(keyword.lower(), keyword.lower())  # 维D is written 维生素D in the body
             for paragraph in paragraphs:
-                if keyword.lower() in paragraph.lower():
-                    lines = [line for line in paragraph.splitlines() if keyword.lower() in line.lower()]
+                if said in paragraph.lower():
+                    lines = [line for line in paragraph.splitlines() if said in line.lower()]
                     chosen = paragraph if len(paragraph) <= limit else lines[0].strip()  # a list: its line
                     return chosen if len(chosen) <= limit else chosen[:limit].rstrip() + "…"
         return None

@@ -48,11 +48,12 @@ def run(engine: Engine, registry: Registry, scripts: list[dict[str, Any]]) -> li
             else:
                 message = Message(text=step["say"], recipient=tg(hash(session) % 10**9))
             turn = engine.handle(session, message)
-            for name, held in _checks(turn, step.get("expect", {}), listed, registry):
-                outcomes.append(Outcome(script["id"], number, name, held, turn.text))
+            # A turn that lists centres is the list its own checks refer to ("refers listed[0].name").
             if len(turn.centres) > 1 or (turn.intent == "find_centre" and turn.centres
                                          and (not listed or turn.centres[0] not in listed)):
                 listed = list(turn.centres)
+            for name, held in _checks(turn, step.get("expect", {}), listed, registry):
+                outcomes.append(Outcome(script["id"], number, name, held, turn.text))
     return outcomes
 
 

@@ -44,8 +44,6 @@ DISAGREED = {
     ("r63", 2): "a shared location is never kept, so 'any others' after one cannot search beyond its circle",
     # Writer W (session 4): what is still missed, for later.
     ("w30", 2): "known miss: pay during leave (生育津贴) is not in the data",
-    ("w33", 1): "the newborn-care article is found, but its passage on vitamin D says 维生素D, not the 维D asked",
-    ("w33", 2): "known miss: '早产的呢' is read as a leave question",
     ("w39", 1): "the model is unsure between subscribing and guidance for '宝宝刚满月 该注意啥', and asks",
     # Writer AE (session 5).
     ("ae06", 2): "the list puts 普惠 centres first: the last of the two is the non-inclusive one, not the nearest",
@@ -54,6 +52,11 @@ DISAGREED = {
     ("ae12", 3): "the sample has no centre in 康巴什区; the nearest, shown, lie over the border in 伊金霍洛旗",
     ("ae47", 3): "no sample centre for an 8-month-old lies within 20 km of 朝天区",
     ("ae34", 4): "the search narrowed to one centre already listed, which the runner does not count as a new list",
+    # Writer AI (session 5).
+    ("ai22", 4): "'那上海呢' right after '育儿假一年几天' asks Shanghai's 育儿假, not its maternity leave",
+    ("ai48", 4): "the same: '四川呢' after the husband's leave asks the husband's leave in 四川",
+    ("ai39", 3): "the same in English: 'what if … born in October 2025' after paternity leave asks paternity leave",
+    ("ai42", 3): "河东小星托育园 (普惠, 6–36 months) also takes an 8-month-old and is listed first",
 }
 
 

@@ -123,7 +123,7 @@ def test_show_without_json_prints_the_article_and_its_sources():
     assert "口服补液盐" in result.stdout and "来源" in result.stdout and "World Health Organization" in result.stdout
 
 
-@pytest.mark.parametrize("args", [("no-such-article",), ("vaccines-2-months", "--locale", "en")])
+@pytest.mark.parametrize("args", [("no-such-article",), ("no-such-article", "--locale", "en")])
 def test_show_unknown_is_exit_2(args):
     result = run("show", *args, "--json")
     assert result.exit_code == 2

@@ -178,14 +178,19 @@ def test_search_with_nothing_to_find_is_empty():
     assert LIBRARY.search("  ") == []
 
 
-def test_get_is_by_slug_and_locale():
+def test_get_is_by_slug_and_locale(tmp_path):
     assert LIBRARY.get("fever").locale == "zh"
     assert LIBRARY.get("fever", "en").title.startswith("What to do")
-    with pytest.raises(UnknownArticle) as missing:
-        LIBRARY.get("vaccines-2-months", "en")
-    assert missing.value.available == ("zh",)
     with pytest.raises(UnknownArticle):
         LIBRARY.get("no-such-article")
+    write(tmp_path, "a")  # an article with no English version yet
+    with pytest.raises(UnknownArticle) as missing:
+        read_library(tmp_path).get("a", "en")
+    assert missing.value.available == ("zh",)
+
+
+def test_every_article_has_its_english_version():
+    assert {a.slug for a in LIBRARY.articles if a.locale == "zh"} == {a.slug for a in EN}
 
 
 # --- the loader's checks, on small fake libraries ----------------------------------------------------------

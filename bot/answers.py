@@ -569,7 +569,8 @@ def centre_fact(lang: str, centre: Centre, asked: str, child_months: int | None 
 def centre_facts(lang: str, centre: Centre, asked: Sequence[str], child_months: int | None = None) -> Reply:
     """Short answers about one centre, one line for each thing asked ("电话和几点开门"); a centre not open as usual
     says so too (its fee is no use while it is suspended)."""
-    said = [*asked, "status"] if centre.status is not Status.active and "status" not in asked else list(asked)
+    says_status = {"status", "filing"} & set(asked)
+    said = [*asked, "status"] if centre.status is not Status.active and not says_status else list(asked)
     return Reply("\n".join(centre_fact(lang, centre, a, child_months).text for a in said))
 
 

@@ -129,7 +129,8 @@ class Engine:
         loss = is_loss(text)
         # Safety first, before anything else. The classifier alone does not override a loss ("宝宝上个月走了") or a
         # short question about a centre just shown ("这家收多大的孩子"); words always raise the alarm.
-        model_only_doubt = loss or followup.continues(state, text) or safety.following_up(self.ctx, state, text)
+        model_only_doubt = loss or followup.continues(state, text) or safety.following_up(self.ctx, state, text) \
+            or followup.searches_elsewhere(self.ctx, state, text)
         if heard.alarm is not None and (heard.alarm.by_words or not model_only_doubt):
             return safety.alarm(self.ctx, state, text, heard.alarm)
         if loss:  # "宝宝上个月走了" is a loss, not an emergency, unless its words say one
@@ -228,7 +229,9 @@ class Engine:
             return start.share_links(self.ctx, state)  # "社区要张贴的海报怎么弄"
         intent = heard.intent
         if heard.unsure:
-            intent = start.decided_by_words(text, heard) or ""
+            intent = start.decided_by_words(text, heard) or (
+                "guidance" if "guidance" in (heard.intent, heard.reading.runner_up)
+                and guidance.names_a_topic(self.ctx, text) else "")
             if not intent:
                 return start.which_intent(state, text, heard)
         if intent == "check_centre" and followup.COMPLAINT.search(text):

@@ -52,3 +52,25 @@ class Turn:
     @property
     def text(self) -> str:
         return "\n\n".join(r.text for r in self.replies)
+
+
+# Typed in any text channel (WeChat, the web chat, the console): /commands, and words that mean /stop or /forget.
+TYPED_COMMANDS = {"start", "help", "nearby", "leave", "guide", "subscribe", "stop", "forget", "language"}
+STOP_WORDS = {"退订", "取消订阅", "停止推送", "不要再发了", "td", "stop", "unsubscribe"}  # as /stop
+FORGET_WORDS = {"删除我的数据", "删除数据", "删除我的信息", "删掉我的信息", "把我的信息都删掉", "把我的信息删掉",
+                "删除我的资料", "forget", "forget me", "delete my data"}  # as /forget
+
+
+def typed(text: str, who: Recipient | None = None) -> Message:
+    """Typed text: a /command, 退订 (/stop), 删除我的数据 (/forget), or words for the engine."""
+    stripped = text.strip()
+    word = stripped.lower().strip("。.!！ ")
+    if word in STOP_WORDS:
+        return Message(text=stripped, command="stop", recipient=who)
+    if word in FORGET_WORDS:
+        return Message(text=stripped, command="forget", recipient=who)
+    if stripped.startswith("/"):
+        name, _, argument = stripped[1:].partition(" ")
+        if name.lower() in TYPED_COMMANDS:
+            return Message(text=stripped, command=name.lower(), argument=argument.strip(), recipient=who)
+    return Message(text=stripped, recipient=who)

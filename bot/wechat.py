@@ -35,7 +35,7 @@ from wechatpy.utils import check_signature
 
 from bot import buttons
 from bot.conversations import ConversationStore
-from bot.replies import Message, Turn
+from bot.replies import TYPED_COMMANDS, Message, Turn, typed
 from bot.store import wechat_inbound
 from bot.wechat_render import choice, render
 from common import ChannelName, Recipient, as_utc, person_tag, utc_now
@@ -44,9 +44,6 @@ from geodata.crs import Crs, to_wgs84
 logger = logging.getLogger(__name__)
 
 PATH = "/wechat"
-COMMANDS = {"start", "help", "nearby", "leave", "guide", "subscribe", "stop", "forget", "language"}
-STOP_WORDS = {"退订", "取消订阅", "停止推送", "不要再发了", "td", "stop", "unsubscribe"}  # as /stop
-FORGET_WORDS = {"删除我的数据", "删除数据", "删除我的信息", "forget", "forget me"}  # as /forget
 HOLDING = "收到，正在为您查询，请稍候…\nOne moment, please…"
 SORRY = ("抱歉，出了点问题，请稍后再试。如遇紧急情况，请拨打 120。\n"
          "Sorry, something went wrong. Please try again later. In an emergency, call 120.")
@@ -329,7 +326,7 @@ class WeChatEndpoint:
         """The engine's Message for a WeChat message or event; None for what needs no answer."""
         who = recipient(message.source)
         if isinstance(message, TextMessage):
-            return text_message(message.content or "", who)
+            return typed(message.content or "", who)
         if isinstance(message, VoiceMessage):
             return Message(text=message.recognition or "", recipient=who)
         if isinstance(message, LocationMessage):
@@ -341,27 +338,12 @@ class WeChatEndpoint:
             return Message(command="start", recipient=who)
         if isinstance(message, ClickEvent):
             key = str(message.key or "")
-            if key.startswith("cmd:") and key[4:] in COMMANDS:
+            if key.startswith("cmd:") and key[4:] in TYPED_COMMANDS:
                 return Message(command=key[4:], recipient=who)
             return Message(button=key, recipient=who)
         if message.type == "event":
             return None
         return Message(text="", recipient=who)  # an image, a video, a link: the engine says what it understands
-
-
-def text_message(text: str, who: Recipient) -> Message:
-    """Typed text: a /command, 退订 (/stop), 删除我的数据 (/forget), or words for the engine."""
-    stripped = text.strip()
-    word = stripped.lower().strip("。.!！ ")
-    if word in STOP_WORDS:
-        return Message(text=stripped, command="stop", recipient=who)
-    if word in FORGET_WORDS:
-        return Message(text=stripped, command="forget", recipient=who)
-    if stripped.startswith("/"):
-        name, _, argument = stripped[1:].partition(" ")
-        if name.lower() in COMMANDS:
-            return Message(text=stripped, command=name.lower(), argument=argument.strip(), recipient=who)
-    return Message(text=stripped, recipient=who)
 
 
 # -- the menu ------------------------------------------------------------------------------------------------------

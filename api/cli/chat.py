@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from api.cli.common import print_json, services
-from bot.replies import Message
+from bot.replies import typed
 
 DEFAULT_SESSION = "console"
 
@@ -24,7 +24,7 @@ def chat(as_json: Annotated[bool, typer.Option("--json", help="one JSON reply pe
     for line in sys.stdin:
         line = line.rstrip("\n")
         session, text = _parse(line)
-        turn = engine.handle(session, Message(text=text))
+        turn = engine.handle(session, typed(text))
         if as_json:
             print_json({"session": session, "intent": turn.intent, "text": turn.text})
         else:

@@ -23,7 +23,7 @@ from api.i18n import LANGS, Msg, catalogue, msg
 from api.reviews import reviewed_library
 from api.svgmap import Pin, circle_map
 from api.web import not_found, render, request_lang, set_cookie
-from bot.replies import Message, Turn
+from bot.replies import Message, Turn, typed
 from common import china_today
 from content.guidance import Article, Library, render_html
 from content.leave import LeaveInputError, leave_answer
@@ -459,7 +459,7 @@ async def chat_send(request: Request, services: ServicesDep) -> HTMLResponse:
         message, said = Message(button=data[:64]), button_label[:100] or data[:64]
     else:
         text = value["text"].strip()[:2000]
-        message, said = Message(text=text), text
+        message, said = typed(text), text
     # The engine is synchronous and touches the store: run it off the event loop, on the dialogue threads.
     return await services.in_dialogue_pool(_chat_response, request, services, session, is_new, history, message,
                                            said)

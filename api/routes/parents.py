@@ -13,7 +13,7 @@ from api.errors import ApiError
 from api.i18n import msg
 from api.reviews import reviewed_library
 from api.schemas import ArticleWithBody, ChatOut, GuidanceOut, LeaveOut, PlanOut
-from bot.replies import Message
+from bot.replies import typed
 from common import china_today
 from content.guidance.library import GuidanceError
 from content.guidance.plan import stage_plan
@@ -82,7 +82,7 @@ class ChatIn(BaseModel):
 
 @router.post("/chat", summary="One message to the dialogue engine the bot uses")
 async def chat(services: ServicesDep, body: ChatIn) -> ChatOut:
-    turn = await services.in_dialogue_pool(services.dialogue.handle, f"web:{body.session}", Message(text=body.text))
+    turn = await services.in_dialogue_pool(services.dialogue.handle, f"web:{body.session}", typed(body.text))
     replies = [{"text": r.text, "html": r.html, "request_location": r.request_location,
                 "buttons": [[{"label": b.label, "data": b.data, "url": b.url} for b in row] for row in r.buttons]}
                for r in turn.replies]

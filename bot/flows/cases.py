@@ -30,6 +30,11 @@ MY_CASES = re.compile(r"(我的|查询?|查一下)\s*(投诉|案件|举报)|(投
 AGREE_TO_FILE = re.compile(r"^(?:好的?|好吧|可以|行|嗯+|是的?|对|要|需要|同意|麻烦(?:你|您)?|请)?"
                            r"[，,。\s]*(?:帮我|给我|请)?(?:要|想)?(?:登记|立案|提交|file it|register)"
                            r"(?:投诉|案件|一下|吧)?[。.!！，,\s]*", re.I)
+# Asking for a case in words, wherever in the message: "帮我登记一下投诉", "那帮我登记投诉吧".
+WANTS_CASE = re.compile(r"(?:帮我|给我|我要|我想|要|请)?(?:登记|立案)(?:一下)?(?:投诉|案件|举报)?(?:吧)?|"
+                        r"\bfile (?:a |my )?(?:complaint|case)\b|\bregister (?:a |my )?complaint\b", re.I)
+COMPLAINT_WORDS = re.compile(r"投诉|举报|\bcomplain", re.I)
+NO_CONTACT_SAID = re.compile(r"不留(?:联系方式|电话|手机|联系)?|不用留\S{0,4}|no contact", re.I)
 NO_CONTACT = re.compile(r"^(?:不留|不用|不需要|不要|不想留|算了|没有|no|none|no thanks?)\S{0,6}[。.!！]*$", re.I)
 # A phone number, a WeChat ID or an e-mail address.
 CONTACT = re.compile(r"\d[\d\s-]{4,}\d|(?<![A-Za-z])[A-Za-z](?=[-_A-Za-z0-9]*[\d_-])[-_A-Za-z0-9]{5,19}(?![A-Za-z])|"
@@ -52,8 +57,10 @@ def offer(ctx: Context, state: State, centre: Centre | None, text: str) -> tuple
     """The offer to file a case, made after the complaint channels; what was said is kept only in this
     conversation (24 hours) until the parent agrees or declines."""
     account = ASKING.sub("", text.replace(centre.name, "") if centre else text)
-    state.case = {"step": "offer", "centre_id": centre.id if centre else None,
-                  "what": text.strip()[:2000] if len(account) >= 6 else None}
+    earlier = state.case if state.case and state.case.get("step") == "offer" else {}  # the same complaint, going on
+    said = [part for part in (earlier.get("what"), text.strip() if len(account) >= 6 else None) if part]
+    state.case = {"step": "offer", "centre_id": centre.id if centre else earlier.get("centre_id"),
+                  "what": "\n".join(said)[:2000] or None}
     return (answers.case_offer(state.language, centre.name if centre else None),)
 
 
@@ -71,6 +78,8 @@ def intercept(ctx: Context, session: str, state: State, message: Message) -> Tur
     if number:
         return _status(ctx, state, session, number.group(0))
     draft = state.case
+    if draft is None and WANTS_CASE.search(text) and _about_a_complaint(ctx, state, text):
+        return _start(ctx, session, state, text)  # "好的 帮我登记一下投诉 不留联系方式", after the offer has passed
     if draft is None:
         return _status(ctx, state, session, None) if MY_CASES.search(text) else None
     if CANCEL.match(text):
@@ -81,6 +90,8 @@ def intercept(ctx: Context, session: str, state: State, message: Message) -> Tur
         agreed = AGREE_TO_FILE.match(text)
         if AGREE.match(text) or agreed or re.fullmatch(r"(?:需要|要|要的|需要的|需要登记)[。.!！]*", text):
             rest = text[agreed.end():].strip() if agreed else ""
+            if NO_CONTACT_SAID.search(rest):  # "好的 帮我登记 不留联系方式"
+                draft["contact"], rest = None, NO_CONTACT_SAID.sub("", rest).strip()
             if rest:  # "要登记 是伊旗的小太阳托育园 今天下午接孩子发现的": what follows is taken too
                 _take_centre_and_account(ctx, draft, rest)
             return _next(ctx, session, state)
@@ -109,6 +120,24 @@ def intercept(ctx: Context, session: str, state: State, message: Message) -> Tur
         state.case = None
         return None
     return Turn(turn.intent, (*lead, *turn.replies), turn.centres)
+
+
+def _about_a_complaint(ctx: Context, state: State, text: str) -> bool:
+    """Is there a complaint to file: one just talked about, or a centre named along with the request?"""
+    topic = state.topic or ""
+    return topic in {"complaint", "safety:harm", "safety:fraud"} or bool(COMPLAINT_WORDS.search(text)) \
+        or (bool(state.centre_id) and topic in {"find_centre", "check_centre"} and bool(COMPLAINT_WORDS.search(text)))
+
+
+def _start(ctx: Context, session: str, state: State, text: str) -> Turn:
+    """A case asked for in words: the centre in focus or named, what was said, and no contact if they say so."""
+    centre = named_centre(ctx, text) or (ctx.registry.get(state.centre_id) if state.centre_id else None)
+    draft: dict[str, Any] = {"step": "offer", "centre_id": centre.id if centre else None, "what": None}
+    state.case = draft
+    if NO_CONTACT_SAID.search(text):
+        draft["contact"] = None
+    _take_centre_and_account(ctx, draft, WANTS_CASE.sub("", NO_CONTACT_SAID.sub("", text)))
+    return _next(ctx, session, state)
 
 
 def _take_centre_and_account(ctx: Context, draft: dict[str, Any], said: str) -> None:

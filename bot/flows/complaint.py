@@ -21,8 +21,9 @@ THERE = re.compile(r"在那|那里|那边|这家|那家|他们|她们|该园|该
 def complaint(ctx: Context, state: State, message: Message, text: str, *, about: str | None = None,
               centre: Centre | None = None) -> Turn:
     """Where to complain; `centre` is one the parent pointed at ("这家…我想投诉"), else the one the text names."""
+    continuing = state.topic in {"complaint", "safety:harm", "safety:fraud"}  # "怎么才能把钱要回来" after the report
     state.pending, state.topic = None, "complaint"
-    centre = centre or named_centre(ctx, text) or _centre_meant(ctx, state, text)
+    centre = centre or named_centre(ctx, text) or _centre_meant(ctx, state, text, continuing)
     if centre is not None:
         state.centre_id = centre.id
     region = centre.district_code if centre else state.region_code
@@ -33,6 +34,7 @@ def complaint(ctx: Context, state: State, message: Message, text: str, *, about:
                               *cases.offer(ctx, state, centre, text)), centres=(centre.id,) if centre else ())
 
 
-def _centre_meant(ctx: Context, state: State, text: str) -> Centre | None:
-    """The centre in focus, when the message points back at it ("在那", "这家", "they")."""
-    return ctx.registry.get(state.centre_id) if state.centre_id and THERE.search(text) else None
+def _centre_meant(ctx: Context, state: State, text: str, continuing: bool) -> Centre | None:
+    """The centre in focus, when the message points back at it ("在那", "这家", "they") or goes on with the same
+    complaint."""
+    return ctx.registry.get(state.centre_id) if state.centre_id and (continuing or THERE.search(text)) else None

@@ -127,6 +127,11 @@ def continues(state: State, text: str) -> bool:
     return state.topic == "leave" and leave_asked(text) is not None
 
 
+def searches_elsewhere(ctx: Context, state: State, text: str) -> bool:
+    """"那金桂苑那边呢 想换一家": the last search at another place. The classifier alone does not alarm on it."""
+    return bool(state.listed) and is_short(text) and bool(ELLIPSIS.search(text)) and bool(ctx.gazetteer.places_in(text))
+
+
 def asks_about_listed(state: State, text: str) -> bool:
     """"那第二家电话多少", "它电话多少": a question about a centre listed or talked about earlier, even after another
     topic ("这家到底有没有备案" after a complaint about it)."""
@@ -144,6 +149,8 @@ def resolve(ctx: Context, state: State, message: Message, text: str, read_as: st
     switched = switches_topic(text)
     if switched == "find_centre":
         return centres.find(ctx, state, message, "")
+    if state.topic not in {"find_centre", "check_centre"} and searches_elsewhere(ctx, state, text):
+        return centres.find(ctx, state, message, text)  # "那金桂苑那边呢 想换一家", after a report about the centre
     if state.topic in {"find_centre", "check_centre"} or asks_about_listed(state, text):
         return _about_centres(ctx, state, message, text)
     if state.topic == "leave":
@@ -155,9 +162,14 @@ def resolve(ctx: Context, state: State, message: Message, text: str, read_as: st
         return subsidy.subsidy(ctx, state, message, text)
     if state.topic == "subsidy" and is_short(text) and APPLY.search(text):
         return subsidy.how_to_apply(ctx, state)
-    if state.topic == "complaint" and is_short(text) and COMPLAINT_NEEDS.search(text):
+    complaining = state.topic in {"complaint", "safety:harm", "safety:fraud"}  # a complaint, or a report just made
+    about = centres.names_in(ctx, text) if complaining and is_short(text) else []
+    if len(about) == 1:  # "是格桑花托育中心 锡尼镇的": the centre the complaint is about
+        return complaint.complaint(ctx, state, message, text, centre=about[0])
+    if complaining and is_short(text) and COMPLAINT_NEEDS.search(text):
         return complaint.complaint(ctx, state, message, text)  # the answer says what to keep and bring
-    if state.topic == "complaint" and len(text) <= 10 and (region := ctx.gazetteer.division_in(text)):
+    if complaining and is_short(text) and not any(w.search(text) for _, w in TOPIC_WORDS) \
+            and (region := ctx.gazetteer.division_in(text)):
         state.region_code = region  # "在盐湖区": where to complain there
         return complaint.complaint(ctx, state, message, text)
     if state.topic == "guidance":

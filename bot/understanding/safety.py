@@ -31,6 +31,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from opencc import OpenCC
 from pypinyin import Style, lazy_pinyin
 
 from bot.understanding.model import SafetyReading
@@ -46,11 +47,6 @@ KINDS = ("harm", "emergency", "distress", "medicine", "fraud")
 MODEL_ALARM = 0.4
 WEAK_SUPPORT = 0.9  # a weak pattern raises the alarm when "none" is less likely than this
 MODEL_MIN_CHARS = 6  # the classifier alone does not alarm on a shorter message ("可以", "好的"): too little to read
-
-
-def _pairs(*lines: str) -> dict[int, int]:
-    pairs = "".join(lines)
-    return str.maketrans(pairs[0::2], pairs[1::2])
 
 
 def _rx(*parts: str) -> re.Pattern[str]:
@@ -91,7 +87,7 @@ POISON = _any(
     "降压药", "安眠药", "避孕药", "老鼠药", "耗子药", "鼠药", "农药", "杀虫剂", "敌敌畏", "百草枯",
     "消毒液", "消毒水", "84", "八四", "漂白", "洁厕", "洗洁精", "洗衣液", "洗衣粉", "洗衣凝珠", "凝珠", "清洁剂",
     r"洗\S{0,2}(?:水|液|精|粉)", r"(?<=喝了)\S{0,4}(?:液|剂)",
-    "酒精", "白酒", "汽油", "煤油", "柴油", "打火机油", "机油", "灯油", "防冻液", "油漆", "稀释剂", "胶水", "电子烟",
+    "vape", "烟油", "尼古丁", "驱虫药", "驱虫片", "flea", "草甘膦", "除草剂", "醋精", "火碱", "烧碱", "强酸", "硫酸", "盐酸", "酒精", "白酒", "汽油", "煤油", "柴油", "打火机油", "机油", "灯油", "防冻液", "油漆", "稀释剂", "胶水", "电子烟",
     "花露水", "蚊香液", "驱蚊液", "干燥剂", "樟脑", "指甲油", "卸甲水", "香烟", "烟头", r"(?:野|摘的)\S{0,2}蘑菇",
     "药片", "药丸", r"(?:大人|爸爸|妈妈|她妈|他妈|奶奶|爷爷|外婆|姥姥|老伴|我|俺)的\S{0,5}(?:药|丸|片)",
     r"(?:一整?瓶|大半瓶|半瓶|一把|好几片|好几颗|几片|几颗|几粒)\S{0,4}(?:药|糖浆|剂|丸)", r"(?<=喝了)\S{0,4}酒")
@@ -180,7 +176,9 @@ HARM_MORE = _rx(r"鞋印|(?:不让|勿让|不给|唔俾)\S{0,4}(?:吃饭|吃中�
                 # session 5: a carer who bites, a child locked outside, underwear that comes back different
                 r"被(?:老师|阿姨|保育员|保姆|园长|厨师)咬|(?:老师|阿姨|保育员|保姆|园长|厨师)咬(?:了|伤)?(?:我们?家?)?(?:孩子|娃|宝|他|她|一口)|"
                 r"\block\w* (?:my|him|her|the|them)\b.{0,30}\b(?:outside|out of)\b|捆起|绑起|勒(?:紫|出印)|"
-                r"\bdifferent underwear|\bunderwear\b.{0,20}\b(?:missing|backwards|inside out)|内裤\S{0,4}(?:不是自己的|穿反)")
+                r"\bdifferent underwear|\bunderwear\b.{0,20}\b(?:missing|backwards|inside out)|内裤\S{0,4}(?:不是自己的|穿反)",
+                r"\bflinch|一(?:抬|举)手就\S{0,2}(?:躲|哭|缩)|关埋|锁埋|把(?:孩子|娃|宝宝)\S{0,2}推倒|"
+                r"(?:老是|总是|经常)\S{0,4}(?:带伤|有伤)|\bleft (?:alone|behind) (?:in|at) the (?:playground|park|bus|car)\b")
 
 # -- medical emergencies (120) ---------------------------------------------------------------------------------
 EMERGENCY = _rx(
@@ -244,7 +242,7 @@ EMERGENCY = _rx(
     r"(?:吃|吞|喝|咽)\S{0,3}\s?(?:magnet|batter|coin|pill|bleach|detergent)|"
     r"\bswallow(?:ed|s)? .{0,30}(?:batter|magnet|coin|pill|tablet|medicine|bleach|detergent|pod|soap|cleaner|chemical)",
     r"\b(?:drank|drunk|ate|eaten|got into|bit|chewed|licked) .{0,25}(?:bleach|detergent|soap|cleaner|pills?|tablets?|"
-    r"medicine|poison|alcohol|pod|batter|magnet|chemical|oil)|\bcoin batter|\bbutton batter|\bpoison|\boverdose|"
+    r"medicine|poison|alcohol|pod|batter|magnet|chemical|oil|vape|nicotine|flea)|\bcoin batter|\bbutton batter|\bpoison|\boverdose|"
     r"\bdouble dose",
     r"\bchoking on|\b(?:is|he'?s|she'?s|baby'?s|was) choking|\bchoked on|\bcan'?t cough|\bdrown|\bface down in",
     r"\bburn(?:ed|t) (?:him|her|his|her)|\bblister|\bscald",
@@ -263,7 +261,16 @@ EMERGENCY_MORE = _rx(r"耳朵\S{0,4}(?:流|出)\S{0,4}(?:水|血)|紫(?:色的?)
                      r"一直睡\S{0,8}(?:不吃|不喝|喂不进)|nosebleed won'?t stop|nail polish remover",
                      # session 5: little and dark urine, a battery swallowed in pinyin
                      r"(?:一天|一整天|半天|一上午|一下午)\S{0,3}(?:就|只|才)(?:一|两|1|2)(?:泡|次|回)尿|"
-                     r"尿\S{0,3}(?:颜色\S{0,2}(?:很|特别|好)深|深黄)|\btun ?(?:le ?)?(?:dian ?chi|ci ?tie|niu ?kou)")
+                     r"尿\S{0,3}(?:颜色\S{0,2}(?:很|特别|好)深|深黄)|\btun ?(?:le ?)?(?:dian ?chi|ci ?tie|niu ?kou)",
+                     # session 5: a stiff neck or belly pain with fever, speech or gait after a knock, a spreading
+                     # purple rash, green vomit, unequal pupils, fast breathing after water
+                     r"(?:烧|发热|fever)\S{0,24}脖子\S{0,4}(?:硬|僵|不让碰|疼)|脖子\S{0,4}(?:硬|僵)\S{0,10}(?:烧|吐)|"
+                     r"右下\S{0,4}(?:疼|痛|不让摸|不让碰)|疼得\S{0,2}(?:打滚|蜷)|嘴唇\S{0,4}裂\S{0,12}(?:手脚|眼睛)|"
+                     r"(?:头|脑袋|脑壳|后脑勺)\S{0,16}(?:说话\S{0,2}(?:不清|含糊)|走路\S{0,3}(?:歪|不稳|打晃))|"
+                     r"囟门\S{0,8}(?:鼓|凸)|抽\S{0,4}(?:以后|完)\S{0,6}(?:不醒|没醒)|(?:呛|溺)\S{0,16}(?:开始喘|喘不)|呼吸\S{0,2}(?:好|很|特别)?急|"
+                     r"\bpurple\b.{0,12}\brash|\brash\b.{0,20}\bspreading|\b(?:throwing up|vomit\w*) green|\bgreen (?:stuff|vomit|bile)|"
+                     r"\bpupils?\b.{0,20}\b(?:different|unequal|sizes)|"
+                     r"\b(?:liang|yi|ban) ?ge ?(?:duo ?)?yue\b.{0,30}\bfa ?shao\b|\bfa ?shao\b.{0,30}\b(?:liang|yi) ?ge ?yue\b")
 EMERGENCY_WEAK = _rx(
     r"纽扣电池|扣子电池|磁力珠|磁铁|误(?:吞|食|服|吃|喝)|吞了|咽下去|噎着|吐\S{0,3}喷出来",
     r"蔫|没精神|叫不醒|(?:晕|昏|不动)了|快不行了|憋(?:得|红)|"
@@ -280,15 +287,20 @@ FEVER = _rx(
 )
 COMMON_ILLNESS = _rx(r"拉稀|拉肚子|腹泻|拉水|水样便|稀便|吐了|呕吐|吐奶|\bdiarrh|\bvomit|\bthrew up|\bthrow(?:ing)? up")
 # What makes loose stools or vomiting urgent: drying out, drowsiness, blood or green, a hard belly, swelling, a fall.
-DANGER_SIGN = _rx(r"尿|眼泪|干|凹|陷|精神|蔫|软|绿|血|硬|鼓|肿|叫不醒|睡|摔|磕|水池|落水|喝了|吃了|吞|"
+DANGER_SIGN = _rx(r"尿|眼泪|干|凹|陷|没精神|精神(?:不好|差)|蔫|软|绿|血|硬|鼓|肿|不醒|醒不|一直睡|老睡|嗜睡|想睡|喘|"
+                  r"抽搐|在抽|又抽了|抽完|呛|摔|磕|水池|落水|吞|"
                   r"\bwet\b|\btears\b|sunken|green|blood|letharg|floppy|drowsy|sleepy|swollen|hard\b|fell\b")
 # A child who bites or hits others, with no adult doing it.
 CHILD_HITS = _rx(r"(?<!老师)(?<!阿姨)(?<!保姆)(?:还|老|总|爱|会|就)?(?:咬人|打人|抓人|推人)|咬别的|打别的|"
                  r"\b(?:bites|hits|kicks|pushes) (?:other|kids|people)")
+OTHERS_EN = _rx(r"\b(?:centre|center|daycare|nursery|teachers?|carers?|caregivers?|staff|nanny|ayi|babysitter|uncle|aunt|"
+                r"grandma|grandpa|dad|mum|mom|husband|boyfriend|they|someone)\b")
+SKIN = _rx(r"疹|湿疹|痱子|蚊子|虫咬|皴|\brash|\beczema|\bspots?\b|\bmosquito|\bhives\b")
 HIGH_TEMPERATURE = re.compile(r"37\.[5-9]|3[89](?:\.\d)?|4[0-2](?:\.\d)?|\bfever|发烧|发热|低烧|高烧")
 NORMAL_TEMPERATURE = re.compile(r"(?<![\d.])(?:3[56]\.\d|37(?:\.[0-4])?)(?![\d.])")
 NEWBORN = _rx(r"新生儿|满月(?!酒|照|宴)|刚出生|才出生|出生没几天|月子里的?(?:宝宝|娃|孩子)|"
-               r"(?:不到|不满|没到)(?:一|两|三|1|2|3)个?(?:多)?月|半个月(?:大|的)|newborn|neonat")
+               r"(?:不到|不满|没到)(?:一|两|三|1|2|3)个?(?:多)?月|(?:一|两|三|1|2|3)个?月(?:还)?不到|半个月(?:大|的)|"
+               r"newborn|neonat")
 CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 AGE = re.compile(r"(\d+(?:\.\d)?|[零一二两三四五六七八九十百]+)\s*(?:个)?\s*(多|半)?\s*"
                  r"(个?月|周|个?(?:星期|礼拜)|天|(?:-|\s)?(?:week|wk|month|mo|day)s?\b)", re.I)
@@ -344,7 +356,11 @@ DISTRESS_MORE = _rx(r"遗书|最后一封|对不起\S{0,6}(?:妈妈|爸爸)先�
                     r"don'?t want to keep going|want to not exist|feel(?:ing)? like disappearing|want to disappear|"
                     r"不想存在|想消失",
                     # session 5: not waking up wished for
-                    r"(?:没|不)醒过来\S{0,3}(?:也)?(?:挺好|就好了|算了)|一睡不醒\S{0,3}(?:也|就)?(?:挺)?好")
+                    r"(?:没|不)醒过来\S{0,3}(?:也)?(?:挺好|就好了|算了)|一睡不醒\S{0,3}(?:也|就)?(?:挺)?好",
+                    r"活不了多久|托付给|铁道那边|卧轨|妈妈要是(?:死了|不在了)|活够了|(?:瞓|睡)(?:咗|了|着)?就(?:唔好|不要|别)再醒|"
+                    r"买了?炭|买咗炭|(?:冇|没)(?:咗|有)?我(?:会|就)?(?:好啲|更好|好些)|"
+                    r"\b(?:they|everyone|he|she|you all)'?d be (?:fine|better|happier) without me|\bbetter off without me|"
+                    r"\blast message i'?ll (?:ever )?send")
 
 # -- medicine and dose questions -------------------------------------------------------------------------------
 MEDICINE = _rx(
@@ -375,6 +391,7 @@ NOT_MEDICINE = re.compile(r"维生素|维d|(?<![a-z])(?:vd|ad|d3)(?![a-z])|鱼�
                           r"vitamin|"
                           r"toothpaste|fluoride|milk|formula|water|honey|蜂蜜", re.I)
 DRUG_NAMED = re.compile(r"美林|泰诺林|布洛芬|对乙酰|退烧药|抗生素|头孢|阿莫西林|蒙脱石|感康|感冒药|止咳|消炎药|"
+                        r"gripe water|teething tablets|inhaler|salbutamol|"
                         r"(?:吃|用)了?\S{0,4}药\S{0,6}(?:喂奶|哺乳)|tylenol|motrin|ibuprofen|"
                         r"paracetamol|calpol|antibiotic|dos(?:es?|age)\b|medicine|medication", re.I)
 
@@ -424,7 +441,9 @@ FRAUD_MORE = _rx(r"[执執]笠|冇咗影|老[细細]\S{0,2}(?:冇|没|無)\S{0,2
                  r"(?:自称|冒充)\S{0,6}(?:街道|卫健|社区|政府)|\bcash only\b.{0,40}\bfee|\bfee\b.{0,40}\bno receipt|"
                  r"[\"“「]\S{1,6}费[\"”」]\S{0,3}[\"“「]\S{1,6}费|不交\S{0,3}就?\S{0,2}不让\S{0,4}(?:进|来|上)|"
                  r"(?:年卡|月卡|次卡|会员卡|卡)\S{0,4}(?:不给用|不让用|不能用了|作废|用不了)|"
-                 r"(?:老板|负责人|园长)\S{0,8}(?:没影|人间蒸发)")
+                 r"(?:老板|负责人|园长)\S{0,8}(?:没影|人间蒸发)",
+                 r"搬空|拆东墙补西墙|新家长的钱\S{0,4}(?:才|先)?退|一次性\S{0,4}(?:充值|预交|预存)\S{0,6}(?:万|年)|"
+                 r"审批了?\S{0,3}(?:几个月|[三四五六]个月|半年|好久)|(?:还在|一直在?)审批")
 MEDICINE_MORE = _rx(r"红花油|可的松|激素\S{0,2}(?:药膏|软膏|乳膏)|乳膏\S{0,6}(?:涂|抹)|orajel|teething gel",
                     # session 4: creams and remedies by name
                     r"达克宁|无比滴|皮炎平|百多邦|红霉素软膏|炉甘石|板蓝根|melatonin|dramamine|azithromycin|zinc tablet|"
@@ -432,7 +451,9 @@ MEDICINE_MORE = _rx(r"红花油|可的松|激素\S{0,2}(?:药膏|软膏|乳膏)|
                     r"头孢克肟|cefixime|amoxicillin|氨溴索|易坦静",
                     # session 5: cough water, a mother's medicine while breastfeeding
                     r"感康|止咳水|咳嗽药水|止咳药|哺乳期\S{0,6}(?:吃|用|打)\S{0,8}(?:药|针|感康|布洛芬|头孢|阿莫西林)|"
-                    r"(?:吃|用)了?\S{0,6}药\S{0,6}(?:还?能|可以)\S{0,2}(?:喂奶|哺乳)")
+                    r"(?:吃|用)了?\S{0,6}药\S{0,6}(?:还?能|可以)\S{0,2}(?:喂奶|哺乳)",
+                    r"(?:碘伏|酒精)\S{0,8}(?:擦|涂|抹)\S{0,6}(?:几回|几次|多少)|外洗药|中医开的|喷几下|吸几口|白加黑|沙丁胺醇|"
+                    r"\binhaler|\bnebs?\b|\bnebuli[sz]er|\bsalbutamol|\bhomeopathic|\bbai ?jia ?hei\b")
 
 STRONG = {"harm": _rx(HARM.pattern, HARM_MORE.pattern), "emergency": _rx(EMERGENCY.pattern, EMERGENCY_MORE.pattern),
           "distress": _rx(DISTRESS.pattern, DISTRESS_MORE.pattern), "medicine": _rx(MEDICINE.pattern, MEDICINE_MORE.pattern),
@@ -464,6 +485,8 @@ QUIET = _rx(
     r"(?:想死|不想活了?|想跳楼|崩溃了?|要窒息了?|want to die|can'?t do this anymore)\S{0,6}(?:哈哈|hhh|lol|lmao|😂|🤣)|"
     r"(?:累|困|忙|加班)\S{0,10}人已经没了|\bdrowning in (?:notifications|work|emails?|laundry|messages)|"
     r"开水\S{0,2}(?:烫|煮)\S{0,3}(?:消毒|一下)|(?:烫|煮)\S{0,2}消毒|会不会(?:窒息|坠落|烫)|"
+    r"(?:闷死|掐死|打死|揍|砸了)\S{0,4}(?:他|她|它)\S{0,6}(?:哈哈|hhh|lol|😂|🤣)|想死一百次|想死的心都有|"
+    r"\b(?:kill|strangle|murder|burn)\b.{0,40}\b(?:lol|lmao|haha)\b|\b(?:i'?m|we'?re) drowning (?:without|in)\b|"
     r"(?:怕|万一|担心|别到时候|免得|以防)\S{0,10}(?:跑路|跑了|被骗|骗钱|倒闭)|跑路\S{0,3}(?:下班|周末|放假)|"
     r"(?:点|按|刷|手机|页面|app|链接|按钮)\S{0,4}没(?:有)?反应|摸自己的?\S{0,2}(?:小鸡鸡|下面|屁屁|私处)|"
     r"[“\"「]\S{0,3}打死你|说\S{0,3}打死你|(?:娃|孩子|宝宝|儿子|女儿|他|她)\S{0,3}(?:打人|咬人|老打|爱打|总打|咬别人)|"
@@ -482,7 +505,8 @@ AHEAD = _rx(
     r"预防|防止|怎么防|咋防|防着|以防万一|提前(?:了解|准备|学)|先学|(?:只是|想|先)\S{0,2}了解|怎么收|咋收|收起来|咋放|"
     r"怎么放|放哪|够不着|拿不到|还没签|签(?:合同)?(?:之)?前|防\S{0,3}(?:溺水|烫|摔|噎|吞|误食|走失|坠|跌|窒息|中毒)|提前问|先问问",
     # over, and fine now (session 4): "去年抽过一次热性惊厥 现在早好了", "医生说没事"
-    r"(?:去年|前年|上次|以前|之前|上个?月|上周|小时候)\S{0,20}(?:现在|早就?|已经|都)\S{0,3}(?:好了|没事|正常)|"
+    r"(?:去年|前年|上次|上回|以前|之前|上个?月|上周|小时候|前几天|前两天|前天|那会)\S{0,20}(?:现在|早就?|已经|都)"
+    r"\S{0,6}(?:好了|没事|正常|好好的)|"
     r"医生(?:说|看了|看过)\S{0,4}没事",
     r"\b(?:ask\w*|know|learn\w*|prepar\w*|plan\w*) in advance|\bprevent|\bstore\b|\bsafely\b|\bworried about\b|\bjust in case\b|\bfirst aid\b|\bchild.?proof|"
     r"\bout of reach|\b(?:scared|afraid) of\b(?! myself)|\bjust asking|\basking (?:for later|ahead)|"
@@ -491,7 +515,8 @@ AHEAD = _rx(
     r"(?:留|落)\S{0,2}疤|疤(?:痕)?\S{0,6}(?:淡|消|护理|修复|祛|防晒)|祛疤|\bscars?\b|"
     r"(?:过一会|过一下|一会儿?)\S{0,3}(?:自己)?就?好了|已经出院|出院了|(?:醒着|白天|平时)\S{0,2}(?:都)?好好的|"
     r"危险(?:不危险|吗)|安不安全|有多危险|急救(?:课|培训|知识|资料)|(?:培训|学)\S{0,6}急救|"
-    r"抢救过来|现在都?(?:好了|好好的|挺好)|(?:生的时候|生完|生孩子|分娩|剖腹产|顺产)\S{0,8}(?:大出血|抢救|进了?icu)|"
+    r"抢救过来|现在都?(?:好了|好好的|挺好)|要是\S{0,10}(?:咋办|怎么办|第一时间|往哪)|先记下来|(?:我)?先存着|还没出这事|"
+    r"\bdon'?t want to (?:scald|burn|hurt)|\bbabyproof|\bparanoid after|(?:生的时候|生完|生孩子|分娩|剖腹产|顺产)\S{0,8}(?:大出血|抢救|进了?icu)|"
     r"(?:有过|得过|抽过|犯过)\S{0,4}(?:热性)?惊厥|(?:有|得了?)癫痫|控制得(?:很)?好|"
     r"(?:推送|文章)\S{0,20}(?:取消|退订|不想看|不想收|退了)|(?:不想看|不想收)\S{0,20}(?:推送|文章)",
     r"\b(?:last (?:year|month|week)|(?:a|one|two) (?:months?|years?|weeks?) ago)\b.{0,80}\b(?:fine|normal|since|grow out)\b|"
@@ -509,40 +534,31 @@ OWN_CHILD = _rx(r"(?:我|俺|咱)们?家?的?(?:孩子|娃|儿子|女儿|闺女|
 # Any word of a medicine: what keeps the classifier's medicine reading of a question about water or milk.
 ANY_MEDICINE = re.compile(r"药|剂|丸|膏|片|糖浆|颗粒|口服液|medic|drug|syrup|tablet|pill", re.I)
 # Keeping medicines out of reach is not a question about giving one.
-STORING = _rx(r"收起来|收好|存放|放哪|放在哪|够不着|拿不到|锁起来|\bstore\b|out of reach|child.?proof|"
+STORING = _rx(r"收起来|收好|存放|放哪|放在哪|够不着|不让\S{0,4}够着|拿不到|锁起来|\bstore\b|out of reach|child.?proof|"
               r"\bkeep\b.{0,40}\b(?:cabinet|cupboard|drawer|shelf)|\bhumidity")
 # Asked in general: strong patterns count as weak, weak ones not at all.
-IN_GENERAL = _rx(r"一般|的话|万一|新闻|纪录片|注意(?:啥|什么|哪些)|观察(?:啥|什么|哪些)|\bdocumentary\b|\bin the news\b")
+IN_GENERAL = _rx(r"一般|的话|万一|注意(?:啥|什么|哪些)|观察(?:啥|什么|哪些)")
 # A message about a pet, with no child in it (我家狗抽搐了, 猫吃了巧克力): no alarm, whatever the classifier reads.
-ADULT_PATIENT = _rx(r"我自己|我本人|(?:我|俺)(?:老公|老婆|爸|妈|公公|婆婆|丈夫|媳妇)|老伴|\bmyself\b|"
+ADULT_PATIENT = _rx(r"我自己|我本人|(?:我|俺)(?:老公|老婆|爸|妈|公公|婆婆|丈夫|媳妇|老汉|老头子)|老伴|奶奶我|我这老太太|"
+                    r"\bmyself\b|"
                     r"\bmy (?:husband|wife|mum|mom|dad)\b")
+OWN_MEDICINE = _rx(r"(?:我自己|我本人|我这老太太|奶奶我)\S{0,12}(?:吃|用|喝|打)|(?:我|俺)(?:老汉|老头子|老伴)\S{0,6}(?:吃|用)")
 NURSING = _rx(r"喂奶|哺乳|母乳|怀孕|孕|喂\S{0,2}奶|breastfe|pregnan")
 PET = _rx(r"狗|猫|宠物|兔子|仓鼠|鹦鹉|乌龟|金鱼|鱼缸|小鱼|\b(?:dog|cat|puppy|kitten|pet|hamster|rabbit)s?\b")
 ANY_CHILD = _rx(r"孩|娃|宝|崽|儿子|女儿|闺女|孙|小朋友|小孩|幼儿|婴儿|囡囡|被\S{0,2}(?:狗|猫)|"
-                r"\b(?:baby|babies|kids?|child|children|son|daughter|toddler|lo|newborn|infant)\b")
+                r"\b(?:baby|babies|kids?|child|children|son|daughter|toddler|lo|newborn|infant)\b|"
+                r"\b\d+ ?(?:yo|y/o|mo|mos|months?|years?)\b")
 # Signs that it is happening now, which asking ahead or in general does not undo.
 HAPPENING = _rx(r"刚才|刚刚|急(?!救|诊|性|躁)|救命|!!")  # not 急救 (first aid), 急诊, 急性
 # The child is fine now: weak emergency words (a bump, a cough) are no emergency.
 FINE_NOW = _rx(r"一切正常|现在好好的|还在玩|在玩|该吃吃该玩玩|能吃能玩|吃喝正常|没事了|is fine\b|seems fine|playing")
 
-# Traditional characters as simplified ones (寶寶吞了一顆磁鐵 → 宝宝吞了一颗磁铁), pairs of traditional and simplified:
-# those the patterns use, and the commonest others.
-TRADITIONAL = _pairs(
-    "萬万丟丢兩两個个東东業业烏乌義义產产親亲褻亵從从們们會会傷伤偽伪體体餘余兒儿關关內内寫写農农衝冲凍冻準准涼凉幾几"
-    "劃划剛刚別别製制劑剂勁劲動动勻匀單单衛卫捲卷廠厂厲厉壓压廁厕廚厨雙双發发髮发變变隻只臺台檯台喫吃後后嚇吓嗎吗員员"
-    "嘔呕嗆呛嚨咙響响餵喂噴喷園园壞坏塊块墜坠牆墙聲声處处備备夠够頭头夾夹奧奥婦妇媽妈嬰婴孫孙學学寶宝實实對对將将歲岁"
-    "幣币師师帶带幫帮乾干幹干並并應应廢废開开張张彈弹當当懷怀總总懸悬驚惊懲惩戲戏戶户紮扎撲扑執执掃扫擔担擰拧撈捞撿捡"
-    "換换攜携搖摇撐撑敵敌時时曉晓暈晕暫暂機机殺杀條条來来鬆松構构櫃柜橋桥樓楼殘残毆殴氣气湯汤沒没淚泪瀉泻潑泼潔洁灑洒"
-    "漿浆澆浇渾浑溫温濕湿潰溃滾滚滿满燈灯靈灵爐炉點点爛烂煙烟燒烧燙烫熱热愛爱爺爷獨独貓猫現现電电療疗瘋疯癢痒癱瘫監监"
-    "睜睁離离種种簽签係系繫系紐纽紅红約约紺绀經经綁绑結结給给絕绝繼继續续繩绳維维綿绵綠绿纏缠罰罚聯联腸肠膚肤腫肿脅胁"
-    "膽胆膠胶腦脑腳脚脫脱臉脸藥药營营矇蒙藍蓝蟲虫虛虚補补褲裤見见觀观覺觉觸触訂订認认讓让記记許许證证訴诉話话該该誤误"
-    "說说諾诺課课誰谁調调貝贝負负責责賬账質质貼贴費费資资贅赘輕轻車车轉转軟软輔辅達达過过還还這这進进違违連连跡迹鄰邻"
-    "鬱郁釋释裡里裏里針针鈣钙錢钱鐵铁鎖锁錯错鎮镇長长門门閉闭間间悶闷閨闺聞闻陽阳階阶隨随隱隐難难霧雾黴霉靜静麵面韋韦"
-    "頂顶顧顾預预領领顆颗額额風风飯饭餓饿驅驱罵骂騙骗魚鱼魯鲁雞鸡鳴鸣黃黄著着麼么辦办為为與与識识醫医護护請请問问題题"
-    "謝谢號号碼码週周鐘钟樣样紀纪顏颜歡欢樂乐買买賣卖邊边裝装讀读寬宽專专區区縣县鄉乡術术嚴严擋挡遞递鍋锅蓋盖鹽盐糧粮"
-    "雖虽戰战擊击搶抢攔拦掛挂擠挤揮挥損损擺摆攤摊壯壮層层尋寻導导獄狱獲获檢检險险陸陆陳陈陰阴際际陣阵齡龄齒齿噸吨餅饼"
-    "館馆飲饮煉炼騰腾驗验髒脏鬧闹鳥鸟鴨鸭鵝鹅麥麦黨党齊齐龍龙龜龟鈕纽憂忧儲储痙痉攣挛鬥斗擾扰"
-)
+# Speech-to-text slips for the signs that matter (session 5: 娃娃发骚三十九度, 屯了电池, 最纯发紫).
+SLIPS = {"发骚": "发烧", "屯了": "吞了", "最纯": "嘴唇", "穿不上气": "喘不上气", "扭扣": "纽扣", "抽出了": "抽搐了",
+         "遇溺": "溺水"}
+VOICE_SLIPS = re.compile("|".join(map(re.escape, SLIPS)))
+# Traditional characters as simplified ones (寶寶吞了一顆磁鐵 → 宝宝吞了一颗磁铁), by OpenCC.
+TO_SIMPLIFIED = OpenCC("t2s")
 CHINESE_TEMPERATURE = re.compile(r"([三四])十([一二三四五六七八九])?(?:度|点)([一二三四五六七八九])?")
 SPACE_BY_HAN = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d])|(?<=\d)\s+(?=[\u4e00-\u9fff])")
 
@@ -605,7 +621,7 @@ LATIN_LETTER = re.compile(r"[a-z]")
 @lru_cache(maxsize=2048)
 def _forms(text: str) -> tuple[str, str, str]:
     """The message compacted; the same with risky-looking phrases erased; and that spelled in pinyin."""
-    folded = unicodedata.normalize("NFKC", text).lower().translate(TRADITIONAL)
+    folded = VOICE_SLIPS.sub(lambda m: SLIPS[m.group(0)], TO_SIMPLIFIED.convert(unicodedata.normalize("NFKC", text).lower()))
     compact = _temperatures(SPACE_BY_HAN.sub("", folded))
     told = "".join("～" if HEARSAY.search(part) and not OWN_CHILD.search(part) else part
                    for part in CLAUSE.split(folded))
@@ -648,8 +664,11 @@ def _found(text: str, age_months: int | None) -> dict[str, bool]:
 
 
 def _about_an_adult(form: str) -> bool:
-    """"我自己嗓子疼 吃点啥药好", "老伴血压高 头有点晕": an adult's own health, with no child in it."""
-    return bool(ADULT_PATIENT.search(form)) and not ANY_CHILD.search(form) and not NURSING.search(form)
+    """"我自己嗓子疼 吃点啥药好", "老伴血压高 头有点晕", "我自己血压高 天天吃降压药 带孙子没影响吧": an adult's own
+    health, the child named only as the one they look after."""
+    if not ADULT_PATIENT.search(form) or NURSING.search(form):
+        return False
+    return not ANY_CHILD.search(form) or bool(OWN_MEDICINE.search(form))
 
 
 def _fever(form: str) -> bool:
@@ -662,18 +681,20 @@ def _about_a_pet(form: str) -> bool:
 
 
 def _only_a_symptom(text: str, reading: SafetyReading) -> bool:
-    """Is the classifier's emergency reading about a fever, or loose stools or vomiting, that the words see no danger
-    sign in? A fever is an emergency under three months only, which the words decide (the classifier cannot see the
-    age, and learnt 发烧38度 from babies of two months); diarrhoea is one with signs of drying out, which words name."""
+    """Is the classifier's emergency reading about a fever, or loose stools or vomiting, with no other danger sign? A
+    fever is an emergency under three months only, which the words decide (the classifier cannot see the age, and
+    learnt 发烧38度 from babies of two months); diarrhoea is one with signs of drying out."""
     _, form, _ = _forms(text)
-    return reading.label == "emergency" and bool(FEVER.search(form) or (COMMON_ILLNESS.search(form)
-                                                                         and not DANGER_SIGN.search(form)))
+    return reading.label == "emergency" and bool(FEVER.search(form) or COMMON_ILLNESS.search(form)) \
+        and not DANGER_SIGN.search(form)
 
 
-def _child_does_it(text: str, reading: SafetyReading) -> bool:
-    """Is the classifier's harm reading about a child who bites or hits others ("说他也不听 还咬人")?"""
+def _no_one_did_it(text: str, reading: SafetyReading) -> bool:
+    """Is the classifier's harm reading about a child who bites or hits others ("说他也不听 还咬人"), or about the
+    skin ("a rash on her cheeks"), with no one else in the message?"""
     _, form, _ = _forms(text)
-    return reading.label == "harm" and bool(CHILD_HITS.search(form)) and not re.search(ADULT, form)
+    return reading.label == "harm" and bool(CHILD_HITS.search(form) or SKIN.search(form)) \
+        and not re.search(ADULT, form) and not re.search(SOMEONE_ELSE, form) and not OTHERS_EN.search(form)
 
 
 def _no_medicine(text: str, reading: SafetyReading) -> bool:
@@ -698,7 +719,7 @@ def check(text: str, reading: SafetyReading | None, age_months: int | None = Non
     kinds = {kind for kind, strong in found.items() if strong or none_p < WEAK_SUPPORT}
     by_words = bool(kinds)
     if reading is not None and none_p < MODEL_ALARM and len(_forms(text)[0]) >= MODEL_MIN_CHARS \
-            and (kinds or not (_only_a_symptom(text, reading) or _child_does_it(text, reading))) \
+            and (kinds or not (_only_a_symptom(text, reading) or _no_one_did_it(text, reading))) \
             and not _no_medicine(text, reading):
         kinds.add(reading.label)
     if not kinds:

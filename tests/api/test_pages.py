@@ -20,7 +20,7 @@ from api.app import create_app
 from api.routes import pages, share
 from api.services import Services, build_services
 from api.settings import Settings
-from content.guidance import load_library
+from content.guidance import Library, load_library
 from geodata.crs import from_wgs84
 from geodata.importer import read_registry_file
 
@@ -263,9 +263,21 @@ async def test_guidance_search_and_article(client: httpx.AsyncClient) -> None:
     assert "待专家审核" in article.text  # no named reviewer has signed it off
     english = await client.get("/guidance/safe-sleep", params={"lang": "en"})
     assert "Sources" in english.text and "awaiting expert review" in english.text
-    chinese_only = await client.get("/guidance/rashes", params={"lang": "en"})
-    assert "in Chinese only" in chinese_only.text and 'href="/guidance/rashes?lang=zh"' in chinese_only.text
+    rashes = await client.get("/guidance/rashes", params={"lang": "en"})
+    assert "Rashes in babies and toddlers" in rashes.text and "in Chinese only" not in rashes.text
     assert (await client.get("/guidance/no-such-article")).status_code == 404
+
+
+@pytest.mark.asyncio
+async def test_an_article_not_yet_translated_says_so_and_links_the_chinese(sqlite_store: Engine) -> None:
+    services = build_services(Settings(database_url="sqlite://"), engine=sqlite_store)
+    untranslated = [a.model_copy(update={"translations": []}) if a.slug == "rashes" else a
+                    for a in load_library().articles if (a.slug, a.locale) != ("rashes", "en")]
+    services.__dict__["library"] = Library.of(untranslated)
+    transport = httpx.ASGITransport(app=create_app(Settings(database_url="sqlite://"), services))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        page = await client.get("/guidance/rashes", params={"lang": "en"})
+    assert "in Chinese only" in page.text and 'href="/guidance/rashes?lang=zh"' in page.text
 
 
 # --- chat -----------------------------------------------------------------------------------------------

@@ -398,3 +398,39 @@ def test_farther_is_beyond_the_circle_with_the_filters_said(sample: tuple[Engine
         assert centre is not None and centre.inclusive and "full_day" in [m.value for m in centre.modes]
     say(engine, "远一点的也行")
     assert "全部列出" in say(engine, "还有吗 远一点的普惠的").text  # nothing more within 20 km
+
+
+def test_a_guidance_question_follows_the_one_before(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "娃娃拉稀拉了一天了 水一样的 七个月")
+    feeding = say(engine, "还能吃奶不")
+    assert feeding.intent == "guidance" and "腹泻" in feeding.text and "母乳" in feeding.text
+
+
+def test_an_english_question_finds_the_english_article(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    rash = say(engine, "my baby has a rash on her cheeks, what is it?")
+    assert rash.intent == "guidance" and rash.text.startswith("Rashes in babies")
+
+
+def test_a_case_asked_for_in_words_after_the_offer_has_passed_is_filed(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "彩虹桥托育中心突然关门了 我刚交了一年的学费一万多 老板电话也打不通了")
+    say(engine, "怎么才能把钱要回来")
+    filed = say(engine, "好的 帮我登记一下投诉 不留联系方式")  # the centre and the account were said already
+    assert filed.intent == "complaint" and "已登记投诉案件" in filed.text and "彩虹桥" in filed.text
+
+
+def test_the_emergency_numbers_are_given_when_asked(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    numbers = say(engine, "what number is the ambulance in China?")
+    assert numbers.intent == "help" and "120" in numbers.text and "110" in numbers.text
+
+
+def test_a_shared_points_circle_narrows_by_the_age_said_next(sample: tuple[Engine, Registry]) -> None:
+    engine, registry = sample
+    say(engine, location=(35.0135, 110.981))
+    narrowed = say(engine, "孩子才10个月")
+    names = [registry.get(i).name for i in narrowed.centres]  # type: ignore[union-attr]
+    assert narrowed.intent == "find_centre" and names and all(registry.get(i).takes_age(10) for i in narrowed.centres)  # type: ignore[union-attr]
+    assert any("红旗" in n for n in names)  # the non-inclusive centre that takes 10-month-olds follows the 普惠 ones

@@ -194,3 +194,44 @@ def test_what_only_sounds_risky_raises_no_word_alarm(text: str) -> None:
 def test_the_classifier_alone_needs_a_message_long_enough_to_read() -> None:
     assert safety.check("可以", reading("medicine", 0.05)) is None
     assert safety.check("托班的环境怎么样", reading("medicine", 0.05)) is not None
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # session 5: speech-to-text slips, Cantonese and traditional characters (OpenCC), signs described
+    ("额想说那个 娃娃发骚三十九度二 一直吐 脖子也说疼", "emergency"),
+    ("屯了电池", "emergency"),
+    ("娃娃头上摔了个包 过了一会开始说话不清楚 走路也歪歪的", "emergency"),
+    ("我女子三个月不到 今天摸着身上滚烫 一量三十八度三", "emergency"),
+    ("仔仔喺浴缸遇溺，而家醒咗但係呼吸好急", "emergency"),
+    ("我已經寫好遺書，放咗喺BB床隔籬", "distress"),
+    ("呢間托育中心收咗我哋兩萬蚊訂金，話下個月開學，依家間舖已經搬空晒", "fraud"),
+    ("哺乳期吃了感康还能喂奶吗，宝宝三个月", "medicine"),
+    ("看新闻说有老师打孩子 我家娃今天回来说老师也打他了", "harm"),  # the news, then their own child
+])
+def test_session_five_words_alarm(text: str, kind: str) -> None:
+    assert kind in safety.word_alarms(text)
+
+
+@pytest.mark.parametrize("text", [
+    "新闻里说有托育老师打孩子，我想找个有监控的托班，利州区的",  # a clause about the news
+    "看了那个保姆虐童的电视剧 吓死我了 叫什么名字来着",
+    "我自己嗓子疼 发烧38度 吃点啥药好",  # an adult's own illness
+    "老伴血压高 头有点晕 明天去哪挂号",
+    "宝宝两个半月 体温36.9 就是摸着额头有点烫 正常吧",  # a normal temperature measured
+    "去年烫伤留的疤 现在怎么护理能淡一点",  # what is over
+    "孩子说“我要打死你” 是看动画片学的吧 要不要管",  # a child's words
+    "娃娃打人 老打他奶奶 咋教",  # a child who hits others
+    "想给孩子报那个贝贝乐托育 交钱之前想确认一下是不是正规的 别到时候跑路",  # a worry, not a fraud
+    "老公又打呼噜了，真想拿枕头闷死他哈哈",  # a joke
+])
+def test_session_five_quiet(text: str) -> None:
+    assert safety.check(text, None) is None
+
+
+def test_the_classifier_alone_is_set_aside_for_plain_diarrhoea_and_a_child_who_bites() -> None:
+    assert safety.check("娃娃拉稀拉了一天了 水一样的 七个月", reading("emergency", 0.05)) is None
+    dry = safety.check("拉了两天肚子 今天就尿了一次 嘴巴干", reading("emergency", 0.05))
+    assert dry is not None and dry.kind == "emergency"
+    assert safety.check("说他也不听 还咬人", reading("harm", 0.05)) is None
+    bitten = safety.check("托班老师咬了孩子一口", reading("harm", 0.05))
+    assert bitten is not None and bitten.kind == "harm"

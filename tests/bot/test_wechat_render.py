@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.replies import Button, Reply
-from bot.wechat import text_message
+from bot.replies import typed
 from bot.wechat_render import choice, render
 from common import Recipient
 from messaging.wechat_format import TEXT_LIMIT_BYTES, split_text, template_data
@@ -42,12 +42,12 @@ def test_long_answers_are_cut_within_wechats_byte_limit() -> None:
 
 def test_stop_and_forget_words_and_typed_commands() -> None:
     who = Recipient("wechat", "o-1")
-    assert text_message("退订", who).command == "stop"
-    assert text_message("删除我的数据", who).command == "forget"
-    assert (text_message("/subscribe 2026-01-10", who).command, text_message("/subscribe 2026-01-10", who).argument) \
+    assert typed("退订", who).command == "stop"
+    assert typed("删除我的数据", who).command == "forget"
+    assert (typed("/subscribe 2026-01-10", who).command, typed("/subscribe 2026-01-10", who).argument) \
         == ("subscribe", "2026-01-10")
-    assert text_message("/unknown", who).command is None
-    assert text_message("我想退订吗", who).command is None  # a sentence goes to the engine
+    assert typed("/unknown", who).command is None
+    assert typed("我想退订吗", who).command is None  # a sentence goes to the engine
 
 
 def test_template_data_fits_the_templates_fields() -> None:

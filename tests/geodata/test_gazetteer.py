@@ -207,3 +207,10 @@ def test_an_english_message_names_a_place_in_pinyin() -> None:
     assert gazetteer.division_in("My wife just gave birth in Yuncheng") == "140800"
     assert gazetteer.places_in("thanks, that helps") == [] and gazetteer.division_in("thanks") is None
     assert gazetteer.places_in("xinixini") == []  # whole words only
+
+
+def test_a_place_typed_with_a_homophone_and_a_county_without_its_ending_are_found() -> None:
+    gazetteer = default_gazetteer()
+    assert [p.name for p in gazetteer.places_in("康和园小区附近有托育吗")] == ["康和苑小区"]
+    assert [p.county_code for p in gazetteer.places_in("那康巴什呢")] == ["150603"]
+    assert gazetteer.places_in("乌鲁木齐") == []  # the city, not 乌鲁木齐县

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bot.replies import Button, Reply
-from bot.replies import typed
+from bot.replies import Button, Reply, typed
 from bot.wechat_render import choice, render
 from common import Recipient
 from messaging.wechat_format import TEXT_LIMIT_BYTES, split_text, template_data

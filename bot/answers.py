@@ -632,6 +632,10 @@ def safety_still(lang: str, kind: str, *, waiting: bool = False) -> Reply:
     return Reply(msg(f"bot.safety.first.{kind}")(lang) + "\n" + then)
 
 
+def emergency_in_hands(lang: str) -> Reply:
+    return Reply(msg("bot.safety.in_hands")(lang))
+
+
 def numbers(lang: str) -> Reply:
     return Reply(msg("bot.numbers")(lang))
 

@@ -236,6 +236,8 @@ class Engine:
                 return start.which_intent(state, text, heard)
         if intent == "check_centre" and followup.COMPLAINT.search(text):
             intent = "complaint"  # "我要投速向日葵托育园": a complaint that names the centre
+        if intent == "help" and guidance.names_a_topic(self.ctx, text):
+            intent = "guidance"  # "麻腮风是免费的吗": a parenting topic named, not a question about the service
         flow = FLOWS.get(intent)
         if flow is None:
             if find_age_months(text) is not None or guidance.names_a_topic(self.ctx, text):

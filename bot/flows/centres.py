@@ -278,7 +278,7 @@ def centre_question(ctx: Context, state: State, centre: Centre, asked: Sequence[
 
 # The words every centre name shares; what is left (小星星, 育才) tells one centre from another.
 GENERIC_NAME_WORDS = re.compile(r"（示例）|\(示例\)|托育|中心|机构|幼儿园|托班|托儿所|社区|家庭|服务|有限公司|"
-                                r"园|点|站|所")
+                                r"职工|员工|园|点|站|所|室")
 CHINESE_RUN = re.compile(r"[\u4e00-\u9fff（）()·]+")
 ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
 

@@ -83,7 +83,7 @@ APPLY = re.compile(r"申请|申领|怎么领|去哪领|找谁|哪里办|怎么�
 FARTHER = re.compile(r"远(?:一)?点(?:的|也行|也可以|也没事|没关系|无所谓)|远一些|再远|走远点|远点儿|远一点|"
                      r"放宽|扩大范围|"
                      r"范围大一?点|(?:[2-6]\d|半个?小时|一个?小时)分?钟?(?:以内|之内|内)?(?:走路|步行|的路|能到)|"
-                     r"(?:走路|步行)(?:[2-6]\d分钟|半小时)|"
+                     r"(?:走路|步行|走)\s?(?:[2-6]\d\s?分钟|半个?小时)|"
                      r"骑(?:电动)?车|开车去|\bfarther\b|\bfurther (?:away|out)\b|don'?t mind (?:a )?(?:longer|further)",
                      re.I)
 # "那它附近有别的吗": a search around the centre in focus.
@@ -246,7 +246,8 @@ def _about_centres(ctx: Context, state: State, message: Message, text: str) -> T
         return centres.refine(ctx, state, message, text)
     if asked in EVERY_LISTED and not explicit and state.centre_id is None and len(page) > 1 and is_short(text):
         return centres.listed_question(ctx, state, page, asked)
-    if referred is not None and explicit and AROUND_IT.search(text):  # "那它附近有别的正常营业的吗"
+    if referred is not None and (explicit or state.centre_id) and AROUND_IT.search(text):  # "那它附近有别的普惠的吗"
+        centres.read_filters(state, text)
         return centres.find_at(ctx, state, referred.lat, referred.lon, place=None)
     if referred is not None and asked and (explicit or (asked in EVERYDAY | EVERY_LISTED and is_short(text))):
         return centres.centre_question(ctx, state, referred, _asked_all(text), _centre_topic(state),
@@ -365,8 +366,8 @@ def _about_guidance(ctx: Context, state: State, message: Message, text: str, rea
     if not is_short(text) or not state.guide_query:
         return None
     if age is None or not ELLIPSIS.search(text):
-        asks_more = (ELLIPSIS.search(text) or (read_as in {"guidance", "unknown"}
-                                                and (QUESTION.search(text) or guidance.names_a_topic(ctx, text)))) \
+        asks_more = (ELLIPSIS.search(text) or guidance.names_a_topic(ctx, text)
+                     or (read_as in {"guidance", "unknown"} and QUESTION.search(text))) \
             and not ORDINAL.search(text) \
             and not any(words.search(text) for _, words in TOPIC_WORDS) and not SERVICE_WORDS.search(text) \
             and not ctx.gazetteer.places_in(text)

@@ -21,6 +21,9 @@ FIRST_AID = (("burns-prevention", re.compile(r"烫|烧伤|开水|水泡|水疱|\
                                                  r"\bpoison", re.I)))
 
 
+OWN_QUESTION = 8  # characters: a follow-up this long is searched on its own words first
+
+
 def guidance(ctx: Context, state: State, message: Message, text: str, *, age_given: int | None = None,
              context: str = "") -> Turn:
     """The article for the question; `context` is the question it follows up ("还能吃奶不" after diarrhoea)."""
@@ -32,9 +35,12 @@ def guidance(ctx: Context, state: State, message: Message, text: str, *, age_giv
     if text:
         state.guide_query = without_age(f"{context} {text}".strip())[-200:]
     # An age said now picks among the matches; one said earlier does not outweigh the topic asked about now.
-    # A follow-up is searched with the question it follows; the passage shown is about what is asked now.
-    found = articles_for(ctx, f"{context} {text}".strip(), age if age is not None and age <= MAX_CHILD_AGE_MONTHS
-                         else None)
+    # A follow-up is searched with the question it follows, unless it is a question of its own (a topic named, or
+    # a whole sentence: "晚上老是醒好几次 睡不踏实咋整" after the weaning article); the passage is about what is asked.
+    said_age = age if age is not None and age <= MAX_CHILD_AGE_MONTHS else None
+    on_its_own = names_a_topic(ctx, text) or len(text.replace(" ", "")) >= OWN_QUESTION
+    own = articles_for(ctx, text, said_age) if context and on_its_own else []
+    found = own or articles_for(ctx, f"{context} {text}".strip(), said_age)
     replies: list[Reply] = []
     if found:
         best = localised(ctx, found[0].slug, lang)

@@ -99,3 +99,13 @@ def test_a_fever_is_an_emergency_under_three_months_only(understanding: Understa
     alarm = understanding.read("宝宝发烧38度", age_months=2).alarm
     assert alarm is not None and alarm.kind == "emergency"
     assert understanding.read("宝宝发烧38度", age_months=20).alarm is None
+
+
+def test_the_training_digest_changes_with_the_held_out_part_too(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # Training leaves out what a held-out writer also wrote, so the held-out files shape the model as well.
+    for part, text in (("train", "在吗\thelp\tnone\n"), ("heldout", "托班\tfind_centre\tnone\n")):
+        (tmp_path / part).mkdir()
+        (tmp_path / part / "x.tsv").write_text("text\tintent\tsafety\n" + text, encoding="utf-8")
+    before = corpus.training_digest(tmp_path)
+    (tmp_path / "heldout" / "x.tsv").write_text("text\tintent\tsafety\n在吗\thelp\tnone\n", encoding="utf-8")
+    assert corpus.training_digest(tmp_path) != before

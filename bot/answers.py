@@ -600,6 +600,9 @@ def leave_brief(lang: str, result: LeaveResult, asked: str | None, *, dated: boo
             line += msg("bot.leave.dates", start=m.start.isoformat(), end=m.end.isoformat())(lang)
         lines.append(line + ("" if m.verified else msg("bot.leave.partly_unverified")(lang))
                      + ("" if m.complete else msg("bot.leave.national_only")(lang)))
+        # Extra leave that needs an application ("第三孩…可再增加产假30天"): said, never added to the days.
+        lines += [msg("bot.leave.optional", condition=o.condition)(lang)
+                  for o in result.optional if o.condition is not None]
     if asked in (None, "paternity") and result.paternity is not None:
         p = result.paternity
         lines.append(msg("bot.leave.paternity", days=p.days, unit=Text(UNIT_ZH[p.unit], UNIT_EN[p.unit]),

@@ -291,6 +291,9 @@ def named_centre(ctx: Context, text: str) -> Centre | None:
     if found:
         return found[0]
     said = names_in(ctx, text)  # "我要投诉小星星托育园乱收费": the name inside the sentence
+    if len(said) > 1:  # "萌宝驿站天骄社区点": the one of several 萌宝驿站 whose every own part is said
+        parts: dict[str, list[str]] = ctx.registry.memo("name-parts", _name_parts)
+        said = [c for c in said if all(part in text for part, ids in parts.items() if c.id in ids)]
     return said[0] if len(said) == 1 else None
 
 

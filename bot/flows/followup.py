@@ -30,7 +30,8 @@ from bot.slots import (
 from bot.understanding.safety import Alarm, word_alarms
 from geodata.centre import Centre
 
-ORDINAL = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*(家|个|所|间|条)?|头一家|最后(一|那|这)?(家|个)|"
+ORDINAL = re.compile(r"倒数第\s*[一二三四五六七八九十\d]{1,2}\s*(?:家|个|所)?|中间(?:那|这)?(?:个|家|所)|"
+                     r"第\s*([一二三四五六七八九十\d]{1,3})\s*(家|个|所|间|条)?|头一家|最后(一|那|这)?(家|个)|"
                      r"\b(first|second|third|fourth|fifth|last)\b|\bno\.?\s*(\d)\b|#(\d)", re.I)
 EN_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 PRONOUN = re.compile(r"它|这家|那家|这个机构|那个机构|这所|那所|该机构|这里|那里|\bits?\b|\bthis one\b|\bthat one\b|"
@@ -61,11 +62,13 @@ ATTRIBUTES = (
 FOCUS_FACTS = {"ages", "hours", "phone", "address", "vacancies"}
 # Asked without "第几家/它": the centre in focus is meant.
 EVERYDAY = {"phone", "fee", "address", "hours", "route", "status"}
-MORE = re.compile(r"还有(别的|其他|其它|更多|没有别的)|再(来|看|找)几家|下一页|换一批|更多|其他的|其它的|"
-                  r"\bmore\b|\bothers?\b|\banything else\b|\bnext\b", re.I)
+MORE = re.compile(r"还有(别的|其他|其它|更多|没有别的)|还有(吗|嘛|没有|么)[?？]?$|再(来|看|找)几家|下一页|换一批|更多|"
+                  r"其他的|其它的|\bmore\b|\bothers?\b|\banything else\b|\bnext\b", re.I)
 # Ellipsis ("那锡尼镇呢") and corrections ("不对，是杭锦旗"): the same question with one thing changed.
 CORRECTION = re.compile(r"^(哦|噢|喔|啊|额|呃|嗯|哎|不好意思|抱歉|sorry)?[，,\s]*"
-                        r"(不对|不是|错了|搞错了|说错了|打错了|写错了|我是说|我说的是|应该是|是在)", re.I)
+                        r"(不对|不是|错了|搞错了|说错了|打错了|写错了|记错了|弄错了|看错了|我是说|我说的是|应该是|是在)",
+                        re.I)
+NOT_THIS_BUT = re.compile(r"^.*?不是\S+?[，,\s]+(?:而)?是(?=\S)")  # "不是锡尼镇 是阿镇" → "阿镇"
 ELLIPSIS = re.compile(rf"呢|^那|^换|^改|what about|how about|what if|^and\b|^in\b|{CORRECTION.pattern}", re.I)
 # "那托育呢", "补贴呢": back to a topic named in one word.
 TOPIC_WORDS = (("find_centre", re.compile(r"(托育|托儿所|托班|日托)(机构|中心)?|nursery|daycare|childcare", re.I)),
@@ -96,9 +99,12 @@ TAKES = re.compile(r"收\S{0,6}(?:不|吗|么|没)|能(?:去|上|送)\S{0,6}(?:�
 WHEN = re.compile(r"什么时候|啥时候|哪年|哪天|几时|多久了|\bwhen\b", re.I)  # "啥时候备案的": the centre in focus
 SERVICE_WORDS = re.compile(r"托|附近|旁边|机构|备案|补贴|订阅|推送|投诉|举报|\b(?:nursery|daycare|centre|center)\b",
                            re.I)
+# "Tell me more about the first one", "第二家详细说说": the details of the centre named by its place in the list.
+DETAILS = re.compile(r"详细|具体|介绍|说说|讲讲|\btell me (?:more )?about\b|\bmore about\b|\bdetails?\b", re.I)
 COMPLAINT = re.compile(r"投诉|投速|举报|告他们|\bcomplain", re.I)
 # "要交什么材料": what a complaint needs.
-COMPLAINT_NEEDS = re.compile(r"材料|证据|证明|需要什么|要带什么|要准备|怎么写|\bevidence\b|\bdocuments?\b", re.I)
+COMPLAINT_NEEDS = re.compile(r"材料|证据|证明|需要什么|要带什么|要准备|怎么写|留(?:我的)?(?:名字|姓名|电话)|匿名|实名|"
+                             r"\bevidence\b|\bdocuments?\b", re.I)
 SHORT = 20  # characters: longer messages are new questions, not ellipsis
 SHORT_WORDS = 15  # the same in English words ("my baby is only 5 months old, which of these take babies that young?")
 NAME_FILLER = re.compile(r"一个月|每个?月|一月|怎么样|多少|几|吗|呢|啊|的|孩子|宝宝|收|请问|是|有没有|有|"
@@ -122,8 +128,9 @@ def continues(state: State, text: str) -> bool:
     anything longer may be telling more, and keeps the classifier's say."""
     if len(text) > 12 and not (looks_english(text) and len(text.split()) <= 6):
         return False
-    if (state.listed or state.centre_id) and (_asked(text) not in {None, "filing"} or _narrows(text)):
-        return True  # "这家收多大的孩子", "孩子才10个月"
+    if (state.listed or state.centre_id) and (_asked(text) not in {None, "filing"} or _narrows(text)
+                                               or (ORDINAL.search(text) and ELLIPSIS.search(text))):
+        return True  # "这家收多大的孩子", "孩子才10个月", "and the second one?"
     return state.topic == "leave" and leave_asked(text) is not None
 
 
@@ -226,16 +233,18 @@ def _about_centres(ctx: Context, state: State, message: Message, text: str) -> T
         return centres.farther(ctx, state, message, text)
     if searching and wants_inclusive(text) is False:  # "非普惠的也要看看": the same place, wider
         return centres.find(ctx, state, message, text)
-    said = centres.names_in(ctx, text) if ELLIPSIS.search(text) and is_short(text) and not explicit else []
-    if len(said) == 1 and state.asked:  # "那禾苗托育中心呢" after "小星星托育园几点关门": the same question
-        return centres.centre_question(ctx, state, said[0], state.asked, _centre_topic(state))
-    if len(said) == 1 and state.topic == "check_centre":  # "运城盐湖区的东郊托育园呢": that centre's filing
-        return centres.centre_detail(ctx, state, said[0].id)
+    said = centres.names_in(ctx, text) if ELLIPSIS.search(text) and is_short(text) and not asked else []
+    other = named or (said[0] if len(said) == 1 and not ORDINAL.search(text) and not PRONOUN.search(text) else None)
+    if other is not None and ELLIPSIS.search(text) and is_short(text) and not asked:
+        if state.asked:  # "那禾苗托育中心呢" after "小星星托育园几点关门": the same question
+            return centres.centre_question(ctx, state, other, state.asked, _centre_topic(state))
+        if state.topic == "check_centre":  # "运城盐湖区的东郊托育园呢": that centre's filing
+            return centres.centre_detail(ctx, state, other.id)
     places = ctx.gazetteer.places_in(text) if is_short(text) and not explicit else []
     elsewhere = bool(places) and (ELLIPSIS.search(text) or safety.ANOTHER_FAMILY.search(text)
                                   or (state.topic == "find_centre" and _narrows(text)))
-    if elsewhere:
-        return centres.find(ctx, state, message, text)  # "那锡尼镇呢", "不对，是杭锦旗": the same search elsewhere
+    if elsewhere:  # "那锡尼镇呢", "不对，是杭锦旗", "不是锡尼镇 是阿镇": the same search elsewhere
+        return centres.find(ctx, state, message, NOT_THIS_BUT.sub("", text))
     if state.centre_id and referred is not None and asked == "ages" and TAKES.search(text) \
             and not ELLIPSIS.search(text) and is_short(text):  # "收一岁的不", just after "头一家多少钱"
         return centres.centre_question(ctx, state, referred, ["ages"], _centre_topic(state),
@@ -252,11 +261,11 @@ def _about_centres(ctx: Context, state: State, message: Message, text: str) -> T
     if referred is not None and asked and (explicit or (asked in EVERYDAY | EVERY_LISTED and is_short(text))):
         return centres.centre_question(ctx, state, referred, _asked_all(text), _centre_topic(state),
                                        _child_months(text))
-    if referred is not None and ORDINAL.search(text) and ELLIPSIS.search(text) and state.asked and len(text) <= 8:
+    if referred is not None and ORDINAL.search(text) and ELLIPSIS.search(text) and state.asked and is_short(text):
         return centres.centre_question(ctx, state, referred, state.asked, _centre_topic(state))  # "那第二家呢"
-    if referred is not None and ORDINAL.search(text) and len(text) <= 8:  # "第二家" alone: its details
+    if referred is not None and ORDINAL.search(text) and (len(text) <= 8 or DETAILS.search(text)):  # "第二家"
         return centres.centre_detail(ctx, state, referred.id)
-    if searching and MORE.search(text):
+    if searching and MORE.search(text) and not ORDINAL.search(text):
         return centres.next_page(ctx, state)
     return None
 
@@ -323,6 +332,11 @@ def _ordinal(text: str, count: int) -> int | None:
     if not match:
         return None
     word = match.group(0).lower()
+    if word.startswith("倒数"):  # "倒数第二家"
+        number = chinese_number(re.sub(r"\D", "", word) or word[3:4])
+        return None if number is None else count - number
+    if word.startswith("中间"):  # "中间那个" of three
+        return count // 2
     if word.startswith("最后") or "last" in word:
         return count - 1
     if word == "头一家":

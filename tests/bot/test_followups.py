@@ -57,6 +57,11 @@ DISAGREED = {
     ("ai48", 4): "the same: '四川呢' after the husband's leave asks the husband's leave in 四川",
     ("ai39", 3): "the same in English: 'what if … born in October 2025' after paternity leave asks paternity leave",
     ("ai42", 3): "河东小星托育园 (普惠, 6–36 months) also takes an 8-month-old and is listed first",
+    # Writer AK (session 5).
+    ("ak04", 3): "with no 普惠 centre for a 10-month-old in the circle, the nearest 普惠 one beyond it is listed first",
+    ("ak15", 4): "'要是2025年10月生的呢' right after the husband's leave asks the husband's leave",
+    ("ak28", 3): "'贵不贵' is answered with the centre's fee span, not with whether it is 普惠",
+    ("ak29", 3): "known miss: '那向日葵呢' after a subsidy question is not the subsidy question for that centre",
 }
 
 

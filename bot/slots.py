@@ -20,8 +20,11 @@ RELATIVE_YEAR_MONTH = re.compile(r"(前年|去年|今年|明年)(\d{1,2})月(?![
 YEAR_OFFSETS = {"前年": -2, "去年": -1, "今年": 0, "明年": 1}
 BIRTH_YEAR = re.compile(r"(?<!\d)(20\d{2}|[12]\d)\s*年\s*(?:出?生|的(?:宝宝|娃|孩子)?|宝宝|娃|孩子|生的)(?!\d)")
 EN_MONTH_NAMES = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-EN_MONTH_YEAR = re.compile(r"\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-                           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?,?\s+(20\d{2})\b", re.I)
+EN_MONTH = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+            r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+EN_MONTH_YEAR = re.compile(rf"\b{EN_MONTH}\.?,?\s+(20\d{{2}})\b", re.I)
+EN_DATE = re.compile(rf"\b(?:{EN_MONTH}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+                     rf"{EN_MONTH}\.?),?\s+(20\d{{2}})\b", re.I)  # "January 20 2026", "3rd of March, 2025"
 YEAR_MONTH = re.compile(r"(20\d{2})\s*[年\-/.]\s*(\d{1,2})\s*月?(?![\d\-/.月日号])")
 MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})[日号]")
 YEARS_MONTHS = re.compile(NUMBER + r"\s*(?:岁|周岁)\s*(半|" + NUMBER + r"\s*个?月)?")
@@ -85,6 +88,11 @@ def find_date(text: str, today: date, near: date | None = None) -> date | None:
                 return date(y + century, m, d)
             except ValueError:
                 return None
+    english = EN_DATE.search(text)
+    if english:  # "January 20 2026", "20 January 2026"
+        month = english.group(1) or english.group(4)
+        day, year = english.group(2) or english.group(3), english.group(5)
+        return _date_or_none(int(year), EN_MONTH_NAMES.index(month[:3].lower()) + 1, int(day))
     match = RELATIVE_YEAR.search(text)
     if match:
         return _date_or_none(today.year + YEAR_OFFSETS[match.group(1)], int(match.group(2)), int(match.group(3)))
@@ -109,7 +117,7 @@ def find_date(text: str, today: date, near: date | None = None) -> date | None:
 def find_month(text: str, today: date | None = None) -> date | None:
     """A month without a day ("2024年6月出生", "2024-06", "October 2025", and with `today` "今年3月"), as its first
     day; None when a whole date is given."""
-    if ISO.search(text) or RELATIVE_YEAR.search(text):
+    if ISO.search(text) or RELATIVE_YEAR.search(text) or EN_DATE.search(text):
         return None
     relative = RELATIVE_YEAR_MONTH.search(text) if today else None
     if relative and today and 1 <= int(relative.group(2)) <= 12:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from bot.conversations import State
+from bot.conversations import Pending, State
 from bot.flows import Context, centres, complaint, guidance, leave, safety, subsidy
 from bot.replies import Message, Turn
 from bot.slots import (
@@ -126,12 +126,13 @@ def continues(state: State, text: str) -> bool:
     """A very short follow-up to the last answer: about a centre just shown ("这家收多大的孩子", "And the fees?"), or
     about the leave just discussed ("and for her?", "那我老公呢"). The classifier alone does not alarm on these;
     anything longer may be telling more, and keeps the classifier's say."""
-    if len(text) > 12 and not (looks_english(text) and len(text.split()) <= 6):
+    if len(text) > 12 and not (looks_english(text) and len(text.split()) <= 8):
         return False
     if (state.listed or state.centre_id) and (_asked(text) not in {None, "filing"} or _narrows(text)
                                                or (ORDINAL.search(text) and ELLIPSIS.search(text))):
         return True  # "这家收多大的孩子", "孩子才10个月", "and the second one?"
-    return state.topic == "leave" and leave_asked(text) is not None
+    about_leave = state.topic == "leave" or state.pending in {Pending.leave_region, Pending.leave_date}
+    return about_leave and leave_asked(text) is not None
 
 
 def searches_elsewhere(ctx: Context, state: State, text: str) -> bool:

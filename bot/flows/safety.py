@@ -27,7 +27,8 @@ EMERGENCY_NEXT = re.compile(r"120|救护车|急救车|医院|急诊|等车|叫�
 HANDLED = re.compile(r"(?:已经|已)\S{0,6}(?:到|送|进|在|去)\S{0,2}医院|(?:到|送|进)了?医院了|在医院了|送医了|"
                      r"(?:在)?去医院的路上|救护车(?:来了|拉走了|接走了|到了)|医生(?:看过|在看)了|"
                      r"(?:去|到)医院看(?:了|过)|看过医生了?|(?:医生|大夫)看了|(?:^|\s)车(?:来了|到了)|上(?:了)?救护车|"
-                     r"(?:we'?re|we are|she'?s|he'?s) (?:at|in) (?:the )?hospital|ambulance (?:came|took)", re.I)
+                     r"(?:we'?re|we are|she'?s|he'?s) (?:at|in) (?:the )?hospital|ambulance (?:came|took)|"
+                     r"(?:going|on (?:our|the) way|heading|driving) to (?:the )?hospital", re.I)
 SETTLED = re.compile(r"^[\s，,。]*(?:(?:医生|大夫)说)?(?:现在)?"
                      r"(?:没事了|没事|没得事|没啥事|没大事|好了|好多了|稳定了|醒了)[\s，,。]*")
 # "另一户问…", "下一户新华社区": a community worker asking for the next family.

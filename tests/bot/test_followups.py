@@ -439,3 +439,18 @@ def test_a_shared_points_circle_narrows_by_the_age_said_next(sample: tuple[Engin
     names = [registry.get(i).name for i in narrowed.centres]  # type: ignore[union-attr]
     assert narrowed.intent == "find_centre" and names and all(registry.get(i).takes_age(10) for i in narrowed.centres)  # type: ignore[union-attr]
     assert any("红旗" in n for n in names)  # the non-inclusive centre that takes 10-month-olds follows the 普惠 ones
+
+
+def test_an_english_father_asking_his_own_leave_gets_no_alarm(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "how long is maternity leave in Inner Mongolia? my wife gave birth on January 20 2026")
+    dad = say(engine, "and what about me? I'm the dad")
+    assert dad.intent == "leave" and "25" in dad.text and "12356" not in dad.text
+
+
+def test_on_the_way_to_hospital_a_question_about_reporting_the_carer_gets_110(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "I saw on the nanny cam that our babysitter shook my 5 month old baby hard. what should I do")
+    say(engine, "she seems ok now but very sleepy and threw up once. do I still need a doctor?")
+    report = say(engine, "ok we are going to the hospital. the babysitter is from an agency, where do I report her?")
+    assert report.intent == "complaint" and "110" in report.text.splitlines()[0]

@@ -162,6 +162,7 @@ class Engine:
             return True  # "120怎么打 要说啥", "最近的医院是哪个": still the emergency, however long
         if not safety.still_fresh(self.ctx, state) or not followup.is_short(text) or state.pending \
                 or followup.asks_about_listed(state, text) or followup.searches_elsewhere(self.ctx, state, text) \
+                or followup.asks_about_a_named_centre(self.ctx, text) \
                 or safety.moved_on(state, text, heard.intent == "guidance" and heard.reading.probability >= SURE
                                    and bool(guidance.articles_for(self.ctx, text, find_age_months(text)))) \
                 or (state.paused and (find_date(text, self.today()) or find_province(text))):

@@ -264,7 +264,9 @@ def is_choking(text: str) -> bool:
     return any(w in lower for w in CHOKING_WORDS)
 
 
-NOT_DIFFICULT = re.compile(r"不算难产|不是难产|没有难产|没难产|非难产|不属于难产|顺产|not (?:a )?difficult", re.I)
+NOT_DIFFICULT = re.compile(r"不算难产|不是难产|没有难产|没难产|非难产|不属于难产|顺产|"
+                           r"(?:没|没有)(?:写|说|认定|开)\S{0,2}难产|not (?:a )?difficult", re.I)
+DENIED = re.compile(r"不是(?:在)?[^\s，,。]{1,8}?(?=[\s，,。]|$)")  # "不是四川 我们两个都在伊旗…": not 四川
 QUESTION = re.compile(r"[?？]|吗|啥|什么|怎么|咋|如何|多少|哪|(?:能|可以|要|行|会|该)\S{0,6}(?:不|没)[?？。!！]*$|"
                       r"\b(?:what|how|which|where|when|why)\b", re.I)
 ASKS_DIFFICULT = re.compile(r"算(?:不算)?难产(?:吗|不|么|嘛)?$|算(?:不算)?难产(?:吗|不|么|嘛)|是不是难产|难产吗|"
@@ -305,7 +307,9 @@ def looks_english(text: str) -> bool:
 
 
 def find_province(text: str) -> Province | None:
-    """A province named in the message (full or short name, or English); 山西 and 陕西 are kept apart."""
+    """A province named in the message (full or short name, or English), not one denied ("不是四川"); 山西 and 陕西
+    are kept apart."""
+    text = DENIED.sub("", text)
     lower = text.lower()
     for province in sorted(PROVINCES, key=lambda p: -len(p.short)):
         if province.name in text or province.short in text or province.name_en.lower() in lower \
@@ -330,5 +334,5 @@ LEAVE_TYPO = re.compile(r"(?<=产|儿|理|乳)[价甲架驾嫁]")
 def leave_asked(text: str) -> str | None:
     """"paternity", "parental" or "maternity" when the message names whose leave it asks about."""
     text = LEAVE_TYPO.sub("假", text)
-    return "paternity" if SPOUSE.search(text) else "parental" if PARENTAL.search(text) \
-        else "maternity" if MOTHER.search(text) else None
+    return "parental" if PARENTAL.search(text) else "paternity" if SPOUSE.search(text) \
+        else "maternity" if MOTHER.search(text) else None  # "育儿假…我和老公都有吗" asks the 育儿假

@@ -101,6 +101,7 @@ SERVICE_WORDS = re.compile(r"托|附近|旁边|机构|备案|补贴|订阅|推�
                            re.I)
 # "Tell me more about the first one", "第二家详细说说": the details of the centre named by its place in the list.
 DETAILS = re.compile(r"详细|具体|介绍|说说|讲讲|\btell me (?:more )?about\b|\bmore about\b|\bdetails?\b", re.I)
+ME = re.compile(r"^(?:那)?我(?:呢|的呢|有几天|能休几天)|(?:^|\s)(?:and )?what about me\b", re.I)
 COMPLAINT = re.compile(r"投诉|投速|举报|告他们|\bcomplain", re.I)
 # "要交什么材料": what a complaint needs.
 COMPLAINT_NEEDS = re.compile(r"材料|证据|证明|需要什么|要带什么|要准备|怎么写|留(?:我的)?(?:名字|姓名|电话)|匿名|实名|"
@@ -138,6 +139,11 @@ def continues(state: State, text: str) -> bool:
 def searches_elsewhere(ctx: Context, state: State, text: str) -> bool:
     """"那金桂苑那边呢 想换一家": the last search at another place. The classifier alone does not alarm on it."""
     return bool(state.listed) and is_short(text) and bool(ELLIPSIS.search(text)) and bool(ctx.gazetteer.places_in(text))
+
+
+def asks_about_a_named_centre(ctx: Context, text: str) -> bool:
+    """"向日葵真正的电话是多少": a fact asked about one filed centre named in the message."""
+    return _asked(text) not in {None, "filing"} and len(centres.names_in(ctx, text)) == 1
 
 
 def asks_about_listed(state: State, text: str) -> bool:
@@ -361,6 +367,8 @@ def _about_leave(ctx: Context, state: State, message: Message, text: str) -> Tur
         return leave.how_counted(ctx, state, named or state.leave_ask)
     birth_detail = bool(find_babies(text) or find_birth_order(text) or mentions_difficult_birth(text))
     asked = named or ("maternity" if birth_detail else None)
+    if not asked and ME.search(text) and state.leave_ask in {"maternity", "paternity"}:  # "那我呢" after the other's
+        asked = "paternity" if state.leave_ask == "maternity" else "maternity"
     if WHEN_ENDS.search(text):  # "那我什么时候回去上班": the dates of the leave in question
         asked = asked or state.leave_ask or "maternity"
     new_region = find_province(text) is not None or ctx.gazetteer.division_in(text) is not None

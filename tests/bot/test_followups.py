@@ -454,3 +454,16 @@ def test_on_the_way_to_hospital_a_question_about_reporting_the_carer_gets_110(sa
     say(engine, "she seems ok now but very sleepy and threw up once. do I still need a doctor?")
     report = say(engine, "ok we are going to the hospital. the babysitter is from an agency, where do I report her?")
     assert report.intent == "complaint" and "110" in report.text.splitlines()[0]
+
+
+def test_leave_follow_ups_from_the_final_play_test(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "我在广州上班 10月1号生的 难产 产假一共多少天")
+    assert "178" in say(engine, "我是剖腹产的 医院没写难产 那是多少").text  # 178, not 208 with 难产
+    parental = say(engine, "育儿假是每年都有吗 我和老公都有？")
+    assert parental.intent == "leave" and "育儿假" in parental.text and "陪产假" not in parental.text
+    say(engine, "内蒙古产假多少天")
+    assert "25" in say(engine, "那我呢 我也在这个厂上班").text  # the other parent's leave: the father's
+    say(engine, "四川呢")
+    not_there = say(engine, "不是四川 我们两个都在伊旗厂里上班 我有几天")
+    assert "内蒙古" in not_there.text and "四川" not in not_there.text.splitlines()[0]

@@ -15,6 +15,7 @@ from geodata.policy import MAX_CHILD_AGE_MONTHS
 
 # The first-aid articles by what happened.
 FIRST_AID = (("burns-prevention", re.compile(r"烫|烧伤|开水|水泡|水疱|\bscald|\bburn", re.I)),
+             ("fever", re.compile(r"抽搐|抽风|惊厥|抽了|一直抽|在抽|\bseizure|\bfitting\b|\bconvuls", re.I)),  # a fit
              ("drowning-prevention", re.compile(r"溺水|呛水|掉(?:进|到)?水|淹|\bdrown", re.I)),
              # a battery or a magnet swallowed: when to see a doctor
              ("poisoning-prevention", re.compile(r"误服|中毒|(?:喝|吃|吞)了\S{0,6}(?:消毒|洗|药|酒|油|凝珠|清洁剂)|"
@@ -65,7 +66,8 @@ def first_aid(ctx: Context, state: State, text: str) -> list[Reply]:
     when to see a doctor."""
     slug = first_aid_slug(text) or "when-to-see-a-doctor"
     state.guide_query = text[:200]  # what happened, for the questions of the next minutes
-    return answers.article(state.language, localised(ctx, slug, state.language), ctx.web_url)
+    item = localised(ctx, slug, state.language)
+    return answers.article(state.language, item, ctx.web_url, item.passage_about(text))  # "抽了": what to do
 
 
 def first_aid_passage(ctx: Context, state: State, text: str) -> Reply | None:

@@ -467,3 +467,11 @@ def test_leave_follow_ups_from_the_final_play_test(sample: tuple[Engine, Registr
     say(engine, "四川呢")
     not_there = say(engine, "不是四川 我们两个都在伊旗厂里上班 我有几天")
     assert "内蒙古" in not_there.text and "四川" not in not_there.text.splitlines()[0]
+
+
+def test_a_seizure_gets_what_to_do_and_the_paragraph_on_the_mouth_when_asked(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    fit = say(engine, "孩子突然抽了 眼睛往上翻 嘴唇发紫 咋办")
+    assert fit.text.startswith("这可能是紧急情况") and "抽搐" in fit.text
+    mouth = say(engine, "要不要往嘴里塞东西防止咬舌头")
+    assert "120" in mouth.text.splitlines()[0] and "不要往嘴里塞任何东西" in mouth.text

@@ -20,6 +20,7 @@ from bot.flows import subscribe as subscribing
 from bot.flows import subsidy as subsidies
 from bot.replies import Message, Turn
 from bot.slots import (
+    COMPLAINT_WORDS,
     QUESTION,
     find_age_months,
     find_date,
@@ -198,10 +199,10 @@ class Engine:
                 return typed
             if QUESTION.search(text) and not find_date(text, self.today()):
                 return None  # "新生儿访视是啥" before agreeing: answered; the consent question stays open
+        to_subscribe = pending.flow != "subscribe" and subscribing.ASKS_TO_SUBSCRIBE.search(text) is not None
         sure = (heard.reading.probability >= SURE and heard.intent not in {"unknown", "help", pending.flow}) \
             or followup.switches_topic(text) not in {None, pending.flow} \
-            or (pending.flow != "find_centre" and followup.asks_about_listed(state, text)) \
-            or (pending.flow != "subscribe" and subscribing.ASKS_TO_SUBSCRIBE.search(text) is not None)
+            or (pending.flow != "find_centre" and followup.asks_about_listed(state, text)) or to_subscribe
         answers_it = {
             Pending.leave_region: lambda: bool(find_province(text) or self.ctx.gazetteer.division_in(text)
                                                or find_date(text, self.today()) or is_bad_date(text)),
@@ -213,7 +214,7 @@ class Engine:
             Pending.subscribe_region: lambda: heard.intent not in ASKED_ELSEWHERE and bool(
                 find_province(text) or self.ctx.gazetteer.division_in(text)),
         }.get(pending, lambda: False)()
-        if answers_it and not (pending.flow != "subscribe" and subscribing.ASKS_TO_SUBSCRIBE.search(text)):
+        if answers_it and not to_subscribe:
             return WAITING[pending](self.ctx, state, message, text)
         if pending is Pending.subscribe_region:  # optional: "不用了" is fine, anything else is a new message
             state.pending = None
@@ -235,7 +236,7 @@ class Engine:
                 and guidance.names_a_topic(self.ctx, text) else "")
             if not intent:
                 return start.which_intent(state, text, heard)
-        if intent == "check_centre" and followup.COMPLAINT.search(text):
+        if intent == "check_centre" and COMPLAINT_WORDS.search(text):
             intent = "complaint"  # "我要投速向日葵托育园": a complaint that names the centre
         if intent == "help" and guidance.names_a_topic(self.ctx, text):
             intent = "guidance"  # "麻腮风是免费的吗": a parenting topic named, not a question about the service

@@ -48,10 +48,10 @@ GENERIC_SUFFIXES = (
     "社区居民委员会", "居民委员会", "社区居委会", "街道办事处", "自治旗", "自治县", "居委会", "办事处",
     "社区", "小区", "街道", "苏木", "嘎查", "镇", "乡", "村", "旗", "县", "区", "市",
 )
-# Where a parent names the wider area first ("伊旗阿镇天骄社区"), the place is what comes last.
 # Words near a place name; only then is a sentence read for names typed with a homophone (康和园 for 康和苑).
 NEAR_A_PLACE = re.compile(r"小区|社区|花园|家园|[苑园]|村|街|附近|旁边|边上|周边|一带|那边")
 HAN_NAME = re.compile(r"[\u4e00-\u9fff]{3,}")
+# Where a parent names the wider area first ("伊旗阿镇天骄社区"), the place is what comes last.
 AREA_PREFIX = re.compile(r"^.{1,12}?(?:省|自治区|市|盟|州|旗|县|区|镇|街道)(?=.{2,})")
 
 

@@ -18,6 +18,7 @@ from bot.flows import Context
 from bot.flows.centres import named_centre
 from bot.flows.subscribe import AGREE, DECLINE
 from bot.replies import Message, Reply, Turn
+from bot.slots import COMPLAINT_WORDS
 from bot.understanding.safety import word_alarms
 from geodata.cases import CASE_NUMBER, Cases, Category, reporter_key
 from geodata.centre import Centre
@@ -33,7 +34,6 @@ AGREE_TO_FILE = re.compile(r"^(?:好的?|好吧|可以|行|嗯+|是的?|对|要|
 # Asking for a case in words, wherever in the message: "帮我登记一下投诉", "那帮我登记投诉吧".
 WANTS_CASE = re.compile(r"(?:帮我|给我|我要|我想|要|请)?(?:登记|立案)(?:一下)?(?:投诉|案件|举报)?(?:吧)?|"
                         r"\bfile (?:a |my )?(?:complaint|case)\b|\bregister (?:a |my )?complaint\b", re.I)
-COMPLAINT_WORDS = re.compile(r"投诉|举报|\bcomplain", re.I)
 NO_CONTACT_SAID = re.compile(r"不留(?:联系方式|电话|手机|联系)?|不用留\S{0,4}|no contact", re.I)
 NO_CONTACT = re.compile(r"^(?:不留|不用|不需要|不要|不想留|算了|没有|no|none|no thanks?)\S{0,6}[。.!！]*$", re.I)
 # A phone number, a WeChat ID or an e-mail address.
@@ -125,8 +125,7 @@ def intercept(ctx: Context, session: str, state: State, message: Message) -> Tur
 def _about_a_complaint(ctx: Context, state: State, text: str) -> bool:
     """Is there a complaint to file: one just talked about, or a centre named along with the request?"""
     topic = state.topic or ""
-    return topic in {"complaint", "safety:harm", "safety:fraud"} or bool(COMPLAINT_WORDS.search(text)) \
-        or (bool(state.centre_id) and topic in {"find_centre", "check_centre"} and bool(COMPLAINT_WORDS.search(text)))
+    return topic in {"complaint", "safety:harm", "safety:fraud"} or bool(COMPLAINT_WORDS.search(text))
 
 
 def _start(ctx: Context, session: str, state: State, text: str) -> Turn:

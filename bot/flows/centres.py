@@ -259,12 +259,12 @@ def centre_detail(ctx: Context, state: State, centre_id: str) -> Turn:
     return Turn("check_centre", (answers.centre_detail(state.language, centre, ctx.web_url),), centres=(centre.id,))
 
 
-def listed_question(ctx: Context, state: State, ids: list[str], asked: str) -> Turn:
+def listed_question(ctx: Context, state: State, ids: list[str], asked: str, intent: str) -> Turn:
     """The same question about each centre just shown ("收几个月的", "有空位吗"), one short line each."""
     chosen = [c for c in (ctx.registry.get(i) for i in ids) if c is not None]
     start = state.listed.index(chosen[0].id) if chosen and chosen[0].id in state.listed else 0
-    state.topic = state.topic if state.topic in {"find_centre", "check_centre"} else "find_centre"
-    return Turn(state.topic, (answers.listed_facts(state.language, chosen, asked, offset=start),),
+    state.topic = intent
+    return Turn(intent, (answers.listed_facts(state.language, chosen, asked, offset=start),),
                 centres=tuple(c.id for c in chosen))
 
 

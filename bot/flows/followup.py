@@ -11,6 +11,8 @@ from bot.conversations import Pending, State
 from bot.flows import Context, centres, complaint, guidance, leave, safety, subsidy
 from bot.replies import Message, Turn
 from bot.slots import (
+    COMPLAINT_WORDS,
+    DENIED,
     QUESTION,
     chinese_number,
     find_age_months,
@@ -68,7 +70,6 @@ MORE = re.compile(r"还有(别的|其他|其它|更多|没有别的)|还有(吗|
 CORRECTION = re.compile(r"^(哦|噢|喔|啊|额|呃|嗯|哎|不好意思|抱歉|sorry)?[，,\s]*"
                         r"(不对|不是|错了|搞错了|说错了|打错了|写错了|记错了|弄错了|看错了|我是说|我说的是|应该是|是在)",
                         re.I)
-NOT_THIS_BUT = re.compile(r"^.*?不是\S+?[，,\s]+(?:而)?是(?=\S)")  # "不是锡尼镇 是阿镇" → "阿镇"
 ELLIPSIS = re.compile(rf"呢|^那|^换|^改|what about|how about|what if|^and\b|^in\b|{CORRECTION.pattern}", re.I)
 # "那托育呢", "补贴呢": back to a topic named in one word.
 TOPIC_WORDS = (("find_centre", re.compile(r"(托育|托儿所|托班|日托)(机构|中心)?|nursery|daycare|childcare", re.I)),
@@ -97,12 +98,11 @@ OTHER_CENTRES = re.compile(r"私立|民办|社会办|营利|非普惠|公办|企
 # "收一岁的不", "能收两岁的吗": whether the centre in focus takes a child of that age.
 TAKES = re.compile(r"收\S{0,6}(?:不|吗|么|没)|能(?:去|上|送)\S{0,6}(?:不|吗|么)|\b(?:take|accept)s?\b", re.I)
 WHEN = re.compile(r"什么时候|啥时候|哪年|哪天|几时|多久了|\bwhen\b", re.I)  # "啥时候备案的": the centre in focus
-SERVICE_WORDS = re.compile(r"托|附近|旁边|机构|备案|补贴|订阅|推送|投诉|举报|\b(?:nursery|daycare|centre|center)\b",
+ABOUT_THE_SERVICE = re.compile(r"托|附近|旁边|机构|备案|补贴|订阅|推送|投诉|举报|\b(?:nursery|daycare|centre|center)\b",
                            re.I)
 # "Tell me more about the first one", "第二家详细说说": the details of the centre named by its place in the list.
 DETAILS = re.compile(r"详细|具体|介绍|说说|讲讲|\btell me (?:more )?about\b|\bmore about\b|\bdetails?\b", re.I)
 ME = re.compile(r"^(?:那)?我(?:呢|的呢|有几天|能休几天)|(?:^|\s)(?:and )?what about me\b", re.I)
-COMPLAINT = re.compile(r"投诉|投速|举报|告他们|\bcomplain", re.I)
 # "要交什么材料": what a complaint needs.
 COMPLAINT_NEEDS = re.compile(r"材料|证据|证明|需要什么|要带什么|要准备|怎么写|留(?:我的)?(?:名字|姓名|电话)|匿名|实名|"
                              r"\bevidence\b|\bdocuments?\b", re.I)
@@ -195,7 +195,7 @@ def resolve(ctx: Context, state: State, message: Message, text: str, read_as: st
 def _named_centre_question(ctx: Context, state: State, text: str) -> Turn | None:
     """"蓝天幼儿园托班一个月多少钱": a question about a centre named outright, answered from the registry."""
     asked = _asked(text)
-    if asked in {None, "filing"} or len(text) > 40 or COMPLAINT.search(text):  # "备案了吗" is the check flow's
+    if asked in {None, "filing"} or len(text) > 40 or COMPLAINT_WORDS.search(text):  # "备案了吗" is the check flow's
         return None
     name = NAME_FILLER.sub("", _without_attributes(text))
     if len(name) < 3:
@@ -234,7 +234,7 @@ def _about_centres(ctx: Context, state: State, message: Message, text: str) -> T
     explicit = bool(named or ORDINAL.search(text) or PRONOUN.search(text) or NEAREST.search(text))
     page = state.listed[max(0, state.shown - centres.PAGE):state.shown]
     searching = state.topic == "find_centre" and is_short(text)
-    if COMPLAINT.search(text) and referred is not None and explicit:  # "这家说有空位，去了又说没有，我想投诉"
+    if COMPLAINT_WORDS.search(text) and referred is not None and explicit:  # "这家说有空位，去了又说没有，我想投诉"
         return complaint.complaint(ctx, state, message, text, centre=referred)
     if FARTHER.search(text) and (state.place or state.listed):  # "有没有便宜点的 远点也行": beyond the circle
         return centres.farther(ctx, state, message, text)
@@ -251,7 +251,7 @@ def _about_centres(ctx: Context, state: State, message: Message, text: str) -> T
     elsewhere = bool(places) and (ELLIPSIS.search(text) or safety.ANOTHER_FAMILY.search(text)
                                   or (state.topic == "find_centre" and _narrows(text)))
     if elsewhere:  # "那锡尼镇呢", "不对，是杭锦旗", "不是锡尼镇 是阿镇": the same search elsewhere
-        return centres.find(ctx, state, message, NOT_THIS_BUT.sub("", text))
+        return centres.find(ctx, state, message, DENIED.sub("", text))
     if state.centre_id and referred is not None and asked == "ages" and TAKES.search(text) \
             and not ELLIPSIS.search(text) and is_short(text):  # "收一岁的不", just after "头一家多少钱"
         return centres.centre_question(ctx, state, referred, ["ages"], _centre_topic(state),
@@ -261,7 +261,7 @@ def _about_centres(ctx: Context, state: State, message: Message, text: str) -> T
     if searching and not explicit and _narrows(text):  # "只要普惠的", "那要是2岁半呢": the same search, narrower
         return centres.refine(ctx, state, message, text)
     if asked in EVERY_LISTED and not explicit and state.centre_id is None and len(page) > 1 and is_short(text):
-        return centres.listed_question(ctx, state, page, asked)
+        return centres.listed_question(ctx, state, page, asked, _centre_topic(state))
     if referred is not None and (explicit or state.centre_id) and AROUND_IT.search(text):  # "那它附近有别的普惠的吗"
         centres.read_filters(state, text)
         return centres.find_at(ctx, state, referred.lat, referred.lon, place=None)
@@ -392,7 +392,7 @@ def _about_guidance(ctx: Context, state: State, message: Message, text: str, rea
         asks_more = (ELLIPSIS.search(text) or guidance.names_a_topic(ctx, text)
                      or (read_as in {"guidance", "unknown"} and QUESTION.search(text))) \
             and not ORDINAL.search(text) \
-            and not any(words.search(text) for _, words in TOPIC_WORDS) and not SERVICE_WORDS.search(text) \
+            and not any(words.search(text) for _, words in TOPIC_WORDS) and not ABOUT_THE_SERVICE.search(text) \
             and not ctx.gazetteer.places_in(text)
         # "还能吃奶不" after the diarrhoea article: the same topic, this question
         return guidance.guidance(ctx, state, message, text, context=state.guide_query) if asks_more else None

@@ -31,6 +31,7 @@ AgeMonths = Annotated[int, Field(ge=0, le=MAX_AGE_MONTHS)]
 SPELLED_OUT = {"维d": "维生素d", "维ad": "维生素ad", "vd": "维生素d", "抽了": "抽搐", "抽风": "抽搐",
                "塞东西": "塞任何东西", "seizure": "a fit"}
 
+
 class Topic(StrEnum):
     pregnancy = "pregnancy"
     newborn = "newborn"

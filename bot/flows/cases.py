@@ -57,7 +57,7 @@ def offer(ctx: Context, state: State, centre: Centre | None, text: str) -> tuple
     """The offer to file a case, made after the complaint channels; what was said is kept only in this
     conversation (24 hours) until the parent agrees or declines."""
     account = ASKING.sub("", text.replace(centre.name, "") if centre else text)
-    earlier = state.case if state.case and state.case.get("step") == "offer" else {}  # the same complaint, going on
+    earlier = state.case if state.case and state.case.get("step") in ("offer", "passed") else {}  # the same complaint
     said = [part for part in (earlier.get("what"), text.strip() if len(account) >= 6 else None) if part]
     state.case = {"step": "offer", "centre_id": centre.id if centre else earlier.get("centre_id"),
                   "what": "\n".join(said)[:2000] or None}
@@ -78,9 +78,10 @@ def intercept(ctx: Context, session: str, state: State, message: Message) -> Tur
     if number:
         return _status(ctx, state, session, number.group(0))
     draft = state.case
-    if draft is None and WANTS_CASE.search(text) and _about_a_complaint(ctx, state, text):
+    passed = draft is not None and draft.get("step") == "passed"  # offered, then the talk went on
+    if (draft is None or passed) and WANTS_CASE.search(text) and _about_a_complaint(ctx, state, text):
         return _start(ctx, session, state, text)  # "好的 帮我登记一下投诉 不留联系方式", after the offer has passed
-    if draft is None:
+    if draft is None or passed:
         return _status(ctx, state, session, None) if MY_CASES.search(text) else None
     if CANCEL.match(text):
         state.case = None
@@ -95,8 +96,11 @@ def intercept(ctx: Context, session: str, state: State, message: Message) -> Tur
             if rest:  # "要登记 是伊旗的小太阳托育园 今天下午接孩子发现的": what follows is taken too
                 _take_centre_and_account(ctx, draft, rest)
             return _next(ctx, session, state)
-        state.case = None
-        return Turn("complaint", (answers.case_cancelled(lang),)) if DECLINE.match(text) else None
+        if DECLINE.match(text):
+            state.case = None
+            return Turn("complaint", (answers.case_cancelled(lang),))
+        draft["step"] = "passed"  # kept: "帮我登记一下投诉" later files what was said
+        return None
     kinds = word_alarms(text)
     if any(kind in kinds for kind in ("emergency", "distress", "medicine")):
         return None  # the safety layer answers first; the case waits for the next answer
@@ -129,9 +133,13 @@ def _about_a_complaint(ctx: Context, state: State, text: str) -> bool:
 
 
 def _start(ctx: Context, session: str, state: State, text: str) -> Turn:
-    """A case asked for in words: the centre in focus or named, what was said, and no contact if they say so."""
-    centre = named_centre(ctx, text) or (ctx.registry.get(state.centre_id) if state.centre_id else None)
-    draft: dict[str, Any] = {"step": "offer", "centre_id": centre.id if centre else None, "what": None}
+    """A case asked for in words: the centre in focus or named, what was said (now, or before an offer that
+    passed), and no contact if they say so."""
+    named = named_centre(ctx, text)
+    earlier = state.case if state.case and (named is None or state.case.get("centre_id") in (None, named.id)) else {}
+    centre = named or (ctx.registry.get(state.centre_id) if state.centre_id else None)
+    draft: dict[str, Any] = {"step": "offer", "centre_id": centre.id if centre else earlier.get("centre_id"),
+                             "what": earlier.get("what")}
     state.case = draft
     if NO_CONTACT_SAID.search(text):
         draft["contact"] = None

@@ -64,8 +64,8 @@ ATTRIBUTES = (
 FOCUS_FACTS = {"ages", "hours", "phone", "address", "vacancies"}
 # Asked without "第几家/它": the centre in focus is meant.
 EVERYDAY = {"phone", "fee", "address", "hours", "route", "status"}
-MORE = re.compile(r"还有(别的|其他|其它|更多|没有别的)|还有(吗|嘛|没有|么)[?？]?$|再(来|看|找)几家|下一页|换一批|更多|"
-                  r"其他的|其它的|\bmore\b|\bothers?\b|\banything else\b|\bnext\b", re.I)
+MORE = re.compile(r"还有(别的|其他|其它|更多|没有别的)|还有(吗|嘛|没有|么)[?？]?$|再多?(来|看|找)几家|下一页|换一批|"
+                  r"更多|其他的|其它的|\bmore\b|\bothers?\b|\banything else\b|\bnext\b", re.I)
 # Ellipsis ("那锡尼镇呢") and corrections ("不对，是杭锦旗"): the same question with one thing changed.
 CORRECTION = re.compile(r"^(哦|噢|喔|啊|额|呃|嗯|哎|不好意思|抱歉|sorry)?[，,\s]*"
                         r"(不对|不是|错了|搞错了|说错了|打错了|写错了|记错了|弄错了|看错了|我是说|我说的是|应该是|是在)",
@@ -169,6 +169,10 @@ def resolve(ctx: Context, state: State, message: Message, text: str, read_as: st
         return _about_centres(ctx, state, message, text)
     if state.topic == "leave":
         return _about_leave(ctx, state, message, text)
+    if state.topic == "subsidy" and is_short(text) and ELLIPSIS.search(text) \
+            and len(said := centres.names_in(ctx, text)) == 1:  # "那向日葵呢": that centre's fee, and whether 普惠
+        state.region_code = said[0].district_code
+        return centres.centre_question(ctx, state, said[0], ["fee", "inclusive"], "subsidy")
     if state.topic == "subsidy" and is_short(text) and OTHER_CENTRES.search(text):
         return subsidy.subsidy(ctx, state, message, text + " 机构的补贴")
     if state.topic == "subsidy" and is_short(text) and ELLIPSIS.search(text) \

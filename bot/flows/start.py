@@ -69,8 +69,8 @@ def which_intent(state: State, text: str, heard: Heard) -> Turn:
 # Words that show a second topic in the same message ("想找托育，顺便问下产假"), unless negated ("不是问产假").
 SECOND_TOPIC = {
     "leave": re.compile(r"产假|陪产假|护理假|育儿假|哺乳假|maternity|paternity|parental leave", re.I),
-    "find_centre": re.compile(r"(找|附近|哪里|哪儿|哪有|有没有|能去|能上|能送|可以去|可以上|可以送).{0,6}"
-                              r"(托育|托儿所|托班|日托|托管)|nursery|daycare", re.I),
+    "find_centre": re.compile(r"(找|附近|哪里|哪儿|哪有|哪些|哪几家|有没有|能去|能上|能送|可以去|可以上|可以送).{0,6}"
+                              r"(托育|托儿所|托班|日托|托管)|想\S{0,4}(?:送托|入托)|nursery|daycare", re.I),
     "subsidy": re.compile(r"补贴|补助|津贴|subsid", re.I),
     "check_centre": re.compile(r"备案|正规吗|资质", re.I),
 }

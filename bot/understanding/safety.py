@@ -178,7 +178,13 @@ HARM_MORE = _rx(r"鞋印|(?:不让|勿让|不给|唔俾)\S{0,4}(?:吃饭|吃中�
                 r"\block\w* (?:my|him|her|the|them)\b.{0,30}\b(?:outside|out of)\b|捆起|绑起|勒(?:紫|出印)|"
                 r"\bdifferent underwear|\bunderwear\b.{0,20}\b(?:missing|backwards|inside out)|内裤\S{0,4}(?:不是自己的|穿反)",
                 r"\bflinch|一(?:抬|举)手就\S{0,2}(?:躲|哭|缩)|关埋|锁埋|把(?:孩子|娃|宝宝)\S{0,2}推倒|"
-                r"(?:老是|总是|经常)\S{0,4}(?:带伤|有伤)|\bleft (?:alone|behind) (?:in|at) the (?:playground|park|bus|car)\b")
+                r"(?:老是|总是|经常)\S{0,4}(?:带伤|有伤)|\bleft (?:alone|behind) (?:in|at) the (?:playground|park|bus|car)\b",
+                # session 6: a report's words (淤伤, 与解释不符, 褥疮, 束缚), an old man who touches, 被管厕所 for 被关
+                r"[淤瘀]伤|新旧不一|与\S{0,4}解释不符|褥疮|(?:照护|监护)缺失|束缚|(?:固定|拴)在\S{0,3}(?:床|椅|凳)|"
+                r"被管(?:在|进|到)?(?:厕所|卫生间|小黑屋|黑屋|屋里|房间|阳台)|"
+                r"(?:老头|老汉|大爷|老大爷|男人|姐夫|妹夫|姨夫|姑父|舅舅|叔|继父|后爸)\S{0,4}摸\S{0,3}(?:俺|我|我们)?家?"
+                r"(?:闺女|女儿|孩子|娃|孙女|外孙女|外甥女|儿子)|"
+                r"(?:姐夫|妹夫|姨夫|姑父|舅舅|叔|继父|后爸|男朋友|邻居)\S{0,16}不对劲的?(?:举动|动作|行为)")
 
 # -- medical emergencies (120) ---------------------------------------------------------------------------------
 EMERGENCY = _rx(
@@ -270,12 +276,18 @@ EMERGENCY_MORE = _rx(r"耳朵\S{0,4}(?:流|出)\S{0,4}(?:水|血)|紫(?:色的?)
                      r"囟门\S{0,8}(?:鼓|凸)|抽\S{0,4}(?:以后|完)\S{0,6}(?:不醒|没醒)|(?:呛|溺)\S{0,16}(?:开始喘|喘不)|呼吸\S{0,2}(?:好|很|特别)?急|"
                      r"\bpurple\b.{0,12}\brash|\brash\b.{0,20}\bspreading|\b(?:throwing up|vomit\w*) green|\bgreen (?:stuff|vomit|bile)|"
                      r"\bpupils?\b.{0,20}\b(?:different|unequal|sizes)|"
-                     r"\b(?:liang|yi|ban) ?ge ?(?:duo ?)?yue\b.{0,30}\bfa ?shao\b|\bfa ?shao\b.{0,30}\b(?:liang|yi) ?ge ?yue\b")
+                     r"\b(?:liang|yi|ban) ?ge ?(?:duo ?)?yue\b.{0,30}\bfa ?shao\b|\bfa ?shao\b.{0,30}\b(?:liang|yi) ?ge ?yue\b",
+                     # session 6: pupils of two sizes, eyes half open, poison tasted or smelt on the mouth, a fall
+                     # then vomiting in English
+                     r"瞳孔\S{0,4}(?:一边|一个大|大小不|不一样)|半睁不睁|半睁半闭|"
+                     + POISON + r"\S{0,10}?(?:舔|咬碎|嚼)|(?:农药|洁厕|消毒|汽油|煤油|酒精)\S{0,16}(?:嘴|口)\S{0,8}(?:味|沾)|"
+                     r"\b(?:vomit\w*|throw\w* up|sick)\b.{0,30}\bafter (?:a |the |her |his )?(?:fall|bump|knock)")
 EMERGENCY_WEAK = _rx(
     r"纽扣电池|扣子电池|磁力珠|磁铁|误(?:吞|食|服|吃|喝)|吞了|咽下去|噎着|吐\S{0,3}喷出来",
     r"蔫|没精神|叫不醒|(?:晕|昏|不动)了|快不行了|憋(?:得|红)|"
     r"头\S{0,6}(?:大包|肿)|从\S{0,6}(?:掉|摔)下|急急急",
     r"\bswallow|\bchok|\bburn|\bfell (?:off|down)|\bhead\b",
+    r"喷射\S{0,2}吐|吐\S{0,4}喷射|不(?:太)?认人",
 )
 
 # -- a fever in a baby under 3 months (120, whatever else the message says) ----------------------------------
@@ -298,11 +310,11 @@ OTHERS_EN = _rx(r"\b(?:centre|center|daycare|nursery|teachers?|carers?|caregiver
 SKIN = _rx(r"疹|湿疹|痱子|蚊子|虫咬|皴|\brash|\beczema|\bspots?\b|\bmosquito|\bhives\b")
 HIGH_TEMPERATURE = re.compile(r"37\.[5-9]|3[89](?:\.\d)?|4[0-2](?:\.\d)?|\bfever|发烧|发热|低烧|高烧")
 NORMAL_TEMPERATURE = re.compile(r"(?<![\d.])(?:3[56]\.\d|37(?:\.[0-4])?)(?![\d.])")
-NEWBORN = _rx(r"新生儿|满月(?!酒|照|宴)|刚出生|才出生|出生没几天|月子里的?(?:宝宝|娃|孩子)|"
+NEWBORN = _rx(r"新生儿|满月(?!酒|照|宴)|刚出生|才出生|出生没几天|(?:生完|出生后?|生下来)第?[\d一二三四五六七八九十]+天|月子里的?(?:宝宝|娃|孩子)|"
                r"(?:不到|不满|没到)(?:一|两|三|1|2|3)个?(?:多)?月|(?:一|两|三|1|2|3)个?月(?:还)?不到|半个月(?:大|的)|"
                r"newborn|neonat")
-CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-AGE = re.compile(r"(\d+(?:\.\d)?|[零一二两三四五六七八九十百]+)\s*(?:个)?\s*(多|半)?\s*"
+CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+AGE = re.compile(r"(\d+(?:\.\d)?|[零一二两俩三四五六七八九十百]+)\s*(?:个)?\s*(多|半)?\s*"
                  r"(个?月|周|个?(?:星期|礼拜)|天|(?:-|\s)?(?:week|wk|month|mo|day)s?\b)", re.I)
 # Before a number, these make it a duration or another person's age (发烧三天, 1岁2个月, 怀孕8周), not the baby's.
 NOT_AGE_BEFORE = re.compile(r"(?:岁|岁零|孕|怀|烧|热|咳|拉|吐|病|了|持续|连续|已经|这|前|后|第|每|隔|"
@@ -360,15 +372,26 @@ DISTRESS_MORE = _rx(r"遗书|最后一封|对不起\S{0,6}(?:妈妈|爸爸)先�
                     r"活不了多久|托付给|铁道那边|卧轨|妈妈要是(?:死了|不在了)|活够了|(?:瞓|睡)(?:咗|了|着)?就(?:唔好|不要|别)再醒|"
                     r"买了?炭|买咗炭|(?:冇|没)(?:咗|有)?我(?:会|就)?(?:好啲|更好|好些)|"
                     r"\b(?:they|everyone|he|she|you all)'?d be (?:fine|better|happier) without me|\bbetter off without me|"
-                    r"\blast message i'?ll (?:ever )?send")
+                    r"\blast message i'?ll (?:ever )?send",
+                    # session 6: 喝药 (poison), 做傻事, a knife put back, a painless way, a car into the barrier
+                    r"(?:我|俺)(?:真)?想喝药|^想喝药|喝药算了|想喝农药|(?:会|想|要|怕自己)做傻事|刀\S{0,4}放回去|"
+                    r"(?:怎么|怎样)\S{0,4}(?:走|死)得?\S{0,2}不痛苦|没有?(?:活下去的)?理由了|死了也(?:挺)?好|早点死|"
+                    r"想往\S{0,6}(?:撞|跳)|想\S{0,3}撞(?:上去|死|护栏)|没有我\S{0,6}(?:会|更)\S{0,3}(?:开心|好)|"
+                    r"\bat (?:my|your) funeral|\bstop existing|\bhuo ?zhe ?mei ?yi ?si\b|\bxiang ?si\b")
 
 # -- medicine and dose questions -------------------------------------------------------------------------------
-MEDICINE = _rx(
-    # medicines by name
+# Medicines by name: a message that names one asks about a medicine, whatever else it mentions (milk, water).
+MEDICINE_NAMES = _any(
     r"美林|泰诺林|布洛芬|对乙酰|扑热息痛|退(?:烧|热)(?:药|贴|栓|糖浆)|止咳(?:药|糖浆)|止泻药|抗生素|头孢|阿莫西林|"
     r"阿奇霉素|红霉素|蒙脱石|思密达|妈咪爱|氨酚|黄那敏|感冒(?:药|冲剂|灵|颗粒)|消炎药|激素|地塞米松|奥司他韦|达菲",
     r"开塞露|布地奈德|雾化|氯雷他定|西替利嗪|开瑞坦|仙特明|孟鲁司特|氨溴索|沐舒坦|易坦静|右美沙芬|诺氟沙星|健胃消食|"
     r"板蓝根|双黄连|蒲地蓝|连花清瘟|藿香正气|川贝|枇杷膏|滴鼻液|滴耳液|滴眼液|眼药水|鼻喷",
+    # session 6: names by their endings (甲硝唑, 左氧氟沙星, 阿昔洛韦, 多潘立酮, 右佐匹克隆, 西甲硅油, 金双歧)
+    r"[\u4e00-\u9fff]{1,5}(?:硝唑|拉唑|康唑|沙星|西林|霉素|洛韦|他韦|立酮|匹克隆|西泮|唑仑|硅油|双歧)|"
+    r"黄连素|褪黑素|补锌|锌(?:片|剂|糖浆)",
+)
+MEDICINE = _rx(
+    MEDICINE_NAMES,
     r"小儿\S{1,6}(?:颗粒|糖浆|口服液|片)|"
     r"\S{1,4}(?:混悬液|口服液|颗粒|糖浆|药膏|软膏|栓|滴剂|胶囊)(?![\u4e00-\u9fff]{0,2}(?:多大|几岁)|积木|玩具)",
     # dose, interval, combining, stopping, which one to take
@@ -390,7 +413,7 @@ MEDICINE_WEAK = _rx(
 NOT_MEDICINE = re.compile(r"维生素|维d|(?<![a-z])(?:vd|ad|d3)(?![a-z])|鱼肝油|钙|dha|牙膏|奶|喝水|白开水|喂\S{0,2}水|水温|辅食|"
                           r"vitamin|"
                           r"toothpaste|fluoride|milk|formula|water|honey|蜂蜜", re.I)
-DRUG_NAMED = re.compile(r"美林|泰诺林|布洛芬|对乙酰|退烧药|抗生素|头孢|阿莫西林|蒙脱石|感康|感冒药|止咳|消炎药|"
+DRUG_NAMED = re.compile(MEDICINE_NAMES + r"|感康|止咳|西甲硅油|"
                         r"gripe water|teething tablets|inhaler|salbutamol|"
                         r"(?:吃|用)了?\S{0,4}药\S{0,6}(?:喂奶|哺乳)|tylenol|motrin|ibuprofen|"
                         r"paracetamol|calpol|antibiotic|dos(?:es?|age)\b|medicine|medication", re.I)
@@ -443,7 +466,10 @@ FRAUD_MORE = _rx(r"[执執]笠|冇咗影|老[细細]\S{0,2}(?:冇|没|無)\S{0,2
                  r"(?:年卡|月卡|次卡|会员卡|卡)\S{0,4}(?:不给用|不让用|不能用了|作废|用不了)|"
                  r"(?:老板|负责人|园长)\S{0,8}(?:没影|人间蒸发)",
                  r"搬空|拆东墙补西墙|新家长的钱\S{0,4}(?:才|先)?退|一次性\S{0,4}(?:充值|预交|预存)\S{0,6}(?:万|年)|"
-                 r"审批了?\S{0,3}(?:几个月|[三四五六]个月|半年|好久)|(?:还在|一直在?)审批")
+                 r"审批了?\S{0,3}(?:几个月|[三四五六]个月|半年|好久)|(?:还在|一直在?)审批",
+                 # session 6: forced renewals, subsidies that need an app, a shared screen or a paid "qualification"
+                 r"逼\S{0,3}(?:续费|充值|交钱|续卡)|强制\S{0,2}(?:续费|充值)|屏幕共享|共享屏幕|"
+                 r"(?:补贴|补助)\S{0,24}(?:下载\S{0,3}app|交费|手续费|保证金|资格包|先交|先买)|客服\S{0,4}(?:不回|拉黑|失联)")
 MEDICINE_MORE = _rx(r"红花油|可的松|激素\S{0,2}(?:药膏|软膏|乳膏)|乳膏\S{0,6}(?:涂|抹)|orajel|teething gel",
                     # session 4: creams and remedies by name
                     r"达克宁|无比滴|皮炎平|百多邦|红霉素软膏|炉甘石|板蓝根|melatonin|dramamine|azithromycin|zinc tablet|"
@@ -453,7 +479,9 @@ MEDICINE_MORE = _rx(r"红花油|可的松|激素\S{0,2}(?:药膏|软膏|乳膏)|
                     r"感康|止咳水|咳嗽药水|止咳药|哺乳期\S{0,6}(?:吃|用|打)\S{0,8}(?:药|针|感康|布洛芬|头孢|阿莫西林)|"
                     r"(?:吃|用)了?\S{0,6}药\S{0,6}(?:还?能|可以)\S{0,2}(?:喂奶|哺乳)",
                     r"(?:碘伏|酒精)\S{0,8}(?:擦|涂|抹)\S{0,6}(?:几回|几次|多少)|外洗药|中医开的|喷几下|吸几口|白加黑|沙丁胺醇|"
-                    r"\binhaler|\bnebs?\b|\bnebuli[sz]er|\bsalbutamol|\bhomeopathic|\bbai ?jia ?hei\b")
+                    r"\binhaler|\bnebs?\b|\bnebuli[sz]er|\bsalbutamol|\bhomeopathic|\bbai ?jia ?hei\b",
+                    # session 6: when to take it, and two amounts to choose from
+                    r"药\S{0,8}饭(?:前|后)|饭(?:前|后)\S{0,4}(?:服|喂了)|\d+ ?(?:mg|毫克|ml|毫升)还是\d+")
 
 STRONG = {"harm": _rx(HARM.pattern, HARM_MORE.pattern), "emergency": _rx(EMERGENCY.pattern, EMERGENCY_MORE.pattern),
           "distress": _rx(DISTRESS.pattern, DISTRESS_MORE.pattern), "medicine": _rx(MEDICINE.pattern, MEDICINE_MORE.pattern),
@@ -539,13 +567,13 @@ STORING = _rx(r"收起来|收好|存放|放哪|放在哪|够不着|不让\S{0,4}
 # Asked in general: strong patterns count as weak, weak ones not at all.
 IN_GENERAL = _rx(r"一般|的话|万一|注意(?:啥|什么|哪些)|观察(?:啥|什么|哪些)")
 # A message about a pet, with no child in it (我家狗抽搐了, 猫吃了巧克力): no alarm, whatever the classifier reads.
-ADULT_PATIENT = _rx(r"我自己|我本人|(?:我|俺)(?:老公|老婆|爸|妈|公公|婆婆|丈夫|媳妇|老汉|老头子)|老伴|奶奶我|我这老太太|"
+ADULT_PATIENT = _rx(r"我自己|我本人|(?:我|俺)(?:老公|老婆|爸|妈|公公|婆婆|丈夫|媳妇|老汉|老头子)(?!说|讲|觉得)|老伴|奶奶我|我这老太太|"
                     r"\bmyself\b|"
                     r"\bmy (?:husband|wife|mum|mom|dad)\b")
 OWN_MEDICINE = _rx(r"(?:我自己|我本人|我这老太太|奶奶我)\S{0,12}(?:吃|用|喝|打)|(?:我|俺)(?:老汉|老头子|老伴)\S{0,6}(?:吃|用)")
 NURSING = _rx(r"喂奶|哺乳|母乳|怀孕|孕|喂\S{0,2}奶|breastfe|pregnan")
 PET = _rx(r"狗|猫|宠物|兔子|仓鼠|鹦鹉|乌龟|金鱼|鱼缸|小鱼|\b(?:dog|cat|puppy|kitten|pet|hamster|rabbit)s?\b")
-ANY_CHILD = _rx(r"孩|娃|宝|崽|儿子|女儿|闺女|孙|小朋友|小孩|幼儿|婴儿|囡囡|被\S{0,2}(?:狗|猫)|"
+ANY_CHILD = _rx(r"孩|娃|宝|崽|儿子|女儿|闺女|孙|小朋友|小孩|幼儿|婴儿|新生儿|囡囡|被\S{0,2}(?:狗|猫)|"
                 r"\b(?:baby|babies|kids?|child|children|son|daughter|toddler|lo|newborn|infant)\b|"
                 r"\b\d+ ?(?:yo|y/o|mo|mos|months?|years?)\b")
 # Signs that it is happening now, which asking ahead or in general does not undo.
@@ -555,7 +583,7 @@ FINE_NOW = _rx(r"一切正常|现在好好的|还在玩|在玩|该吃吃该玩�
 
 # Speech-to-text slips for the signs that matter (session 5: 娃娃发骚三十九度, 屯了电池, 最纯发紫).
 SLIPS = {"发骚": "发烧", "屯了": "吞了", "最纯": "嘴唇", "穿不上气": "喘不上气", "扭扣": "纽扣", "抽出了": "抽搐了",
-         "遇溺": "溺水"}
+         "遇溺": "溺水", "结厕灵": "洁厕灵", "不想或了": "不想活了"}
 VOICE_SLIPS = re.compile("|".join(map(re.escape, SLIPS)))
 # Traditional characters as simplified ones (寶寶吞了一顆磁鐵 → 宝宝吞了一颗磁铁), by OpenCC.
 TO_SIMPLIFIED = OpenCC("t2s")

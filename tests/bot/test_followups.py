@@ -61,7 +61,8 @@ DISAGREED = {
     ("ak04", 3): "with no 普惠 centre for a 10-month-old in the circle, the nearest 普惠 one beyond it is listed first",
     ("ak15", 4): "'要是2025年10月生的呢' right after the husband's leave asks the husband's leave",
     ("ak28", 3): "'贵不贵' is answered with the centre's fee span, not with whether it is 普惠",
-    ("ak29", 3): "known miss: '那向日葵呢' after a subsidy question is not the subsidy question for that centre",
+    ("ak29", 3): "the answer gives 向日葵's fee and that it is 普惠; the writer expected a figure of 300 that the "
+                 "sample data does not hold",
 }
 
 
@@ -424,6 +425,26 @@ def test_a_case_asked_for_in_words_after_the_offer_has_passed_is_filed(sample: t
     say(engine, "怎么才能把钱要回来")
     filed = say(engine, "好的 帮我登记一下投诉 不留联系方式")  # the centre and the account were said already
     assert filed.intent == "complaint" and "已登记投诉案件" in filed.text and "彩虹桥" in filed.text
+
+
+def test_a_passed_offer_is_filed_only_when_asked_for_in_words(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "彩虹桥托育中心突然关门了 我刚交了一年的学费一万多 老板电话也打不通了")
+    say(engine, "怎么才能把钱要回来")
+    thanks = say(engine, "好的")  # thanks, not a request to file
+    assert "已登记投诉案件" not in thanks.text
+    filed = say(engine, "帮我登记投诉吧 不留联系方式")
+    assert "已登记投诉案件" in filed.text and "彩虹桥" in filed.text
+
+
+def test_another_centre_after_a_subsidy_answer_gets_its_fee_and_whether_it_is_inclusive(
+        sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "禾苗托育中心收费多少")
+    assert say(engine, "有补贴吗").intent == "subsidy"
+    other = say(engine, "那向日葵呢")
+    assert other.intent == "subsidy" and other.centres == ("SAMPLE-150627-010",) and "普惠" in other.text
+    assert say(engine, "怎么申请").intent == "subsidy"
 
 
 def test_the_emergency_numbers_are_given_when_asked(sample: tuple[Engine, Registry]) -> None:

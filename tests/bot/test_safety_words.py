@@ -228,6 +228,39 @@ def test_session_five_quiet(text: str) -> None:
     assert safety.check(text, None) is None
 
 
+@pytest.mark.parametrize(("text", "kind"), [
+    # session 6: medicines by their endings, a nursing mother's medicine, words of reports, voice slips
+    ("还在喂奶 牙医开了奥硝唑 吃完多久能喂", "medicine"),
+    ("宝宝一岁 拉肚子 能不能吃点黄连素", "medicine"),
+    ("冲奶的时候把西甲硅油加进去行不行 加几滴", "medicine"),
+    ("俩月的娃 身上滚烫 38度1", "emergency"),
+    ("生下来第十二天 发烧了 三十八度", "emergency"),
+    ("娃舔了一口敌敌畏 嘴里一股药味", "emergency"),
+    ("摔了一跤以后两边瞳孔一个大一个小", "emergency"),
+    ("she keeps throwing up after a fall off the bed", "emergency"),
+    ("结厕灵 娃喝了一口", "emergency"),
+    ("隔壁老头老摸我家闺女", "harm"),
+    ("孩子身上有好几处淤伤 说不清怎么来的", "harm"),
+    ("托班把孩子用布带固定在床上一下午", "harm"),
+    ("不想或了 真的", "distress"),
+    ("我想喝药 不想过了", "distress"),
+    ("带娃太苦了 早点死了也挺好", "distress"),
+    ("托育园逼着我们续费 不续就不让来", "fraud"),
+    ("说领托育补贴要先下载个app交手续费", "fraud"),
+])
+def test_session_six_words_alarm(text: str, kind: str) -> None:
+    assert kind in safety.word_alarms(text)
+
+
+@pytest.mark.parametrize("text", [
+    "宝宝不想喝药 一喂就吐 有什么办法",  # a child who refuses medicine: no despair
+    "我妈说宝宝摸着有点热 量了36.8 一岁半了",  # who said it is not the patient
+    "吐奶吐得好远 正常吗 吃完玩得好好的",
+])
+def test_session_six_quiet_on_words(text: str) -> None:
+    assert safety.word_alarms(text) == []
+
+
 def test_the_classifier_alone_is_set_aside_for_plain_diarrhoea_and_a_child_who_bites() -> None:
     assert safety.check("娃娃拉稀拉了一天了 水一样的 七个月", reading("emergency", 0.05)) is None
     dry = safety.check("拉了两天肚子 今天就尿了一次 嘴巴干", reading("emergency", 0.05))

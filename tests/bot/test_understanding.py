@@ -57,8 +57,8 @@ def test_training_is_deterministic_and_the_shipped_numbers_read_as_scikit_learn_
         mine, theirs = shipped.read(example.text), trained.read(example.text)
         assert (mine[0].intent, mine[0].runner_up, mine[1].label) == (theirs[0].intent, theirs[0].runner_up,
                                                                       theirs[1].label)
-        assert mine[0].probability == pytest.approx(theirs[0].probability, abs=1e-5)
-        assert mine[1].none_probability == pytest.approx(theirs[1].none_probability, abs=1e-5)
+        assert mine[0].probability == pytest.approx(theirs[0].probability, abs=1e-3)  # half-precision weights
+        assert mine[1].none_probability == pytest.approx(theirs[1].none_probability, abs=1e-3)
 
 
 @pytest.mark.parametrize(("text", "intent"), [

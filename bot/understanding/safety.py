@@ -33,6 +33,7 @@ from functools import lru_cache
 
 from opencc import OpenCC
 from pypinyin import Style, lazy_pinyin
+from pypinyin.pinyin_dict import pinyin_dict
 
 from bot.understanding.model import SafetyReading
 
@@ -72,7 +73,7 @@ HIT = (r"(?:打|踢|踹|掐|扇|拧|揪|拽|戳|勒|捂|敲|推倒|抽(?!烟|血
        r"(?!(?:了|着|过)?(?:疫苗|针|一针|预防针|电话|个电话|卡|车|招呼|麻将|牌|游戏|人家|别人|别的|其他|同学|小朋友))"
        r"(?:了|着|过|得|死|伤|肿|破|会)?(?:了|着|过|得|死|伤|肿|破|(?:我|俺|咱)?们?家?" + CHILD + "|" + BODY + ")")
 # Marks on a child's body; strong when someone else has to account for them, weak alone.
-MARKS = _any("淤青", "瘀青", "青紫", "青一块", "紫一块", "青了", "全是紫", "鼻青脸肿", r"青一?大?片",
+MARKS = _any("淤青", "瘀青", "淤伤", "瘀伤", "青紫", "青一块", "紫一块", "青了", "全是紫", "鼻青脸肿", r"青一?大?片",
              r"(?:几|好几|多)(?:块|处)\S?青", r"一块块\S?青", "红印", "红道", "道子", "手印", "伤痕", "有伤(?!害)",
              "(?:红|青|紫|勒|抓|掐|手指|伤)痕", "痕迹", r"(?:几|好几|多)道\S{0,2}(?:印|痕)", "抓伤", "烫的",
              r"烫\S{0,2}(?:印|点|疤|痕)", "针眼", "针孔", "伤口", "红肿",
@@ -84,12 +85,12 @@ SOMEONE_ELSE = _any("托班", "托儿所", "托育", "老师", "阿姨", "保姆
 # Things a child swallows or drinks that call for 120 at once.
 POISON = _any(
     "纽扣电池", "扣子电池", "电池", "磁铁", "磁珠", "磁力珠", "吸铁石", "硬币",
-    "降压药", "安眠药", "避孕药", "老鼠药", "耗子药", "鼠药", "农药", "杀虫剂", "敌敌畏", "百草枯",
+    "降压药", "降糖药", "糖尿病药", "心脏病药", "安眠药", "蟑螂药", "灭蚁", "杀虫", "避孕药", "老鼠药", "耗子药", "鼠药", "农药", "杀虫剂", "敌敌畏", "百草枯",
     "消毒液", "消毒水", "84", "八四", "漂白", "洁厕", "洗洁精", "洗衣液", "洗衣粉", "洗衣凝珠", "凝珠", "清洁剂",
     r"洗\S{0,2}(?:水|液|精|粉)", r"(?<=喝了)\S{0,4}(?:液|剂)",
     "vape", "烟油", "尼古丁", "驱虫药", "驱虫片", "flea", "草甘膦", "除草剂", "醋精", "火碱", "烧碱", "强酸", "硫酸", "盐酸", "酒精", "白酒", "汽油", "煤油", "柴油", "打火机油", "机油", "灯油", "防冻液", "油漆", "稀释剂", "胶水", "电子烟",
     "花露水", "蚊香液", "驱蚊液", "干燥剂", "樟脑", "指甲油", "卸甲水", "香烟", "烟头", r"(?:野|摘的)\S{0,2}蘑菇",
-    "药片", "药丸", r"(?:大人|爸爸|妈妈|她妈|他妈|奶奶|爷爷|外婆|姥姥|老伴|我|俺)的\S{0,5}(?:药|丸|片)",
+    "药片", "药丸", r"(?:大人|爸爸|妈妈|她妈|他妈|奶奶|爷爷|外婆|外公|姥姥|老伴|阿嬷|阿婆|阿公|阿爷|我|俺)的\S{0,5}(?:药|丸|片)",
     r"(?:一整?瓶|大半瓶|半瓶|一把|好几片|好几颗|几片|几颗|几粒)\S{0,4}(?:药|糖浆|剂|丸)", r"(?<=喝了)\S{0,4}酒")
 
 # -- harm to a child (110) -------------------------------------------------------------------------------------
@@ -180,16 +181,20 @@ HARM_MORE = _rx(r"鞋印|(?:不让|勿让|不给|唔俾)\S{0,4}(?:吃饭|吃中�
                 r"\bflinch|一(?:抬|举)手就\S{0,2}(?:躲|哭|缩)|关埋|锁埋|把(?:孩子|娃|宝宝)\S{0,2}推倒|"
                 r"(?:老是|总是|经常)\S{0,4}(?:带伤|有伤)|\bleft (?:alone|behind) (?:in|at) the (?:playground|park|bus|car)\b",
                 # session 6: a report's words (淤伤, 与解释不符, 褥疮, 束缚), an old man who touches, 被管厕所 for 被关
-                r"[淤瘀]伤|新旧不一|与\S{0,4}解释不符|褥疮|(?:照护|监护)缺失|束缚|(?:固定|拴)在\S{0,3}(?:床|椅|凳)|"
+                r"新旧不一|与\S{0,4}解释不符|褥疮|(?:照护|监护)缺失|(?:被|处于|长期)束缚|(?:固定|拴)在\S{0,3}(?:床|椅|凳)|"
                 r"被管(?:在|进|到)?(?:厕所|卫生间|小黑屋|黑屋|屋里|房间|阳台)|"
                 r"(?:老头|老汉|大爷|老大爷|男人|姐夫|妹夫|姨夫|姑父|舅舅|叔|继父|后爸)\S{0,4}摸\S{0,3}(?:俺|我|我们)?家?"
                 r"(?:闺女|女儿|孩子|娃|孙女|外孙女|外甥女|儿子)|"
-                r"(?:姐夫|妹夫|姨夫|姑父|舅舅|叔|继父|后爸|男朋友|邻居)\S{0,16}不对劲的?(?:举动|动作|行为)")
+                r"(?:姐夫|妹夫|姨夫|姑父|舅舅|叔|继父|后爸|男朋友|邻居)\S{0,16}不对劲的?(?:举动|动作|行为)",
+                r"关(?:在|进)\S{0,3}笼|\bstrap\w* (?:him|her|my|them|the)\b.{0,24}\b(?:chair|bed|cot)\b|"
+                r"(?:领着|带着|让)\S{0,10}(?:要饭|乞讨|讨饭)|(?:娃|孩子)\S{0,10}(?:要饭|乞讨|讨饭)|童工|"
+                r"(?:让|叫)\S{0,10}(?:娃|孩子)\S{0,8}(?:搬砖|干重活|干活挣钱)|"
+                r"\btape\w* (?:over|on) (?:the |their |his |her )?(?:\w+'?s? )?mouths?")
 
 # -- medical emergencies (120) ---------------------------------------------------------------------------------
 EMERGENCY = _rx(
     # hard to wake, floppy
-    r"(?:叫|喊|弄|拍|摇)(?:不|不太|都不|也不)(?:醒|起来|应)|(?:叫|喊)(?:他|她|娃)?(?:也|都)?不(?:咋|怎么|太)?"
+    r"(?:叫|喊|弄|拍|摇)(?:他|她|娃|宝宝)?(?:不|不太|都不|也不|都不太|也不太)(?:醒|起来|应)|(?:叫|喊)(?:他|她|娃)?(?:也|都)?不(?:咋|怎么|太)?"
     r"(?:应|答应|睁眼)|怎么叫都不|醒不(?:过来|了)",
     r"昏迷|昏过去|晕过去|晕倒|不省人事|没(?:有)?反应|躺着不动|不动弹|眼睛发直|迷迷糊糊|软(?:绵绵|塌塌|了)|瘫软|"
     r"全身软|哭不出声",
@@ -207,7 +212,7 @@ EMERGENCY = _rx(
     r"(?:突然|发烧)?抽(?:了|起来)|(?:一直|还在|又)抽(?!烟)|"
     r"眼睛\S{0,2}(?:往上|上)?翻|(?<!对)(?<!家长)翻白眼|口吐白沫",
     # poisoning, swallowed objects, overdoses
-    r"(?:吞|吃|喝|咽|舔|咬破|咬|含|误食|误服|误吃|误喝|误吞)\S{0,10}?" + POISON,
+    r"(?:吞|吃|喝|咽|舔|咬破|咬|含|误食|误服|误吃|误喝|误吞|食了|食咗)\S{0,10}?" + POISON,
     POISON + r"\S{0,10}?(?:吞|吃|喝|咽|咬破)(?:了|下去了|进去了|光了|掉了)",
     r"(?:吞|咽)(?:下去|进去)?了(?:个|一个|一颗|两颗|一枚|好几个)|一下子咽下去了",
     r"(?:药|退烧药|糖浆)\S{0,4}(?:吃|喝|喂)(?:多|重|错)了|(?:吃|喝|喂)(?:多|重|错)了\S{0,4}药|两倍的?量|双倍|中毒|"
@@ -281,7 +286,12 @@ EMERGENCY_MORE = _rx(r"耳朵\S{0,4}(?:流|出)\S{0,4}(?:水|血)|紫(?:色的?)
                      # then vomiting in English
                      r"瞳孔\S{0,4}(?:一边|一个大|大小不|不一样)|半睁不睁|半睁半闭|"
                      + POISON + r"\S{0,10}?(?:舔|咬碎|嚼)|(?:农药|洁厕|消毒|汽油|煤油|酒精)\S{0,16}(?:嘴|口)\S{0,8}(?:味|沾)|"
-                     r"\b(?:vomit\w*|throw\w* up|sick)\b.{0,30}\bafter (?:a |the |her |his )?(?:fall|bump|knock)")
+                     r"\b(?:vomit\w*|throw\w* up|sick)\b.{0,30}\bafter (?:a |the |her |his )?(?:fall|bump|knock)",
+                     r"(?:衣服|衣裳|头发|被子)\S{0,3}(?:点着|着火|烧着)|(?:烧|烫)(?:了|伤了?)\S{0,2}一大(?:块|片)|"
+                     r"(?:斑|点|疹)\S{0,6}(?:压|按)(?:了|着)?(?:不下去|不褪|不消)|"
+                     r"\bglass test|\bunder the glass\b|\b(?:doesn'?t|don'?t|didn'?t|won'?t|not) (?:fade|blanch)\b|"
+                     r"\bnon.?blanching|\bblack(?:ed|s)? out\b|\bpass(?:ed|es)? out\b|\bhaving (?:a )?fits?\b|\bfits? (?:since|for)\b|"
+                     r"\b(?:fall|fell|lump|bump)\b.{0,60}\bconfused\b")
 EMERGENCY_WEAK = _rx(
     r"纽扣电池|扣子电池|磁力珠|磁铁|误(?:吞|食|服|吃|喝)|吞了|咽下去|噎着|吐\S{0,3}喷出来",
     r"蔫|没精神|叫不醒|(?:晕|昏|不动)了|快不行了|憋(?:得|红)|"
@@ -314,7 +324,7 @@ NEWBORN = _rx(r"新生儿|满月(?!酒|照|宴)|刚出生|才出生|出生没几
                r"(?:不到|不满|没到)(?:一|两|三|1|2|3)个?(?:多)?月|(?:一|两|三|1|2|3)个?月(?:还)?不到|半个月(?:大|的)|"
                r"newborn|neonat")
 CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-AGE = re.compile(r"(\d+(?:\.\d)?|[零一二两俩三四五六七八九十百]+)\s*(?:个)?\s*(多|半)?\s*"
+AGE = re.compile(r"(\d+(?:\.\d)?|[零一二两俩三四五六七八九十百]+)\s*(?:个)?\s*(多|半|几|来)?\s*"
                  r"(个?月|周|个?(?:星期|礼拜)|天|(?:-|\s)?(?:week|wk|month|mo|day)s?\b)", re.I)
 # Before a number, these make it a duration or another person's age (发烧三天, 1岁2个月, 怀孕8周), not the baby's.
 NOT_AGE_BEFORE = re.compile(r"(?:岁|岁零|孕|怀|烧|热|咳|拉|吐|病|了|持续|连续|已经|这|前|后|第|每|隔|"
@@ -356,7 +366,7 @@ DISTRESS = _rx(
     # pinyin
     r"\bbu ?xiang ?huo\b|\bhuo ?bu ?xia ?qu\b|\bxiang ?zi ?sha\b|\byi ?liao ?bai ?liao\b",
 )
-DISTRESS_WEAK = _rx(r"崩溃|受不了了|撑不住|产后抑郁|抑郁|绝望|没人帮|不想(?:看|管|要|抱)\S{0,2}(?:孩子|娃)|"
+DISTRESS_WEAK = _rx(r"崩溃|受不了了|撑不住|产后抑郁|抑郁|绝望|看不到(?:任何)?希望|没人帮|不想(?:看|管|要|抱)\S{0,2}(?:孩子|娃)|"
                     r"can'?t do this|losing it|\bppd\b|pointless",
                     r"(?:孩子|宝宝|娃)\S{0,6}(?:会有人照顾|安排好了|照顾好的)|不会再来了|以后(?:用不上|不用给我发)了|"
                     r"撑不过|没起来")
@@ -376,8 +386,8 @@ DISTRESS_MORE = _rx(r"遗书|最后一封|对不起\S{0,6}(?:妈妈|爸爸)先�
                     # session 6: 喝药 (poison), 做傻事, a knife put back, a painless way, a car into the barrier
                     r"(?:我|俺)(?:真)?想喝药|^想喝药|喝药算了|想喝农药|(?:会|想|要|怕自己)做傻事|刀\S{0,4}放回去|"
                     r"(?:怎么|怎样)\S{0,4}(?:走|死)得?\S{0,2}不痛苦|没有?(?:活下去的)?理由了|死了也(?:挺)?好|早点死|"
-                    r"想往\S{0,6}(?:撞|跳)|想\S{0,3}撞(?:上去|死|护栏)|没有我\S{0,6}(?:会|更)\S{0,3}(?:开心|好)|"
-                    r"\bat (?:my|your) funeral|\bstop existing|\bhuo ?zhe ?mei ?yi ?si\b|\bxiang ?si\b")
+                    r"想往\S{0,4}(?:护栏|墙上|大车|桥下|楼下|河里|江里)\S{0,2}(?:撞|跳)|想\S{0,3}撞(?:上去|死|护栏)|没有我\S{0,6}(?:会|更)\S{0,3}(?:开心|好)|"
+                    r"还能撑几天|撑不了几天|(?:不知道|不晓得)还能撑(?:多久|几天)|\bat (?:my|your) funeral|\bstop existing|\bhuo ?zhe ?mei ?yi ?si\b|\bxiang ?si\b")
 
 # -- medicine and dose questions -------------------------------------------------------------------------------
 # Medicines by name: a message that names one asks about a medicine, whatever else it mentions (milk, water).
@@ -387,13 +397,18 @@ MEDICINE_NAMES = _any(
     r"开塞露|布地奈德|雾化|氯雷他定|西替利嗪|开瑞坦|仙特明|孟鲁司特|氨溴索|沐舒坦|易坦静|右美沙芬|诺氟沙星|健胃消食|"
     r"板蓝根|双黄连|蒲地蓝|连花清瘟|藿香正气|川贝|枇杷膏|滴鼻液|滴耳液|滴眼液|眼药水|鼻喷",
     # session 6: names by their endings (甲硝唑, 左氧氟沙星, 阿昔洛韦, 多潘立酮, 右佐匹克隆, 西甲硅油, 金双歧)
-    r"[\u4e00-\u9fff]{1,5}(?:硝唑|拉唑|康唑|沙星|西林|霉素|洛韦|他韦|立酮|匹克隆|西泮|唑仑|硅油|双歧)|"
-    r"黄连素|褪黑素|补锌|锌(?:片|剂|糖浆)",
+    r"[\u4e00-\u9fff]{1,5}(?:硝唑|拉唑|康唑|沙星|西林|霉素|洛韦|他韦|立酮|匹克隆|西泮|唑仑|硅油|双歧|单抗|西坦|尼松|米松|"
+    r"三嗪|吡酯|斯汀|他定|替丁|洛尔|沙坦|普利)|枸橼酸|利尿(?:剂|药)|肾上腺素(?:笔|注射)|信必可|舒利迭|顺尔宁|"
+    r"\b\w+(?:cillin|mycin|floxacin|furantoin|tadine|tirizine|prednisol\w*)\b|"
+    r"黄连素|褪黑素|补锌|锌(?:片|剂|糖浆)|扑尔敏|保婴丹|七星茶|猴枣散|珍珠末|"
+    r"(?:打|挂)(?:吊瓶|点滴|水)\S{0,10}(?:要不要|还要|能不能|几天)|(?:喷雾|气雾剂|吸入剂)\S{0,4}几下|掰成\S{0,3}(?:半|四分之一|几)|"
+    r"掰不匀|药量|\bcodeine|\bfluoxetine|\bsertraline|\b(?:es)?citalopram|\bparoxetine|\bantidepressant|"
+    r"\bdioralyte|\bsachets? of\b",
 )
 MEDICINE = _rx(
     MEDICINE_NAMES,
     r"小儿\S{1,6}(?:颗粒|糖浆|口服液|片)|"
-    r"\S{1,4}(?:混悬液|口服液|颗粒|糖浆|药膏|软膏|栓|滴剂|胶囊)(?![\u4e00-\u9fff]{0,2}(?:多大|几岁)|积木|玩具)",
+    r"\S{1,4}(?:混悬液|口服液|颗粒|糖浆|药膏|软膏|乳膏|栓|滴剂|胶囊|气雾剂|喷雾剂|吸入剂|注射笔|注射液)(?![\u4e00-\u9fff]{0,2}(?:多大|几岁)|积木|玩具)",
     # dose, interval, combining, stopping, which one to take
     r"药\S{0,6}(?:吃多少|喂多少|几(?:毫升|ml|片|粒|袋|包|颗|次)|多久|多长时间|间隔|一次|剂量|用量|补喂|补吃|再喂)|"
     r"剂量|用量|(?:吃|用|喂)(?:什么|啥|哪种|哪个)药|补喂|(?:给|喂|吃)\S{0,2}(?:半片|半颗|半包|一半)|掰一半|"
@@ -455,7 +470,7 @@ FRAUD = _rx(
     # pinyin
     r"\bjuan ?(?:qian|kuan) ?(?:pao|zou)|\bpao ?lu ?le\b|\bbu ?tui ?(?:qian|fei|ya ?jin)\b",
 )
-FRAUD_WEAK = _rx(r"倒闭|卷走|\brefund|\bprepaid")
+FRAUD_WEAK = _rx(r"倒闭|卷走|\brefund|\bprepaid|客服\S{0,4}(?:不回|拉黑|失联)")
 FRAUD_MORE = _rx(r"[执執]笠|冇咗影|老[细細]\S{0,2}(?:冇|没|無)\S{0,2}影|一夜之间\S{0,6}(?:关门|倒闭|没了)",
                  r"只退一半|空铺子|(?:pay|paid) for a (?:whole )?year in advance|forfeit|"
                  r"\b(?:paid|pay|fees?)\b.{0,60}\b(?:shut down|closed down|vanished|disappeared)\b",  # session 4
@@ -468,8 +483,11 @@ FRAUD_MORE = _rx(r"[执執]笠|冇咗影|老[细細]\S{0,2}(?:冇|没|無)\S{0,2
                  r"搬空|拆东墙补西墙|新家长的钱\S{0,4}(?:才|先)?退|一次性\S{0,4}(?:充值|预交|预存)\S{0,6}(?:万|年)|"
                  r"审批了?\S{0,3}(?:几个月|[三四五六]个月|半年|好久)|(?:还在|一直在?)审批",
                  # session 6: forced renewals, subsidies that need an app, a shared screen or a paid "qualification"
-                 r"逼\S{0,3}(?:续费|充值|交钱|续卡)|强制\S{0,2}(?:续费|充值)|屏幕共享|共享屏幕|"
-                 r"(?:补贴|补助)\S{0,24}(?:下载\S{0,3}app|交费|手续费|保证金|资格包|先交|先买)|客服\S{0,4}(?:不回|拉黑|失联)")
+                 r"\bprocessing fee|\bpaperwork\b.{0,20}\bper child|\bper child\b.{0,20}\bpaperwork|\bofficial agent\b|"
+                 r"\block the price\b|\bbuilding fund\b|\bnot to post\b.{0,20}\breviews?|"
+                 r"(?:补贴|补助)\S{0,24}扫码|扫了以后\S{0,6}(?:扣|转走)|被扣(?:了|走)\S{0,3}[\d一二三四五六七八九十百千]|"
+                 r"逼\S{0,10}(?:续费|充值|交钱|多交|续卡)|不签就\S{0,3}(?:停托|退托|不让)|强制\S{0,2}(?:续费|充值)|屏幕共享|共享屏幕|"
+                 r"(?:补贴|补助)\S{0,24}(?:下载\S{0,3}app|交费|手续费|保证金|资格包|先交|先买)")
 MEDICINE_MORE = _rx(r"红花油|可的松|激素\S{0,2}(?:药膏|软膏|乳膏)|乳膏\S{0,6}(?:涂|抹)|orajel|teething gel",
                     # session 4: creams and remedies by name
                     r"达克宁|无比滴|皮炎平|百多邦|红霉素软膏|炉甘石|板蓝根|melatonin|dramamine|azithromycin|zinc tablet|"
@@ -488,6 +506,32 @@ STRONG = {"harm": _rx(HARM.pattern, HARM_MORE.pattern), "emergency": _rx(EMERGEN
           "fraud": _rx(FRAUD.pattern, FRAUD_MORE.pattern)}
 WEAK = {"harm": HARM_WEAK, "emergency": EMERGENCY_WEAK, "distress": DISTRESS_WEAK, "medicine": MEDICINE_WEAK,
         "fraud": FRAUD_WEAK}
+
+# Phrases that are strong in any spelling: a message typed in pinyin ("baomu yongli pai baobao de tou") is matched
+# against these, spelled by pypinyin, syllable by syllable (session 6: most of a pinyin writer's misses).
+SPOKEN = {
+    "harm": "虐待 虐童 打孩子 打宝宝 掐孩子 拍头 拍宝宝的头 脱裤子 脱他裤子 脱她裤子 摸下面 小黑屋 锁在车里 "
+            "锁车里 关进箱子 关在箱子 绑起来 不给吃饭 喂安眠药 让他睡觉 让她睡觉 性侵 猥亵 胶带",
+    "emergency": "抽搐 抽风 全身抽 一直抖 眼睛直了 眼睛翻白 喘不上气 喘不过气 呼吸困难 嘴唇发紫 嘴唇紫了 叫不醒 昏迷 "
+                 "晕过去 昏过去 吞了 误吞 纽扣电池 磁铁 消毒液 农药 烫伤 溺水 噎住 卡住了 胸口凹 陷下去",
+    "distress": "不想活 想死 去死 自杀 跳下去 跳楼 活着没意思 活不下去 没有我 世界没有我 一了百了 结束生命 "
+                "我死了 想消失",
+    "medicine": "布洛芬 美林 泰诺林 退烧药 头孢 阿莫西林 抗生素 吃药期间 清热颗粒 补液盐 珍珠粉 凝胶 剂量 几毫升",
+    "fraud": "跑路 不退 退钱 服务费 手续费 先付 一次交清 不充就 停课 空号 卷钱",
+}
+
+
+def _spoken(phrases: str) -> re.Pattern[str]:
+    spelled = (" ?".join(lazy_pinyin(phrase, style=Style.NORMAL)).replace("v", "[vu]") for phrase in phrases.split())
+    return re.compile(r"\b(?:" + "|".join(spelled) + r")\b")
+
+
+SPOKEN_STRONG = {kind: _spoken(phrases) for kind, phrases in SPOKEN.items()}
+# Every toneless syllable, to split pinyin typed without spaces ("tuoyuyuan" → "tuo yu yuan").
+SYLLABLES = frozenset(
+    reading for readings in set(pinyin_dict.values())
+    for reading in unicodedata.normalize("NFD", readings).encode("ascii", "ignore").decode().split(",")
+) - {"m", "n", "ng", "hm", "hng"}
 
 # -- what only looks risky -------------------------------------------------------------------------------------
 # Phrases erased before matching: negations (不发烧, 没打孩子, 没吞下去), hypotheticals (怕跑路, 会不会噎着),
@@ -566,12 +610,12 @@ STORING = _rx(r"收起来|收好|存放|放哪|放在哪|够不着|不让\S{0,4}
               r"\bkeep\b.{0,40}\b(?:cabinet|cupboard|drawer|shelf)|\bhumidity")
 # Asked in general: strong patterns count as weak, weak ones not at all.
 IN_GENERAL = _rx(r"一般|的话|万一|注意(?:啥|什么|哪些)|观察(?:啥|什么|哪些)")
-# A message about a pet, with no child in it (我家狗抽搐了, 猫吃了巧克力): no alarm, whatever the classifier reads.
 ADULT_PATIENT = _rx(r"我自己|我本人|(?:我|俺)(?:老公|老婆|爸|妈|公公|婆婆|丈夫|媳妇|老汉|老头子)(?!说|讲|觉得)|老伴|奶奶我|我这老太太|"
                     r"\bmyself\b|"
                     r"\bmy (?:husband|wife|mum|mom|dad)\b")
 OWN_MEDICINE = _rx(r"(?:我自己|我本人|我这老太太|奶奶我)\S{0,12}(?:吃|用|喝|打)|(?:我|俺)(?:老汉|老头子|老伴)\S{0,6}(?:吃|用)")
 NURSING = _rx(r"喂奶|哺乳|母乳|怀孕|孕|喂\S{0,2}奶|breastfe|pregnan")
+# A message about a pet, with no child in it (我家狗抽搐了, 猫吃了巧克力): no alarm, whatever the classifier reads.
 PET = _rx(r"狗|猫|宠物|兔子|仓鼠|鹦鹉|乌龟|金鱼|鱼缸|小鱼|\b(?:dog|cat|puppy|kitten|pet|hamster|rabbit)s?\b")
 ANY_CHILD = _rx(r"孩|娃|宝|崽|儿子|女儿|闺女|孙|小朋友|小孩|幼儿|婴儿|新生儿|囡囡|被\S{0,2}(?:狗|猫)|"
                 r"\b(?:baby|babies|kids?|child|children|son|daughter|toddler|lo|newborn|infant)\b|"
@@ -657,7 +701,22 @@ def _forms(text: str) -> tuple[str, str, str]:
     if not LATIN_LETTER.search(quiet):  # nothing typed in pinyin: the spelling would add nothing (and costs most)
         return compact, quiet, ""
     spelled = " ".join(lazy_pinyin(quiet, style=Style.NORMAL, errors="default"))
-    return compact, quiet, " ".join(re.findall(r"[a-z]+", spelled))
+    return compact, quiet, " ".join(map(_syllables, re.findall(r"[a-z]+", spelled)))
+
+
+@lru_cache(maxsize=4096)
+def _syllables(word: str) -> str:
+    """"tuoyuyuan" → "tuo yu yuan": the fewest syllables that make the word; an English word stays whole."""
+    if word in SYLLABLES or len(word) > 40:
+        return word
+    best: list[list[str] | None] = [[]] + [None] * len(word)
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - 6), end):
+            before = best[start]
+            if before is not None and word[start:end] in SYLLABLES and (
+                    best[end] is None or len(before) + 1 < len(best[end] or ())):
+                best[end] = [*before, word[start:end]]
+    return " ".join(best[-1]) if best[-1] else word
 
 
 def _found(text: str, age_months: int | None) -> dict[str, bool]:
@@ -672,7 +731,7 @@ def _found(text: str, age_months: int | None) -> dict[str, bool]:
             found["medicine"] = True
     else:
         for kind in KINDS:
-            if STRONG[kind].search(form) or STRONG[kind].search(spelled):
+            if STRONG[kind].search(form) or STRONG[kind].search(spelled) or (spelled and SPOKEN_STRONG[kind].search(spelled)):
                 found[kind] = True
             elif WEAK[kind].search(form):
                 found[kind] = False

@@ -239,6 +239,21 @@ def test_session_five_quiet(text: str) -> None:
     ("摔了一跤以后两边瞳孔一个大一个小", "emergency"),
     ("she keeps throwing up after a fall off the bed", "emergency"),
     ("结厕灵 娃喝了一口", "emergency"),
+    ("娃娃才十来天 摸着烫 量了三十七度九", "emergency"),
+    ("炉子边上玩 裤子点着了 腿上烧了一大片", "emergency"),
+    ("身上起了好多红点点 拿杯子压着不褪", "emergency"),
+    ("娃挂水挂了三天 明天还要不要去挂", "medicine"),
+    ("邻居家让那个两岁的娃天天在路口乞讨", "harm"),
+    ("说补贴到账了叫我扫码领 扫了以后卡里被扣了四百", "fraud"),
+    # pinyin typed with or without spaces between syllables, and English
+    ("baomu zai jiankong li pai baobao de tou", "harm"),
+    ("haizi quanshen chou yanjing fanbai", "emergency"),
+    ("zhen de bu xiang huo le", "distress"),
+    ("tuoyuyuan paolu le qian dou mei tui", "fraud"),
+    ("weinai de shihou neng chi toubao ma", "medicine"),
+    ("spots on his legs and they don't fade when I press a glass on them", "emergency"),
+    ("an agent in our group says he collects 300 per child for the subsidy paperwork", "fraud"),
+    ("is sertraline ok while breastfeeding a 2 month old", "medicine"),
     ("隔壁老头老摸我家闺女", "harm"),
     ("孩子身上有好几处淤伤 说不清怎么来的", "harm"),
     ("托班把孩子用布带固定在床上一下午", "harm"),
@@ -256,9 +271,16 @@ def test_session_six_words_alarm(text: str, kind: str) -> None:
     "宝宝不想喝药 一喂就吐 有什么办法",  # a child who refuses medicine: no despair
     "我妈说宝宝摸着有点热 量了36.8 一岁半了",  # who said it is not the patient
     "吐奶吐得好远 正常吗 吃完玩得好好的",
+    "宝宝十几个月了 发烧38.5 还在玩",  # past three months
+    "wo xiang zhao tuoyuyuan, zai yijinhuoluo qi",  # pinyin, ordinary
 ])
 def test_session_six_quiet_on_words(text: str) -> None:
     assert safety.word_alarms(text) == []
+
+
+def test_pinyin_typed_without_spaces_is_read_syllable_by_syllable() -> None:
+    assert safety._syllables("tuoyuyuan") == "tuo yu yuan"
+    assert safety._syllables("the") == "the"  # an English word stays whole
 
 
 def test_the_classifier_alone_is_set_aside_for_plain_diarrhoea_and_a_child_who_bites() -> None:

@@ -7,7 +7,7 @@ centre closed with the fees) in two tiers, and the trained safety classifier bac
 * a strong pattern always raises the alarm;
 * a weak pattern (words that are risky only sometimes: 淤青, 纽扣电池, 倒闭) raises it when the classifier gives
   some support, i.e. "none" is less likely than WEAK_SUPPORT;
-* the classifier alone raises it when "none" is less likely than MODEL_ALARM.
+* the classifier alone raises it when "none" is less likely than MODEL_ALARM for the kind it reads.
 
 A message is matched compacted (NFKC, lower case, no spaces between Chinese characters, 三十八度二 as 38.2度) with
 phrases that only look risky erased (不发烧, 打疫苗, 怕跑路, 退不退), and, when it has Latin letters, spelled in
@@ -42,10 +42,11 @@ KINDS = ("harm", "emergency", "distress", "medicine", "fraud")
 
 # Chosen by writer-grouped cross-validation on the training corpus, and checked on fresh messages the patterns
 # were not written from: recall first, then false alarms on ordinary messages.
-# The classifier alone raises the alarm when "none" is less likely than this. Chosen by writer-grouped
-# cross-validation on the training part (session 5: 0.5 → 0.4 for distress, medicine and fraud took false alarms
-# from 3.4% to 2.9%; the four messages it lost are caught by words).
-MODEL_ALARM = 0.4
+# The classifier alone raises the alarm when "none" is less likely than this, for the kind it reads. Chosen by
+# writer-grouped cross-validation on the training part (session 5: 0.5 → 0.4 took false alarms from 3.4% to 2.9%,
+# and words catch the four messages it lost; session 6: despair said indirectly is read at 0.4–0.5, and 0.5 for
+# distress found 5 of the 13 messages missed for 25 more false alarms in 12,830, before words were added for them).
+MODEL_ALARM = {"harm": 0.4, "emergency": 0.4, "distress": 0.5, "medicine": 0.4, "fraud": 0.4}
 WEAK_SUPPORT = 0.9  # a weak pattern raises the alarm when "none" is less likely than this
 MODEL_MIN_CHARS = 6  # the classifier alone does not alarm on a shorter message ("可以", "好的"): too little to read
 
@@ -186,7 +187,7 @@ HARM_MORE = _rx(r"鞋印|(?:不让|勿让|不给|唔俾)\S{0,4}(?:吃饭|吃中�
                 r"(?:老头|老汉|大爷|老大爷|男人|姐夫|妹夫|姨夫|姑父|舅舅|叔|继父|后爸)\S{0,4}摸\S{0,3}(?:俺|我|我们)?家?"
                 r"(?:闺女|女儿|孩子|娃|孙女|外孙女|外甥女|儿子)|"
                 r"(?:姐夫|妹夫|姨夫|姑父|舅舅|叔|继父|后爸|男朋友|邻居)\S{0,16}不对劲的?(?:举动|动作|行为)",
-                r"关(?:在|进)\S{0,3}笼|\bstrap\w* (?:him|her|my|them|the)\b.{0,24}\b(?:chair|bed|cot)\b|"
+                r"关(?:在|进)\S{0,3}笼|(?:时候|时)会(?:打|掐|拧)(?:孩子|娃|宝宝)|(?:经常|老是)忘了喂|\bstrap\w* (?:him|her|my|them|the)\b.{0,24}\b(?:chair|bed|cot)\b|"
                 r"(?:领着|带着|让)\S{0,10}(?:要饭|乞讨|讨饭)|(?:娃|孩子)\S{0,10}(?:要饭|乞讨|讨饭)|童工|"
                 r"(?:让|叫)\S{0,10}(?:娃|孩子)\S{0,8}(?:搬砖|干重活|干活挣钱)|"
                 r"\btape\w* (?:over|on) (?:the |their |his |her )?(?:\w+'?s? )?mouths?")
@@ -387,6 +388,9 @@ DISTRESS_MORE = _rx(r"遗书|最后一封|对不起\S{0,6}(?:妈妈|爸爸)先�
                     r"(?:我|俺)(?:真)?想喝药|^想喝药|喝药算了|想喝农药|(?:会|想|要|怕自己)做傻事|刀\S{0,4}放回去|"
                     r"(?:怎么|怎样)\S{0,4}(?:走|死)得?\S{0,2}不痛苦|没有?(?:活下去的)?理由了|死了也(?:挺)?好|早点死|"
                     r"想往\S{0,4}(?:护栏|墙上|大车|桥下|楼下|河里|江里)\S{0,2}(?:撞|跳)|想\S{0,3}撞(?:上去|死|护栏)|没有我\S{0,6}(?:会|更)\S{0,3}(?:开心|好)|"
+                    r"\bending it\b|\bcutting (?:again|myself)|\bcut(?:ting)? myself|\bself.?harm|"
+                    r"手腕上\S{0,4}(?:几道|一道|划)|怎么走才(?:不会|能)|最后说一句\S{0,12}谢谢|"
+                    r"以后\S{0,4}(?:你们|大家)\S{0,6}帮我\S{0,6}(?:看看|照顾)|"
                     r"还能撑几天|撑不了几天|(?:不知道|不晓得)还能撑(?:多久|几天)|\bat (?:my|your) funeral|\bstop existing|\bhuo ?zhe ?mei ?yi ?si\b|\bxiang ?si\b")
 
 # -- medicine and dose questions -------------------------------------------------------------------------------
@@ -403,7 +407,7 @@ MEDICINE_NAMES = _any(
     r"黄连素|褪黑素|补锌|锌(?:片|剂|糖浆)|扑尔敏|保婴丹|七星茶|猴枣散|珍珠末|"
     r"(?:打|挂)(?:吊瓶|点滴|水)\S{0,10}(?:要不要|还要|能不能|几天)|(?:喷雾|气雾剂|吸入剂)\S{0,4}几下|掰成\S{0,3}(?:半|四分之一|几)|"
     r"掰不匀|药量|\bcodeine|\bfluoxetine|\bsertraline|\b(?:es)?citalopram|\bparoxetine|\bantidepressant|"
-    r"\bdioralyte|\bsachets? of\b",
+    r"\bdioralyte|\bsachets? of\b|\bsudafed|\bpseudoephedrine|\bdecongestant",
 )
 MEDICINE = _rx(
     MEDICINE_NAMES,
@@ -805,7 +809,7 @@ def check(text: str, reading: SafetyReading | None, age_months: int | None = Non
     none_p = reading.none_probability if reading is not None else 1.0
     kinds = {kind for kind, strong in found.items() if strong or none_p < WEAK_SUPPORT}
     by_words = bool(kinds)
-    if reading is not None and none_p < MODEL_ALARM and len(_forms(text)[0]) >= MODEL_MIN_CHARS \
+    if reading is not None and none_p < MODEL_ALARM[reading.label] and len(_forms(text)[0]) >= MODEL_MIN_CHARS \
             and (kinds or not (_only_a_symptom(text, reading) or _no_one_did_it(text, reading))) \
             and not _no_medicine(text, reading):
         kinds.add(reading.label)

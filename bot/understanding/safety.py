@@ -7,7 +7,7 @@ centre closed with the fees) in two tiers, and the trained safety classifier bac
 * a strong pattern always raises the alarm;
 * a weak pattern (words that are risky only sometimes: 淤青, 纽扣电池, 倒闭) raises it when the classifier gives
   some support, i.e. "none" is less likely than WEAK_SUPPORT;
-* the classifier alone raises it when "none" is less likely than MODEL_ALARM for the kind it reads.
+* the classifier alone raises it when "none" is less likely than MODEL_ALARM.
 
 A message is matched compacted (NFKC, lower case, no spaces between Chinese characters, 三十八度二 as 38.2度) with
 phrases that only look risky erased (不发烧, 打疫苗, 怕跑路, 退不退), and, when it has Latin letters, spelled in
@@ -42,11 +42,11 @@ KINDS = ("harm", "emergency", "distress", "medicine", "fraud")
 
 # Chosen by writer-grouped cross-validation on the training corpus, and checked on fresh messages the patterns
 # were not written from: recall first, then false alarms on ordinary messages.
-# The classifier alone raises the alarm when "none" is less likely than this, for the kind it reads. Chosen by
-# writer-grouped cross-validation on the training part (session 5: 0.5 → 0.4 took false alarms from 3.4% to 2.9%,
-# and words catch the four messages it lost; session 6: despair said indirectly is read at 0.4–0.5, and 0.5 for
-# distress found 5 of the 13 messages missed for 25 more false alarms in 12,830, before words were added for them).
-MODEL_ALARM = {"harm": 0.4, "emergency": 0.4, "distress": 0.5, "medicine": 0.4, "fraud": 0.4}
+# The classifier alone raises the alarm when "none" is less likely than this. Chosen by writer-grouped
+# cross-validation on the training part (session 5: 0.5 → 0.4 took false alarms from 3.4% to 2.9%; the four
+# messages it lost are caught by words. Session 6: 0.5 for distress alone found 5 of 13 missed messages for 25 more
+# false alarms in 12,830, and alarmed on short follow-ups in conversations ("那我呢 我也在这个厂上班"): not taken).
+MODEL_ALARM = 0.4
 WEAK_SUPPORT = 0.9  # a weak pattern raises the alarm when "none" is less likely than this
 MODEL_MIN_CHARS = 6  # the classifier alone does not alarm on a shorter message ("可以", "好的"): too little to read
 
@@ -405,9 +405,8 @@ MEDICINE_NAMES = _any(
     r"三嗪|吡酯|斯汀|他定|替丁|洛尔|沙坦|普利)|枸橼酸|利尿(?:剂|药)|肾上腺素(?:笔|注射)|信必可|舒利迭|顺尔宁|"
     r"\b\w+(?:cillin|mycin|floxacin|furantoin|tadine|tirizine|prednisol\w*)\b|"
     r"黄连素|褪黑素|补锌|锌(?:片|剂|糖浆)|扑尔敏|保婴丹|七星茶|猴枣散|珍珠末|"
-    r"(?:打|挂)(?:吊瓶|点滴|水)\S{0,10}(?:要不要|还要|能不能|几天)|(?:喷雾|气雾剂|吸入剂)\S{0,4}几下|掰成\S{0,3}(?:半|四分之一|几)|"
-    r"掰不匀|药量|\bcodeine|\bfluoxetine|\bsertraline|\b(?:es)?citalopram|\bparoxetine|\bantidepressant|"
-    r"\bdioralyte|\bsachets? of\b|\bsudafed|\bpseudoephedrine|\bdecongestant",
+    r"\bcodeine|\bfluoxetine|\bsertraline|\b(?:es)?citalopram|\bparoxetine|\bantidepressant|"
+    r"\bdioralyte|\bsudafed|\bpseudoephedrine|\bdecongestant",
 )
 MEDICINE = _rx(
     MEDICINE_NAMES,
@@ -503,7 +502,9 @@ MEDICINE_MORE = _rx(r"红花油|可的松|激素\S{0,2}(?:药膏|软膏|乳膏)|
                     r"(?:碘伏|酒精)\S{0,8}(?:擦|涂|抹)\S{0,6}(?:几回|几次|多少)|外洗药|中医开的|喷几下|吸几口|白加黑|沙丁胺醇|"
                     r"\binhaler|\bnebs?\b|\bnebuli[sz]er|\bsalbutamol|\bhomeopathic|\bbai ?jia ?hei\b",
                     # session 6: when to take it, and two amounts to choose from
-                    r"药\S{0,8}饭(?:前|后)|饭(?:前|后)\S{0,4}(?:服|喂了)|\d+ ?(?:mg|毫克|ml|毫升)还是\d+")
+                    r"药\S{0,8}饭(?:前|后)|饭(?:前|后)\S{0,4}(?:服|喂了)|\d+ ?(?:mg|毫克|ml|毫升)还是\d+|药量|掰不匀|"
+                    r"(?:打|挂)(?:吊瓶|点滴|水)\S{0,10}(?:要不要|还要|能不能|几天)|(?:喷雾|气雾剂|吸入剂)\S{0,4}几下|"
+                    r"掰成\S{0,3}(?:半|四分之一|几)|\bsachets? of\b")
 
 STRONG = {"harm": _rx(HARM.pattern, HARM_MORE.pattern), "emergency": _rx(EMERGENCY.pattern, EMERGENCY_MORE.pattern),
           "distress": _rx(DISTRESS.pattern, DISTRESS_MORE.pattern), "medicine": _rx(MEDICINE.pattern, MEDICINE_MORE.pattern),
@@ -710,7 +711,8 @@ def _forms(text: str) -> tuple[str, str, str]:
 
 @lru_cache(maxsize=4096)
 def _syllables(word: str) -> str:
-    """"tuoyuyuan" → "tuo yu yuan": the fewest syllables that make the word; an English word stays whole."""
+    """"tuoyuyuan" → "tuo yu yuan": the fewest syllables that make the word; a word that no syllables make
+    ("the") stays whole."""
     if word in SYLLABLES or len(word) > 40:
         return word
     best: list[list[str] | None] = [[]] + [None] * len(word)
@@ -809,7 +811,7 @@ def check(text: str, reading: SafetyReading | None, age_months: int | None = Non
     none_p = reading.none_probability if reading is not None else 1.0
     kinds = {kind for kind, strong in found.items() if strong or none_p < WEAK_SUPPORT}
     by_words = bool(kinds)
-    if reading is not None and none_p < MODEL_ALARM[reading.label] and len(_forms(text)[0]) >= MODEL_MIN_CHARS \
+    if reading is not None and none_p < MODEL_ALARM and len(_forms(text)[0]) >= MODEL_MIN_CHARS \
             and (kinds or not (_only_a_symptom(text, reading) or _no_one_did_it(text, reading))) \
             and not _no_medicine(text, reading):
         kinds.add(reading.label)

@@ -118,13 +118,9 @@ def test_a_weak_word_needs_the_classifier_and_the_classifier_alone_needs_more() 
     supported = safety.check(weak, reading("harm", safety.WEAK_SUPPORT - 0.01))
     assert supported is not None and supported.kinds == ("harm",) and supported.by_words
     plain = "托班的环境怎么样"
-    assert safety.check(plain, reading("harm", safety.MODEL_ALARM["harm"] + 0.01)) is None
-    alone = safety.check(plain, reading("harm", safety.MODEL_ALARM["harm"] - 0.01))
+    assert safety.check(plain, reading("harm", safety.MODEL_ALARM + 0.01)) is None
+    alone = safety.check(plain, reading("harm", safety.MODEL_ALARM - 0.01))
     assert alone is not None and alone.kinds == ("harm",) and not alone.by_words
-    # despair said indirectly is read less surely: the classifier alone alarms on it from 0.5
-    quiet = "每天晚上都在想以后的事情"
-    assert safety.check(quiet, reading("distress", 0.45)) is not None
-    assert safety.check(quiet, reading("harm", 0.45)) is None
 
 
 def test_kinds_come_in_order_of_precedence_harm_first() -> None:

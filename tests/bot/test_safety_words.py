@@ -245,6 +245,12 @@ def test_session_five_quiet(text: str) -> None:
     ("娃挂水挂了三天 明天还要不要去挂", "medicine"),
     ("邻居家让那个两岁的娃天天在路口乞讨", "harm"),
     ("说补贴到账了叫我扫码领 扫了以后卡里被扣了四百", "fraud"),
+    ("娃才四十来天 半夜摸着滚烫", "emergency"),
+    ("腿上的小红点拿杯子压下去还在", "emergency"),
+    ("小孩把打火机的油喝了一口", "emergency"),
+    ("喂奶期间吃了一片泰诺 要停多久", "medicine"),
+    ("甲巯咪唑吃着能喂奶吗", "medicine"),
+    ("托班老师让被咬的孩子咬回去", "harm"),
     # pinyin typed with or without spaces between syllables, and English
     ("baomu zai jiankong li pai baobao de tou", "harm"),
     ("haizi quanshen chou yanjing fanbai", "emergency"),

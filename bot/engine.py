@@ -238,6 +238,8 @@ class Engine:
                 return start.which_intent(state, text, heard)
         if intent == "check_centre" and COMPLAINT_WORDS.search(text):
             intent = "complaint"  # "我要投速向日葵托育园": a complaint that names the centre
+        if intent == "complaint" and not COMPLAINT_WORDS.search(text) and start.names_topic(text, "find_centre"):
+            intent = "find_centre"  # "要不要送托育园 让老师管管 我们在康和苑": where to send, not a complaint
         if intent == "help" and guidance.names_a_topic(self.ctx, text):
             intent = "guidance"  # "麻腮风是免费的吗": a parenting topic named, not a question about the service
         flow = FLOWS.get(intent)

@@ -69,8 +69,9 @@ def which_intent(state: State, text: str, heard: Heard) -> Turn:
 # Words that show a second topic in the same message ("想找托育，顺便问下产假"), unless negated ("不是问产假").
 SECOND_TOPIC = {
     "leave": re.compile(r"产假|陪产假|护理假|育儿假|哺乳假|maternity|paternity|parental leave", re.I),
-    "find_centre": re.compile(r"(找|附近|哪里|哪儿|哪有|哪些|哪几家|有没有|能去|能上|能送|可以去|可以上|可以送).{0,6}"
-                              r"(托育|托儿所|托班|日托|托管)|想\S{0,4}(?:送托|入托)|nursery|daycare", re.I),
+    "find_centre": re.compile(r"(找|附近|哪里|哪儿|哪有|哪些|哪几家|有没有|能去|能上|能送|可以去|可以上|可以送|"
+                              r"要不要送|想送).{0,6}(托育|托儿所|托班|日托|托管)|想\S{0,4}(?:送托|入托)|"
+                              r"nursery|daycare", re.I),
     "subsidy": re.compile(r"补贴|补助|津贴|subsid", re.I),
     "check_centre": re.compile(r"备案|正规吗|资质", re.I),
 }
@@ -81,11 +82,12 @@ ALSO_AT_LEAST = 0.1  # the model must give the second topic some weight too
 def decided_by_words(text: str, heard: Heard) -> str | None:
     """When the model is unsure between two intents and the words name exactly one of them ("孩子4岁了能去托育吗"),
     that one; else None, and the parent is asked."""
-    named = [intent for intent in (heard.reading.intent, heard.reading.runner_up) if _names(text, intent)]
+    named = [intent for intent in (heard.reading.intent, heard.reading.runner_up) if names_topic(text, intent)]
     return named[0] if len(named) == 1 else None
 
 
-def _names(text: str, intent: str) -> bool:
+def names_topic(text: str, intent: str) -> bool:
+    """Do the words name this intent's topic (not negated: "不是问产假")?"""
     pattern = SECOND_TOPIC.get(intent)
     match = pattern.search(text) if pattern else None
     return match is not None and not NEGATED.search(text[max(0, match.start() - 6):match.start()])
@@ -95,6 +97,6 @@ def also_asked(text: str, heard: Heard, answered: str) -> str | None:
     """The second topic of a two-topic message, when the words and the model both point to it."""
     reading = heard.reading
     other = reading.runner_up if reading.intent == answered else reading.intent
-    if other == answered or reading.runner_up_probability < ALSO_AT_LEAST or not _names(text, other):
+    if other == answered or reading.runner_up_probability < ALSO_AT_LEAST or not names_topic(text, other):
         return None
     return other

@@ -447,6 +447,15 @@ def test_another_centre_after_a_subsidy_answer_gets_its_fee_and_whether_it_is_in
     assert say(engine, "怎么申请").intent == "subsidy"
 
 
+def test_asking_whether_to_send_the_child_to_a_centre_searches(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "两岁的儿子脾气大 说他也不听 还咬人")
+    where = say(engine, "要不要送托育园 让老师管管 我们在康和苑")  # not a complaint about a centre
+    assert where.intent == "find_centre" and where.centres
+    fees = say(engine, "贵不贵")
+    assert "元/月" in fees.text
+
+
 def test_the_emergency_numbers_are_given_when_asked(sample: tuple[Engine, Registry]) -> None:
     engine, _ = sample
     numbers = say(engine, "what number is the ambulance in China?")

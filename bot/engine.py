@@ -236,6 +236,8 @@ class Engine:
                 and guidance.names_a_topic(self.ctx, text) else "")
             if not intent:
                 return start.which_intent(state, text, heard)
+        if intent == "unknown" and start.names_topic(text, heard.reading.runner_up):
+            intent = heard.reading.runner_up  # "…the babysitter is from an agency, where do I report her?"
         if intent == "check_centre" and COMPLAINT_WORDS.search(text):
             intent = "complaint"  # "我要投速向日葵托育园": a complaint that names the centre
         if intent == "complaint" and not COMPLAINT_WORDS.search(text) and start.names_topic(text, "find_centre"):

@@ -266,7 +266,9 @@ def is_choking(text: str) -> bool:
 
 NOT_DIFFICULT = re.compile(r"不算难产|不是难产|没有难产|没难产|非难产|不属于难产|顺产|"
                            r"(?:没|没有)(?:写|说|认定|开)\S{0,2}难产|not (?:a )?difficult", re.I)
-COMPLAINT_WORDS = re.compile(r"投诉|投速|举报|告他们|\bcomplain", re.I)  # asking to complain (投速: a typo)
+# Asking to complain (投速: a typo; "where do I report her").
+COMPLAINT_WORDS = re.compile(r"投诉|投速|举报|告他们|\bcomplain|\breport (?:her|him|them|this|it|"
+                             r"the (?:centre|center|nursery|daycare|carer|nanny|babysitter))\b", re.I)
 DENIED = re.compile(r"不是(?:在)?[^\s，,。]{1,8}?(?=[\s，,。]|$)")  # "不是四川 我们两个都在伊旗…": not 四川
 QUESTION = re.compile(r"[?？]|吗|啥|什么|怎么|咋|如何|多少|哪|(?:能|可以|要|行|会|该)\S{0,6}(?:不|没)[?？。!！]*$|"
                       r"\b(?:what|how|which|where|when|why)\b", re.I)

@@ -8,6 +8,7 @@ from bot import answers
 from bot.conversations import Pending, State
 from bot.flows import Context, centres
 from bot.replies import Message, Turn
+from bot.slots import COMPLAINT_WORDS
 from bot.understanding import Heard
 
 # A community worker or volunteer asking for what to share ("社区要张贴的海报", "分享链接怎么弄").
@@ -74,6 +75,7 @@ SECOND_TOPIC = {
                               r"nursery|daycare", re.I),
     "subsidy": re.compile(r"补贴|补助|津贴|subsid", re.I),
     "check_centre": re.compile(r"备案|正规吗|资质", re.I),
+    "complaint": COMPLAINT_WORDS,
 }
 NEGATED = re.compile(r"(不是|不问|不用|不要|别|not|don't)\s*(问|想|要|找|说)?\s*$", re.I)
 ALSO_AT_LEAST = 0.1  # the model must give the second topic some weight too

@@ -90,7 +90,7 @@ POISON = _any(
     "消毒液", "消毒水", "84", "八四", "漂白", "洁厕", "洗洁精", "洗衣液", "洗衣粉", "洗衣凝珠", "凝珠", "清洁剂",
     r"洗\S{0,2}(?:水|液|精|粉)", r"(?<=喝了)\S{0,4}(?:液|剂)",
     "vape", "烟油", "尼古丁", "驱虫药", "驱虫片", "flea", "草甘膦", "除草剂", "醋精", "火碱", "烧碱", "强酸", "硫酸", "盐酸", "酒精", "白酒", "汽油", "煤油", "柴油", "打火机油", "机油", "灯油", "防冻液", "油漆", "稀释剂", "胶水", "电子烟",
-    "花露水", "蚊香液", "驱蚊液", "干燥剂", "樟脑", "指甲油", "卸甲水", "香烟", "烟头", r"(?:野|摘的)\S{0,2}蘑菇",
+    "暖宝宝", "暖贴", "花露水", "蚊香液", "驱蚊液", "干燥剂", "樟脑", "指甲油", "卸甲水", "香烟", "烟头", r"(?:野|摘的)\S{0,2}蘑菇",
     "药片", "药丸", r"(?:大人|爸爸|妈妈|她妈|他妈|奶奶|爷爷|外婆|外公|姥姥|老伴|阿嬷|阿婆|阿公|阿爷|我|俺)的\S{0,5}(?:药|丸|片)",
     r"(?:一整?瓶|大半瓶|半瓶|一把|好几片|好几颗|几片|几颗|几粒)\S{0,4}(?:药|糖浆|剂|丸)", r"(?<=喝了)\S{0,4}酒")
 
@@ -182,12 +182,12 @@ HARM_MORE = _rx(r"鞋印|(?:不让|勿让|不给|唔俾)\S{0,4}(?:吃饭|吃中�
                 r"\bflinch|一(?:抬|举)手就\S{0,2}(?:躲|哭|缩)|关埋|锁埋|把(?:孩子|娃|宝宝)\S{0,2}推倒|"
                 r"(?:老是|总是|经常)\S{0,4}(?:带伤|有伤)|\bleft (?:alone|behind) (?:in|at) the (?:playground|park|bus|car)\b",
                 # session 6: a report's words (淤伤, 与解释不符, 褥疮, 束缚), an old man who touches, 被管厕所 for 被关
-                r"新旧不一|与\S{0,4}解释不符|褥疮|(?:照护|监护)缺失|(?:被|处于|长期)束缚|(?:固定|拴)在\S{0,3}(?:床|椅|凳)|"
+                r"新旧(?:不一|都有)|多处骨折|与\S{0,4}解释不符|褥疮|(?:照护|监护)缺失|(?:被|处于|长期)束缚|(?:固定|拴)在\S{0,3}(?:床|椅|凳)|"
                 r"被管(?:在|进|到)?(?:厕所|卫生间|小黑屋|黑屋|屋里|房间|阳台)|"
                 r"(?:老头|老汉|大爷|老大爷|男人|姐夫|妹夫|姨夫|姑父|舅舅|叔|继父|后爸)\S{0,4}摸\S{0,3}(?:俺|我|我们)?家?"
                 r"(?:闺女|女儿|孩子|娃|孙女|外孙女|外甥女|儿子)|"
                 r"(?:姐夫|妹夫|姨夫|姑父|舅舅|叔|继父|后爸|男朋友|邻居)\S{0,16}不对劲的?(?:举动|动作|行为)",
-                r"关(?:在|进)\S{0,3}笼|(?:老师|阿姨|保育员|托育园?|托班)\S{0,12}让\S{0,8}(?:咬|打)回(?:来|去)|(?:时候|时)会(?:打|掐|拧)(?:孩子|娃|宝宝)|(?:经常|老是)忘了喂|\bstrap\w* (?:him|her|my|them|the)\b.{0,24}\b(?:chair|bed|cot)\b|"
+                r"关(?:在|进)\S{0,3}笼|(?:打|踢|踹|掐|扇)(?:我们?家?)?(?:孩子|娃|小孩|宝宝)的(?:老师|阿姨|保姆|保育员)|(?:老师|阿姨|保育员|托育园?|托班)\S{0,12}让\S{0,8}(?:咬|打)回(?:来|去)|(?:时候|时)会(?:打|掐|拧)(?:孩子|娃|宝宝)|(?:经常|老是)忘了喂|\bstrap\w* (?:him|her|my|them|the)\b.{0,24}\b(?:chair|bed|cot)\b|"
                 r"(?:领着|带着|让)\S{0,10}(?:要饭|乞讨|讨饭)|(?:娃|孩子)\S{0,10}(?:要饭|乞讨|讨饭)|童工|"
                 r"(?:让|叫)\S{0,10}(?:娃|孩子)\S{0,8}(?:搬砖|干重活|干活挣钱)|"
                 r"\btape\w* (?:over|on) (?:the |their |his |her )?(?:\w+'?s? )?mouths?")
@@ -290,7 +290,9 @@ EMERGENCY_MORE = _rx(r"耳朵\S{0,4}(?:流|出)\S{0,4}(?:水|血)|紫(?:色的?)
                      r"\b(?:vomit\w*|throw\w* up|sick)\b.{0,30}\bafter (?:a |the |her |his )?(?:fall|bump|knock)",
                      r"(?:衣服|衣裳|头发|被子)\S{0,3}(?:点着|着火|烧着)|(?:烧|烫)(?:了|伤了?)\S{0,2}一大(?:块|片)|"
                      r"(?:斑|点|疹)\S{0,6}(?:压|按)(?:了|着)?(?:不下去|不褪|不消)|压下去\S{0,2}(?:还在|不褪|不消)|"
-                     r"(?:打火机|火机)\S{0,2}(?:的)?油|"
+                     r"(?:打火机|火机)\S{0,2}(?:的)?油|出血(?:很多|好多|不止)|(?:流|出)了?(?:好多|很多)血|"
+                     r"(?:孩子|娃|宝宝)在\S{0,4}抽(?!烟|血|空|屉|奖|签)|瞳孔\S{0,6}比\S{0,4}大|"
+                     r"\b(?:rolled|fell|fall\w*) off\b.{0,40}\b(?:threw up|throwing up|vomit\w*)|"
                      r"\bglass test|\bunder the glass\b|\b(?:doesn'?t|don'?t|didn'?t|won'?t|not) (?:fade|blanch)\b|"
                      r"\bnon.?blanching|\bblack(?:ed|s)? out\b|\bpass(?:ed|es)? out\b|\bhaving (?:a )?fits?\b|\bfits? (?:since|for)\b|"
                      r"\b(?:fall|fell|lump|bump)\b.{0,60}\bconfused\b")
@@ -390,7 +392,8 @@ DISTRESS_MORE = _rx(r"遗书|最后一封|对不起\S{0,6}(?:妈妈|爸爸)先�
                     r"(?:怎么|怎样)\S{0,4}(?:走|死)得?\S{0,2}不痛苦|没有?(?:活下去的)?理由了|死了也(?:挺)?好|早点死|"
                     r"想往\S{0,4}(?:护栏|墙上|大车|桥下|楼下|河里|江里)\S{0,2}(?:撞|跳)|想\S{0,3}撞(?:上去|死|护栏)|没有我\S{0,6}(?:会|更)\S{0,3}(?:开心|好)|"
                     r"\bending it\b|\bcutting (?:again|myself)|\bcut(?:ting)? myself|\bself.?harm|"
-                    r"手腕上\S{0,4}(?:几道|一道|划)|怎么走才(?:不会|能)|最后说一句\S{0,12}谢谢|"
+                    r"手腕上\S{0,4}(?:几道|一道|划)|试过一次\S{0,10}拦|(?:如果|要是)我(?:哪天)?不回来了|幻想\S{0,4}车祸|"
+                    r"车祸\S{0,6}(?:就可以|就能)\S{0,4}休息|我死了的话|(?:我|俺)死了\S{0,6}保险|怎么走才(?:不会|能)|最后说一句\S{0,12}谢谢|"
                     r"以后\S{0,4}(?:你们|大家)\S{0,6}帮我\S{0,6}(?:看看|照顾)|"
                     r"还能撑几天|撑不了几天|(?:不知道|不晓得)还能撑(?:多久|几天)|\bat (?:my|your) funeral|\bstop existing|\bhuo ?zhe ?mei ?yi ?si\b|\bxiang ?si\b")
 
@@ -403,7 +406,7 @@ MEDICINE_NAMES = _any(
     r"板蓝根|双黄连|蒲地蓝|连花清瘟|藿香正气|川贝|枇杷膏|滴鼻液|滴耳液|滴眼液|眼药水|鼻喷",
     # session 6: names by their endings (甲硝唑, 左氧氟沙星, 阿昔洛韦, 多潘立酮, 右佐匹克隆, 西甲硅油, 金双歧)
     r"[\u4e00-\u9fff]{1,5}(?:硝唑|拉唑|康唑|沙星|西林|霉素|洛韦|他韦|立酮|匹克隆|西泮|唑仑|硅油|双歧|单抗|西坦|尼松|米松|"
-    r"三嗪|吡酯|斯汀|他定|替丁|洛尔|沙坦|普利|咪唑|曲林)|泰诺|黄连水|枸橼酸|利尿(?:剂|药)|肾上腺素(?:笔|注射)|信必可|舒利迭|顺尔宁|"
+    r"三嗪|吡酯|斯汀|他定|替丁|洛尔|沙坦|普利|咪唑|曲林)|泰诺|黄连水|曲马多|枸橼酸|利尿(?:剂|药)|肾上腺素(?:笔|注射)|信必可|舒利迭|顺尔宁|"
     r"\b\w+(?:cillin|mycin|floxacin|furantoin|tadine|tirizine|prednisol\w*)\b|"
     r"黄连素|褪黑素|补锌|锌(?:片|剂|糖浆)|扑尔敏|保婴丹|七星茶|猴枣散|珍珠末|"
     r"\bcodeine|\bfluoxetine|\bsertraline|\b(?:es)?citalopram|\bparoxetine|\bantidepressant|"
@@ -429,10 +432,10 @@ MEDICINE_WEAK = _rx(
     r"\bhow much\b.{0,30}\b(?:give|have)|\bhow often can i give|\bcan i give",
 )
 # Guidance amounts are not dose questions: vitamin D, fluoride toothpaste, milk and water.
-NOT_MEDICINE = re.compile(r"维生素|维d|(?<![a-z])(?:vd|ad|d3)(?![a-z])|鱼肝油|钙|dha|牙膏|奶|喝水|白开水|喂\S{0,2}水|水温|辅食|"
+NOT_MEDICINE = re.compile(r"维生素|维d|(?<![a-z])(?:vd|ad|d3)(?![a-z])|鱼肝油|钙|dha|牙膏|(?<!奶)奶(?!奶)|喝水|白开水|喂\S{0,2}水|水温|辅食|"
                           r"vitamin|"
                           r"toothpaste|fluoride|milk|formula|water|honey|蜂蜜", re.I)
-DRUG_NAMED = re.compile(MEDICINE_NAMES + r"|感康|止咳|西甲硅油|"
+DRUG_NAMED = re.compile(MEDICINE_NAMES + r"|感康|止咳|西甲硅油|(?:吃|喝)完?药\S{0,8}(?:喝奶|吃奶|喂奶)|"
                         r"gripe water|teething tablets|inhaler|salbutamol|"
                         r"(?:吃|用)了?\S{0,4}药\S{0,6}(?:喂奶|哺乳)|tylenol|motrin|ibuprofen|"
                         r"paracetamol|calpol|antibiotic|dos(?:es?|age)\b|medicine|medication", re.I)
@@ -440,7 +443,7 @@ DRUG_NAMED = re.compile(MEDICINE_NAMES + r"|感康|止咳|西甲硅油|"
 # -- fee fraud -------------------------------------------------------------------------------------------------
 FRAUD = _rx(
     # ran off with the money
-    r"跑路|卷(?:钱|款|走|了|跑)|携款|人去楼空|连夜搬|一夜之间\S{0,4}(?:没了|人去楼空|关)|老板跑了|联系不上了|"
+    r"跑路|卷着?(?:钱|款|走|了|跑)|携款|人去楼空|连夜搬|一夜之间\S{0,4}(?:没了|人去楼空|关)|老板跑了|联系不上了|"
     r"(?:老板|负责人|园长|人)\S{0,12}(?:失联|联系不上|跑了|不见了|找不(?:到|着)了?|打不通|蒸发|消失|没了)",
     r"(?:卷|骗)\S{0,4}(?:家长|我们|俺们|大家)\S{0,2}的?钱|被\S{0,8}骗|"
     r"骗(?:家长|我们|俺们|大家)|上当|收\S{0,12}(?:骗人|骗局)",
@@ -505,7 +508,8 @@ MEDICINE_MORE = _rx(r"红花油|可的松|激素\S{0,2}(?:药膏|软膏|乳膏)|
                     # session 6: when to take it, and two amounts to choose from
                     r"药\S{0,8}饭(?:前|后)|饭(?:前|后)\S{0,4}(?:服|喂了)|\d+ ?(?:mg|毫克|ml|毫升)还是\d+|药量|掰不匀|"
                     r"(?:打|挂)(?:吊瓶|点滴|水)\S{0,10}(?:要不要|还要|能不能|几天)|(?:喷雾|气雾剂|吸入剂)\S{0,4}几下|"
-                    r"掰成\S{0,3}(?:半|四分之一|几)|\bsachets? of\b")
+                    r"掰成\S{0,3}(?:半|四分之一|几)|\bsachets? of\b|说明书(?:上)?(?:是|写|说)\S{0,6}(?:一天|每天|每次)|"
+                    r"(?:吃|喝)完?药\S{0,8}(?:喝奶|吃奶|喂奶|隔开|隔多久)")
 
 STRONG = {"harm": _rx(HARM.pattern, HARM_MORE.pattern), "emergency": _rx(EMERGENCY.pattern, EMERGENCY_MORE.pattern),
           "distress": _rx(DISTRESS.pattern, DISTRESS_MORE.pattern), "medicine": _rx(MEDICINE.pattern, MEDICINE_MORE.pattern),
@@ -623,7 +627,7 @@ OWN_MEDICINE = _rx(r"(?:我自己|我本人|我这老太太|奶奶我)\S{0,12}(?
 NURSING = _rx(r"喂奶|哺乳|母乳|怀孕|孕|喂\S{0,2}奶|breastfe|pregnan")
 # A message about a pet, with no child in it (我家狗抽搐了, 猫吃了巧克力): no alarm, whatever the classifier reads.
 PET = _rx(r"狗|猫|宠物|兔子|仓鼠|鹦鹉|乌龟|金鱼|鱼缸|小鱼|\b(?:dog|cat|puppy|kitten|pet|hamster|rabbit)s?\b")
-ANY_CHILD = _rx(r"孩|娃|宝|崽|儿子|女儿|闺女|孙|小朋友|小孩|幼儿|婴儿|新生儿|囡囡|被\S{0,2}(?:狗|猫)|"
+ANY_CHILD = _rx(r"孩|娃|宝|崽|儿子|女儿|闺女|孙|小朋友|小孩|幼儿|婴儿|新生儿|[\d一二两三]岁|个月|囡囡|被\S{0,2}(?:狗|猫)|"
                 r"\b(?:baby|babies|kids?|child|children|son|daughter|toddler|lo|newborn|infant)\b|"
                 r"\b\d+ ?(?:yo|y/o|mo|mos|months?|years?)\b")
 # Signs that it is happening now, which asking ahead or in general does not undo.

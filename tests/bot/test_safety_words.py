@@ -251,6 +251,14 @@ def test_session_five_quiet(text: str) -> None:
     ("喂奶期间吃了一片泰诺 要停多久", "medicine"),
     ("甲巯咪唑吃着能喂奶吗", "medicine"),
     ("托班老师让被咬的孩子咬回去", "harm"),
+    ("邻居的狗咬了脸 流了好多血 两岁", "emergency"),  # a dog, and a child said by age only
+    ("园长卷着钱跑了 学费一分没退", "fraud"),
+    ("想举报那个掐孩子的保育员", "harm"),
+    ("奶奶说药盒上说明书写的一天一次 她给了三次", "medicine"),  # 奶奶 is no milk
+    ("娃把暖宝宝里的黑粉吃了", "emergency"),
+    ("商场里孩子手被门夹了 出了好多血", "emergency"),
+    ("要是我哪天不回来了 孩子就拜托你们了", "distress"),
+    ("体检说孩子身上有几处骨折 新旧都有", "harm"),
     # pinyin typed with or without spaces between syllables, and English
     ("baomu zai jiankong li pai baobao de tou", "harm"),
     ("haizi quanshen chou yanjing fanbai", "emergency"),

@@ -69,7 +69,9 @@ def place_not_found(lang: str, text: str) -> Reply:
 
 
 def which_place(lang: str, name: str, places: Sequence[Place], region_name: Callable[[str], str]) -> Reply:
-    return Reply(msg("bot.find.which_place", name=name)(lang),
+    options = ("、" if lang == "zh" else ", ").join(
+        f"{region_name(p.county_code)}{'的' if lang == 'zh' else ' — '}{p.name}" for p in places[:6])
+    return Reply(msg("bot.find.which_place", name=name, options=options)(lang),
                  buttons=tuple((Button(f"{p.name}（{region_name(p.county_code)}）"[:40],
                                        data=data.encode(data.At(p.lat, p.lon))),) for p in places[:6]),
                  request_location=True)

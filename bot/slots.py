@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from bot.understanding.text import looks_like_pinyin
 from geodata.centre import Mode
 from geodata.regions import PROVINCES, Province
 
@@ -306,7 +307,8 @@ def mentions_caesarean(text: str) -> bool:
 def looks_english(text: str) -> bool:
     """Written in English: Latin words outweigh Chinese characters ("Is there daycare near 锡尼镇?")."""
     words = LATIN_WORD.findall(text)
-    return len(words) >= 2 and sum(len(w) for w in words) > 2 * len(CJK.findall(text))
+    return len(words) >= 2 and sum(len(w) for w in words) > 2 * len(CJK.findall(text)) \
+        and not looks_like_pinyin(text)
 
 
 def find_province(text: str) -> Province | None:

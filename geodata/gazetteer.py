@@ -262,9 +262,9 @@ class Gazetteer:
         """The places a sentence names, the finest first; more than one means the name is ambiguous.
 
         Every surface (chat, web finder, WeChat) resolves a place this way. A name inside a longer name that
-        is also matched does not count: "运城盐湖区" is the district, not the 运城盐湖 landmark. A county the
-        sentence also names narrows the choice (团结社区 in 杭锦旗, not in 伊金霍洛旗), and so does a city
-        (广元的市中心医院).
+        is also matched does not count: "运城盐湖区" is the district, not the 运城盐湖 landmark. A county or town
+        the sentence also names narrows the choice (团结社区 in 杭锦旗 or 阿镇, not the other one), and so does a
+        city (广元的市中心医院).
         """
         found = sorted((rank, start, name, places) for start in range(len(text) - 1)
                        for rank, name, places in self._by_head.get(text[start:start + 2], ())
@@ -281,7 +281,7 @@ class Gazetteer:
             return []
         inside_longer = {(a, b) for a, b, _ in spans for c, d, _ in spans if c <= a and b <= d and d - c > b - a}
         candidates = [place for a, b, place in spans if (a, b) not in inside_longer]
-        counties = {p.county_code for p in candidates if p.kind == "county"}
+        counties = {p.county_code for p in candidates if p.kind in ("county", "town")}
         finest = min(SENTENCE_RANK.get(p.kind, 1) for p in candidates)
         chosen = [p for p in candidates if SENTENCE_RANK.get(p.kind, 1) == finest]
         cities = {code[:4] for name, code in self._cities_longest_first if name in text}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot import answers
 from bot.conversations import Pending, State
@@ -39,7 +39,7 @@ def find(ctx: Context, state: State, message: Message, text: str) -> Turn:
     if len({(p.name, p.county_code) for p in places}) > 1:
         said = next((name for p in places for name in p.names if name in text), places[0].name)
         state.pending, state.ambiguous, state.topic = Pending.find_place, said, "find_centre"
-        return Turn("find_centre", (answers.which_place(state.language, said, places, ctx.gazetteer.region_name),))
+        return Turn("find_centre", (answers.which_place(state.language, said, places, _county_name(ctx)),))
     state.ambiguous = None
     if places:
         place = places[0]
@@ -55,6 +55,14 @@ def find(ctx: Context, state: State, message: Message, text: str) -> Turn:
         return find_at(ctx, state, found[0].lat, found[0].lon, place=found[0].name)
     state.pending = Pending.find_place
     return Turn("find_centre", (answers.ask_location(state.language),))
+
+
+def _county_name(ctx: Context) -> Callable[[str], str]:
+    """伊金霍洛旗 for 150627: the county's own name, short enough for a choice."""
+    def name(code: str) -> str:
+        county = ctx.gazetteer.county(code)
+        return county.name if county else ctx.gazetteer.region_name(code)
+    return name
 
 
 def find_at(ctx: Context, state: State, lat: float, lon: float, *, place: str | None, offset: int = 0) -> Turn:
@@ -224,6 +232,8 @@ def check(ctx: Context, state: State, message: Message, text: str) -> Turn:
         state.pending = Pending.check_name
         return Turn("check_centre", (answers.ask_centre_name(state.language),))
     state.pending, state.asked = None, []
+    if ctx.registry.is_empty():  # not loaded: "not in the register" would be untrue
+        return Turn("check_centre", (answers.registry_empty(state.language),))
     found = ctx.registry.search(name, limit=5)
     strong = [m.centre for m in found if m.score >= 85]
     if only_a_place(ctx, name) or (not strong and WHICH_ONES.search(text)):

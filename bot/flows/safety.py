@@ -22,7 +22,14 @@ STILL_FOR = timedelta(minutes=30)
 EMERGENCY_NEXT = re.compile(r"120|救护车|急救车|医院|急诊|等车|叫车|打车|怎么打|说啥|说什么|降温|路上|催吐|"
                             r"ambulance|hospital|what (?:do|should) i (?:say|tell)|while (?:we )?wait|"
                             r"\b(?:make|made) (?:her|him|them|the baby) (?:vomit|throw up|sick)|induce vomit|"
-                            r"what number", re.I)
+                            r"what number|\byi ?yuan\b|\bji ?zhen\b|\bjiu ?hu ?che\b", re.I)
+# After any alarm: what to do now, or while waiting for the police.
+NOW_WHAT = re.compile(r"(?:现在|这会儿?|眼下|等\S{0,4}(?:警察|民警|他们)\S{0,4}(?:来)?\S{0,3}(?:之前|的时候)?)\S{0,6}"
+                      r"(?:该|要|能|可以)?(?:干|做|怎么办)(?:点)?(?:啥|什么)?|"
+                      r"\bwhat (?:should|do|can) (?:i|we) do\b.{0,24}\b(?:now|meantime|with (?:her|him|them))\b|"
+                      r"\bin the meantime\b", re.I)
+# After a medicine question: the amount asked again ("你就告诉我大概多少嘛 她9公斤").
+AMOUNT_PUSHED = re.compile(r"多少|几毫升|几ml|几片|几滴|剂量|\bhow much\b|\bhow many\b|\bdose\b", re.I)
 # The emergency is in hands ("已经到医院了", "送医院了"): what else the message asks is answered.
 HANDLED = re.compile(r"(?:已经|已)\S{0,6}(?:到|送|进|在|去)\S{0,2}医院|(?:到|送|进)了?医院了|在医院了|送医了|"
                      r"(?:在)?去医院的路上|救护车(?:来了|拉走了|接走了|到了)|医生(?:看过|在看)了|"
@@ -78,7 +85,7 @@ def moved_on(state: State, text: str, asks_guidance: bool) -> bool:
         return True
     if _in_hands_and_asking(text) or ANOTHER_FAMILY.search(text):
         return True  # "已经送到医院了。刚才第一家的电话发我", "另一户问…" (a community worker's next family)
-    if (state.topic or "") == "safety:emergency":  # a question in the minutes after an emergency may be part of it
+    if (state.topic or "") == "safety:emergency" or NOW_WHAT.search(text):  # part of it: "现在该干点啥"
         return False
     return bool(MOVED_ON.search(text)) or asks_guidance
 
@@ -98,13 +105,16 @@ def past_the_emergency(state: State, text: str) -> str:
 
 
 def following_up(ctx: Context, state: State, text: str) -> bool:
-    """In the minutes after an emergency: how to call 120, which hospital, what to do while waiting, or what comes
-    later. These belong to the emergency; the classifier alone does not raise a new alarm on them."""
-    if (state.topic or "") != "safety:emergency" or not still_fresh(ctx, state):
+    """In the minutes after an alarm, what belongs to it: after an emergency, how to call 120, which hospital, what
+    to do while waiting, or what comes later; after any alarm, what to do now ("等警察来之前我们要干点啥"); after a
+    medicine question, a push for the amount ("你就告诉我大概多少嘛"). The classifier alone raises no new alarm on
+    these."""
+    topic, _, kind = (state.topic or "").partition(":")
+    if topic != "safety" or not still_fresh(ctx, state):
         return False
-    if _in_hands_and_asking(text):
-        return True  # no new alarm from the classifier alone
-    return bool(EMERGENCY_NEXT.search(text) or LATER.search(text))
+    if kind == "emergency" and (_in_hands_and_asking(text) or EMERGENCY_NEXT.search(text) or LATER.search(text)):
+        return True
+    return bool(NOW_WHAT.search(text) or (kind == "medicine" and AMOUNT_PUSHED.search(text)))
 
 
 def still(ctx: Context, state: State, text: str = "") -> Turn:

@@ -33,9 +33,9 @@ from functools import lru_cache
 
 from opencc import OpenCC
 from pypinyin import Style, lazy_pinyin
-from pypinyin.pinyin_dict import pinyin_dict
 
 from bot.understanding.model import SafetyReading
+from bot.understanding.text import syllables
 
 # The order is the order of precedence when a message says several things: harm to a child leads (110).
 KINDS = ("harm", "emergency", "distress", "medicine", "fraud")
@@ -537,11 +537,6 @@ def _spoken(phrases: str) -> re.Pattern[str]:
 
 
 SPOKEN_STRONG = {kind: _spoken(phrases) for kind, phrases in SPOKEN.items()}
-# Every toneless syllable, to split pinyin typed without spaces ("tuoyuyuan" → "tuo yu yuan").
-SYLLABLES = frozenset(
-    reading for readings in set(pinyin_dict.values())
-    for reading in unicodedata.normalize("NFD", readings).encode("ascii", "ignore").decode().split(",")
-) - {"m", "n", "ng", "hm", "hng"}
 
 # -- what only looks risky -------------------------------------------------------------------------------------
 # Phrases erased before matching: negations (不发烧, 没打孩子, 没吞下去), hypotheticals (怕跑路, 会不会噎着),
@@ -711,23 +706,7 @@ def _forms(text: str) -> tuple[str, str, str]:
     if not LATIN_LETTER.search(quiet):  # nothing typed in pinyin: the spelling would add nothing (and costs most)
         return compact, quiet, ""
     spelled = " ".join(lazy_pinyin(quiet, style=Style.NORMAL, errors="default"))
-    return compact, quiet, " ".join(map(_syllables, re.findall(r"[a-z]+", spelled)))
-
-
-@lru_cache(maxsize=4096)
-def _syllables(word: str) -> str:
-    """"tuoyuyuan" → "tuo yu yuan": the fewest syllables that make the word; a word that no syllables make
-    ("the") stays whole."""
-    if word in SYLLABLES or len(word) > 40:
-        return word
-    best: list[list[str] | None] = [[]] + [None] * len(word)
-    for end in range(1, len(word) + 1):
-        for start in range(max(0, end - 6), end):
-            before = best[start]
-            if before is not None and word[start:end] in SYLLABLES and (
-                    best[end] is None or len(before) + 1 < len(best[end] or ())):
-                best[end] = [*before, word[start:end]]
-    return " ".join(best[-1]) if best[-1] else word
+    return compact, quiet, " ".join(" ".join(syllables(word) or [word]) for word in re.findall(r"[a-z]+", spelled))
 
 
 def _found(text: str, age_months: int | None) -> dict[str, bool]:

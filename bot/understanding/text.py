@@ -16,6 +16,7 @@ from pathlib import Path
 
 import jieba
 from pypinyin import Style, lazy_pinyin
+from pypinyin.pinyin_dict import pinyin_dict
 
 MAX_CHARS = 300  # a long message is read this far; the ask is near the start
 SPACES = re.compile(r"\s+")
@@ -73,6 +74,37 @@ def normalise(text: str) -> str:
 def words(text: str) -> tuple[str, ...]:
     """Segmented words of the normalised text (Chinese by jieba, Latin words and numbers whole)."""
     return tuple(w for w in _tokenizer.lcut(text) if w.strip())
+
+
+# Every toneless pinyin syllable, to read pinyin typed without spaces ("tuoyuyuan" → tuo yu yuan).
+SYLLABLES = frozenset(
+    reading for readings in set(pinyin_dict.values())
+    for reading in unicodedata.normalize("NFD", readings).encode("ascii", "ignore").decode().split(",")
+) - {"m", "n", "ng", "hm", "hng"}
+
+
+@lru_cache(maxsize=4096)
+def syllables(word: str) -> tuple[str, ...]:
+    """"tuoyuyuan" → ("tuo", "yu", "yuan"): the fewest pinyin syllables that make the word; () when none do
+    ("the")."""
+    if word in SYLLABLES:
+        return (word,)
+    if len(word) > 40:
+        return ()
+    best: list[tuple[str, ...] | None] = [()] + [None] * len(word)
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - 6), end):
+            before, now = best[start], best[end]
+            if before is not None and word[start:end] in SYLLABLES and (now is None or len(before) + 1 < len(now)):
+                best[end] = (*before, word[start:end])
+    return best[-1] or ()
+
+
+def looks_like_pinyin(text: str) -> bool:
+    """Typed in pinyin ("fu jin you mei you pu hui tuo yu", "baobao fashao le"): three Latin words or more, and
+    at least four in five of them made of pinyin syllables."""
+    latin = re.findall(r"[a-z]+", text.lower())
+    return len(latin) >= 3 and sum(bool(syllables(w)) for w in latin) >= 0.8 * len(latin)
 
 
 @lru_cache(maxsize=4096)

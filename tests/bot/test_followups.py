@@ -4,6 +4,8 @@ step. The scripted conversations in corpus/followups/dev.jsonl must all hold; he
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
@@ -30,6 +32,15 @@ def sample(sqlite_store: Store, subs: FakeSubscriptions) -> tuple[Engine, Regist
 
 def say(engine: Engine, text: str = "", **kwargs) -> Turn:  # type: ignore[no-untyped-def]
     return engine.handle("tg:7", Message(text=text, recipient=Recipient("telegram", "7"), **kwargs))
+
+
+CHATS = itertools.count(100)
+
+
+def new_session(engine: Engine) -> Callable[[str], Turn]:
+    """Another chat with the same engine: its own conversation."""
+    chat = str(next(CHATS))
+    return lambda text: engine.handle(f"tg:{chat}", Message(text=text, recipient=Recipient("telegram", chat)))
 
 
 # Dev checks that do not hold, each with why: the writer expected what the service deliberately does otherwise, or
@@ -262,6 +273,8 @@ def test_an_empty_registry_says_it_is_not_loaded_rather_than_none_near(sqlite_st
                     subscriptions=None, clock=lambda: NOW)
     answer = say(engine, "阿镇附近有托育机构吗")
     assert answer.intent == "find_centre" and not answer.centres and "还没有导入" in answer.text
+    check = say(engine, "蓝天幼儿园托班备案了吗")  # never "not in the register": the register is not there
+    assert check.intent == "check_centre" and "还没有导入" in check.text and "没有在备案名录中" not in check.text
 
 
 def test_a_fee_question_gets_the_countys_registered_fees_or_the_named_centres(sample: tuple[Engine, Registry]) -> None:
@@ -454,6 +467,33 @@ def test_asking_whether_to_send_the_child_to_a_centre_searches(sample: tuple[Eng
     assert where.intent == "find_centre" and where.centres
     fees = say(engine, "贵不贵")
     assert "元/月" in fees.text
+
+
+def test_a_name_two_places_share_is_settled_by_the_town_or_asked_with_the_choices(
+        sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    found = say(engine, "阿镇团结社区附近有脱育园吗")  # 阿镇 is 阿勒腾席热镇, in 伊金霍洛旗
+    assert found.intent == "find_centre" and found.centres
+    other = new_session(engine)
+    asked = other("团结社区附近有托育吗")
+    assert "伊金霍洛旗的团结社区" in asked.text and "杭锦旗的团结社区" in asked.text  # the choices, on any channel
+    picked = other("杭锦旗的")
+    assert picked.centres and all(c.startswith("SAMPLE-150625") for c in picked.centres[:1])
+
+
+def test_what_to_do_now_and_a_pushed_dose_stay_with_the_alarm(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "My daughter came home from daycare with bruises all over her arms and she's terrified of her teacher")
+    now = say(engine, "What should I do with her right now?")
+    assert now.intent == "complaint" and "110" in now.text.splitlines()[0]
+    medicine = new_session(engine)
+    medicine("10个月宝宝发烧38度5 美林吃多少毫升啊")
+    pushed = medicine("说明书看不懂 你就告诉我大概多少嘛 她9公斤")
+    assert pushed.intent == "guidance" and "医生" in pushed.text.splitlines()[0] and "毫升" not in pushed.text
+    fever = new_session(engine)
+    fever("baobao 2 ge yue fa shao 39 du bu chi nai yi zhi shui")  # pinyin: answered in Chinese
+    hospital = fever("yao bu yao qu yi yuan")
+    assert "120" in hospital.text.splitlines()[0] and "请" in hospital.text
 
 
 def test_the_emergency_numbers_are_given_when_asked(sample: tuple[Engine, Registry]) -> None:

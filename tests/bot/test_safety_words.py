@@ -7,6 +7,7 @@ import pytest
 
 from bot.understanding import safety
 from bot.understanding.model import SafetyReading
+from bot.understanding.text import looks_like_pinyin, syllables
 
 
 def reading(label: str, none_probability: float) -> SafetyReading:
@@ -293,8 +294,10 @@ def test_session_six_quiet_on_words(text: str) -> None:
 
 
 def test_pinyin_typed_without_spaces_is_read_syllable_by_syllable() -> None:
-    assert safety._syllables("tuoyuyuan") == "tuo yu yuan"
-    assert safety._syllables("the") == "the"  # an English word stays whole
+    assert syllables("tuoyuyuan") == ("tuo", "yu", "yuan")
+    assert syllables("the") == ()  # no pinyin
+    assert looks_like_pinyin("bu ru qi gan mao le neng chi bu luo fen ma")
+    assert not looks_like_pinyin("can he come to the nursery tomorrow")
 
 
 def test_the_classifier_alone_is_set_aside_for_plain_diarrhoea_and_a_child_who_bites() -> None:

@@ -69,8 +69,8 @@ def place_not_found(lang: str, text: str) -> Reply:
 
 
 def which_place(lang: str, name: str, places: Sequence[Place], region_name: Callable[[str], str]) -> Reply:
-    options = ("、" if lang == "zh" else ", ").join(
-        f"{region_name(p.county_code)}{'的' if lang == 'zh' else ' — '}{p.name}" for p in places[:6])
+    options = msg("bot.find.choices_separator")(lang).join(
+        msg("bot.find.which_place_option", county=region_name(p.county_code), name=p.name)(lang) for p in places[:6])
     return Reply(msg("bot.find.which_place", name=name, options=options)(lang),
                  buttons=tuple((Button(f"{p.name}（{region_name(p.county_code)}）"[:40],
                                        data=data.encode(data.At(p.lat, p.lon))),) for p in places[:6]),

@@ -217,6 +217,11 @@ class Gazetteer:
     def county(self, code: str) -> County | None:
         return self.counties.get(code.strip())
 
+    def county_name(self, code: str) -> str:
+        """"伊金霍洛旗" for 150627: the county's own name, short enough for a choice (the region's name otherwise)."""
+        county = self.county(code)
+        return county.name if county else self.region_name(code)
+
     def lookup(self, text: str, limit: int = 5, min_score: float = 70) -> list[PlaceMatch]:
         """Places whose name or a short form is close to `text`, best first.
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from bot import answers
 from bot.conversations import Pending, State
@@ -39,7 +39,7 @@ def find(ctx: Context, state: State, message: Message, text: str) -> Turn:
     if len({(p.name, p.county_code) for p in places}) > 1:
         said = next((name for p in places for name in p.names if name in text), places[0].name)
         state.pending, state.ambiguous, state.topic = Pending.find_place, said, "find_centre"
-        return Turn("find_centre", (answers.which_place(state.language, said, places, _county_name(ctx)),))
+        return Turn("find_centre", (answers.which_place(state.language, said, places, ctx.gazetteer.county_name),))
     state.ambiguous = None
     if places:
         place = places[0]
@@ -55,14 +55,6 @@ def find(ctx: Context, state: State, message: Message, text: str) -> Turn:
         return find_at(ctx, state, found[0].lat, found[0].lon, place=found[0].name)
     state.pending = Pending.find_place
     return Turn("find_centre", (answers.ask_location(state.language),))
-
-
-def _county_name(ctx: Context) -> Callable[[str], str]:
-    """伊金霍洛旗 for 150627: the county's own name, short enough for a choice."""
-    def name(code: str) -> str:
-        county = ctx.gazetteer.county(code)
-        return county.name if county else ctx.gazetteer.region_name(code)
-    return name
 
 
 def find_at(ctx: Context, state: State, lat: float, lon: float, *, place: str | None, offset: int = 0) -> Turn:

@@ -86,7 +86,7 @@ SOMEONE_ELSE = _any("托班", "托儿所", "托育", "老师", "阿姨", "保姆
 # Things a child swallows or drinks that call for 120 at once.
 POISON = _any(
     "纽扣电池", "扣子电池", "电池", "磁铁", "磁珠", "磁力珠", "吸铁石", "硬币",
-    "降压药", "降糖药", "糖尿病药", "心脏病药", "安眠药", "蟑螂药", "灭蚁", "杀虫", "避孕药", "老鼠药", "耗子药", "鼠药", "农药", "杀虫剂", "敌敌畏", "百草枯",
+    "降压药", "降糖药", "糖尿病药", "心脏病药", "安眠药", "蟑螂药", "灭蚁", "杀虫", "避孕药", "老鼠药", "耗子药", "鼠药", "农药", "敌敌畏", "百草枯",
     "消毒液", "消毒水", "84", "八四", "漂白", "洁厕", "洗洁精", "洗衣液", "洗衣粉", "洗衣凝珠", "凝珠", "清洁剂",
     r"洗\S{0,2}(?:水|液|精|粉)", r"(?<=喝了)\S{0,4}(?:液|剂)",
     "vape", "烟油", "尼古丁", "驱虫药", "驱虫片", "flea", "草甘膦", "除草剂", "醋精", "火碱", "烧碱", "强酸", "硫酸", "盐酸", "酒精", "白酒", "汽油", "煤油", "柴油", "打火机油", "机油", "灯油", "防冻液", "油漆", "稀释剂", "胶水", "电子烟",
@@ -408,7 +408,7 @@ MEDICINE_NAMES = _any(
     r"[\u4e00-\u9fff]{1,5}(?:硝唑|拉唑|康唑|沙星|西林|霉素|洛韦|他韦|立酮|匹克隆|西泮|唑仑|硅油|双歧|单抗|西坦|尼松|米松|"
     r"三嗪|吡酯|斯汀|他定|替丁|洛尔|沙坦|普利|咪唑|曲林)|泰诺|黄连水|曲马多|枸橼酸|利尿(?:剂|药)|肾上腺素(?:笔|注射)|信必可|舒利迭|顺尔宁|"
     r"\b\w+(?:cillin|mycin|floxacin|furantoin|tadine|tirizine|prednisol\w*)\b|"
-    r"黄连素|褪黑素|补锌|锌(?:片|剂|糖浆)|扑尔敏|保婴丹|七星茶|猴枣散|珍珠末|"
+    r"黄连素|褪黑素|补锌|锌(?:片|剂|糖浆)|扑尔敏|保婴丹|七星茶|猴枣散|珍珠末|感康|西甲硅油|"
     r"\bcodeine|\bfluoxetine|\bsertraline|\b(?:es)?citalopram|\bparoxetine|\bantidepressant|"
     r"\bdioralyte|\bsudafed|\bpseudoephedrine|\bdecongestant",
 )
@@ -435,7 +435,9 @@ MEDICINE_WEAK = _rx(
 NOT_MEDICINE = re.compile(r"维生素|维d|(?<![a-z])(?:vd|ad|d3)(?![a-z])|鱼肝油|钙|dha|牙膏|(?<!奶)奶(?!奶)|喝水|白开水|喂\S{0,2}水|水温|辅食|"
                           r"vitamin|"
                           r"toothpaste|fluoride|milk|formula|water|honey|蜂蜜", re.I)
-DRUG_NAMED = re.compile(MEDICINE_NAMES + r"|感康|止咳|西甲硅油|(?:吃|喝)完?药\S{0,8}(?:喝奶|吃奶|喂奶)|"
+# A medicine taken, then milk: when to feed after it ("喝完药能马上喝奶吗").
+MEDICINE_THEN_MILK = r"(?:吃|喝)完?药\S{0,8}(?:喝奶|吃奶|喂奶)"
+DRUG_NAMED = re.compile(MEDICINE_NAMES + r"|止咳|" + MEDICINE_THEN_MILK + r"|"
                         r"gripe water|teething tablets|inhaler|salbutamol|"
                         r"(?:吃|用)了?\S{0,4}药\S{0,6}(?:喂奶|哺乳)|tylenol|motrin|ibuprofen|"
                         r"paracetamol|calpol|antibiotic|dos(?:es?|age)\b|medicine|medication", re.I)
@@ -497,11 +499,10 @@ FRAUD_MORE = _rx(r"[执執]笠|冇咗影|老[细細]\S{0,2}(?:冇|没|無)\S{0,2
                  r"(?:补贴|补助)\S{0,24}(?:下载\S{0,3}app|交费|手续费|保证金|资格包|先交|先买)")
 MEDICINE_MORE = _rx(r"红花油|可的松|激素\S{0,2}(?:药膏|软膏|乳膏)|乳膏\S{0,6}(?:涂|抹)|orajel|teething gel",
                     # session 4: creams and remedies by name
-                    r"达克宁|无比滴|皮炎平|百多邦|红霉素软膏|炉甘石|板蓝根|melatonin|dramamine|azithromycin|zinc tablet|"
-                    r"西甲硅油|开塞露|妈咪爱|小儿氨酚|感冒灵|健儿清解|吗丁啉|gripe water|阿司匹林|aspirin|利巴韦林|"
-                    r"头孢克肟|cefixime|amoxicillin|氨溴索|易坦静",
+                    r"达克宁|无比滴|皮炎平|百多邦|红霉素软膏|炉甘石|melatonin|dramamine|azithromycin|zinc tablet|"
+                    r"健儿清解|吗丁啉|gripe water|阿司匹林|aspirin|利巴韦林|头孢克肟|cefixime|amoxicillin",
                     # session 5: cough water, a mother's medicine while breastfeeding
-                    r"感康|止咳水|咳嗽药水|止咳药|哺乳期\S{0,6}(?:吃|用|打)\S{0,8}(?:药|针|感康|布洛芬|头孢|阿莫西林)|"
+                    r"止咳水|咳嗽药水|止咳药|哺乳期\S{0,6}(?:吃|用|打)\S{0,8}(?:药|针|感康|布洛芬|头孢|阿莫西林)|"
                     r"(?:吃|用)了?\S{0,6}药\S{0,6}(?:还?能|可以)\S{0,2}(?:喂奶|哺乳)",
                     r"(?:碘伏|酒精)\S{0,8}(?:擦|涂|抹)\S{0,6}(?:几回|几次|多少)|外洗药|中医开的|喷几下|吸几口|白加黑|沙丁胺醇|"
                     r"\binhaler|\bnebs?\b|\bnebuli[sz]er|\bsalbutamol|\bhomeopathic|\bbai ?jia ?hei\b",
@@ -509,7 +510,8 @@ MEDICINE_MORE = _rx(r"红花油|可的松|激素\S{0,2}(?:药膏|软膏|乳膏)|
                     r"药\S{0,8}饭(?:前|后)|饭(?:前|后)\S{0,4}(?:服|喂了)|\d+ ?(?:mg|毫克|ml|毫升)还是\d+|药量|掰不匀|"
                     r"(?:打|挂)(?:吊瓶|点滴|水)\S{0,10}(?:要不要|还要|能不能|几天)|(?:喷雾|气雾剂|吸入剂)\S{0,4}几下|"
                     r"掰成\S{0,3}(?:半|四分之一|几)|\bsachets? of\b|说明书(?:上)?(?:是|写|说)\S{0,6}(?:一天|每天|每次)|"
-                    r"(?:吃|喝)完?药\S{0,8}(?:喝奶|吃奶|喂奶|隔开|隔多久)")
+                    r"(?:吃|喝)完?药\S{0,8}(?:隔开|隔多久)",
+                    MEDICINE_THEN_MILK)
 
 STRONG = {"harm": _rx(HARM.pattern, HARM_MORE.pattern), "emergency": _rx(EMERGENCY.pattern, EMERGENCY_MORE.pattern),
           "distress": _rx(DISTRESS.pattern, DISTRESS_MORE.pattern), "medicine": _rx(MEDICINE.pattern, MEDICINE_MORE.pattern),

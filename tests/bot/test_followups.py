@@ -4,8 +4,6 @@ step. The scripted conversations in corpus/followups/dev.jsonl must all hold; he
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
@@ -30,17 +28,8 @@ def sample(sqlite_store: Store, subs: FakeSubscriptions) -> tuple[Engine, Regist
     return new_engine(sqlite_store, subs)
 
 
-def say(engine: Engine, text: str = "", **kwargs) -> Turn:  # type: ignore[no-untyped-def]
-    return engine.handle("tg:7", Message(text=text, recipient=Recipient("telegram", "7"), **kwargs))
-
-
-CHATS = itertools.count(100)
-
-
-def new_session(engine: Engine) -> Callable[[str], Turn]:
-    """Another chat with the same engine: its own conversation."""
-    chat = str(next(CHATS))
-    return lambda text: engine.handle(f"tg:{chat}", Message(text=text, recipient=Recipient("telegram", chat)))
+def say(engine: Engine, text: str = "", chat: str = "7", **kwargs) -> Turn:  # type: ignore[no-untyped-def]
+    return engine.handle(f"tg:{chat}", Message(text=text, recipient=Recipient("telegram", chat), **kwargs))
 
 
 # Dev checks that do not hold, each with why: the writer expected what the service deliberately does otherwise, or
@@ -474,10 +463,9 @@ def test_a_name_two_places_share_is_settled_by_the_town_or_asked_with_the_choice
     engine, _ = sample
     found = say(engine, "阿镇团结社区附近有脱育园吗")  # 阿镇 is 阿勒腾席热镇, in 伊金霍洛旗
     assert found.intent == "find_centre" and found.centres
-    other = new_session(engine)
-    asked = other("团结社区附近有托育吗")
+    asked = say(engine, "团结社区附近有托育吗", chat="8")
     assert "伊金霍洛旗的团结社区" in asked.text and "杭锦旗的团结社区" in asked.text  # the choices, on any channel
-    picked = other("杭锦旗的")
+    picked = say(engine, "杭锦旗的", chat="8")
     assert picked.centres and all(c.startswith("SAMPLE-150625") for c in picked.centres[:1])
 
 
@@ -486,13 +474,11 @@ def test_what_to_do_now_and_a_pushed_dose_stay_with_the_alarm(sample: tuple[Engi
     say(engine, "My daughter came home from daycare with bruises all over her arms and she's terrified of her teacher")
     now = say(engine, "What should I do with her right now?")
     assert now.intent == "complaint" and "110" in now.text.splitlines()[0]
-    medicine = new_session(engine)
-    medicine("10个月宝宝发烧38度5 美林吃多少毫升啊")
-    pushed = medicine("说明书看不懂 你就告诉我大概多少嘛 她9公斤")
+    say(engine, "10个月宝宝发烧38度5 美林吃多少毫升啊", chat="8")
+    pushed = say(engine, "说明书看不懂 你就告诉我大概多少嘛 她9公斤", chat="8")
     assert pushed.intent == "guidance" and "医生" in pushed.text.splitlines()[0] and "毫升" not in pushed.text
-    fever = new_session(engine)
-    fever("baobao 2 ge yue fa shao 39 du bu chi nai yi zhi shui")  # pinyin: answered in Chinese
-    hospital = fever("yao bu yao qu yi yuan")
+    say(engine, "baobao 2 ge yue fa shao 39 du bu chi nai yi zhi shui", chat="9")  # pinyin: answered in Chinese
+    hospital = say(engine, "yao bu yao qu yi yuan", chat="9")
     assert "120" in hospital.text.splitlines()[0] and "请" in hospital.text
 
 

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 
+import numpy
 import yaml
 from pydantic import ValidationError
-from rapidfuzz import fuzz, utils
+from rapidfuzz import fuzz, process, utils
 
 from content.guidance.model import LOCALES, MAX_AGE_MONTHS, Article, Locale, SignOff, Topic
 
@@ -37,6 +38,7 @@ DOSE_PATTERN = re.compile(
 # (中国居民膳食指南（2022）). Any other amount, or any other substance with an amount, is still refused.
 NUTRITION_RECOMMENDATIONS = re.compile(r"维生素\s*D\s*400\s*国际单位(?:（IU）)?|vitamin\s+D\s+400\s*IU", re.IGNORECASE)
 SEARCH_CUTOFF = 70
+SUMMARY_WEIGHT = 0.85
 NEVER_PUSHED = 10**6  # sorts never-pushed articles after the pushed ones of the same age
 
 
@@ -226,17 +228,27 @@ class Library:
         wanted = utils.default_process(query)
         if not wanted:
             return []
+        index = self._search_index
+        # One pass in C over every field. Scores under the cut-off count as 0: an article below it is dropped
+        # unless one of its keywords is in the question, and that keyword alone scores 100.
+        heads = process.cdist([wanted], index.heads, scorer=fuzz.partial_ratio, score_cutoff=SEARCH_CUTOFF,
+                              dtype=numpy.float64)[0]
+        summaries = process.cdist([wanted], index.summaries, scorer=fuzz.partial_ratio, dtype=numpy.float64,
+                                  score_cutoff=SEARCH_CUTOFF / SUMMARY_WEIGHT)[0] * SUMMARY_WEIGHT
+        score = summaries.copy()
+        numpy.maximum.at(score, index.owner, heads)
+        # How much of the question the article's own keywords cover ("还不会说话" holds 说话) comes first;
+        # the fuzzy score ranks the rest, and finds articles for questions no keyword holds.
+        covered = numpy.zeros(len(self.articles))
+        for field in numpy.flatnonzero((heads == 100) & index.is_keyword):
+            if index.heads[field] in wanted:
+                covered[index.owner[field]] += len(index.heads[field])
         scored = []
-        for article, fields in self._searchable:
-            if locale is not None and article.locale != locale:
-                continue
-            # How much of the question the article's own keywords cover ("还不会说话" holds 说话) comes first;
-            # the fuzzy score ranks the rest, and finds articles for questions no keyword holds.
-            covered = sum(len(k) for k, _ in fields[1:-1] if len(k) >= 2 and k in wanted)
-            score = max(fuzz.partial_ratio(wanted, text) * weight for text, weight in fields)
-            if covered or score >= SEARCH_CUTOFF:
-                tie_break = fuzz.ratio(wanted, fields[0][0])
-                scored.append((-covered, -score, -tie_break, article.slug, article))
+        for i in numpy.flatnonzero((covered > 0) | (score >= SEARCH_CUTOFF)):
+            article = self.articles[i]
+            if locale is None or article.locale == locale:
+                tie_break = fuzz.ratio(wanted, index.heads[index.title_of[i]])
+                scored.append((-covered[i], -score[i], -tie_break, article.slug, article))
         return [article for *_, article in sorted(scored, key=lambda s: s[:4])[:limit]]
 
     @cached_property
@@ -247,12 +259,35 @@ class Library:
                          for k in a.keywords if len(k) >= 2 and not AGE_WORD.search(k) and k not in SERVICE_WORDS)
 
     @cached_property
-    def _searchable(self) -> tuple[tuple[Article, tuple[tuple[str, float], ...]], ...]:
-        """Each article's searched fields, prepared once: the title first, its keywords, then its summary (weighed
-        lower)."""
-        return tuple((a, ((utils.default_process(a.title), 1.0),
-                          *((utils.default_process(k), 1.0) for k in a.keywords),
-                          (utils.default_process(a.summary), 0.85))) for a in self.articles)
+    def _search_index(self) -> SearchIndex:
+        return SearchIndex.of(self.articles)
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """The searched fields of every article, prepared once: titles and keywords ("heads"), each with its
+    article's position, and the summaries, one an article, weighed lower."""
+
+    heads: tuple[str, ...]
+    owner: numpy.ndarray
+    is_keyword: numpy.ndarray
+    title_of: tuple[int, ...]
+    summaries: tuple[str, ...]
+
+    @classmethod
+    def of(cls, articles: Sequence[Article]) -> SearchIndex:
+        heads: list[str] = []
+        owner: list[int] = []
+        is_keyword: list[bool] = []
+        title_of: list[int] = []
+        for i, article in enumerate(articles):
+            title_of.append(len(heads))
+            for position, text in enumerate((article.title, *article.keywords)):
+                heads.append(utils.default_process(text))
+                owner.append(i)
+                is_keyword.append(position > 0 and len(heads[-1]) >= 2)
+        return cls(tuple(heads), numpy.array(owner), numpy.array(is_keyword), tuple(title_of),
+                   tuple(utils.default_process(a.summary) for a in articles))
 
 
 def check_locale(locale: str | None) -> None:

@@ -75,6 +75,7 @@ class State:
     birth_month: str | None = None  # "2024年6月出生": the month's first day, until the day itself is known
     birth_until: str | None = None  # "2023年生的": the last day the birth may be on (else the month's end)
     alarm_at: str | None = None  # when the last safety alarm was raised (ISO), so that it holds for a while only
+    alarm_kind: str | None = None  # its kind: "现在该怎么办" returns to it, even after a question about a centre
     ambiguous: str | None = None  # a place name that several places share, until the parent says which
     held_text: str | None = None  # a message we asked about ("您是想…还是…？"), answered once they pick
     subscribed_on: str | None = None  # the birth date of this chat's subscription, once made

@@ -159,7 +159,8 @@ class Engine:
     def _still_about_safety(self, state: State, text: str, heard: Heard) -> bool:
         """After an alarm, and for a while only, a short message stays with it unless it clearly asks something
         else or answers the question set aside ("嗯" after despair stays; "2025-03-01" answers the leave question)."""
-        if safety.following_up(self.ctx, state, text) and not safety.moved_on(state, text, heard.intent == "guidance"):
+        if safety.following_up(self.ctx, state, text) and not safety.moved_on(state, text, heard.intent == "guidance") \
+                and not followup.asks_about_listed(state, text):  # "刚才第二家电话多少" is not a dose pushed for
             return True  # "120怎么打 要说啥", "最近的医院是哪个": still the emergency, however long
         if not safety.still_fresh(self.ctx, state) or not followup.is_short(text) or state.pending \
                 or followup.asks_about_listed(state, text) or followup.searches_elsewhere(self.ctx, state, text) \
@@ -227,8 +228,9 @@ class Engine:
     def _intent(self, state: State, message: Message, text: str, heard: Heard) -> Turn:
         if start.NUMBERS_ASKED.search(text):
             return start.numbers(state)  # "急救电话多少"
-        if start.FOR_OUTREACH.search(text) and heard.intent not in {"leave", "guidance", "subsidy", "complaint"}:
-            return start.share_links(self.ctx, state)  # "社区要张贴的海报怎么弄"
+        if start.FOR_OUTREACH.search(text) and heard.intent not in {"leave", "guidance", "subsidy"} \
+                and not (heard.intent == "complaint" and (not heard.unsure or COMPLAINT_WORDS.search(text))):
+            return start.share_links(self.ctx, state)  # "社区要张贴的海报怎么弄", not "扫二维码交钱 是骗子吧"
         intent = heard.intent
         if heard.unsure:
             intent = start.decided_by_words(text, heard) or (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from typing import cast
 
 from bot import answers
 from bot.conversations import State
@@ -66,15 +67,19 @@ def alarm(ctx: Context, state: State, text: str, found: Alarm) -> Turn:
     elif found.kind == "distress":
         replies.append(answers.crisis(lang))
     state.topic = f"safety:{found.kind}"  # the next short message stays with this, not a new topic
-    state.alarm_at = ctx.clock().isoformat()
+    state.alarm_at, state.alarm_kind = ctx.clock().isoformat(), found.kind
     return Turn(SAFETY_INTENT[found.kind], tuple(replies))
 
 
 def still_fresh(ctx: Context, state: State) -> bool:
-    """An alarm holds the next messages for STILL_FOR only: a parent back hours later starts afresh."""
-    if not (state.topic or "").startswith("safety:") or not state.alarm_at:
-        return False
-    return ctx.clock() - datetime.fromisoformat(state.alarm_at) <= STILL_FOR
+    """An alarm holds the next short messages while it is the topic, for STILL_FOR only: a parent back hours later
+    starts afresh."""
+    return (state.topic or "").startswith("safety:") and _recent(ctx, state)
+
+
+def _recent(ctx: Context, state: State) -> bool:
+    return bool(state.alarm_at and state.alarm_kind) \
+        and ctx.clock() - datetime.fromisoformat(state.alarm_at or "") <= STILL_FOR
 
 
 def moved_on(state: State, text: str, asks_guidance: bool) -> bool:
@@ -108,9 +113,9 @@ def following_up(ctx: Context, state: State, text: str) -> bool:
     """In the minutes after an alarm, what belongs to it: after an emergency, how to call 120, which hospital, what
     to do while waiting, or what comes later; after any alarm, what to do now ("等警察来之前我们要干点啥"); after a
     medicine question, a push for the amount ("你就告诉我大概多少嘛"). The classifier alone raises no new alarm on
-    these."""
-    topic, _, kind = (state.topic or "").partition(":")
-    if topic != "safety" or not still_fresh(ctx, state):
+    these. This holds even when a question about a centre came in between ("这家备案了吗" → "现在该怎么办")."""
+    kind = state.alarm_kind
+    if not _recent(ctx, state):
         return False
     if kind == "emergency" and (_in_hands_and_asking(text) or EMERGENCY_NEXT.search(text) or LATER.search(text)):
         return True
@@ -121,7 +126,8 @@ def still(ctx: Context, state: State, text: str = "") -> Turn:
     """A short message after an alarm ("我要报警吗", "现在停了", "没人帮我"): the action and the number again; after
     an emergency, how to call 120, where to go and what to do while waiting, when that is asked, and the first-aid
     paragraph a question asks about ("能抹牙膏吗")."""
-    kind = (state.topic or "").partition(":")[2]
+    kind = cast(str, state.alarm_kind)  # set whenever an alarm is recent
+    state.topic = f"safety:{kind}"  # back with the alarm
     if kind == "emergency" and HANDLED.search(text):  # "车来了 谢谢你": the emergency is in hands
         return Turn(SAFETY_INTENT[kind], (answers.emergency_in_hands(state.language),))
     waiting = kind == "emergency" and bool(EMERGENCY_NEXT.search(text))

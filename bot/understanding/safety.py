@@ -190,7 +190,8 @@ HARM_MORE = _rx(r"鞋印|(?:不让|勿让|不给|唔俾)\S{0,4}(?:吃饭|吃中�
                 r"关(?:在|进)\S{0,3}笼|(?:打|踢|踹|掐|扇)(?:我们?家?)?(?:孩子|娃|小孩|宝宝)的(?:老师|阿姨|保姆|保育员)|(?:老师|阿姨|保育员|托育园?|托班)\S{0,12}让\S{0,8}(?:咬|打)回(?:来|去)|(?:时候|时)会(?:打|掐|拧)(?:孩子|娃|宝宝)|(?:经常|老是)忘了喂|\bstrap\w* (?:him|her|my|them|the)\b.{0,24}\b(?:chair|bed|cot)\b|"
                 r"(?:领着|带着|让)\S{0,10}(?:要饭|乞讨|讨饭)|(?:娃|孩子)\S{0,10}(?:要饭|乞讨|讨饭)|童工|"
                 r"(?:让|叫)\S{0,10}(?:娃|孩子)\S{0,8}(?:搬砖|干重活|干活挣钱)|"
-                r"\btape\w* (?:over|on) (?:the |their |his |her )?(?:\w+'?s? )?mouths?")
+                r"\btape\w* (?:over|on) (?:the |their |his |her )?(?:\w+'?s? )?mouths?|"
+                r"\btied (?:in|into|to|up)\b|\bstrapped (?:in|into|to)\b.{0,30}\ball day")  # session 7
 
 # -- medical emergencies (120) ---------------------------------------------------------------------------------
 EMERGENCY = _rx(
@@ -236,7 +237,7 @@ EMERGENCY = _rx(
     r"(?:二楼|三楼|四楼|五楼|楼上|窗户|窗台|阳台|高处)\S{0,3}(?:掉|摔|跌|坠|栽|滚)(?:下|了)|坠楼|坠落|"
     r"(?:楼梯|台阶)\S{0,2}滚下",
     # a rash that does not fade, bleeding that does not stop
-    r"按\S{0,4}(?:不|没)(?:褪|退|消|变白)|不褪色|压\S{0,4}不(?:褪|退)|一按还是红|出血点|瘀点|紫癜|"
+    r"按\S{0,4}(?:不|没)(?:会)?(?:褪|退|消|变白)|不褪色|压\S{0,4}不(?:褪|退)|一按还是红|出血点|瘀点|紫癜|"
     r"血\S{0,2}(?:止不住|一直流|流个不停)|流血不止|大出血|吐\S{0,6}(?:绿色|胆汁|咖啡色|血)|肚子\S{0,2}硬",
     # dehydration
     r"(?:一天|一整天|半天|一下午|一上午|一晚上?|昨晚|一夜|几个小时|\d+个?小时)\S{0,4}(?:没|没有|不)(?:怎么)?"
@@ -295,7 +296,24 @@ EMERGENCY_MORE = _rx(r"耳朵\S{0,4}(?:流|出)\S{0,4}(?:水|血)|紫(?:色的?)
                      r"\b(?:rolled|fell|fall\w*) off\b.{0,40}\b(?:threw up|throwing up|vomit\w*)|"
                      r"\bglass test|\bunder the glass\b|\b(?:doesn'?t|don'?t|didn'?t|won'?t|not) (?:fade|blanch)\b|"
                      r"\bnon.?blanching|\bblack(?:ed|s)? out\b|\bpass(?:ed|es)? out\b|\bhaving (?:a )?fits?\b|\bfits? (?:since|for)\b|"
-                     r"\b(?:fall|fell|lump|bump)\b.{0,60}\bconfused\b")
+                     r"\b(?:fall|fell|lump|bump)\b.{0,60}\bconfused\b",
+                     # session 7: a cigarette or a few pills eaten, make-up licked, talking nonsense in a fever, a
+                     # bark with noisy breathing in, rash spots that stay, pills missing from a packet, a fixed
+                     # stare, drowsy again after waking, a marbled skin, no urine for hours
+                     r"(?:吃|嚼|吞)了?\S{0,5}的烟(?![花火雾])|(?:吃|吞)(?:了|掉)\S{0,3}[几两三四五六七八九十]+\S{0,2}(?:颗|片|粒)\S{0,6}(?:药|剂|片|丸)|"
+                     r"(?:舔|吃|喝|咬)(?:了|掉)\S{0,6}(?:粉底|口红|卸妆|香水|化妆品)|舔了\S{0,8}(?:有|沾)\S{0,2}药|"
+                     r"(?:烧|发热)\S{0,16}(?:说胡话|胡言乱语)|说胡话\S{0,10}(?:烧|热)|眼睛\S{0,4}(?:不怎么|不太|都不)睁|"
+                     r"吸气\S{0,10}(?:很响|响声|一声一声)|(?:狗叫|犬吠)\S{0,12}(?:憋|喘不|吸不)|有的不褪|不褪的(?:那种)?|"
+                     r"(?:药|片)\S{0,6}少了\S{0,3}(?:几|[一二两三四五六七八九十\d])\S{0,2}(?:片|颗|粒)|"
+                     r"两眼发直|(?:胳膊|手|腿)\S{0,4}(?:伸得?直直|僵直|挺直)|昏睡|叫醒\S{0,6}又睡|"
+                     r"大理石(?:纹|花纹|样)|花斑|一块一块花|没(?:有)?尿\S{0,6}小时|"
+                     r"\b(?:won'?t|can'?t|doesn'?t) stay awake|\bkeeps? (?:falling|drifting) (?:back )?(?:asleep|off)|"
+                     r"\bsunken eyes|\beyes (?:look |are )?sunken|"
+                     r"(?:玻璃杯|杯子)\S{0,6}(?:按|压)\S{0,12}(?:不消失|不下去|不褪|还在)|按压\S{0,8}不(?:消失|褪|消)|"
+                     r"不吃奶\S{0,3}[六七八九十\d]+\S{0,2}(?:个)?小时|很少动|几乎不动|喷(?:在|到|进)\S{0,4}(?:嘴|眼睛)|"
+                     r"\b(?:can'?t|cannot|won'?t) bend (?:his |her |the )?neck|\bstiff neck|\bmottl|\bbarely mov|"
+                     r"\b(?:not|no|hasn'?t|isn'?t) pee|\b(?:vomit\w*|throw\w* up) everything|"
+                     r"\bcan'?t keep (?:anything|water|milk) down")
 EMERGENCY_WEAK = _rx(
     r"纽扣电池|扣子电池|磁力珠|磁铁|误(?:吞|食|服|吃|喝)|吞了|咽下去|噎着|吐\S{0,3}喷出来",
     r"蔫|没精神|叫不醒|(?:晕|昏|不动)了|快不行了|憋(?:得|红)|"
@@ -330,9 +348,11 @@ NEWBORN = _rx(r"新生儿|满月(?!酒|照|宴)|刚出生|才出生|出生没几
 CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 AGE = re.compile(r"(\d+(?:\.\d)?|[零一二两俩三四五六七八九十百]+)\s*(?:个)?\s*(多|半|几|来)?\s*"
                  r"(个?月|周|个?(?:星期|礼拜)|天|(?:-|\s)?(?:week|wk|month|mo|day)s?\b)", re.I)
-# Before a number, these make it a duration or another person's age (发烧三天, 1岁2个月, 怀孕8周), not the baby's.
-NOT_AGE_BEFORE = re.compile(r"(?:岁|岁零|孕|怀|烧|热|咳|拉|吐|病|了|持续|连续|已经|这|前|后|第|每|隔|"
-                            r"for|past|last)\s*$", re.I)
+# Before a number, these make it a duration or another person's age (持续三天, 1岁2个月, 怀孕8周), not the baby's.
+NOT_AGE_BEFORE = re.compile(r"(?:岁|岁零|孕|怀|病|了|持续|连续|已经|这|前|后|第|每|隔|for|past|last)\s*$", re.I)
+# After an illness a number of days or weeks is how long it lasted (烧三天); months are still the baby's age
+# (发热两个半月 38.4).
+ILLNESS_BEFORE = re.compile(r"(?:烧|热|咳|拉|吐)\s*$")
 NOT_AGE_AFTER = re.compile(r"^\s*(?:前|后|以前|之前|以后|以来|内|里|岁|ago|later)", re.I)
 ENGLISH_WEEKS = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[\s-]weeks?\b")
 
@@ -395,6 +415,16 @@ DISTRESS_MORE = _rx(r"遗书|最后一封|对不起\S{0,6}(?:妈妈|爸爸)先�
                     r"手腕上\S{0,4}(?:几道|一道|划)|试过一次\S{0,10}拦|(?:如果|要是)我(?:哪天)?不回来了|幻想\S{0,4}车祸|"
                     r"车祸\S{0,6}(?:就可以|就能)\S{0,4}休息|我死了的话|(?:我|俺)死了\S{0,6}保险|怎么走才(?:不会|能)|最后说一句\S{0,12}谢谢|"
                     r"以后\S{0,4}(?:你们|大家)\S{0,6}帮我\S{0,6}(?:看看|照顾)|"
+                    # session 7: dying asked about or wished softly, the rails, the lake, saved-up pills, goodbyes
+                    r"(?:想|怎么|怎样|如何)\S{0,10}死掉|放心(?:地)?去死|死得最快|(?:什么|哪种)方法\S{0,4}死|(?:想|要)紫砂|"
+                    r"(?:睡|躺|走)(?:在|到)\S{0,3}(?:铁路|铁轨|轨道)|割得\S{0,3}(?:不够)?深|(?:不打算|不能|没法|没办法)陪\S{0,3}长大|"
+                    r"很远的地方\S{0,10}不(?:会)?回来|下辈子\S{0,3}(?:再)?(?:给你|做你|当你)|攒够了?\S{0,3}药|药\S{0,3}攒够|"
+                    r"(?:湖|河|海|江|水库)\S{0,8}(?:走进去|走下去)|想变成星星|蒸发掉\S{0,3}就好|这辈子\S{0,3}下线|下线了?\S{0,3}这辈子|想重开|"
+                    r"(?:谁|来人)\S{0,2}(?:来)?带走我|(?:他|她|孩子的?)(?:妈|爸)\S{0,3}是怎么走的|都不用给我过了|以后\S{0,10}替我|"
+                    r"已经决定了\S{0,10}告别|不会再需要了|再给\S{0,4}找个\S{0,2}(?:好)?(?:妈|后妈)|(?:如果|要是|万一)(?:妈妈|我)出了?(?:什么)?事|"
+                    r"(?:盯着|看着?)\S{0,4}绳子|绳子\S{0,8}看了|以后多来看看\S{0,3}(?:儿子|女儿|孩子|娃)|(?:东西|衣服|玩具)\S{0,6}都分好了|"
+                    r"撑不到\S{0,10}(?:那天|回去)|^救救我[！!。.]*$|想找根绳子(?!\S{0,4}(?:晾|绑|捆|系))|"
+                    r"\bno reason (?:to )?(?:stay|be|keep)\w* alive|\bdon'?t want (?:to )?live|"
                     r"还能撑几天|撑不了几天|(?:不知道|不晓得)还能撑(?:多久|几天)|\bat (?:my|your) funeral|\bstop existing|\bhuo ?zhe ?mei ?yi ?si\b|\bxiang ?si\b")
 
 # -- medicine and dose questions -------------------------------------------------------------------------------
@@ -406,7 +436,7 @@ MEDICINE_NAMES = _any(
     r"板蓝根|双黄连|蒲地蓝|连花清瘟|藿香正气|川贝|枇杷膏|滴鼻液|滴耳液|滴眼液|眼药水|鼻喷",
     # session 6: names by their endings (甲硝唑, 左氧氟沙星, 阿昔洛韦, 多潘立酮, 右佐匹克隆, 西甲硅油, 金双歧)
     r"[\u4e00-\u9fff]{1,5}(?:硝唑|拉唑|康唑|沙星|西林|霉素|洛韦|他韦|立酮|匹克隆|西泮|唑仑|硅油|双歧|单抗|西坦|尼松|米松|"
-    r"三嗪|吡酯|斯汀|他定|替丁|洛尔|沙坦|普利|咪唑|曲林)|泰诺|黄连水|曲马多|枸橼酸|利尿(?:剂|药)|肾上腺素(?:笔|注射)|信必可|舒利迭|顺尔宁|"
+    r"三嗪|吡酯|斯汀|他定|替丁|洛尔|沙坦|普利|咪唑|曲林|双胍)|乳果糖|希舒美|宝塔糖|蝉蜕|优甲乐|储雾罐|吸药|风油精|清凉油|万金油|(?:打|挂)(?:吊瓶|点滴)\S{0,8}(?:喂奶|哺乳)|\btamiflu|\boseltamivir|\bpermethrin|\bsumatriptan|\btriptan|\bsmecta|泰诺|黄连水|曲马多|枸橼酸|利尿(?:剂|药)|肾上腺素(?:笔|注射)|信必可|舒利迭|顺尔宁|"
     r"\b\w+(?:cillin|mycin|floxacin|furantoin|tadine|tirizine|prednisol\w*)\b|"
     r"黄连素|褪黑素|补锌|锌(?:片|剂|糖浆)|扑尔敏|保婴丹|七星茶|猴枣散|珍珠末|感康|西甲硅油|"
     r"\bcodeine|\bfluoxetine|\bsertraline|\b(?:es)?citalopram|\bparoxetine|\bantidepressant|"
@@ -496,7 +526,11 @@ FRAUD_MORE = _rx(r"[执執]笠|冇咗影|老[细細]\S{0,2}(?:冇|没|無)\S{0,2
                  r"\block the price\b|\bbuilding fund\b|\bnot to post\b.{0,20}\breviews?|"
                  r"(?:补贴|补助)\S{0,24}扫码|扫了以后\S{0,6}(?:扣|转走)|被扣(?:了|走)\S{0,3}[\d一二三四五六七八九十百千]|"
                  r"逼\S{0,10}(?:续费|充值|交钱|多交|续卡)|不签就\S{0,3}(?:停托|退托|不让)|强制\S{0,2}(?:续费|充值)|屏幕共享|共享屏幕|"
-                 r"(?:补贴|补助)\S{0,24}(?:下载\S{0,3}app|交费|手续费|保证金|资格包|先交|先买)")
+                 r"(?:补贴|补助)\S{0,24}(?:下载\S{0,3}app|交费|手续费|保证金|资格包|先交|先买)",
+                 # session 7: fees to "review" or "unfreeze" a subsidy, a safe account, a donation for a place
+                 r"(?:审核|认证|激活|解冻)费|安全账户|\bsafe(?:ty)? account|\bfrozen\b.{0,30}\btransfer|"
+                 r"\bdonation\b.{0,30}\b(?:place|spot|seat|enrol)|\bbank (?:info|details|card)\b.{0,40}\bsubsid|"
+                 r"\bsubsid\w*\b.{0,40}\bbank (?:info|details|card)")
 MEDICINE_MORE = _rx(r"红花油|可的松|激素\S{0,2}(?:药膏|软膏|乳膏)|乳膏\S{0,6}(?:涂|抹)|orajel|teething gel",
                     # session 4: creams and remedies by name
                     r"达克宁|无比滴|皮炎平|百多邦|红霉素软膏|炉甘石|melatonin|dramamine|azithromycin|zinc tablet|"
@@ -525,9 +559,9 @@ SPOKEN = {
     "harm": "虐待 虐童 打孩子 打宝宝 掐孩子 拍头 拍宝宝的头 脱裤子 脱他裤子 脱她裤子 摸下面 小黑屋 锁在车里 "
             "锁车里 关进箱子 关在箱子 绑起来 不给吃饭 喂安眠药 让他睡觉 让她睡觉 性侵 猥亵 胶带",
     "emergency": "抽搐 抽风 全身抽 一直抖 眼睛直了 眼睛翻白 喘不上气 喘不过气 呼吸困难 嘴唇发紫 嘴唇紫了 叫不醒 昏迷 "
-                 "晕过去 昏过去 吞了 误吞 纽扣电池 磁铁 消毒液 农药 烫伤 溺水 噎住 卡住了 胸口凹 陷下去",
+                 "晕过去 昏过去 吞了 误吞 纽扣电池 磁铁 消毒液 农药 烫伤 溺水 噎住 卡住了 胸口凹 陷下去 开水烫 肋骨下面陷",
     "distress": "不想活 想死 去死 自杀 跳下去 跳楼 活着没意思 活不下去 没有我 世界没有我 一了百了 结束生命 "
-                "我死了 想消失",
+                "我死了 想消失 死掉 药攒够了",
     "medicine": "布洛芬 美林 泰诺林 退烧药 头孢 阿莫西林 抗生素 吃药期间 清热颗粒 补液盐 珍珠粉 凝胶 剂量 几毫升",
     "fraud": "跑路 不退 退钱 服务费 手续费 先付 一次交清 不充就 停课 空号 卷钱",
 }
@@ -634,7 +668,8 @@ FINE_NOW = _rx(r"一切正常|现在好好的|还在玩|在玩|该吃吃该玩�
 
 # Speech-to-text slips for the signs that matter (session 5: 娃娃发骚三十九度, 屯了电池, 最纯发紫).
 SLIPS = {"发骚": "发烧", "屯了": "吞了", "最纯": "嘴唇", "穿不上气": "喘不上气", "扭扣": "纽扣", "抽出了": "抽搐了",
-         "遇溺": "溺水", "结厕灵": "洁厕灵", "不想或了": "不想活了"}
+         "遇溺": "溺水", "结厕灵": "洁厕灵", "不想或了": "不想活了",
+         "布想活": "不想活"}
 VOICE_SLIPS = re.compile("|".join(map(re.escape, SLIPS)))
 # Traditional characters as simplified ones (寶寶吞了一顆磁鐵 → 宝宝吞了一颗磁铁), by OpenCC.
 TO_SIMPLIFIED = OpenCC("t2s")
@@ -679,11 +714,13 @@ def under_three_months(text: str) -> bool:
         return True
     for m in AGE.finditer(text):
         value = _number(m.group(1))
-        if value is None or NOT_AGE_BEFORE.search(text[max(0, m.start() - 4):m.start()]) \
+        before = text[max(0, m.start() - 4):m.start()]
+        unit = m.group(3).strip(" -").lower()
+        months = "月" in unit or unit.startswith("mo")
+        if value is None or NOT_AGE_BEFORE.search(before) or (ILLNESS_BEFORE.search(before) and not months) \
                 or NOT_AGE_AFTER.search(text[m.end():m.end() + 4]):
             continue
-        unit = m.group(3).strip(" -").lower()
-        if "月" in unit or unit.startswith("mo"):
+        if months:
             if value + (0.5 if m.group(2) else 0) < 3:
                 return True
         elif "周" in unit or "星期" in unit or "礼拜" in unit or unit.startswith("w"):

@@ -531,3 +531,12 @@ def test_a_seizure_gets_what_to_do_and_the_paragraph_on_the_mouth_when_asked(sam
     assert fit.text.startswith("这可能是紧急情况") and "抽搐" in fit.text
     mouth = say(engine, "要不要往嘴里塞东西防止咬舌头")
     assert "120" in mouth.text.splitlines()[0] and "不要往嘴里塞任何东西" in mouth.text
+
+
+def test_what_to_do_now_returns_to_the_alarm_after_a_search_in_between(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    assert say(engine, "小星星托育园的老师掐我儿子 胳膊上都是青的").text.splitlines()[0].count("110") == 1
+    assert say(engine, "伊金霍洛旗阿勒腾席热镇附近还有别的托育园吗 想换一家").intent == "find_centre"
+    now = say(engine, "那我现在该干点啥")
+    assert now.intent == "complaint" and "110" in now.text.splitlines()[0]
+    assert "12356" not in now.text and "报警" in now.text

@@ -580,6 +580,12 @@ def listed_facts(lang: str, chosen: Sequence[Centre], asked: str, *, offset: int
     return Reply("\n".join(f"{offset + i + 1}. {centre_fact(lang, c, asked).text}" for i, c in enumerate(chosen)))
 
 
+def listed_by_fee(lang: str, numbered: Sequence[tuple[int, Centre]]) -> Reply:
+    """The centres with their numbers in the list, in the order given (cheapest first), each with its fee."""
+    lines = [f"{n}. {centre_fact(lang, c, 'fee').text}" for n, c in numbered]
+    return Reply("\n".join([msg("bot.fact.by_fee")(lang), *lines]))
+
+
 def _titled(title: str) -> str:
     return title if title.startswith("《") else f"《{title}》"
 

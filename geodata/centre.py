@@ -232,6 +232,11 @@ class Centre:
         return span(self.fee_min, self.fee_max)
 
     @property
+    def lowest_fee(self) -> float | None:
+        """The lowest monthly fee registered (its only fee when one end is missing); None when none is."""
+        return self.fee_min if self.fee_min is not None else self.fee_max
+
+    @property
     def age_span(self) -> str:
         """The ages taken, in months ("6–36", "12"); an unregistered end is 0 or 36."""
         low = self.min_age_months if self.min_age_months is not None else 0
@@ -254,8 +259,8 @@ class FeeRange:
 
 def fee_range(centres: Iterable[Centre]) -> FeeRange | None:
     """The span of the fees the centres registered; None when none registered one."""
-    ends = [(c.fee_min if c.fee_min is not None else c.fee_max, c.fee_max if c.fee_max is not None else c.fee_min)
-            for c in centres if c.fee_min is not None or c.fee_max is not None]
+    ends = [(c.lowest_fee, c.fee_max if c.fee_max is not None else c.fee_min)
+            for c in centres if c.lowest_fee is not None]
     if not ends:
         return None
     return FeeRange(min(low for low, _ in ends if low is not None), max(high for _, high in ends if high is not None),

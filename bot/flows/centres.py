@@ -270,6 +270,17 @@ def listed_question(ctx: Context, state: State, ids: list[str], asked: str, inte
                 centres=tuple(c.id for c in chosen))
 
 
+def by_fee(ctx: Context, state: State, intent: str) -> Turn:
+    """"哪家最便宜": the centres shown so far, cheapest first by the fees they registered, with their numbers in the
+    list; those with no fee on record come last. "它" then means the cheapest."""
+    shown = [ctx.registry.get(i) for i in state.listed[:state.shown or None]]
+    numbered = [(n, c) for n, c in enumerate(shown, 1) if c is not None]
+    ranked = sorted(numbered, key=lambda nc: (nc[1].lowest_fee is None, nc[1].lowest_fee or 0, nc[0]))
+    state.topic, state.asked = intent, ["fee"]
+    state.centre_id = ranked[0][1].id if ranked and ranked[0][1].lowest_fee is not None else None
+    return Turn(intent, (answers.listed_by_fee(state.language, ranked),), centres=tuple(c.id for _, c in ranked))
+
+
 def centre_question(ctx: Context, state: State, centre: Centre, asked: Sequence[str], intent: str,
                     child_months: int | None = None) -> Turn:
     """A short answer about one listed centre: its phone, fee, address, hours, ages (and whether the child's age
@@ -279,7 +290,8 @@ def centre_question(ctx: Context, state: State, centre: Centre, asked: Sequence[
 
 
 # The words every centre name shares; what is left (小星星, 育才) tells one centre from another.
-GENERIC_NAME_WORDS = re.compile(r"（示例）|\(示例\)|托育|中心|机构|幼儿园|托班|托儿所|社区|家庭|服务|有限公司|"
+SAMPLE_MARK = re.compile(r"（示例）|\(示例\)")  # the sample data's names carry it; parents do not type it
+GENERIC_NAME_WORDS = re.compile(SAMPLE_MARK.pattern + r"|托育|中心|机构|幼儿园|托班|托儿所|社区|家庭|服务|有限公司|"
                                 r"职工|员工|园|点|站|所|室")
 CHINESE_RUN = re.compile(r"[\u4e00-\u9fff（）()·]+")
 ASCII_WORD = re.compile(r"[A-Za-z]{2,}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from bot.conversations import Pending, State
-from bot.flows import Context, centres, complaint, guidance, leave, safety, subsidy
+from bot.flows import Context, centres, complaint, guidance, leave, safety, start, subsidy
 from bot.replies import Message, Turn
 from bot.slots import (
     COMPLAINT_WORDS,
@@ -64,6 +64,9 @@ ATTRIBUTES = (
 FOCUS_FACTS = {"ages", "hours", "phone", "address", "vacancies"}
 # Asked without "第几家/它": the centre in focus is meant.
 EVERYDAY = {"phone", "fee", "address", "hours", "route", "status"}
+# "哪家最便宜": the centres shown, cheapest first.
+CHEAPEST = re.compile(r"最便宜|最实惠|最划算|(?:收费|费用|价格|学费)最低|哪(?:家|个|一家)\S{0,3}便宜|便宜的?是哪|最平|"
+                      r"[边邊]间\S{0,2}平|\bcheapest\b|\blowest (?:fee|price|cost)|\bleast expensive\b", re.I)
 MORE = re.compile(r"还有(别的|其他|其它|更多|没有别的)|还有(吗|嘛|没有|么)[?？]?$|再多?(来|看|找)几家|下一页|换一批|"
                   r"更多|其他的|其它的|\bmore\b|\bothers?\b|\banything else\b|\bnext\b", re.I)
 # Ellipsis ("那锡尼镇呢") and corrections ("不对，是杭锦旗"): the same question with one thing changed.
@@ -209,6 +212,8 @@ def _named_centre_question(ctx: Context, state: State, text: str) -> Turn | None
     said = [found[0].centre] if clear else centres.names_in(ctx, text)  # "那小星星托育园一个月收多少钱 是普惠的不"
     if len(said) != 1:
         return None
+    if start.names_topic(text, "find_centre") and centres.SAMPLE_MARK.sub("", said[0].name) not in text:
+        return None  # "住盐湖区二郎庙社区 想找全日托": a place that a centre's name holds, and a search
     return centres.centre_question(ctx, state, said[0], _asked_all(text), "check_centre", find_age_months(text))
 
 
@@ -262,6 +267,8 @@ def _about_centres(ctx: Context, state: State, message: Message, text: str) -> T
                                        _child_months(text))
     if state.centre_id and referred is not None and asked == "filing" and WHEN.search(text) and is_short(text):
         return centres.centre_question(ctx, state, referred, ["filing"], _centre_topic(state), None)
+    if CHEAPEST.search(text) and not explicit and state.listed and is_short(text):
+        return centres.by_fee(ctx, state, _centre_topic(state))  # before 便宜 as 普惠
     if searching and not explicit and _narrows(text):  # "只要普惠的", "那要是2岁半呢": the same search, narrower
         return centres.refine(ctx, state, message, text)
     if asked in EVERY_LISTED and not explicit and state.centre_id is None and len(page) > 1 and is_short(text):

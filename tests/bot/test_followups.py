@@ -540,3 +540,24 @@ def test_what_to_do_now_returns_to_the_alarm_after_a_search_in_between(sample: t
     now = say(engine, "那我现在该干点啥")
     assert now.intent == "complaint" and "110" in now.text.splitlines()[0]
     assert "12356" not in now.text and "报警" in now.text
+
+
+def test_the_cheapest_are_the_shown_centres_by_registered_fee_with_their_numbers(
+        sample: tuple[Engine, Registry]) -> None:
+    engine, registry = sample
+    listed = say(engine, "盐湖区西花园社区附近的托育园").centres
+    cheapest = say(engine, "哪家最便宜")
+    fees = [registry.get(i).lowest_fee for i in cheapest.centres]  # type: ignore[union-attr]
+    known = [f for f in fees if f is not None]
+    assert set(cheapest.centres) == set(listed) and known == sorted(known) and fees[:len(known)] == known
+    first = registry.get(cheapest.centres[0])
+    assert first is not None and f"{listed.index(first.id) + 1}. " in cheapest.text.splitlines()[1]
+    assert first.phone in say(engine, "它电话多少").text
+
+
+def test_a_place_inside_a_centres_name_with_a_search_searches(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    search = say(engine, "住盐湖区二郎庙社区 想找全日托")
+    assert search.intent == "find_centre" and len(search.centres) > 1
+    asked = say(engine, "盐湖区二郎庙社区托育点几点开门", chat="8")
+    assert asked.intent == "check_centre" and "09:00" in asked.text

@@ -647,6 +647,10 @@ def emergency_in_hands(lang: str) -> Reply:
     return Reply(msg("bot.safety.in_hands")(lang))
 
 
+def other_places(lang: str) -> Reply:
+    return Reply(msg("bot.other_places")(lang), buttons=menu_buttons(lang))
+
+
 def numbers(lang: str) -> Reply:
     return Reply(msg("bot.numbers")(lang))
 

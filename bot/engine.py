@@ -246,6 +246,8 @@ class Engine:
             intent = "find_centre"  # "要不要送托育园 让老师管管 我们在康和苑": where to send, not a complaint
         if intent == "help" and guidance.names_a_topic(self.ctx, text):
             intent = "guidance"  # "麻腮风是免费的吗": a parenting topic named, not a question about the service
+        if intent in {"find_centre", "unknown"} and start.asks_other_places(text):
+            return start.other_places(state)  # "附近有药店吗"
         flow = FLOWS.get(intent)
         if flow is None:
             if find_age_months(text) is not None or guidance.names_a_topic(self.ctx, text):

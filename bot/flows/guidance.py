@@ -33,21 +33,22 @@ def guidance(ctx: Context, state: State, message: Message, text: str, *, age_giv
     if age is not None and age <= MAX_CHILD_AGE_MONTHS:
         state.age_months = age
     state.topic = "guidance"
-    if text:
-        state.guide_query = without_age(f"{context} {text}".strip())[-200:]
     # An age said now picks among the matches; one said earlier does not outweigh the topic asked about now.
     # A follow-up is searched with the question it follows, unless it is a question of its own (a topic named, or
     # a whole sentence: "晚上老是醒好几次 睡不踏实咋整" after the weaning article); the passage is about what is asked.
     said_age = age if age is not None and age <= MAX_CHILD_AGE_MONTHS else None
     on_its_own = names_a_topic(ctx, text) or len(text.replace(" ", "")) >= OWN_QUESTION
     own = articles_for(ctx, text, said_age) if context and on_its_own else []
-    found = own or articles_for(ctx, f"{context} {text}".strip(), said_age)
+    asked = text if own else f"{context} {text}".strip()  # what a later "那要是3个月以下呢" asks again
+    if asked:
+        state.guide_query = without_age(asked)[-200:]
+    found = own or articles_for(ctx, asked, said_age)
     replies: list[Reply] = []
     if found:
         best = localised(ctx, found[0].slug, lang)
         replies.extend(answers.article(lang, best, ctx.web_url, best.passage_about(without_age(text))))
         if len(found) > 1:
-            replies.append(answers.more_articles(lang, found[1:]))
+            replies.append(answers.more_articles(lang, [localised(ctx, a.slug, lang) for a in found[1:]]))
         return Turn("guidance", tuple(replies))
     if state.age_months is not None:
         chosen = list(ctx.library.select(age_months=state.age_months, locale="zh"))[:8]

@@ -28,6 +28,22 @@ NUMBERS_ASKED = re.compile(r"(?:急救|救护车|报警|求救|紧急|心理援�
                            re.I)
 
 
+# "附近有药店吗": places the register does not hold, asked without a word for childcare.
+OTHER_PLACES = re.compile(r"药店|药房|医院|诊所|卫生院|卫生室|急诊|超市|母婴店|游乐场|公园|"
+                          r"\b(?:pharmacy|pharmacies|chemist|drugstore|hospital|clinic|supermarket|playground|park)s?\b",
+                          re.I)
+CHILDCARE = re.compile(r"托|早教|幼儿园|保育|nursery|daycare|childcare|creche|kindergarten", re.I)
+WHERE = re.compile(r"附近|周边|旁边|哪里|哪儿|哪有|在哪|找|最近的|\bnear|\bwhere\b|\bclosest\b|\bnearest\b", re.I)
+
+
+def asks_other_places(text: str) -> bool:
+    return bool(OTHER_PLACES.search(text) and WHERE.search(text)) and not CHILDCARE.search(text)
+
+
+def other_places(state: State) -> Turn:
+    return Turn("unknown", (answers.other_places(state.language),))
+
+
 def numbers(state: State) -> Turn:
     state.pending = None
     return Turn("help", (answers.numbers(state.language),))

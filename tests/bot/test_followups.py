@@ -561,3 +561,24 @@ def test_a_place_inside_a_centres_name_with_a_search_searches(sample: tuple[Engi
     assert search.intent == "find_centre" and len(search.centres) > 1
     asked = say(engine, "盐湖区二郎庙社区托育点几点开门", chat="8")
     assert asked.intent == "check_centre" and "09:00" in asked.text
+
+
+def test_a_new_guidance_question_after_another_gets_its_own_article_and_its_age_follow_up(
+        sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "孩子发烧38度 怎么办")
+    milk = say(engine, "8个月宝宝一天喝多少奶")
+    assert milk.intent == "guidance" and "配方奶" in milk.text.splitlines()[0]
+    younger = say(engine, "那要是3个月以下呢")
+    assert younger.intent == "guidance" and "120" not in younger.text.splitlines()[0]
+    english = say(engine, "how much milk should my 3 month old drink", chat="8")
+    assert "Formula" in english.text and "感冒" not in english.text  # related titles in English too
+
+
+def test_pharmacies_and_hospitals_are_not_in_the_register_and_no_centres_are_listed(
+        sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    for text in ("伊金霍洛旗阿勒腾席热镇附近有药店吗", "附近有儿童医院吗", "is there a pharmacy near 天骄社区"):
+        answer = say(engine, text)
+        assert answer.intent == "unknown" and not answer.centres and "120" in answer.text
+    assert say(engine, "医院附近有托育园吗 我在天骄社区").intent == "find_centre"

@@ -24,6 +24,7 @@ from bot.slots import (
     QUESTION,
     find_age_months,
     find_date,
+    find_month,
     find_province,
     is_bad_date,
     is_loss,
@@ -208,7 +209,7 @@ class Engine:
             Pending.leave_region: lambda: bool(find_province(text) or self.ctx.gazetteer.division_in(text)
                                                or find_date(text, self.today()) or is_bad_date(text)),
             Pending.leave_date: lambda: bool(find_province(text) or find_date(text, self.today())
-                                             or is_bad_date(text)),
+                                             or find_month(text, self.today()) or is_bad_date(text)),
             Pending.subscribe_date: lambda: bool(find_date(text, self.today()) or is_bad_date(text)),
             Pending.subsidy_region: lambda: heard.intent in {"subsidy", "find_centre", "unknown", "help"} and bool(
                 find_province(text) or self.ctx.gazetteer.division_in(text)) and len(text) <= 20,

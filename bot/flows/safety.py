@@ -27,6 +27,7 @@ EMERGENCY_NEXT = re.compile(r"120|救护车|急救车|医院|急诊|等车|叫�
 # After any alarm: what to do now, or while waiting for the police.
 NOW_WHAT = re.compile(r"(?:现在|这会儿?|眼下|等\S{0,4}(?:警察|民警|他们)\S{0,4}(?:来)?\S{0,3}(?:之前|的时候)?)\S{0,6}"
                       r"(?:该|要|能|可以)?(?:干|做|怎么办)(?:点)?(?:啥|什么)?|"
+                      r"(?:还|接下来|然后|下一步)\S{0,2}(?:要|该|能|得)(?:做|干)(?:点)?(?:什么|啥)|"
                       r"\bwhat (?:should|do|can) (?:i|we) do\b.{0,24}\b(?:now|meantime|with (?:her|him|them))\b|"
                       r"\bin the meantime\b", re.I)
 # After a medicine question: the amount asked again ("你就告诉我大概多少嘛 她9公斤").

@@ -191,7 +191,9 @@ HARM_MORE = _rx(r"鞋印|(?:不让|勿让|不给|唔俾)\S{0,4}(?:吃饭|吃中�
                 r"(?:领着|带着|让)\S{0,10}(?:要饭|乞讨|讨饭)|(?:娃|孩子)\S{0,10}(?:要饭|乞讨|讨饭)|童工|"
                 r"(?:让|叫)\S{0,10}(?:娃|孩子)\S{0,8}(?:搬砖|干重活|干活挣钱)|"
                 r"\btape\w* (?:over|on) (?:the |their |his |her )?(?:\w+'?s? )?mouths?|"
-                r"\btied (?:in|into|to|up)\b|\bstrapped (?:in|into|to)\b.{0,30}\ball day")  # session 7
+                r"\btied (?:in|into|to|up)\b|\bstrapped (?:in|into|to)\b.{0,30}\ball day|"  # session 7
+                r"(?:一整天|整天|几天)\S{0,3}没(?:饭|东西)吃|讨饭|陈旧性骨折|(?:长期|经常|总是)不给\S{0,6}(?:喂奶|吃饭|吃奶|喂饭)|"
+                r"(?:独自|一个人)\S{0,6}(?:窗外|阳台外|空调架)|空调(?:外机|架)上|关禁闭|(?:不要|别)关我")
 
 # -- medical emergencies (120) ---------------------------------------------------------------------------------
 EMERGENCY = _rx(
@@ -267,7 +269,7 @@ EMERGENCY = _rx(
     r"\b(?:jiao|han) ?bu ?xing\b|\bchou ?(?:feng|chu)\b|\bchuan ?bu ?(?:shang|guo) ?qi\b",
 )
 # Signs said plainly (session 3, from the training writers' words that cross-validation missed).
-EMERGENCY_MORE = _rx(r"耳朵\S{0,4}(?:流|出)\S{0,4}(?:水|血)|紫(?:色的?)?(?:点|斑)|果酱(?:样|色)?\S{0,2}(?:便|屎)|"
+EMERGENCY_MORE = _rx(r"耳朵\S{0,4}(?:流|出)\S{0,4}(?:水|血)|紫(?:色|红色)?的?小?(?:点|斑)|果酱(?:样|色)?\S{0,2}(?:便|屎)|"
                      r"大便像果酱|囟门\S{0,3}(?:鼓|凸)|喷射(?:状|性)?(?:呕|吐)|(?:吃|食|吞)(?:了|咗)\S{0,8}降(?:血)?压药",
                      # session 4: drowsy and floppy in plain words, a swelling behind the ear, bleeding that won't stop
                      r"昏昏沉沉|眼神发直|不认人了|软趴趴|跟面条一样|头都抬不起来|耳(?:朵)?后\S{0,4}肿|"
@@ -313,7 +315,12 @@ EMERGENCY_MORE = _rx(r"耳朵\S{0,4}(?:流|出)\S{0,4}(?:水|血)|紫(?:色的?)
                      r"不吃奶\S{0,3}[六七八九十\d]+\S{0,2}(?:个)?小时|很少动|几乎不动|喷(?:在|到|进)\S{0,4}(?:嘴|眼睛)|"
                      r"\b(?:can'?t|cannot|won'?t) bend (?:his |her |the )?neck|\bstiff neck|\bmottl|\bbarely mov|"
                      r"\b(?:not|no|hasn'?t|isn'?t) pee|\b(?:vomit\w*|throw\w* up) everything|"
-                     r"\bcan'?t keep (?:anything|water|milk) down")
+                     r"\bcan'?t keep (?:anything|water|milk) down|"
+                     r"叫(?:他|她)?\S{0,2}(?:也)?不(?:大|太|怎么)应|滚烫\S{0,4}不出汗|火塘|火盆|(?:掉|翻|栽)进\S{0,3}(?:火|炉)|"
+                     r"(?:狗叫|犬吠)\S{0,16}(?:吸气|憋|喘)|憋醒|(?:燃煤|烧煤|炭火|煤炉|煤气)\S{0,24}(?:头痛|头疼|头晕|恶心|反应差|叫不醒)|"
+                     r"一氧化碳中毒|煤气中毒|右下\S{0,6}(?:一按|按着?|碰|摸)\S{0,3}(?:就)?(?:叫|哭|疼|痛)|"
+                     r"(?:娃|孩子|宝宝|儿子|女儿)\S?刚(?:才|刚)?抽筋|(?:娃|孩子|宝宝|儿子|女儿)抽筋了|被\S{0,4}电(?:了|到)|喷射出来|"
+                     r"黄疸\S{0,6}(?:越来越|加重|手心|脚心)|手心脚心\S{0,3}(?:都)?黄|(?:精神|反应)(?:很)?差\S{0,10}(?:不吃奶|四肢冰凉|手脚冰凉)|(?:四肢|手脚)冰凉\S{0,6}(?:精神|反应)差")
 EMERGENCY_WEAK = _rx(
     r"纽扣电池|扣子电池|磁力珠|磁铁|误(?:吞|食|服|吃|喝)|吞了|咽下去|噎着|吐\S{0,3}喷出来",
     r"蔫|没精神|叫不醒|(?:晕|昏|不动)了|快不行了|憋(?:得|红)|"
@@ -423,7 +430,8 @@ DISTRESS_MORE = _rx(r"遗书|最后一封|对不起\S{0,6}(?:妈妈|爸爸)先�
                     r"(?:谁|来人)\S{0,2}(?:来)?带走我|(?:他|她|孩子的?)(?:妈|爸)\S{0,3}是怎么走的|都不用给我过了|以后\S{0,10}替我|"
                     r"已经决定了\S{0,10}告别|不会再需要了|再给\S{0,4}找个\S{0,2}(?:好)?(?:妈|后妈)|(?:如果|要是|万一)(?:妈妈|我)出了?(?:什么)?事|"
                     r"(?:盯着|看着?)\S{0,4}绳子|绳子\S{0,8}看了|以后多来看看\S{0,3}(?:儿子|女儿|孩子|娃)|(?:东西|衣服|玩具)\S{0,6}都分好了|"
-                    r"撑不到\S{0,10}(?:那天|回去)|^救救我[！!。.]*$|想找根绳子(?!\S{0,4}(?:晾|绑|捆|系))|"
+                    r"撑不到\S{0,10}(?:那天|回去)|没有?活路了|自伤|没(?:有)?我也一样|"
+                    r"\bjump (?:out (?:of )?(?:the|a) window|off (?:the|a) (?:roof|bridge|balcony))|^救救我[！!。.]*$|想找根绳子(?!\S{0,4}(?:晾|绑|捆|系))|"
                     r"\bno reason (?:to )?(?:stay|be|keep)\w* alive|\bdon'?t want (?:to )?live|"
                     r"还能撑几天|撑不了几天|(?:不知道|不晓得)还能撑(?:多久|几天)|\bat (?:my|your) funeral|\bstop existing|\bhuo ?zhe ?mei ?yi ?si\b|\bxiang ?si\b")
 
@@ -436,7 +444,7 @@ MEDICINE_NAMES = _any(
     r"板蓝根|双黄连|蒲地蓝|连花清瘟|藿香正气|川贝|枇杷膏|滴鼻液|滴耳液|滴眼液|眼药水|鼻喷",
     # session 6: names by their endings (甲硝唑, 左氧氟沙星, 阿昔洛韦, 多潘立酮, 右佐匹克隆, 西甲硅油, 金双歧)
     r"[\u4e00-\u9fff]{1,5}(?:硝唑|拉唑|康唑|沙星|西林|霉素|洛韦|他韦|立酮|匹克隆|西泮|唑仑|硅油|双歧|单抗|西坦|尼松|米松|"
-    r"三嗪|吡酯|斯汀|他定|替丁|洛尔|沙坦|普利|咪唑|曲林|双胍)|乳果糖|希舒美|宝塔糖|蝉蜕|优甲乐|储雾罐|吸药|风油精|清凉油|万金油|(?:打|挂)(?:吊瓶|点滴)\S{0,8}(?:喂奶|哺乳)|\btamiflu|\boseltamivir|\bpermethrin|\bsumatriptan|\btriptan|\bsmecta|泰诺|黄连水|曲马多|枸橼酸|利尿(?:剂|药)|肾上腺素(?:笔|注射)|信必可|舒利迭|顺尔宁|"
+    r"三嗪|吡酯|斯汀|他定|替丁|洛尔|沙坦|普利|咪唑|曲林|双胍)|牙龈凝胶|(?:涂|抹)\S{0,4}凝胶|(?:啥|什么)药\S{0,6}(?:能|可以)?让\S{0,4}(?:睡|安静)|(?:铁剂|钙剂|锌剂)\S{0,6}(?:同时|一起)\S{0,4}(?:服用|吃|喝)|乳果糖|希舒美|宝塔糖|蝉蜕|优甲乐|储雾罐|吸药|风油精|清凉油|万金油|(?:打|挂)(?:吊瓶|点滴)\S{0,8}(?:喂奶|哺乳)|\btamiflu|\boseltamivir|\bpermethrin|\bsumatriptan|\btriptan|\bsmecta|泰诺|黄连水|曲马多|枸橼酸|利尿(?:剂|药)|肾上腺素(?:笔|注射)|信必可|舒利迭|顺尔宁|"
     r"\b\w+(?:cillin|mycin|floxacin|furantoin|tadine|tirizine|prednisol\w*)\b|"
     r"黄连素|褪黑素|补锌|锌(?:片|剂|糖浆)|扑尔敏|保婴丹|七星茶|猴枣散|珍珠末|感康|西甲硅油|"
     r"\bcodeine|\bfluoxetine|\bsertraline|\b(?:es)?citalopram|\bparoxetine|\bantidepressant|"
@@ -445,7 +453,7 @@ MEDICINE_NAMES = _any(
 MEDICINE = _rx(
     MEDICINE_NAMES,
     r"小儿\S{1,6}(?:颗粒|糖浆|口服液|片)|"
-    r"\S{1,4}(?:混悬液|口服液|颗粒|糖浆|药膏|软膏|乳膏|栓|滴剂|胶囊|气雾剂|喷雾剂|吸入剂|注射笔|注射液)(?![\u4e00-\u9fff]{0,2}(?:多大|几岁)|积木|玩具)",
+    r"\S{1,4}(?:混悬液|口服液|口服溶液|颗粒|糖浆|药膏|软膏|乳膏|栓|滴剂|胶囊|气雾剂|喷雾剂|吸入剂|注射笔|注射液)(?![\u4e00-\u9fff]{0,2}(?:多大|几岁)|积木|玩具)",
     # dose, interval, combining, stopping, which one to take
     r"药\S{0,6}(?:吃多少|喂多少|几(?:毫升|ml|片|粒|袋|包|颗|次)|多久|多长时间|间隔|一次|剂量|用量|补喂|补吃|再喂)|"
     r"剂量|用量|(?:吃|用|喂)(?:什么|啥|哪种|哪个)药|补喂|(?:给|喂|吃)\S{0,2}(?:半片|半颗|半包|一半)|掰一半|"
@@ -528,7 +536,7 @@ FRAUD_MORE = _rx(r"[执執]笠|冇咗影|老[细細]\S{0,2}(?:冇|没|無)\S{0,2
                  r"逼\S{0,10}(?:续费|充值|交钱|多交|续卡)|不签就\S{0,3}(?:停托|退托|不让)|强制\S{0,2}(?:续费|充值)|屏幕共享|共享屏幕|"
                  r"(?:补贴|补助)\S{0,24}(?:下载\S{0,3}app|交费|手续费|保证金|资格包|先交|先买)",
                  # session 7: fees to "review" or "unfreeze" a subsidy, a safe account, a donation for a place
-                 r"(?:审核|认证|激活|解冻)费|安全账户|\bsafe(?:ty)? account|\bfrozen\b.{0,30}\btransfer|"
+                 r"(?:审核|认证|激活|解冻)费|[爆暴]雷|(?:退还|退款|退费)被拒|(?:拒绝|拒不|不予)(?:退还|退款|退费)|安全账户|\bsafe(?:ty)? account|\bfrozen\b.{0,30}\btransfer|"
                  r"\bdonation\b.{0,30}\b(?:place|spot|seat|enrol)|\bbank (?:info|details|card)\b.{0,40}\bsubsid|"
                  r"\bsubsid\w*\b.{0,40}\bbank (?:info|details|card)")
 MEDICINE_MORE = _rx(r"红花油|可的松|激素\S{0,2}(?:药膏|软膏|乳膏)|乳膏\S{0,6}(?:涂|抹)|orajel|teething gel",
@@ -726,7 +734,7 @@ def under_three_months(text: str) -> bool:
         elif "周" in unit or "星期" in unit or "礼拜" in unit or unit.startswith("w"):
             if value <= 12:
                 return True
-        elif 7 <= value <= 90 and re.search(r"出生|生下来|才|刚|满|宝宝|娃|婴儿|孩子|old", text, re.I):
+        elif 7 <= value <= 90 and re.search(r"出生|生下来|才|刚|满|宝宝|娃|婴|孩子|患儿|old", text, re.I):
             return True  # days: 出生五十天, 二十天的宝宝 (not 烧了三天, excluded above)
     return False
 

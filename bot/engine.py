@@ -32,6 +32,7 @@ from bot.slots import (
     months_since_birth,
 )
 from bot.understanding import Heard, Understanding
+from bot.understanding.text import simplified
 from content.guidance.library import Library
 from geodata.gazetteer import Gazetteer
 from geodata.geocode import Geocoder
@@ -127,6 +128,7 @@ class Engine:
         if age is None:
             age = months_since_birth(text, self.today())  # "2026年9月出生的…现在发烧": under three months
         heard = self.understanding.read(text, age if age is not None else state.age_months)
+        text = simplified(text)  # the flows read 繁体 ("第一間電話幾多") with the same words as simplified Chinese
         self._remember_place(state, text)
         loss = is_loss(text)
         # Safety first, before anything else. The classifier alone does not override a loss ("宝宝上个月走了") or a

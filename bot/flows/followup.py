@@ -36,7 +36,7 @@ ORDINAL = re.compile(r"倒数第\s*[一二三四五六七八九十\d]{1,2}\s*(?:
                      r"第\s*([一二三四五六七八九十\d]{1,3})\s*(家|个|所|间|条)?|头一家|最后(一|那|这)?(家|个)|"
                      r"\b(first|second|third|fourth|fifth|last)\b|\bno\.?\s*(\d)\b|#(\d)", re.I)
 EN_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
-PRONOUN = re.compile(r"它|这家|那家|这个机构|那个机构|这所|那所|该机构|这里|那里|\bits?\b|\bthis one\b|\bthat one\b|"
+PRONOUN = re.compile(r"它|佢|这家|那家|这个机构|那个机构|这所|那所|该机构|这里|那里|\bits?\b|\bthis one\b|\bthat one\b|"
                      r"\bthis (centre|center|place|nursery)\b|\bthat (centre|center|place|nursery)\b|\bthey\b", re.I)
 # "最近那家电话": the nearest of the search, of any kind (the list itself puts 普惠 centres first).
 NEAREST = re.compile(r"最近(?:的)?(?:那|这|一)?(?:家|个|所)|离我最近|离家最近|\b(?:the )?(?:nearest|closest)\b", re.I)
@@ -45,7 +45,7 @@ ATTRIBUTES = (
     ("phone", re.compile(r"电话|电化|号码|手机|联系方式|怎么联系|\bphone\b|\bnumber\b|\bcall\b|\bcontact\b", re.I)),
     ("fee", re.compile(r"多少钱|好多钱|几多钱|收费|费用|学费|价格|价钱|贵不贵|贵吗|(?:一个?|每)月多少|月费|"
                        r"\bfees?\b|\bcost\b|\bprice\b|how much", re.I)),
-    ("address", re.compile(r"地址|在哪|在什么地方|位置在|\baddress\b|where is|located", re.I)),
+    ("address", re.compile(r"地址|在哪|喺边度|在边度|在什么地方|位置在|\baddress\b|where is|located", re.I)),
     ("vacancies", re.compile(r"空位|名额|还收|满了|有位置|剩几个|几个位置|余位|\bvacanc|\bspaces?\b|\bspots?\b|"
                             r"places? (free|left)|free (places?|spots?)|any places", re.I)),
     ("hours", re.compile(r"几点|营业|开门|关门(?!了)|接送时间|开放时间|\bhours\b|\bopen(ing)?\b|\bclos(e|es|ing)\b",

@@ -31,11 +31,10 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from opencc import OpenCC
 from pypinyin import Style, lazy_pinyin
 
 from bot.understanding.model import SafetyReading
-from bot.understanding.text import syllables
+from bot.understanding.text import simplified, syllables
 
 # The order is the order of precedence when a message says several things: harm to a child leads (110).
 KINDS = ("harm", "emergency", "distress", "medicine", "fraud")
@@ -679,8 +678,6 @@ SLIPS = {"发骚": "发烧", "屯了": "吞了", "最纯": "嘴唇", "穿不上�
          "遇溺": "溺水", "结厕灵": "洁厕灵", "不想或了": "不想活了",
          "布想活": "不想活"}
 VOICE_SLIPS = re.compile("|".join(map(re.escape, SLIPS)))
-# Traditional characters as simplified ones (寶寶吞了一顆磁鐵 → 宝宝吞了一颗磁铁), by OpenCC.
-TO_SIMPLIFIED = OpenCC("t2s")
 CHINESE_TEMPERATURE = re.compile(r"([三四])十([一二三四五六七八九])?(?:度|点)([一二三四五六七八九])?")
 SPACE_BY_HAN = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d])|(?<=\d)\s+(?=[\u4e00-\u9fff])")
 
@@ -745,7 +742,7 @@ LATIN_LETTER = re.compile(r"[a-z]")
 @lru_cache(maxsize=2048)
 def _forms(text: str) -> tuple[str, str, str]:
     """The message compacted; the same with risky-looking phrases erased; and that spelled in pinyin."""
-    folded = VOICE_SLIPS.sub(lambda m: SLIPS[m.group(0)], TO_SIMPLIFIED.convert(unicodedata.normalize("NFKC", text).lower()))
+    folded = VOICE_SLIPS.sub(lambda m: SLIPS[m.group(0)], simplified(unicodedata.normalize("NFKC", text).lower()))
     compact = _temperatures(SPACE_BY_HAN.sub("", folded))
     told = "".join("～" if HEARSAY.search(part) and not OWN_CHILD.search(part) else part
                    for part in CLAUSE.split(folded))

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jieba
+from opencc import OpenCC
 from pypinyin import Style, lazy_pinyin
 from pypinyin.pinyin_dict import pinyin_dict
 
@@ -62,6 +63,14 @@ def warm_up() -> None:
     """Load the segmenter's dictionary now (about half a second), not on the first message."""
     _tokenizer.initialize()
     lazy_pinyin("托育")
+
+
+TO_SIMPLIFIED = OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """Traditional characters as simplified ones (寶寶吞了一顆磁鐵 → 宝宝吞了一颗磁铁; 第一間電話幾多), by OpenCC."""
+    return TO_SIMPLIFIED.convert(text)
 
 
 def normalise(text: str) -> str:

@@ -582,3 +582,13 @@ def test_pharmacies_and_hospitals_are_not_in_the_register_and_no_centres_are_lis
         answer = say(engine, text)
         assert answer.intent == "unknown" and not answer.centres and "120" in answer.text
     assert say(engine, "医院附近有托育园吗 我在天骄社区").intent == "find_centre"
+
+
+def test_follow_ups_in_traditional_characters_and_cantonese(sample: tuple[Engine, Registry]) -> None:
+    engine, registry = sample
+    listed = say(engine, "盐湖区西花园社区附近的托育园").centres
+    first, second = registry.get(listed[0]), registry.get(listed[1])
+    assert first is not None and second is not None
+    assert first.phone in say(engine, "第一間電話幾多").text
+    assert first.hours in say(engine, "佢幾點開門").text
+    assert second.address in say(engine, "第二間喺邊度").text

@@ -192,7 +192,10 @@ HARM_MORE = _rx(r"鞋印|(?:不让|勿让|不给|唔俾)\S{0,4}(?:吃饭|吃中�
                 r"\btape\w* (?:over|on) (?:the |their |his |her )?(?:\w+'?s? )?mouths?|"
                 r"\btied (?:in|into|to|up)\b|\bstrapped (?:in|into|to)\b.{0,30}\ball day|"  # session 7
                 r"(?:一整天|整天|几天)\S{0,3}没(?:饭|东西)吃|讨饭|陈旧性骨折|(?:长期|经常|总是)不给\S{0,6}(?:喂奶|吃饭|吃奶|喂饭)|"
-                r"(?:独自|一个人)\S{0,6}(?:窗外|阳台外|空调架)|空调(?:外机|架)上|关禁闭|(?:不要|别)关我")
+                r"(?:独自|一个人)\S{0,6}(?:窗外|阳台外|空调架)|空调(?:外机|架)上|关禁闭|(?:不要|别)关我|"
+                r"(?:老师|阿姨|保姆|保育员)\S{0,2}推(?:娃|孩子|宝宝)|(?:大冬天|冬天|零下)\S{0,8}(?:赶出|关在)门外?|赶出门|"
+                r"\bls\s?(?:打|掐|踢|扇)|\blocked (?:in|inside|up in) (?:a |the |his |her |their )?"
+                r"(?:room|closet|cupboard|bathroom|toilet|car|cage|box)")
 
 # -- medical emergencies (120) ---------------------------------------------------------------------------------
 EMERGENCY = _rx(
@@ -367,7 +370,7 @@ DISTRESS = _rx(
     r"不想活|活着\S{0,6}(?:没(?:有)?意思|没(?:有)?意义|意义都没有|累|没劲|就是\S{0,2}累赘)|"
     r"活不下去|活不了了|想死|(?:想|怎么)去死|想\S{0,3}怎么(?:去)?死(?!了)|"
     r"自杀|轻生|结束(?:自己的)?生命|结束这一切|离开这个世界|一了百了|一死了之|不如死了|死了算了",
-    r"伤害自己|自残|割腕|(?:割|划|扎|烫)(?:自己|手腕|胳膊)|拿刀划|(?:我|忍不住)\S{0,6}(?:打|扇|掐)自己|撞墙",
+    r"伤害自己|自残|割腕|(?:割|划|扎|烫)了?(?:自己|手腕|胳膊)|拿刀划|(?:我|忍不住)\S{0,6}(?:打|扇|掐)自己|撞墙",
     r"撑不(?:下去|住)了|就这么结束|结束算了|不(?:想|再|要)\S{0,2}醒(?:过来|来)|"
     r"再也不醒|解脱|想消失|只想消失|消失了大家|想怎么结束|不配当妈|抑郁\S{0,16}不想(?:看|管|要|抱|活)",
     r"(?:我|她)(?:不在|没|死)了\S{0,8}(?:就好|都会?轻松|更好|都好)|没(?:有)?我\S{0,8}(?:会)?(?:更好|更轻松)|"
@@ -410,7 +413,7 @@ DISTRESS_MORE = _rx(r"遗书|最后一封|对不起\S{0,6}(?:妈妈|爸爸)先�
                     # session 5: not waking up wished for
                     r"(?:没|不)醒过来\S{0,3}(?:也)?(?:挺好|就好了|算了)|一睡不醒\S{0,3}(?:也|就)?(?:挺)?好",
                     r"活不了多久|托付给|铁道那边|卧轨|妈妈要是(?:死了|不在了)|活够了|(?:瞓|睡)(?:咗|了|着)?就(?:唔好|不要|别)再醒|"
-                    r"买了?炭|买咗炭|(?:冇|没)(?:咗|有)?我(?:会|就)?(?:好啲|更好|好些)|"
+                    r"买(?:好)?了?炭|买咗炭|(?:冇|没)(?:咗|有)?我(?:会|就)?(?:好啲|更好|好些)|"
                     r"\b(?:they|everyone|he|she|you all)'?d be (?:fine|better|happier) without me|\bbetter off without me|"
                     r"\blast message i'?ll (?:ever )?send",
                     # session 6: 喝药 (poison), 做傻事, a knife put back, a painless way, a car into the barrier
@@ -443,7 +446,7 @@ MEDICINE_NAMES = _any(
     r"板蓝根|双黄连|蒲地蓝|连花清瘟|藿香正气|川贝|枇杷膏|滴鼻液|滴耳液|滴眼液|眼药水|鼻喷",
     # session 6: names by their endings (甲硝唑, 左氧氟沙星, 阿昔洛韦, 多潘立酮, 右佐匹克隆, 西甲硅油, 金双歧)
     r"[\u4e00-\u9fff]{1,5}(?:硝唑|拉唑|康唑|沙星|西林|霉素|洛韦|他韦|立酮|匹克隆|西泮|唑仑|硅油|双歧|单抗|西坦|尼松|米松|"
-    r"三嗪|吡酯|斯汀|他定|替丁|洛尔|沙坦|普利|咪唑|曲林|双胍)|牙龈凝胶|(?:涂|抹)\S{0,4}凝胶|(?:啥|什么)药\S{0,6}(?:能|可以)?让\S{0,4}(?:睡|安静)|(?:铁剂|钙剂|锌剂)\S{0,6}(?:同时|一起)\S{0,4}(?:服用|吃|喝)|乳果糖|希舒美|宝塔糖|蝉蜕|优甲乐|储雾罐|吸药|风油精|清凉油|万金油|(?:打|挂)(?:吊瓶|点滴)\S{0,8}(?:喂奶|哺乳)|\btamiflu|\boseltamivir|\bpermethrin|\bsumatriptan|\btriptan|\bsmecta|泰诺|黄连水|曲马多|枸橼酸|利尿(?:剂|药)|肾上腺素(?:笔|注射)|信必可|舒利迭|顺尔宁|"
+    r"三嗪|吡酯|斯汀|他定|替丁|洛尔|沙坦|普利|咪唑|曲林|双胍)|卡多曲|四磨汤|脐贴|牙龈凝胶|(?:涂|抹)\S{0,4}凝胶|(?:啥|什么)药\S{0,6}(?:能|可以)?让\S{0,4}(?:睡|安静)|(?:铁剂|钙剂|锌剂)\S{0,6}(?:同时|一起)\S{0,4}(?:服用|吃|喝)|乳果糖|希舒美|宝塔糖|蝉蜕|优甲乐|储雾罐|吸药|风油精|清凉油|万金油|(?:打|挂)(?:吊瓶|点滴)\S{0,8}(?:喂奶|哺乳)|\btamiflu|\boseltamivir|\bpermethrin|\bsumatriptan|\btriptan|\bsmecta|泰诺|黄连水|曲马多|枸橼酸|利尿(?:剂|药)|肾上腺素(?:笔|注射)|信必可|舒利迭|顺尔宁|"
     r"\b\w+(?:cillin|mycin|floxacin|furantoin|tadine|tirizine|prednisol\w*)\b|"
     r"黄连素|褪黑素|补锌|锌(?:片|剂|糖浆)|扑尔敏|保婴丹|七星茶|猴枣散|珍珠末|感康|西甲硅油|"
     r"\bcodeine|\bfluoxetine|\bsertraline|\b(?:es)?citalopram|\bparoxetine|\bantidepressant|"
@@ -535,7 +538,7 @@ FRAUD_MORE = _rx(r"[执執]笠|冇咗影|老[细細]\S{0,2}(?:冇|没|無)\S{0,2
                  r"逼\S{0,10}(?:续费|充值|交钱|多交|续卡)|不签就\S{0,3}(?:停托|退托|不让)|强制\S{0,2}(?:续费|充值)|屏幕共享|共享屏幕|"
                  r"(?:补贴|补助)\S{0,24}(?:下载\S{0,3}app|交费|手续费|保证金|资格包|先交|先买)",
                  # session 7: fees to "review" or "unfreeze" a subsidy, a safe account, a donation for a place
-                 r"(?:审核|认证|激活|解冻)费|[爆暴]雷|(?:退还|退款|退费)被拒|(?:拒绝|拒不|不予)(?:退还|退款|退费)|安全账户|\bsafe(?:ty)? account|\bfrozen\b.{0,30}\btransfer|"
+                 r"(?:审核|认证|激活|解冻)费|[爆暴]雷|(?:退还|退款|退费)被拒|插队\S{0,10}(?:要|交|给)\S{0,3}(?:钱|[\d一二两三四五六七八九十]+\s*[万千])|(?:商家|老板|园长|机构|负责人)\S{0,2}失联|退(?:押金|费|钱)\S{0,6}(?:又拖|一直拖|拖着)|退(?:押金|费|钱)不给|还我钱|骗子托|(?:拒绝|拒不|不予)(?:退还|退款|退费)|安全账户|\bsafe(?:ty)? account|\bfrozen\b.{0,30}\btransfer|"
                  r"\bdonation\b.{0,30}\b(?:place|spot|seat|enrol)|\bbank (?:info|details|card)\b.{0,40}\bsubsid|"
                  r"\bsubsid\w*\b.{0,40}\bbank (?:info|details|card)")
 MEDICINE_MORE = _rx(r"红花油|可的松|激素\S{0,2}(?:药膏|软膏|乳膏)|乳膏\S{0,6}(?:涂|抹)|orajel|teething gel",
@@ -666,6 +669,7 @@ NURSING = _rx(r"喂奶|哺乳|母乳|怀孕|孕|喂\S{0,2}奶|breastfe|pregnan")
 # A message about a pet, with no child in it (我家狗抽搐了, 猫吃了巧克力): no alarm, whatever the classifier reads.
 PET = _rx(r"狗|猫|宠物|兔子|仓鼠|鹦鹉|乌龟|金鱼|鱼缸|小鱼|\b(?:dog|cat|puppy|kitten|pet|hamster|rabbit)s?\b")
 ANY_CHILD = _rx(r"孩|娃|宝|崽|儿子|女儿|闺女|孙|小朋友|小孩|幼儿|婴儿|新生儿|[\d一二两三]岁|个月|囡囡|被\S{0,2}(?:狗|猫)|"
+                r"(?:狗|猫)\S{0,2}咬(?:了|伤)\S{0,2}(?:脸|手|腿|头|胳膊|嘴)|"
                 r"\b(?:baby|babies|kids?|child|children|son|daughter|toddler|lo|newborn|infant)\b|"
                 r"\b\d+ ?(?:yo|y/o|mo|mos|months?|years?)\b")
 # Signs that it is happening now, which asking ahead or in general does not undo.

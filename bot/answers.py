@@ -636,11 +636,16 @@ def medicine(lang: str) -> Reply:
     return Reply(msg("bot.safety.no_doses")(lang))
 
 
-def safety_still(lang: str, kind: str, *, waiting: bool = False) -> Reply:
+def safety_still(lang: str, kind: str, *, waiting: bool = False, choking: bool = False) -> Reply:
     """The turn after an alarm: the same action and number again, with what to do next (after an emergency, on
-    the phone to 120, at the hospital and while waiting, when that is asked)."""
-    then = msg("bot.safety.emergency_waiting" if waiting else f"bot.safety.still.{kind}")(lang)
+    the phone to 120, at the hospital and while waiting, when that is asked; for choking, keep up the first aid)."""
+    waiting_key = "bot.safety.choking_waiting" if choking else "bot.safety.emergency_waiting"
+    then = msg(waiting_key if waiting else f"bot.safety.still.{kind}")(lang)
     return Reply(msg(f"bot.safety.first.{kind}")(lang) + "\n" + then)
+
+
+def emergency_passed(lang: str) -> Reply:
+    return Reply(msg("bot.safety.passed")(lang))
 
 
 def emergency_in_hands(lang: str) -> Reply:

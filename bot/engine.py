@@ -163,7 +163,7 @@ class Engine:
         """After an alarm, and for a while only, a short message stays with it unless it clearly asks something
         else or answers the question set aside ("嗯" after despair stays; "2025-03-01" answers the leave question)."""
         if safety.following_up(self.ctx, state, text) and not safety.moved_on(state, text, heard.intent == "guidance") \
-                and not followup.asks_about_listed(state, text):  # "刚才第二家电话多少" is not a dose pushed for
+                and not (state.alarm_kind == "medicine" and followup.asks_about_listed(state, text)):  # "第二家电话"
             return True  # "120怎么打 要说啥", "最近的医院是哪个": still the emergency, however long
         if not safety.still_fresh(self.ctx, state) or not followup.is_short(text) or state.pending \
                 or followup.asks_about_listed(state, text) or followup.searches_elsewhere(self.ctx, state, text) \

@@ -52,7 +52,7 @@ VACANCY_WORDS = ("有空位", "有名额", "有位置", "能报名", "还收", "
 FEE = re.compile(r"多少钱|几多钱|收费|学费|托费|费用|价格|价位|贵不贵|贵吗|多贵|一个月多少|每月多少|一月多少|"
                  r"how much|\bfees?\b|\bcosts?\b|\bprices?\b|expensive", re.I)
 SUPPORT = re.compile(r"补贴|补助|津贴|减免|优惠|报销|subsid|allowance|grant", re.I)
-CHOKING_WORDS = ("噎", "呛住", "卡住", "卡喉", "窒息", "choking", "choke")
+CHOKING_WORDS = ("噎", "呛住", "卡住", "卡喉", "窒息", "咳不出声", "choking", "choke")
 LOSS_WORDS = ("宝宝没了", "孩子没了", "夭折", "胎停", "死胎", "流产了", "没保住", "stillbirth", "miscarriage",
               "baby died", "lost the baby", "lost our baby")
 # The child (not a grandparent) died, or "went" in the sense of died; never "宝宝会走了" (learned to walk).

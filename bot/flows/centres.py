@@ -293,6 +293,7 @@ def centre_question(ctx: Context, state: State, centre: Centre, asked: Sequence[
 SAMPLE_MARK = re.compile(r"（示例）|\(示例\)")  # the sample data's names carry it; parents do not type it
 GENERIC_NAME_WORDS = re.compile(SAMPLE_MARK.pattern + r"|托育|中心|机构|幼儿园|托班|托儿所|社区|家庭|服务|有限公司|"
                                 r"职工|员工|园|点|站|所|室")
+SPACE_IN_CHINESE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 CHINESE_RUN = re.compile(r"[\u4e00-\u9fff（）()·]+")
 ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
 
@@ -315,6 +316,7 @@ def names_in(ctx: Context, text: str) -> list[Centre]:
     """The filed centres whose own part of the name the message holds ("那个小星星早上几点…" → 小星星托育园), longest
     names first; a part inside a longer one that also matched does not count."""
     parts: dict[str, list[str]] = ctx.registry.memo("name-parts", _name_parts)
+    text = SPACE_IN_CHINESE.sub("", text)  # "锡尼镇 小天使那家": the name typed in two pieces
     places = [p.name for p in ctx.gazetteer.places_in(text)]  # "府东街社区" is a place, not 府东街家庭托育点
     spans = [(i, j, text[i:j]) for i in range(len(text)) for j in range(i + 2, min(len(text), i + 12) + 1)
              if text[i:j] in parts and not any(text[i:j] in place for place in places)]

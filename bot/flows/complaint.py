@@ -29,7 +29,8 @@ def complaint(ctx: Context, state: State, message: Message, text: str, *, about:
     region = centre.district_code if centre else state.region_code
     region_name = ctx.gazetteer.region_name(region) if region and region != "-" else None
     if about is None:
-        about = "fees" if FEE_WORDS.search(text) else "harm" if HARM_WORDS.search(text) else None
+        about = "fees" if FEE_WORDS.search(text) or (continuing and state.alarm_kind == "fraud") \
+            else "harm" if HARM_WORDS.search(text) else None  # "那到底打12315还是12345" after fees taken
     return Turn("complaint", (answers.complaint(state.language, region_name, about, centre),
                               *cases.offer(ctx, state, centre, text)), centres=(centre.id,) if centre else ())
 

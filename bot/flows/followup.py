@@ -34,7 +34,7 @@ from geodata.centre import Centre
 
 ORDINAL = re.compile(r"倒数第\s*[一二三四五六七八九十\d]{1,2}\s*(?:家|个|所)?|中间(?:那|这)?(?:个|家|所)|"
                      r"第\s*([一二三四五六七八九十\d]{1,3})\s*(家|个|所|间|条)?|头一家|最后(一|那|这)?(家|个)|"
-                     r"\b(first|second|third|fourth|fifth|last)\b|\bno\.?\s*(\d)\b|#(\d)", re.I)
+                     r"\b(first|second|third|fourth|fifth|last)\b|\bno\.?\s*(\d)\b|#(\d)|\b(\d)(?:st|nd|rd|th)\b", re.I)
 EN_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 PRONOUN = re.compile(r"它|佢|这家|那家|这个机构|那个机构|这所|那所|该机构|这里|那里|\bits?\b|\bthis one\b|\bthat one\b|"
                      r"\bthis (centre|center|place|nursery)\b|\bthat (centre|center|place|nursery)\b|\bthey\b", re.I)
@@ -364,7 +364,7 @@ def _ordinal(text: str, count: int) -> int | None:
         return None if number is None else number - 1
     if match.group(5):
         return EN_ORDINALS[match.group(5).lower()] - 1
-    digits = match.group(6) or match.group(7)
+    digits = match.group(6) or match.group(7) or match.group(8)
     return int(digits) - 1 if digits else None
 
 

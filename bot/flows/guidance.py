@@ -19,7 +19,7 @@ FIRST_AID = (("burns-prevention", re.compile(r"烫|烧伤|开水|水泡|水疱|\
              ("drowning-prevention", re.compile(r"溺水|呛水|掉(?:进|到)?水|淹|\bdrown", re.I)),
              # a battery or a magnet swallowed: when to see a doctor
              ("poisoning-prevention", re.compile(r"误服|中毒|(?:喝|吃|吞)了\S{0,6}(?:消毒|洗|药|酒|油|凝珠|清洁剂)|"
-                                                 r"\bpoison", re.I)))
+                                                 r"药\S{0,2}吃了|\bpoison", re.I)))
 
 
 OWN_QUESTION = 8  # characters: a follow-up this long is searched on its own words first

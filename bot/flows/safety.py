@@ -20,7 +20,8 @@ ABOUT_A_CENTRE = re.compile(r"托育|托儿|托班|幼儿园|早教|园长|老�
 
 STILL_FOR = timedelta(minutes=30)
 # After an emergency: calling 120, the hospital, the wait ("120怎么打 要说啥", "最近的医院是哪个", "等车时要…吗").
-EMERGENCY_NEXT = re.compile(r"120|救护车|急救车|医院|急诊|等车|叫车|打车|怎么打|说啥|说什么|降温|路上|催吐|"
+EMERGENCY_NEXT = re.compile(r"120|救护车|急救车|医院|急诊|等车|叫车|打车|怎么打|说啥|说什么|降温|路上|催吐|吐出来|"
+                            r"等等看|等一等|再看看|观察一下|拍背|"
                             r"ambulance|hospital|what (?:do|should) i (?:say|tell)|while (?:we )?wait|"
                             r"\b(?:make|made) (?:her|him|them|the baby) (?:vomit|throw up|sick)|induce vomit|"
                             r"what number|\byi ?yuan\b|\bji ?zhen\b|\bjiu ?hu ?che\b", re.I)
@@ -34,10 +35,14 @@ NOW_WHAT = re.compile(r"(?:现在|这会儿?|眼下|等\S{0,4}(?:警察|民警|�
 AMOUNT_PUSHED = re.compile(r"多少|几毫升|几ml|几片|几滴|剂量|\bhow much\b|\bhow many\b|\bdose\b", re.I)
 # The emergency is in hands ("已经到医院了", "送医院了"): what else the message asks is answered.
 HANDLED = re.compile(r"(?:已经|已)\S{0,6}(?:到|送|进|在|去)\S{0,2}医院|(?:到|送|进)了?医院了|在医院了|送医了|"
+                     r"从医院回来了?|医生说没(?:大|啥)?事|虚惊一场|"
                      r"(?:在)?去医院的路上|救护车(?:来了|拉走了|接走了|到了)|医生(?:看过|在看)了|"
                      r"(?:去|到)医院看(?:了|过)|看过医生了?|(?:医生|大夫)看了|(?:^|\s)车(?:来了|到了)|上(?:了)?救护车|"
                      r"(?:we'?re|we are|she'?s|he'?s) (?:at|in) (?:the )?hospital|ambulance (?:came|took)|"
                      r"(?:going|on (?:our|the) way|heading|driving) to (?:the )?hospital", re.I)
+# The danger passed at home ("拍了几下吐出来了 哭出声了 还用去医院吗"): what to watch for, and when to go.
+RESOLVED = re.compile(r"(?:吐|咳|抠)出来了|哭出(?:声|来)了|正常玩了|缓过来了|醒过来了|"
+                      r"\b(?:coughed|spat) it (?:up|out)\b|\b(?:is|seems) (?:ok|okay|fine) now\b", re.I)
 SETTLED = re.compile(r"^[\s，,。]*(?:(?:医生|大夫)说)?(?:现在)?"
                      r"(?:没事了|没事|没得事|没啥事|没大事|好了|好多了|稳定了|醒了)[\s，,。]*")
 # "另一户问…", "下一户新华社区": a community worker asking for the next family.
@@ -91,7 +96,7 @@ def moved_on(state: State, text: str, asks_guidance: bool) -> bool:
         return True
     if _in_hands_and_asking(text) or ANOTHER_FAMILY.search(text):
         return True  # "已经送到医院了。刚才第一家的电话发我", "另一户问…" (a community worker's next family)
-    if (state.topic or "") == "safety:emergency" or NOW_WHAT.search(text):  # part of it: "现在该干点啥"
+    if state.alarm_kind == "emergency" or NOW_WHAT.search(text):  # part of it: "现在该干点啥"
         return False
     return bool(MOVED_ON.search(text)) or asks_guidance
 
@@ -131,8 +136,11 @@ def still(ctx: Context, state: State, text: str = "") -> Turn:
     state.topic = f"safety:{kind}"  # back with the alarm
     if kind == "emergency" and HANDLED.search(text):  # "车来了 谢谢你": the emergency is in hands
         return Turn(SAFETY_INTENT[kind], (answers.emergency_in_hands(state.language),))
+    if kind == "emergency" and RESOLVED.search(text):
+        return Turn(SAFETY_INTENT[kind], (answers.emergency_passed(state.language),))
     waiting = kind == "emergency" and bool(EMERGENCY_NEXT.search(text))
-    replies = [answers.safety_still(state.language, kind, waiting=waiting)]
+    choking = guidance.first_aid_slug(state.guide_query or "") == "choking-first-aid"
+    replies = [answers.safety_still(state.language, kind, waiting=waiting, choking=choking)]
     passage = guidance.first_aid_passage(ctx, state, text) if kind == "emergency" else None
     return Turn(SAFETY_INTENT[kind], (*replies, passage) if passage else tuple(replies))
 

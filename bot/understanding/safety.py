@@ -297,7 +297,7 @@ EMERGENCY_MORE = _rx(r"耳朵\S{0,4}(?:流|出)\S{0,4}(?:水|血)|紫(?:色|红�
                      r"(?:斑|点|疹)\S{0,6}(?:压|按)(?:了|着)?(?:不下去|不褪|不消)|压下去\S{0,2}(?:还在|不褪|不消)|"
                      r"(?:打火机|火机)\S{0,2}(?:的)?油|出血(?:很多|好多|不止)|(?:流|出)了?(?:好多|很多)血|"
                      r"(?:孩子|娃|宝宝)在\S{0,4}抽(?!烟|血|空|屉|奖|签)|瞳孔\S{0,6}比\S{0,4}大|"
-                     r"\b(?:rolled|fell|fall\w*) off\b.{0,40}\b(?:threw up|throwing up|vomit\w*)|"
+                     r"\b(?:rolled|fell|fall\w*) off\b.{0,80}\b(?:threw up|throwing up|vomit\w*)|"
                      r"\bglass test|\bunder the glass\b|\b(?:doesn'?t|don'?t|didn'?t|won'?t|not) (?:fade|blanch)\b|"
                      r"\bnon.?blanching|\bblack(?:ed|s)? out\b|\bpass(?:ed|es)? out\b|\bhaving (?:a )?fits?\b|\bfits? (?:since|for)\b|"
                      r"\b(?:fall|fell|lump|bump)\b.{0,60}\bconfused\b",
@@ -322,11 +322,27 @@ EMERGENCY_MORE = _rx(r"耳朵\S{0,4}(?:流|出)\S{0,4}(?:水|血)|紫(?:色|红�
                      r"(?:狗叫|犬吠)\S{0,16}(?:吸气|憋|喘)|憋醒|(?:燃煤|烧煤|炭火|煤炉|煤气)\S{0,24}(?:头痛|头疼|头晕|恶心|反应差|叫不醒)|"
                      r"一氧化碳中毒|煤气中毒|右下\S{0,6}(?:一按|按着?|碰|摸)\S{0,3}(?:就)?(?:叫|哭|疼|痛)|"
                      r"(?:娃|孩子|宝宝|儿子|女儿)\S?刚(?:才|刚)?抽筋|(?:娃|孩子|宝宝|儿子|女儿)抽筋了|被\S{0,4}电(?:了|到)|喷射出来|"
-                     r"黄疸\S{0,6}(?:越来越|加重|手心|脚心)|手心脚心\S{0,3}(?:都)?黄|(?:精神|反应)(?:很)?差\S{0,10}(?:不吃奶|四肢冰凉|手脚冰凉)|(?:四肢|手脚)冰凉\S{0,6}(?:精神|反应)差")
+                     r"黄疸\S{0,6}(?:越来越|加重|手心|脚心)|手心脚心\S{0,3}(?:都)?黄|"
+                     # writer BP: bites, eyes, hot cars, heatstroke, crushed fingers, froth, spasms, in English too
+                     r"\bbitten by (?:a |the )?(?:dog|cat|stray|monkey|rat)|推\S{0,2}推不醒|推不醒|"
+                     r"(?:石灰|消毒液|洗洁精|胶水|502|酒精|热油)\S{0,6}(?:进|溅|弄|到)\S{0,3}眼|(?:进|溅)\S{0,2}眼睛里|"
+                     r"\b(?:superglue|glue|bleach|lime|chemicals?|detergent|cleaner|石灰)\b.{0,12}\b(?:in|into) (?:his |her |the |my )?eyes?\b|"
+                     r"\b(?:splash\w*|sprayed)\b.{0,20}\bin (?:his |her |the |my )?eyes?\b|\beyes?\b.{0,30}\b(?:cloudy|blood)|"
+                     r"\bblood\b.{0,30}\beye\b|(?:车里|车内)\S{0,16}(?:好热|很热|闷|吐了|晕)|\b(?:left|locked|stuck) in (?:a |the )?(?:hot )?car|"
+                     r"\bfound\b.{0,20}\b(?:in|face down in) (?:the |a )?(?:fish )?(?:pond|pool|bath|bucket|river)|\bvomited water\b|"
+                     r"\ballergic\b.{0,40}\b(?:vomit|swell|swollen|blotch|hives|wheez)|\banaphyla|"
+                     r"\biron (?:pills?|tablets?|药)|\b(?:only )?(?:one|1) wet (?:diaper|nappy)|发花|"
+                     r"(?:烧|fever)\S{0,20}不理人|不理人\S{0,10}(?:烧|fever)|\b(?:barely|can'?t|won'?t|hard to) rouse|"
+                     r"\bcrushed\b|\bhanging off\b|(?:手指|指头)\S{0,4}(?:夹断|夹掉|压断)|指甲\S{0,2}掉了|"
+                     r"\bbulging\b.{0,12}\b(?:soft spot|fontanel)|\b(?:soft spot|fontanel\w*)\b.{0,12}\bbulg|"
+                     r"\bnot sweating\b|不出汗\S{0,6}(?:晕|吐)|吐白沫|\bspasms?\b|点头\S{0,4}(?:抽|痉挛)|"
+                     r"\bf[ae]ll\w* (?:out of|from) .{0,20}\b(?:window|balcony)|"
+                     r"中暑\S{0,12}(?:迷糊|不出汗|抽|吐|叫不醒)|(?:烧|烫|中暑)\S{0,16}迷糊|在等救护车|救护车(?:还)?没到|叫了救护车|"
+                     r"吃完\S{0,6}(?:吐|起)\S{0,10}(?:疹|疙瘩)\S{0,10}(?:嘴唇|喘|肿)|(?:精神|反应)(?:很)?差\S{0,10}(?:不吃奶|四肢冰凉|手脚冰凉)|(?:四肢|手脚)冰凉\S{0,6}(?:精神|反应)差")
 EMERGENCY_WEAK = _rx(
     r"纽扣电池|扣子电池|磁力珠|磁铁|误(?:吞|食|服|吃|喝)|吞了|咽下去|噎着|吐\S{0,3}喷出来",
     r"蔫|没精神|叫不醒|(?:晕|昏|不动)了|快不行了|憋(?:得|红)|"
-    r"头\S{0,6}(?:大包|肿)|从\S{0,6}(?:掉|摔)下|急急急",
+    r"头\S{0,6}(?:大包|肿)|从\S{0,6}(?:掉|摔)下|急急急|被(?:狗|猫)咬",
     r"\bswallow|\bchok|\bburn|\bfell (?:off|down)|\bhead\b",
     r"喷射\S{0,2}吐|吐\S{0,4}喷射|不(?:太)?认人",
 )
@@ -361,6 +377,7 @@ AGE = re.compile(r"(\d+(?:\.\d)?|[零一二两俩三四五六七八九十百]+)\
 NOT_AGE_BEFORE = re.compile(r"(?:岁|岁零|孕|怀|病|了|持续|连续|已经|这|前|后|第|每|隔|for|past|last)\s*$", re.I)
 # After an illness a number of days or weeks is how long it lasted (烧三天); months are still the baby's age
 # (发热两个半月 38.4).
+SIBLING = re.compile(r"老[大二三四五六幺]")
 ILLNESS_BEFORE = re.compile(r"(?:烧|热|咳|拉|吐)\s*$")
 NOT_AGE_AFTER = re.compile(r"^\s*(?:前|后|以前|之前|以后|以来|内|里|岁|ago|later)", re.I)
 ENGLISH_WEEKS = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[\s-]weeks?\b")
@@ -432,7 +449,7 @@ DISTRESS_MORE = _rx(r"遗书|最后一封|对不起\S{0,6}(?:妈妈|爸爸)先�
                     r"(?:谁|来人)\S{0,2}(?:来)?带走我|(?:他|她|孩子的?)(?:妈|爸)\S{0,3}是怎么走的|都不用给我过了|以后\S{0,10}替我|"
                     r"已经决定了\S{0,10}告别|不会再需要了|再给\S{0,4}找个\S{0,2}(?:好)?(?:妈|后妈)|(?:如果|要是|万一)(?:妈妈|我)出了?(?:什么)?事|"
                     r"(?:盯着|看着?)\S{0,4}绳子|绳子\S{0,8}看了|以后多来看看\S{0,3}(?:儿子|女儿|孩子|娃)|(?:东西|衣服|玩具)\S{0,6}都分好了|"
-                    r"撑不到\S{0,10}(?:那天|回去)|没有?活路了|自伤|没(?:有)?我也一样|"
+                    r"撑不到\S{0,10}(?:那天|回去)|没有?活路了|(?:安安静静|安静)地?睡过去|睡过去\S{0,3}的?办法|自伤|没(?:有)?我也一样|"
                     r"\bjump (?:out (?:of )?(?:the|a) window|off (?:the|a) (?:roof|bridge|balcony))|^救救我[！!。.]*$|想找根绳子(?!\S{0,4}(?:晾|绑|捆|系))|"
                     r"\bno reason (?:to )?(?:stay|be|keep)\w* alive|\bdon'?t want (?:to )?live|"
                     r"还能撑几天|撑不了几天|(?:不知道|不晓得)还能撑(?:多久|几天)|\bat (?:my|your) funeral|\bstop existing|\bhuo ?zhe ?mei ?yi ?si\b|\bxiang ?si\b")
@@ -446,7 +463,7 @@ MEDICINE_NAMES = _any(
     r"板蓝根|双黄连|蒲地蓝|连花清瘟|藿香正气|川贝|枇杷膏|滴鼻液|滴耳液|滴眼液|眼药水|鼻喷",
     # session 6: names by their endings (甲硝唑, 左氧氟沙星, 阿昔洛韦, 多潘立酮, 右佐匹克隆, 西甲硅油, 金双歧)
     r"[\u4e00-\u9fff]{1,5}(?:硝唑|拉唑|康唑|沙星|西林|霉素|洛韦|他韦|立酮|匹克隆|西泮|唑仑|硅油|双歧|单抗|西坦|尼松|米松|"
-    r"三嗪|吡酯|斯汀|他定|替丁|洛尔|沙坦|普利|咪唑|曲林|双胍)|卡多曲|四磨汤|脐贴|牙龈凝胶|(?:涂|抹)\S{0,4}凝胶|(?:啥|什么)药\S{0,6}(?:能|可以)?让\S{0,4}(?:睡|安静)|(?:铁剂|钙剂|锌剂)\S{0,6}(?:同时|一起)\S{0,4}(?:服用|吃|喝)|乳果糖|希舒美|宝塔糖|蝉蜕|优甲乐|储雾罐|吸药|风油精|清凉油|万金油|(?:打|挂)(?:吊瓶|点滴)\S{0,8}(?:喂奶|哺乳)|\btamiflu|\boseltamivir|\bpermethrin|\bsumatriptan|\btriptan|\bsmecta|泰诺|黄连水|曲马多|枸橼酸|利尿(?:剂|药)|肾上腺素(?:笔|注射)|信必可|舒利迭|顺尔宁|"
+    r"三嗪|吡酯|斯汀|他定|替丁|洛尔|沙坦|普利|咪唑|曲林|双胍|西汀|帕林)|开喉剑|喷几次|喷雾剂?\S{0,6}几次|卡多曲|四磨汤|脐贴|牙龈凝胶|(?:涂|抹)\S{0,4}凝胶|(?:啥|什么)药\S{0,6}(?:能|可以)?让\S{0,4}(?:睡|安静)|(?:铁剂|钙剂|锌剂)\S{0,6}(?:同时|一起)\S{0,4}(?:服用|吃|喝)|乳果糖|希舒美|宝塔糖|蝉蜕|优甲乐|储雾罐|吸药|风油精|清凉油|万金油|(?:打|挂)(?:吊瓶|点滴)\S{0,8}(?:喂奶|哺乳)|\btamiflu|\boseltamivir|\bpermethrin|\bsumatriptan|\btriptan|\bsmecta|泰诺|黄连水|曲马多|枸橼酸|利尿(?:剂|药)|肾上腺素(?:笔|注射)|信必可|舒利迭|顺尔宁|"
     r"\b\w+(?:cillin|mycin|floxacin|furantoin|tadine|tirizine|prednisol\w*)\b|"
     r"黄连素|褪黑素|补锌|锌(?:片|剂|糖浆)|扑尔敏|保婴丹|七星茶|猴枣散|珍珠末|感康|西甲硅油|"
     r"\bcodeine|\bfluoxetine|\bsertraline|\b(?:es)?citalopram|\bparoxetine|\bantidepressant|"
@@ -538,7 +555,7 @@ FRAUD_MORE = _rx(r"[执執]笠|冇咗影|老[细細]\S{0,2}(?:冇|没|無)\S{0,2
                  r"逼\S{0,10}(?:续费|充值|交钱|多交|续卡)|不签就\S{0,3}(?:停托|退托|不让)|强制\S{0,2}(?:续费|充值)|屏幕共享|共享屏幕|"
                  r"(?:补贴|补助)\S{0,24}(?:下载\S{0,3}app|交费|手续费|保证金|资格包|先交|先买)",
                  # session 7: fees to "review" or "unfreeze" a subsidy, a safe account, a donation for a place
-                 r"(?:审核|认证|激活|解冻)费|[爆暴]雷|(?:退还|退款|退费)被拒|插队\S{0,10}(?:要|交|给)\S{0,3}(?:钱|[\d一二两三四五六七八九十]+\s*[万千])|(?:商家|老板|园长|机构|负责人)\S{0,2}失联|退(?:押金|费|钱)\S{0,6}(?:又拖|一直拖|拖着)|退(?:押金|费|钱)不给|还我钱|骗子托|(?:拒绝|拒不|不予)(?:退还|退款|退费)|安全账户|\bsafe(?:ty)? account|\bfrozen\b.{0,30}\btransfer|"
+                 r"(?:审核|认证|激活|解冻)费|[爆暴]雷|(?:退还|退款|退费)被拒|插队\S{0,10}(?:要|交|给)\S{0,3}(?:钱|[\d一二两三四五六七八九十]+\s*[万千])|(?:商家|老板|园长|机构|负责人)\S{0,2}失联|退(?:押金|费|钱)\S{0,6}(?:又拖|一直拖|拖着)|退(?:押金|费|钱)\S{0,3}不给(?!个?说法)|还我钱|骗子托|(?:拒绝|拒不|不予)(?:退还|退款|退费)|安全账户|\bsafe(?:ty)? account|\bfrozen\b.{0,30}\btransfer|"
                  r"\bdonation\b.{0,30}\b(?:place|spot|seat|enrol)|\bbank (?:info|details|card)\b.{0,40}\bsubsid|"
                  r"\bsubsid\w*\b.{0,40}\bbank (?:info|details|card)")
 MEDICINE_MORE = _rx(r"红花油|可的松|激素\S{0,2}(?:药膏|软膏|乳膏)|乳膏\S{0,6}(?:涂|抹)|orajel|teething gel",
@@ -569,7 +586,8 @@ SPOKEN = {
     "harm": "虐待 虐童 打孩子 打宝宝 掐孩子 拍头 拍宝宝的头 脱裤子 脱他裤子 脱她裤子 摸下面 小黑屋 锁在车里 "
             "锁车里 关进箱子 关在箱子 绑起来 不给吃饭 喂安眠药 让他睡觉 让她睡觉 性侵 猥亵 胶带",
     "emergency": "抽搐 抽风 全身抽 一直抖 眼睛直了 眼睛翻白 喘不上气 喘不过气 呼吸困难 嘴唇发紫 嘴唇紫了 叫不醒 昏迷 "
-                 "晕过去 昏过去 吞了 误吞 纽扣电池 磁铁 消毒液 农药 烫伤 溺水 噎住 卡住了 胸口凹 陷下去 开水烫 肋骨下面陷",
+                 "晕过去 昏过去 吞了 误吞 纽扣电池 磁铁 消毒液 农药 烫伤 溺水 噎住 卡住了 胸口凹 陷下去 开水烫 肋骨下面陷 "
+                 "热油烫 被门夹 指甲掉了 呼吸很急 鼻子一扇 指甲划到",
     "distress": "不想活 想死 去死 自杀 跳下去 跳楼 活着没意思 活不下去 没有我 世界没有我 一了百了 结束生命 "
                 "我死了 想消失 死掉 药攒够了",
     "medicine": "布洛芬 美林 泰诺林 退烧药 头孢 阿莫西林 抗生素 吃药期间 清热颗粒 补液盐 珍珠粉 凝胶 剂量 几毫升",
@@ -721,7 +739,7 @@ def under_three_months(text: str) -> bool:
     """Does the message say the baby is younger than 3 months (两个月, 一个多月, 6周, 五十天, 刚满月, 6 week old)?"""
     if NEWBORN.search(text) or ENGLISH_WEEKS.search(text):
         return True
-    for m in AGE.finditer(text):
+    for m in AGE.finditer(SIBLING.sub("老 ", text)):  # "老二两个月": the second child, two months old
         value = _number(m.group(1))
         before = text[max(0, m.start() - 4):m.start()]
         unit = m.group(3).strip(" -").lower()

@@ -592,3 +592,54 @@ def test_follow_ups_in_traditional_characters_and_cantonese(sample: tuple[Engine
     assert first.phone in say(engine, "第一間電話幾多").text
     assert first.hours in say(engine, "佢幾點開門").text
     assert second.address in say(engine, "第二間喺邊度").text
+
+
+# -- what the session-7 play-test found ------------------------------------------------------------------------
+def test_after_a_swallowed_pill_waiting_and_the_hospital_stay_with_the_emergency(
+        sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "儿子18个月了 还只会叫爸爸妈妈 正常吗")
+    assert "120" in say(engine, "完了 他把他爷爷的降压药吃了一片 就是那个硝苯地平").text.splitlines()[0]
+    for text in ("现在看着还挺精神的 要不要让他吐出来 还是等等看", "到底用不用去医院啊 降压药"):
+        assert "120" in say(engine, text).text.splitlines()[0]
+
+
+def test_what_number_after_a_battery_is_120_not_the_centre_asked_about_before(
+        sample: tuple[Engine, Registry]) -> None:
+    engine, registry = sample
+    listed = say(engine, "Looking for a daycare near 东城街道 盐湖区 for my 2 year old son").centres
+    fourth = registry.get(listed[3])
+    assert fourth is not None and fourth.phone in say(engine, "the 4th one, phone?").text
+    say(engine, "my son just swallowed a button battery from the remote")
+    again = say(engine, "should I make him throw up first? what number again")
+    assert "120" in again.text.splitlines()[0] and fourth.phone not in again.text
+
+
+def test_choking_first_aid_continues_while_waiting_and_a_cleared_airway_is_watched(
+        sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "哎呀 宝宝刚才抓了块苹果塞嘴里 现在咳不出声 脸憋红了 喘不上气")
+    waiting = say(engine, "已经打了120 等车这几分钟我该干嘛 要不要拍背").text
+    assert "拍背" in waiting and "躺在" not in waiting
+    cleared = say(engine, "好了好了 拍了几下吐出来了 哭出声了 现在正常玩了 还用去医院吗")
+    assert cleared.intent == "guidance" and "医院" in cleared.text and "这可能是紧急情况" not in cleared.text
+
+
+def test_back_from_hospital_the_question_that_follows_is_answered(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "孩子吞了个纽扣电池")
+    back = say(engine, "从医院回来了 医生说没大事 虚惊一场 那四川产假多少天 宝宝是2025年11月20号生的")
+    assert back.intent == "leave" and "158" in back.text
+
+
+def test_after_fees_taken_which_number_is_about_fees_first(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "我们交了一年的学费 阿镇那个托育园老板跑路了 电话也打不通")
+    which = say(engine, "那到底打12315还是12345 还是直接去派出所 几个家长一起去行不行")
+    assert which.intent == "complaint" and "12315" in which.text.splitlines()[0]
+
+
+def test_a_centre_named_in_two_pieces_is_found(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    hours = say(engine, "回到锡尼镇 小天使那家几点关门啊 周末开不开")
+    assert hours.intent == "check_centre" and "08:00-18:00" in hours.text

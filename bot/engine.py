@@ -8,6 +8,7 @@ content), and bot/answers.py words the result. Conversation state lives in the s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -32,6 +33,7 @@ from bot.slots import (
     months_since_birth,
 )
 from bot.understanding import Heard, Understanding
+from bot.understanding.corpus import SAFETY_INTENT
 from bot.understanding.text import simplified
 from content.guidance.library import Library
 from geodata.gazetteer import Gazetteer
@@ -43,6 +45,9 @@ __all__ = ["Engine", "Preset", "default_deep_links"]
 MAX_TEXT = 2000  # longer messages are read only this far
 NEW_TOPICS = {"find_centre", "check_centre", "leave", "subsidy", "subscribe", "unsubscribe"}
 ASKED_ELSEWHERE = {"leave", "subsidy", "guidance", "complaint", "unsubscribe"}  # "对了，内蒙古产假几天" names no home
+# A message that adds to the last one or goes on from it ("还有…", "那到底…"): when the model is unsure, the topic
+# goes on.
+ADDING = re.compile(r"那|还有|另外|而且|并且|再就是|\balso\b|\band another thing\b", re.I)
 SURE = 0.7  # a reading this sure starts a new topic even while we wait for an answer
 
 Flow = Callable[[Context, State, Message, str], Turn]
@@ -235,7 +240,10 @@ class Engine:
                 and not (heard.intent == "complaint" and (not heard.unsure or COMPLAINT_WORDS.search(text))):
             return start.share_links(self.ctx, state)  # "社区要张贴的海报怎么弄", not "扫二维码交钱 是骗子吧"
         intent = heard.intent
-        if heard.unsure:
+        going_on = SAFETY_INTENT.get((state.topic or "").removeprefix("safety:"), state.topic)
+        if heard.unsure and ADDING.match(text) and going_on in {heard.intent, heard.reading.runner_up}:
+            intent = going_on  # "还有孩子午睡的时候没人看着": more of the complaint just made
+        elif heard.unsure:
             intent = start.decided_by_words(text, heard) or (
                 "guidance" if "guidance" in (heard.intent, heard.reading.runner_up)
                 and guidance.names_a_topic(self.ctx, text) else "")

@@ -98,6 +98,8 @@ def moved_on(state: State, text: str, asks_guidance: bool) -> bool:
         return True  # "已经送到医院了。刚才第一家的电话发我", "另一户问…" (a community worker's next family)
     if state.alarm_kind == "emergency" or NOW_WHAT.search(text):  # part of it: "现在该干点啥"
         return False
+    if state.alarm_kind == "medicine" and AMOUNT_PUSHED.search(text):  # "你就告诉我大概多少嘛": still no dose
+        return False
     return bool(MOVED_ON.search(text)) or asks_guidance
 
 

@@ -42,7 +42,9 @@ class Settings:
 
     intent_c: float = 8.0
     safety_c: float = 8.0
-    min_df: int = 2
+    # 3, not 2, since session 7: the file stays under 10 MB (6.8 instead of 10.5 MiB with 36,490 messages), and
+    # cross-validation on 8 writers gave recall 2,983 against 2,987 of 2,997 and false alarms 183 against 186.
+    min_df: int = 3
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from geodata.policy import CIRCLE_MINUTES, MAX_CHILD_AGE_MONTHS
 PAGE = 5
 TRAILING_WORDS = re.compile(r"[是有吗呢啊呀]+$")  # "小星星托育园是（正规的吗）" leaves 是 behind
 CHECK_FILLER = re.compile(
-    r"(帮我|帮忙|请问|麻烦|我想|想)?(查一下|查查|查询|核实一下|核实|看看|问一下|问问)?|"
+    r"(帮我|帮忙|请问|麻烦|我想|想)?(怎么查|怎样查|如何查|去哪查|查一下|查查|查询|核实一下|核实|看看|问一下|问问)?|"
     r"(有没有|是否|是不是|有无)?(备案|正规|合法|靠谱|资质|黑托|黑机构)(了|的|过)?(吗|呢|没有|没)?|"
     r"(这家|这个|那家|那个|一家|叫做|叫|名字是|机构|的)|[?？!！。,，、\s]|"
     r"\b(is|it|the|centre|center|registered|filed|licensed|legit|check|a)\b",

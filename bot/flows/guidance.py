@@ -13,8 +13,8 @@ from content.guidance.library import GuidanceError
 from content.guidance.model import Article
 from geodata.policy import MAX_CHILD_AGE_MONTHS
 
-# The first-aid articles by what happened.
-FIRST_AID = (("burns-prevention", re.compile(r"烫|烧伤|开水|水泡|水疱|\bscald|\bburn", re.I)),
+# The first-aid articles by what happened ("身上烫", "摸着烫" is a fever, not a burn).
+FIRST_AID = (("burns-prevention", re.compile(r"(?<![上头着好发滚很])烫|烧伤|开水|水泡|水疱|\bscald|\bburn", re.I)),
              ("fever", re.compile(r"抽搐|抽风|惊厥|抽了|一直抽|在抽|\bseizure|\bfitting\b|\bconvuls", re.I)),  # a fit
              ("drowning-prevention", re.compile(r"溺水|呛水|掉(?:进|到)?水|淹|\bdrown", re.I)),
              # a battery or a magnet swallowed: when to see a doctor

@@ -643,3 +643,11 @@ def test_a_centre_named_in_two_pieces_is_found(sample: tuple[Engine, Registry]) 
     engine, _ = sample
     hours = say(engine, "回到锡尼镇 小天使那家几点关门啊 周末开不开")
     assert hours.intent == "check_centre" and "08:00-18:00" in hours.text
+
+
+def test_a_hot_body_is_a_fever_and_how_to_check_a_centre_checks_it(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    hot = say(engine, "宝宝两个月 身上烫 一直哭")
+    assert "120" in hot.text.splitlines()[0] and "烫伤" not in hot.text
+    checked = say(engine, "怎么查小星星托育园是不是正规备案的", chat="8")
+    assert checked.intent == "check_centre" and "已备案" in checked.text.splitlines()[0]

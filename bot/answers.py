@@ -230,11 +230,14 @@ def _centre_buttons(found: Sequence[Centre]) -> tuple[tuple[Button, ...], ...]:
     return tuple((Button(c.name[:30], data=data.encode(data.Centre(c.id))),) for c in found[:4])
 
 
-def check_result(lang: str, name: str, found: Sequence[NameMatch]) -> tuple[Reply, ...]:
+def check_result(lang: str, name: str, found: Sequence[NameMatch], by_sound: bool = False) -> tuple[Reply, ...]:
+    """The filing of the centre named; `by_sound` when the name was matched by its sound (知雨 for 知语)."""
     strong = [m for m in found if m.score >= 85]
     if strong:
         best = strong[0].centre
         lines = [_status_sentence(lang, best)]
+        if by_sound:
+            lines.insert(0, msg("bot.check.by_sound", name=name, meant=_name(lang, best))(lang))
         if best.status is not Status.active:
             lines.append(msg("bot.check.not_operating")(lang))
         others = [m.centre for m in strong[1:]]

@@ -173,13 +173,19 @@ class Engine:
         if not safety.still_fresh(self.ctx, state) or not followup.is_short(text) or state.pending \
                 or followup.asks_about_listed(state, text) or followup.searches_elsewhere(self.ctx, state, text) \
                 or followup.asks_about_a_named_centre(self.ctx, text) \
-                or safety.moved_on(state, text, heard.intent == "guidance" and heard.reading.probability >= SURE
-                                   and bool(guidance.articles_for(self.ctx, text, find_age_months(text)))) \
+                or safety.moved_on(state, text, self._asks_guidance_after_alarm(state, text, heard)) \
                 or (state.paused and (find_date(text, self.today()) or find_province(text))):
             return False
         if heard.intent in NEW_TOPICS and heard.reading.probability >= 0.5:  # "She's ok now. Any childcare near…"
             return False
         return heard.reading.probability < SURE or heard.intent in {"unknown", "help", "guidance", "complaint"}
+
+    def _asks_guidance_after_alarm(self, state: State, text: str, heard: Heard) -> bool:
+        """A parenting question of its own after an alarm. After a medicine question, care without medicine ("那物理降温
+        怎么弄") is one too, however unsure the model is about so short a message."""
+        sure = heard.intent == "guidance" and heard.reading.probability >= SURE
+        care = state.alarm_kind == "medicine" and heard.intent in {"guidance", "unknown"}
+        return (sure or care) and bool(guidance.articles_for(self.ctx, text, find_age_months(text)))
 
     def _language_from(self, state: State, text: str) -> Turn | None:
         """"English" or "中文" typed alone switches; a message written in English is answered in English."""
@@ -207,7 +213,9 @@ class Engine:
             if typed:
                 return typed
             if QUESTION.search(text) and not find_date(text, self.today()):
-                return None  # "新生儿访视是啥" before agreeing: answered; the consent question stays open
+                # "新生儿访视是啥" before agreeing: answered; the consent question stays open. Read as a subscription,
+                # a question here is about what comes next ("现在这个月龄该注意什么"): its second reading.
+                return self._intent(state, message, text, heard.runner_up()) if heard.intent == "subscribe" else None
         to_subscribe = pending.flow != "subscribe" and subscribing.ASKS_TO_SUBSCRIBE.search(text) is not None
         sure = (heard.reading.probability >= SURE and heard.intent not in {"unknown", "help", pending.flow}) \
             or followup.switches_topic(text) not in {None, pending.flow} \

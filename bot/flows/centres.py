@@ -10,8 +10,10 @@ from bot.conversations import Pending, State
 from bot.flows import Context
 from bot.replies import Message, Turn
 from bot.slots import find_age_months, find_child_age, find_mode, wants_inclusive, wants_vacancies
+from bot.understanding.text import CJK_RUN, pinyin
 from geodata.centre import Centre, Mode
 from geodata.index import Filters, check_point
+from geodata.names import NameMatch
 from geodata.policy import CIRCLE_MINUTES, MAX_CHILD_AGE_MONTHS
 
 PAGE = 5
@@ -228,13 +230,16 @@ def check(ctx: Context, state: State, message: Message, text: str) -> Turn:
         return Turn("check_centre", (answers.registry_empty(state.language),))
     found = ctx.registry.search(name, limit=5)
     strong = [m.centre for m in found if m.score >= 85]
+    sounded = [] if strong else sounded_in(ctx, name)
+    if len(sounded) == 1:  # "知雨托育中心": 知语托育中心 by its sound
+        strong, found = sounded, [NameMatch(sounded[0], 100.0)]
     if only_a_place(ctx, name) or (not strong and WHICH_ONES.search(text)):
         return find(ctx, state, message, text)  # "瑞祥社区 托育", "托育", "哪些托育是普惠的": not a centre's name
     suggested = strong or [m.centre for m in found]  # "您是不是要找…": "它在哪" then means the ones suggested
     state.topic = "check_centre"
     state.listed, state.shown, state.page_start = [c.id for c in suggested[:4]], len(suggested[:4]), 0
     state.centre_id = suggested[0].id if len(suggested) == 1 or strong else None
-    return Turn("check_centre", answers.check_result(state.language, name, found),
+    return Turn("check_centre", answers.check_result(state.language, name, found, by_sound=len(sounded) == 1),
                 centres=tuple(state.listed))
 
 
@@ -305,7 +310,8 @@ def named_centre(ctx: Context, text: str) -> Centre | None:
     found = [m.centre for m in ctx.registry.search(CHECK_FILLER.sub("", words), limit=1) if m.score >= 85]
     if found:
         return found[0]
-    said = names_in(ctx, text)  # "我要投诉小星星托育园乱收费": the name inside the sentence
+    # "我要投诉小星星托育园乱收费": the name inside the sentence; "知雨托育中心": a homophone of 知语托育中心.
+    said = names_in(ctx, text) or sounded_in(ctx, text)
     if len(said) > 1:  # "萌宝驿站天骄社区点": the one of several 萌宝驿站 whose every own part is said
         parts: dict[str, list[str]] = ctx.registry.memo("name-parts", _name_parts)
         said = [c for c in said if all(part in text for part, ids in parts.items() if c.id in ids)]
@@ -323,6 +329,31 @@ def names_in(ctx: Context, text: str) -> list[Centre]:
     kept = [part for i, j, part in spans if not any(a <= i and j <= b and b - a > j - i for a, b, _ in spans)]
     found = dict.fromkeys(centre_id for part in kept for centre_id in parts[part])
     return [c for c in (ctx.registry.get(i) for i in found) if c is not None]
+
+
+def sounded_in(ctx: Context, text: str) -> list[Centre]:
+    """The filed centres whose own part of the name the message holds in sound (知雨 for 知语, 萌宝译站 for 萌宝驿站):
+    the same toneless pinyin, read per run of Chinese characters; the longest part said wins."""
+    sounds: dict[str, list[str]] = ctx.registry.memo("name-sounds", _name_sounds)
+    found: list[tuple[int, str]] = []
+    for run in CJK_RUN.findall(SPACE_IN_CHINESE.sub("", text)):
+        spoken = pinyin(run)
+        found += [(j - i, key) for i in range(len(spoken)) for j in range(i + 2, min(len(spoken), i + 12) + 1)
+                  if (key := " ".join(spoken[i:j])) in sounds]
+    if not found:
+        return []
+    longest = max(size for size, _ in found)
+    ids = dict.fromkeys(i for size, key in found if size == longest for i in sounds[key])
+    return [c for c in (ctx.registry.get(i) for i in ids) if c is not None]
+
+
+def _name_sounds(snapshot: object) -> dict[str, list[str]]:
+    """The toneless pinyin of each centre's own part of its name, to the ids that carry it."""
+    sounds: dict[str, list[str]] = {}
+    for part, ids in _name_parts(snapshot).items():
+        if CJK_RUN.fullmatch(part):
+            sounds.setdefault(" ".join(pinyin(part)), []).extend(ids)
+    return sounds
 
 
 def _name_parts(snapshot: object) -> dict[str, list[str]]:

@@ -109,6 +109,8 @@ ME = re.compile(r"^(?:那)?我(?:呢|的呢|有几天|能休几天)|(?:^|\s)(?:a
 # "要交什么材料": what a complaint needs.
 COMPLAINT_NEEDS = re.compile(r"材料|证据|证明|需要什么|要带什么|要准备|怎么写|留(?:我的)?(?:名字|姓名|电话)|匿名|实名|"
                              r"\bevidence\b|\bdocuments?\b", re.I)
+# "社区那个", "幼儿园的那家": a listed centre called by the kind of place its name says.
+DESCRIBED = re.compile(r"(社区|幼儿园|家庭|托班|驿站|托育园|托育中心|托儿所|早教)\S{0,2}(?:那|这)(?:个|家|所)")
 SHORT = 20  # characters: longer messages are new questions, not ellipsis
 SHORT_WORDS = 15  # the same in English words ("my baby is only 5 months old, which of these take babies that young?")
 NAME_FILLER = re.compile(r"一个月|每个?月|一月|怎么样|多少|几|吗|呢|啊|的|孩子|宝宝|收|请问|是|有没有|有|"
@@ -325,6 +327,12 @@ def _named_among_listed(ctx: Context, state: State, text: str) -> Centre | None:
     said = [c for c in centres.names_in(ctx, text) if c.id in shown]
     if len(said) == 1:  # "那个小星星早上几点能送过去": the name said inside a longer question
         return said[0]
+    described = DESCRIBED.search(text)
+    if described and state.listed:  # "社区那个几点开门": the one listed centre whose name says 社区
+        hits = [c for c in (ctx.registry.get(i) for i in state.listed[:state.shown or None])
+                if c is not None and described.group(1) in c.name]
+        if len(hits) == 1:
+            return hits[0]
     words = NAME_FILLER.sub("", PRONOUN.sub("", ORDINAL.sub("", _without_attributes(text))))
     words = centres.GENERIC_NAME_WORDS.sub("", words)
     if len(words) < 2 or not state.listed:

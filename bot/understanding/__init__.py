@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Protocol
@@ -30,6 +30,11 @@ class Heard:
     @property
     def intent(self) -> str:
         return self.reading.intent
+
+    def runner_up(self) -> Heard:
+        """The same message read as its second intent ("这个月龄该注意什么" asked at the consent step)."""
+        r = self.reading
+        return replace(self, reading=Reading(r.runner_up, r.runner_up_probability, r.intent, r.probability))
 
     @property
     def unsure(self) -> bool:

@@ -195,7 +195,10 @@ HARM_MORE = _rx(r"鞋印|(?:不让|勿让|不给|唔俾)\S{0,4}(?:吃饭|吃中�
                 r"(?:独自|一个人)\S{0,6}(?:窗外|阳台外|空调架)|空调(?:外机|架)上|关禁闭|(?:不要|别)关我|"
                 r"(?:老师|阿姨|保姆|保育员)\S{0,2}推(?:娃|孩子|宝宝)|(?:大冬天|冬天|零下)\S{0,8}(?:赶出|关在)门外?|赶出门|"
                 r"\bls\s?(?:打|掐|踢|扇)|\blocked (?:in|inside|up in) (?:a |the |his |her |their )?"
-                r"(?:room|closet|cupboard|bathroom|toilet|car|cage|box)")
+                r"(?:room|closet|cupboard|bathroom|toilet|car|cage|box)"
+                # session 8: a baby shaken hard, a threat to kill the child, the mouth stuffed
+                r"|(?:使劲|用力|狠狠)(?:地)?\S{0,2}(?:晃|摇)了|\bshook (?:him|her|the baby)\b|"
+                r"弄死(?:她|他|孩子|娃|女儿|儿子|宝宝)|(?:往|把)\S{0,4}嘴里\S{0,2}塞\S{0,3}(?:毛巾|袜子|布|纸)|嘴里塞(?:毛巾|袜子|布)")
 
 # -- medical emergencies (120) ---------------------------------------------------------------------------------
 EMERGENCY = _rx(
@@ -338,7 +341,10 @@ EMERGENCY_MORE = _rx(r"耳朵\S{0,4}(?:流|出)\S{0,4}(?:水|血)|紫(?:色|红�
                      r"\bnot sweating\b|不出汗\S{0,6}(?:晕|吐)|吐白沫|\bspasms?\b|点头\S{0,4}(?:抽|痉挛)|"
                      r"\bf[ae]ll\w* (?:out of|from) .{0,20}\b(?:window|balcony)|"
                      r"中暑\S{0,12}(?:迷糊|不出汗|抽|吐|叫不醒)|(?:烧|烫|中暑)\S{0,16}迷糊|在等救护车|救护车(?:还)?没到|叫了救护车|"
-                     r"吃完\S{0,6}(?:吐|起)\S{0,10}(?:疹|疙瘩)\S{0,10}(?:嘴唇|喘|肿)|(?:精神|反应)(?:很)?差\S{0,10}(?:不吃奶|四肢冰凉|手脚冰凉)|(?:四肢|手脚)冰凉\S{0,6}(?:精神|反应)差")
+                     r"吃完\S{0,6}(?:吐|起)\S{0,10}(?:疹|疙瘩)\S{0,10}(?:嘴唇|喘|肿)|(?:精神|反应)(?:很)?差\S{0,10}(?:不吃奶|四肢冰凉|手脚冰凉)|(?:四肢|手脚)冰凉\S{0,6}(?:精神|反应)差",
+                     # session 8: jaundice on the first day, a blue spell, spots that stay under a glass
+                     r"(?:出生|生下来)?第一天就?\S{0,2}黄|\bblue spells?\b|压\S{0,4}不\S{0,2}褪|"
+                     r"(?:杯子?|玻璃)\S{0,6}压\S{0,8}(?:不退|不褪|不消)")
 EMERGENCY_WEAK = _rx(
     r"纽扣电池|扣子电池|磁力珠|磁铁|误(?:吞|食|服|吃|喝)|吞了|咽下去|噎着|吐\S{0,3}喷出来",
     r"蔫|没精神|叫不醒|(?:晕|昏|不动)了|快不行了|憋(?:得|红)|"
@@ -452,7 +458,11 @@ DISTRESS_MORE = _rx(r"遗书|最后一封|对不起\S{0,6}(?:妈妈|爸爸)先�
                     r"撑不到\S{0,10}(?:那天|回去)|没有?活路了|(?:安安静静|安静)地?睡过去|睡过去\S{0,3}的?办法|自伤|没(?:有)?我也一样|"
                     r"\bjump (?:out (?:of )?(?:the|a) window|off (?:the|a) (?:roof|bridge|balcony))|^救救我[！!。.]*$|想找根绳子(?!\S{0,4}(?:晾|绑|捆|系))|"
                     r"\bno reason (?:to )?(?:stay|be|keep)\w* alive|\bdon'?t want (?:to )?live|"
-                    r"还能撑几天|撑不了几天|(?:不知道|不晓得)还能撑(?:多久|几天)|\bat (?:my|your) funeral|\bstop existing|\bhuo ?zhe ?mei ?yi ?si\b|\bxiang ?si\b")
+                    r"还能撑几天|撑不了几天|(?:不知道|不晓得)还能撑(?:多久|几天)|\bat (?:my|your) funeral|\bstop existing|\bhuo ?zhe ?mei ?yi ?si\b|\bxiang ?si\b"
+                    # session 8: an accident wished for, not needed by anyone, a mistake to exist, a bottle nearly swallowed
+                    r"|被车撞\S{0,6}(?:就可以|就能|是不是就)\S{0,4}休息|都不需要我|存在(?:就是|本身就是)?\S{0,2}(?:个)?错误|"
+                    r"醒来\S{0,4}(?:还挺|有点|挺|很)?遗憾|差点\S{0,2}把\S{0,4}整瓶\S{0,6}(?:吞|吃|喝)|"
+                    r"\bwish\w* (?:she|he|i)(?:'d| had| would)? never (?:woken|wake|woke) up")
 
 # -- medicine and dose questions -------------------------------------------------------------------------------
 # Medicines by name: a message that names one asks about a medicine, whatever else it mentions (milk, water).
@@ -557,7 +567,9 @@ FRAUD_MORE = _rx(r"[执執]笠|冇咗影|老[细細]\S{0,2}(?:冇|没|無)\S{0,2
                  # session 7: fees to "review" or "unfreeze" a subsidy, a safe account, a donation for a place
                  r"(?:审核|认证|激活|解冻)费|[爆暴]雷|(?:退还|退款|退费)被拒|插队\S{0,10}(?:要|交|给)\S{0,3}(?:钱|[\d一二两三四五六七八九十]+\s*[万千])|(?:商家|老板|园长|机构|负责人)\S{0,2}失联|退(?:押金|费|钱)\S{0,6}(?:又拖|一直拖|拖着)|退(?:押金|费|钱)\S{0,3}不给(?!个?说法)|还我钱|骗子托|(?:拒绝|拒不|不予)(?:退还|退款|退费)|安全账户|\bsafe(?:ty)? account|\bfrozen\b.{0,30}\btransfer|"
                  r"\bdonation\b.{0,30}\b(?:place|spot|seat|enrol)|\bbank (?:info|details|card)\b.{0,40}\bsubsid|"
-                 r"\bsubsid\w*\b.{0,40}\bbank (?:info|details|card)")
+                 r"\bsubsid\w*\b.{0,40}\bbank (?:info|details|card)"
+                 # session 8: a place paid for at an empty shop, a fake 普惠 sign
+                 r"|\bempty shop\b|根本不是普惠|牌子是自己做的|(?:假冒|冒充)普惠")
 MEDICINE_MORE = _rx(r"红花油|可的松|激素\S{0,2}(?:药膏|软膏|乳膏)|乳膏\S{0,6}(?:涂|抹)|orajel|teething gel",
                     # session 4: creams and remedies by name
                     r"达克宁|无比滴|皮炎平|百多邦|红霉素软膏|炉甘石|melatonin|dramamine|azithromycin|zinc tablet|"
@@ -572,6 +584,9 @@ MEDICINE_MORE = _rx(r"红花油|可的松|激素\S{0,2}(?:药膏|软膏|乳膏)|
                     r"(?:打|挂)(?:吊瓶|点滴|水)\S{0,10}(?:要不要|还要|能不能|几天)|(?:喷雾|气雾剂|吸入剂)\S{0,4}几下|"
                     r"掰成\S{0,3}(?:半|四分之一|几)|\bsachets? of\b|说明书(?:上)?(?:是|写|说)\S{0,6}(?:一天|每天|每次)|"
                     r"(?:吃|喝)完?药\S{0,8}(?:隔开|隔多久)",
+                    # session 8: a doctor's prescription while nursing, drying up milk, folk remedies, oils
+                    r"医生\S{0,3}开\S{0,12}(?:喂奶|哺乳)|(?:喂奶|哺乳)\S{0,16}医生\S{0,3}开|回奶\S{0,12}(?:吃多少|几片|剂量|怎么吃)|"
+                    r"\bdomperidone|\biron drops\b|丙泊酚|麻药\S{0,6}(?:喂奶|哺乳)|紫草油|朱砂|中药汤",
                     MEDICINE_THEN_MILK)
 
 STRONG = {"harm": _rx(HARM.pattern, HARM_MORE.pattern), "emergency": _rx(EMERGENCY.pattern, EMERGENCY_MORE.pattern),
@@ -640,6 +655,10 @@ QUIET = _rx(
     r"可以退吗|没说不退|一般\S{0,4}退|(?:担心|怕|害怕|万一)\S{0,6}虐待|"
     r"没(?:在\S{0,3})?交(?:钱|费)|(?:也|说|会)会?退(?:的|了)?$|(?:钱|费)?已经退了?|"
     r"(?:房东|中介|租房|房租|商家|淘宝|网购|快递|健身房|驾校|物业)\S{0,8}(?:押金|退|跑路|骗)",
+    # session 8: despair said not to be there, a child hurt by another child
+    r"(?:我)?(?:没|没有|并没有|不是)(?:想)?(?:过)?(?:要)?(?:自杀|轻生|想死|想不开)|\bnot suicidal\b|"
+    r"\bnot (?:thinking of|going to|planning to) (?:hurt|harm|kill)\w* (?:myself|me)\b|"
+    r"被(?:别的|其他|另一个|另外一个|同班的?)?(?:小朋友|小孩|孩子|同学)\S{0,4}(?:抓|咬|推|打|挠)",
 )
 # Asked ahead of time: the words alone decide nothing, the classifier may still raise the alarm.
 AHEAD = _rx(

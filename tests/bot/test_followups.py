@@ -651,3 +651,35 @@ def test_a_hot_body_is_a_fever_and_how_to_check_a_centre_checks_it(sample: tuple
     assert "120" in hot.text.splitlines()[0] and "烫伤" not in hot.text
     checked = say(engine, "怎么查小星星托育园是不是正规备案的", chat="8")
     assert checked.intent == "check_centre" and "已备案" in checked.text.splitlines()[0]
+
+
+def test_after_a_dose_question_cooling_a_fever_is_answered_and_a_pushed_dose_is_not(
+        sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "孩子2岁发烧39度 美林吃多少")
+    cooling = say(engine, "那物理降温怎么弄")
+    assert cooling.intent == "guidance" and "发热" in cooling.text.splitlines()[0] and "剂量" not in cooling.text
+    pushed = say(engine, "那到底吃几毫升")
+    assert "医生" in pushed.text.splitlines()[0] and "毫升" not in pushed.text
+
+
+def test_a_centre_name_typed_with_a_homophone_is_that_centre(sample: tuple[Engine, Registry]) -> None:
+    engine, registry = sample
+    zhiyu = next(c for c in registry.snapshot().all() if c.name.startswith("知语"))
+    checked = say(engine, "知雨托育中心备案了吗")
+    assert checked.intent == "check_centre" and checked.centres == (zhiyu.id,)
+    assert "知雨" in checked.text.splitlines()[0] and "已备案" in checked.text
+    assert zhiyu.hours in say(engine, "它几点关门").text
+    unknown = say(engine, "小心心托育园是正规的吗", chat="8")  # no centre sounds like it: suggestions only
+    assert "没有完全匹配" in unknown.text
+
+
+def test_a_listed_centre_called_by_the_kind_its_name_says(sample: tuple[Engine, Registry]) -> None:
+    engine, registry = sample
+    listed = say(engine, "阿勒腾席热镇天骄花园附近托育").centres
+    named = {word: next(c for c in (registry.get(i) for i in listed) if c and word in c.name)
+             for word in ("社区", "幼儿园", "家庭")}
+    assert named["社区"].hours in say(engine, "社区那个几点开门").text
+    assert f"{named['幼儿园'].min_age_months}–" in say(engine, "幼儿园那个收多大的").text
+    phone = say(engine, "家庭的那家电话").text
+    assert named["家庭"].phone in phone and named["社区"].phone not in phone

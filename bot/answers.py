@@ -647,6 +647,15 @@ def safety_still(lang: str, kind: str, *, waiting: bool = False, choking: bool =
     return Reply(msg(f"bot.safety.first.{kind}")(lang) + "\n" + then)
 
 
+def scam(lang: str) -> Reply:
+    return Reply(msg("bot.safety.scam")(lang))
+
+
+def crisis_now(lang: str) -> Reply:
+    """A parent in danger now after despair (the line busy, on the balcony with the child): 110 or 120 first."""
+    return Reply(msg("bot.safety.distress_now")(lang))
+
+
 def emergency_passed(lang: str) -> Reply:
     return Reply(msg("bot.safety.passed")(lang))
 

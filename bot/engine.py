@@ -189,9 +189,12 @@ class Engine:
 
     def _language_from(self, state: State, text: str) -> Turn | None:
         """"English" or "中文" typed alone switches; a message written in English is answered in English."""
-        word = text.strip().lower()
-        if word in {"english", "英文", "英语"} or (word == "中文" and state.language == "en"):
-            return start.switch_language(state, "zh" if word == "中文" else "en")
+        word = text.strip().lower().strip("。.!！ ")
+        if word in {"english", "英文", "英语", "speak english", "in english"}:
+            return start.switch_language(state, "en")
+        if state.language == "en" and word in {"中文", "说中文", "请说中文", "用中文", "讲中文", "中文回复", "汉语",
+                                               "chinese", "in chinese", "speak chinese"}:
+            return start.switch_language(state, "zh")
         if looks_english(text):
             state.language = "en"
         return None

@@ -55,8 +55,10 @@ SUPPORT = re.compile(r"补贴|补助|津贴|减免|优惠|报销|subsid|allowanc
 CHOKING_WORDS = ("噎", "呛住", "卡住", "卡喉", "窒息", "咳不出声", "choking", "choke")
 LOSS_WORDS = ("宝宝没了", "孩子没了", "夭折", "胎停", "死胎", "流产了", "没保住", "stillbirth", "miscarriage",
               "baby died", "lost the baby", "lost our baby")
-# The child (not a grandparent) died, or "went" in the sense of died; never "宝宝会走了" (learned to walk).
-LOSS_PATTERN = re.compile(r"(宝宝|孩子|娃|女儿|儿子|囡囡)[^，。,.!！?？]{0,6}?(去世|离开了我们|离开我们|"
+# The child (not a grandparent, not "孩子妈妈走了") died, or "went" in the sense of died; never "宝宝会走了" (learned to
+# walk).
+LOSS_PATTERN = re.compile(r"(宝宝|孩子|娃|女儿|儿子|囡囡)[^，。,.!！?？妈爸爹娘爷奶姥婆公]{0,6}?"
+                          r"(去世|离开了我们|离开我们|"
                           r"(?<!会)(?<!能)(?<!学)(?<!刚)(?<!开始)走了(?!路))|"
                           r"(baby|son|daughter|child)\b.{0,20}passed away", re.I)
 TWINS = {"双胞胎": 2, "双胎": 2, "龙凤胎": 2, "twins": 2, "三胞胎": 3, "triplets": 3}

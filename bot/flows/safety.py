@@ -31,6 +31,17 @@ NOW_WHAT = re.compile(r"(?:现在|这会儿?|眼下|等\S{0,4}(?:警察|民警|�
                       r"(?:还|接下来|然后|下一步)\S{0,2}(?:要|该|能|得)(?:做|干)(?:点)?(?:什么|啥)|"
                       r"\bwhat (?:should|do|can) (?:i|we) do\b.{0,24}\b(?:now|meantime|with (?:her|him|them))\b|"
                       r"\bin the meantime\b", re.I)
+# After despair: the feeling told again, or help asked for ("就是心里难受 谁能帮帮我").
+DISTRESS_NEXT = re.compile(r"难受|帮帮我|谁能帮|没人(?:帮|管|理)|撑不住|想哭|害怕|怕自己|占线|打不通|没人接|"
+                           r"\bhelp me\b|\bno one\b|\bbusy\b", re.I)
+# Money asked for a subsidy or a place, or paid to someone now gone: a scam, the police first.
+SCAM = re.compile(r"(?:补贴|补助|托位|名额|位置)\S{0,16}(?:手续费|服务费|保证金|审核费|激活费|先交|先付|转账|验证码|银行卡)|"
+                  r"(?:手续费|服务费|保证金|审核费|先交|转账)\S{0,16}(?:补贴|补助)|验证码|银行卡号|安全账户|"
+                  r"定金\S{0,10}保证|保证\S{0,6}(?:有位|有名额|入园)|拉黑|"
+                  r"\b(?:fee|pay)\b.{0,30}\bsubsid|\bsubsid\w*\b.{0,30}\b(?:fee|pay|transfer)\b|\bblocked me\b", re.I)
+# After despair, danger now: a high place, the line busy ("12356打了占线 我现在抱着孩子在阳台上").
+DANGER_NOW = re.compile(r"阳台|窗(?:边|台|户|口)|楼顶|天台|楼上|桥上|河边|占线|打不通|没人接|"
+                        r"\bbalcony\b|\broof\b|\bbusy\b", re.I)
 # After a medicine question: the amount asked again ("你就告诉我大概多少嘛 她9公斤").
 AMOUNT_PUSHED = re.compile(r"多少|几毫升|几ml|几片|几滴|剂量|\bhow much\b|\bhow many\b|\bdose\b", re.I)
 # The emergency is in hands ("已经到医院了", "送医院了"): what else the message asks is answered.
@@ -58,7 +69,12 @@ MOVED_ON = re.compile(r"我没事|我还好|我挺好|没那么严重|就是想�
 def alarm(ctx: Context, state: State, text: str, found: Alarm) -> Turn:
     lang = state.language
     state.pending, state.paused = None, state.pending or state.paused  # the question waits until safety is dealt with
-    replies: list[Reply] = [answers.safety_first_line(lang, found.kinds)]
+    if state.alarm_kind == "distress" and _recent(ctx, state) and found.kind in {"harm", "distress"}:
+        # "12356打了占线 我现在抱着孩子在阳台上": the parent in danger now, with the child: safety first, 110/120
+        state.topic, state.alarm_at = "safety:distress", ctx.clock().isoformat()
+        return Turn(SAFETY_INTENT["distress"], (answers.crisis_now(lang),))
+    scam = found.kind == "fraud" and SCAM.search(text) is not None
+    replies: list[Reply] = [answers.scam(lang) if scam else answers.safety_first_line(lang, found.kinds)]
     if found.kind == "harm" and ABOUT_A_CENTRE.search(text):
         # Where to report the centre, with its filing if the message names one.
         replies.extend(complaint.complaint(ctx, state, message=Message(), text=text, about="harm").replies)
@@ -100,6 +116,8 @@ def moved_on(state: State, text: str, asks_guidance: bool) -> bool:
         return False
     if state.alarm_kind == "medicine" and AMOUNT_PUSHED.search(text):  # "你就告诉我大概多少嘛": still no dose
         return False
+    if state.alarm_kind == "distress" and DISTRESS_NEXT.search(text):  # "就是心里难受 谁能帮帮我"
+        return False
     return bool(MOVED_ON.search(text)) or asks_guidance
 
 
@@ -127,7 +145,8 @@ def following_up(ctx: Context, state: State, text: str) -> bool:
         return False
     if kind == "emergency" and (_in_hands_and_asking(text) or EMERGENCY_NEXT.search(text) or LATER.search(text)):
         return True
-    return bool(NOW_WHAT.search(text) or (kind == "medicine" and AMOUNT_PUSHED.search(text)))
+    return bool(NOW_WHAT.search(text) or (kind == "medicine" and AMOUNT_PUSHED.search(text))
+                or (kind == "distress" and DISTRESS_NEXT.search(text)))
 
 
 def still(ctx: Context, state: State, text: str = "") -> Turn:
@@ -140,6 +159,8 @@ def still(ctx: Context, state: State, text: str = "") -> Turn:
         return Turn(SAFETY_INTENT[kind], (answers.emergency_in_hands(state.language),))
     if kind == "emergency" and RESOLVED.search(text):
         return Turn(SAFETY_INTENT[kind], (answers.emergency_passed(state.language),))
+    if kind == "distress" and DANGER_NOW.search(text):
+        return Turn(SAFETY_INTENT[kind], (answers.crisis_now(state.language),))
     waiting = kind == "emergency" and bool(EMERGENCY_NEXT.search(text))
     choking = guidance.first_aid_slug(state.guide_query or "") == "choking-first-aid"
     replies = [answers.safety_still(state.language, kind, waiting=waiting, choking=choking)]

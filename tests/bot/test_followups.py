@@ -683,3 +683,30 @@ def test_a_listed_centre_called_by_the_kind_its_name_says(sample: tuple[Engine, 
     assert f"{named['幼儿园'].min_age_months}–" in say(engine, "幼儿园那个收多大的").text
     phone = say(engine, "家庭的那家电话").text
     assert named["家庭"].phone in phone and named["社区"].phone not in phone
+
+
+def test_despair_then_danger_now_gets_110_and_120_and_what_follows_stays_with_it(
+        sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "我已经两个月没睡过整觉了 老公天天加班不管 有时候真想抱着孩子从楼上跳下去算了")
+    now = say(engine, "12356打了占线 我现在抱着孩子在阳台上")
+    assert now.intent == "guidance" and "110" in now.text.splitlines()[0] and "120" in now.text.splitlines()[0]
+    still = say(engine, "我回屋了 孩子放床上了 就是心里难受 谁能帮帮我")
+    assert "12356" in still.text and not still.centres
+    search = say(engine, "我们在盐湖区 有没有临时托 让我白天能睡一觉")
+    assert search.intent == "find_centre" and search.centres
+
+
+def test_a_childs_mother_gone_is_no_loss_of_the_child(sample: tuple[Engine, Registry], subs: FakeSubscriptions) -> None:
+    engine, _ = sample
+    father = say(engine, "我是单亲爸爸，孩子妈妈走了，就我一个人带，孩子10个月。我在杭锦旗上班，我能休什么假吗")
+    assert father.intent == "leave" and "流产" not in father.text
+
+
+def test_speak_chinese_switches_back_and_a_subsidy_fee_is_a_scam(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "Hi, is there any daycare near 天骄花园?")
+    assert "中文" in say(engine, "说中文").text
+    assert engine.conversations.load("tg:7").language == "zh"
+    scam = say(engine, "有人打电话说交200手续费就能领托育补贴 我已经转了", chat="8")
+    assert scam.intent == "complaint" and "诈骗" in scam.text.splitlines()[0] and "110" in scam.text.splitlines()[0]

@@ -35,7 +35,8 @@ NOW_WHAT = re.compile(r"(?:现在|这会儿?|眼下|等\S{0,4}(?:警察|民警|�
 DISTRESS_NEXT = re.compile(r"难受|帮帮我|谁能帮|没人(?:帮|管|理)|撑不住|想哭|害怕|怕自己|占线|打不通|没人接|"
                            r"\bhelp me\b|\bno one\b|\bbusy\b", re.I)
 # Money asked for a subsidy or a place, or paid to someone now gone: a scam, the police first.
-SCAM = re.compile(r"(?:补贴|补助|托位|名额|位置)\S{0,16}(?:手续费|服务费|保证金|审核费|激活费|先交|先付|转账|验证码|银行卡)|"
+SCAM = re.compile(r"(?:补贴|补助|托位|名额|位置)\S{0,16}"
+                  r"(?:手续费|服务费|保证金|审核费|激活费|先交|先付|转账|验证码|银行卡)|"
                   r"(?:手续费|服务费|保证金|审核费|先交|转账)\S{0,16}(?:补贴|补助)|验证码|银行卡号|安全账户|"
                   r"定金\S{0,10}保证|保证\S{0,6}(?:有位|有名额|入园)|拉黑|"
                   r"\b(?:fee|pay)\b.{0,30}\bsubsid|\bsubsid\w*\b.{0,30}\b(?:fee|pay|transfer)\b|\bblocked me\b", re.I)

@@ -140,7 +140,8 @@ class Engine:
         # short question about a centre just shown ("这家收多大的孩子"); words always raise the alarm.
         model_only_doubt = loss or followup.continues(state, text) or safety.following_up(self.ctx, state, text) \
             or followup.searches_elsewhere(self.ctx, state, text)
-        if heard.alarm is not None and (heard.alarm.by_words or not model_only_doubt):
+        if heard.alarm is not None and (heard.alarm.by_words or not model_only_doubt) \
+                and not (heard.alarm.kind == "emergency" and safety.in_hospital_asking(self.ctx, state, text)):
             return safety.alarm(self.ctx, state, text, heard.alarm)
         if loss:  # "宝宝上个月走了" is a loss, not an emergency, unless its words say one
             return subscribing.loss(self.ctx, state, message, heard.intent == "leave" or "假" in text)
@@ -168,7 +169,7 @@ class Engine:
         """After an alarm, and for a while only, a short message stays with it unless it clearly asks something
         else or answers the question set aside ("嗯" after despair stays; "2025-03-01" answers the leave question)."""
         if safety.following_up(self.ctx, state, text) and not safety.moved_on(state, text, heard.intent == "guidance") \
-                and not (state.alarm_kind == "medicine" and followup.asks_about_listed(state, text)):  # "第二家电话"
+                and not (state.alarm_kind != "emergency" and followup.asks_about_listed(state, text)):  # "第三家电话"
             return True  # "120怎么打 要说啥", "最近的医院是哪个": still the emergency, however long
         if not safety.still_fresh(self.ctx, state) or not followup.is_short(text) or state.pending \
                 or followup.asks_about_listed(state, text) or followup.searches_elsewhere(self.ctx, state, text) \

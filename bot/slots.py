@@ -34,7 +34,8 @@ EN_MONTHS = re.compile(r"(\d{1,2})\s*-?\s*months?", re.I)
 EN_YEARS = re.compile(r"(\d)\s*-?\s*years?", re.I)
 # "一个月多少钱", "每月收1200元": a fee per month, never the child's age.
 PER_MONTH = re.compile(r"(?:一|1|每)\s*个?\s*月\s*(?:要|得|大概|大约|约)?\s*"
-                       r"(?:多少|几多|几千|收|交|学费|费|的?钱|\d+\s*元|[一二两三四五六七八九\d]+\s*[千百]|\d{3,})")
+                       r"(?:多少|几多|几千|收|交|学费|费|的?钱|\d+\s*元|[一二两三四五六七八九\d]+\s*[千百]|\d{3,})|"
+                       r"(?:多少钱|几多钱|收费|费用|学费|价格)\s*(?:一|1|每)\s*个?\s*月")  # "多少钱 一个月"
 WEEKS = re.compile(NUMBER + r"\s*(?:周|星期)(?!岁)")
 
 MODE_WORDS = {Mode.full_day: ("全日托", "全天", "整天", "full day", "full-day"),
@@ -52,7 +53,9 @@ VACANCY_WORDS = ("有空位", "有名额", "有位置", "能报名", "还收", "
 FEE = re.compile(r"多少钱|几多钱|收费|学费|托费|费用|价格|价位|贵不贵|贵吗|多贵|一个月多少|每月多少|一月多少|"
                  r"how much|\bfees?\b|\bcosts?\b|\bprices?\b|expensive", re.I)
 SUPPORT = re.compile(r"补贴|补助|津贴|减免|优惠|报销|subsid|allowance|grant", re.I)
-CHOKING_WORDS = ("噎", "呛住", "卡住", "卡喉", "窒息", "咳不出声", "choking", "choke")
+# Something in the airway: "花生米塞嘴里了 咳不出来 脸都憋红了", "卡在嗓子里", "stuck in her throat".
+CHOKING = re.compile(r"噎|呛住|卡住|卡喉|窒息|咳不出|卡在\S{0,2}(?:喉咙|嗓子|气管)|(?:喉咙|嗓子|气管)\S{0,2}卡|"
+                     r"憋(?:得)?(?:红|紫|青)|choking|\bchoke|stuck in (?:his|her|their|the) (?:throat|windpipe)", re.I)
 LOSS_WORDS = ("宝宝没了", "孩子没了", "夭折", "胎停", "死胎", "流产了", "没保住", "stillbirth", "miscarriage",
               "baby died", "lost the baby", "lost our baby")
 # The child (not a grandparent, not "孩子妈妈走了") died, or "went" in the sense of died; never "宝宝会走了" (learned to
@@ -263,8 +266,7 @@ def is_loss(text: str) -> bool:
 
 
 def is_choking(text: str) -> bool:
-    lower = text.lower()
-    return any(w in lower for w in CHOKING_WORDS)
+    return CHOKING.search(text) is not None
 
 
 NOT_DIFFICULT = re.compile(r"不算难产|不是难产|没有难产|没难产|非难产|不属于难产|顺产|"

@@ -230,9 +230,11 @@ def check(ctx: Context, state: State, message: Message, text: str) -> Turn:
         return Turn("check_centre", (answers.registry_empty(state.language),))
     found = ctx.registry.search(name, limit=5)
     strong = [m.centre for m in found if m.score >= 85]
-    sounded = [] if strong else sounded_in(ctx, name)
-    if len(sounded) == 1:  # "知雨托育中心": 知语托育中心 by its sound
-        strong, found = sounded, [NameMatch(sounded[0], 100.0)]
+    said = [] if strong else names_in(ctx, text)  # "小天使那个可以住宿吗": the one centre whose own name is said
+    sounded = [] if strong or said else sounded_in(ctx, name)
+    if len(said) == 1 or len(sounded) == 1:  # "知雨托育中心": 知语托育中心 by its sound
+        strong = said if len(said) == 1 else sounded
+        found = [NameMatch(strong[0], 100.0)]
     if only_a_place(ctx, name) or (not strong and WHICH_ONES.search(text)):
         return find(ctx, state, message, text)  # "瑞祥社区 托育", "托育", "哪些托育是普惠的": not a centre's name
     suggested = strong or [m.centre for m in found]  # "您是不是要找…": "它在哪" then means the ones suggested
@@ -298,6 +300,7 @@ def centre_question(ctx: Context, state: State, centre: Centre, asked: Sequence[
 SAMPLE_MARK = re.compile(r"（示例）|\(示例\)")  # the sample data's names carry it; parents do not type it
 GENERIC_NAME_WORDS = re.compile(SAMPLE_MARK.pattern + r"|托育|中心|机构|幼儿园|托班|托儿所|社区|家庭|服务|有限公司|"
                                 r"职工|员工|园|点|站|所|室")
+LEADING_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:镇|旗|县|区|乡|苏木|街道)(?=[\u4e00-\u9fff]{2})")
 SPACE_IN_CHINESE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 CHINESE_RUN = re.compile(r"[\u4e00-\u9fff（）()·]+")
 ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -362,6 +365,8 @@ def _name_parts(snapshot: object) -> dict[str, list[str]]:
     for centre in snapshot.all():  # type: ignore[attr-defined]
         for piece in re.split(r"[·・\s]", centre.name):
             own = GENERIC_NAME_WORDS.sub("", piece)
-            if len(own) >= 2:
-                parts.setdefault(own, []).append(centre.id)
+            bare = LEADING_PLACE.sub("", own)  # 锡尼镇小天使 is also called 小天使
+            for part in {own, bare}:
+                if len(part) >= 2:
+                    parts.setdefault(part, []).append(centre.id)
     return parts

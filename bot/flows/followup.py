@@ -34,7 +34,8 @@ from geodata.centre import Centre
 
 ORDINAL = re.compile(r"倒数第\s*[一二三四五六七八九十\d]{1,2}\s*(?:家|个|所)?|中间(?:那|这)?(?:个|家|所)|"
                      r"第\s*([一二三四五六七八九十\d]{1,3})\s*(家|个|所|间|条)?|头一家|最后(一|那|这)?(家|个)|"
-                     r"\b(first|second|third|fourth|fifth|last)\b|\bno\.?\s*(\d)\b|#(\d)|\b(\d)(?:st|nd|rd|th)\b", re.I)
+                     r"\b(first|second|third|fourth|fifth|last)\b|\bno\.?\s*(\d)\b|#(\d)|\b(\d)(?:st|nd|rd|th)\b|"
+                     r"(?<![\d月])([1-9])\s*号(?:的|那家|那个)?(?![楼线院街路门店])", re.I)
 EN_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 PRONOUN = re.compile(r"它|佢|这家|那家|这个机构|那个机构|这所|那所|该机构|这里|那里|\bits?\b|\bthis one\b|\bthat one\b|"
                      r"\bthis (centre|center|place|nursery)\b|\bthat (centre|center|place|nursery)\b|\bthey\b", re.I)
@@ -54,7 +55,8 @@ ATTRIBUTES = (
                             re.I)),
     ("route", re.compile(r"怎么过去|怎么去|怎么走|咋走|咋去|导航|路线|\bdirections?\b|how (do i|to) get", re.I)),
     ("ages", re.compile(r"多大|几个月|几岁|年龄|月龄|收\S{0,4}(?:岁|个月)|收不收|能收吗|\bages?\b|how old", re.I)),
-    ("modes", re.compile(r"全日托|半日托|计时|临时托|托育形式|full.?day|half.?day|hourly", re.I)),
+    ("modes", re.compile(r"全日托|半日托|计时|临时托|托育形式|全天|整天|一整天|半天|住宿|寄宿|过夜|周一送周五接|"
+                         r"full.?day|half.?day|hourly|overnight|boarding", re.I)),
     ("inclusive", re.compile(r"普惠|\binclusive\b|\bsubsidi[sz]ed\b", re.I)),
     ("status", re.compile(r"暂停|撤销|注销|吊销|停业|关停|关门了|怎么关了|倒闭|停办|还能(?:送|去|上|报名)|什么状态|"
                           r"啥状态|\bstatus\b|\bsuspended\b|\brevoked\b|\bstill open\b", re.I)),
@@ -162,7 +164,7 @@ def asks_about_listed(state: State, text: str) -> bool:
 
 def resolve(ctx: Context, state: State, message: Message, text: str, read_as: str | None = None) -> Turn | None:
     """The follow-up's answer, or None; `read_as` is the intent model's reading of the message."""
-    named = _named_centre_question(ctx, state, text)
+    named = _named_centre_question(ctx, state, text) or _a_centre_named_alone(ctx, state, text)
     if named:
         return named
     switched = switches_topic(text)
@@ -217,6 +219,16 @@ def _named_centre_question(ctx: Context, state: State, text: str) -> Turn | None
     if start.names_topic(text, "find_centre") and centres.SAMPLE_MARK.sub("", said[0].name) not in text:
         return None  # "住盐湖区二郎庙社区 想找全日托": a place that a centre's name holds, and a search
     return centres.centre_question(ctx, state, said[0], _asked_all(text), "check_centre", find_age_months(text))
+
+
+def _a_centre_named_alone(ctx: Context, state: State, text: str) -> Turn | None:
+    """"育才幼儿园托班": a filed centre's whole name sent alone is that centre, not a place its name holds."""
+    words = NAME_FILLER.sub("", text)
+    if len(words) < 4 or len(words) > 16:
+        return None
+    whole = [c for c in (m.centre for m in ctx.registry.search(words, limit=3) if m.score >= 95)
+             if centres.SAMPLE_MARK.sub("", c.name) in text]
+    return centres.centre_detail(ctx, state, whole[0].id) if len(whole) == 1 else None
 
 
 def _asked(text: str) -> str | None:
@@ -372,7 +384,7 @@ def _ordinal(text: str, count: int) -> int | None:
         return None if number is None else number - 1
     if match.group(5):
         return EN_ORDINALS[match.group(5).lower()] - 1
-    digits = match.group(6) or match.group(7) or match.group(8)
+    digits = match.group(6) or match.group(7) or match.group(8) or match.group(9)
     return int(digits) - 1 if digits else None
 
 

@@ -43,6 +43,9 @@ SCAM = re.compile(r"(?:补贴|补助|托位|名额|位置)\S{0,16}"
 # After despair, danger now: a high place, the line busy ("12356打了占线 我现在抱着孩子在阳台上").
 DANGER_NOW = re.compile(r"阳台|窗(?:边|台|户|口)|楼顶|天台|楼上|桥上|河边|占线|打不通|没人接|"
                         r"\bbalcony\b|\broof\b|\bbusy\b", re.I)
+# After harm: the report and the child's care next ("先去医院验伤还是先报警", "明天还要不要送过去").
+HARM_NEXT = re.compile(r"验伤|报警|报案|警察|派出所|证据|监控|还(?:要|能)?\S{0,3}送|要不要送|送不送|"
+                       r"\bpolice\b|\bevidence\b|\bdocument\w*\b.{0,20}\binjur", re.I)
 # After a medicine question: the amount asked again ("你就告诉我大概多少嘛 她9公斤").
 AMOUNT_PUSHED = re.compile(r"多少|几毫升|几ml|几片|几滴|剂量|\bhow much\b|\bhow many\b|\bdose\b", re.I)
 # The emergency is in hands ("已经到医院了", "送医院了"): what else the message asks is answered.
@@ -117,7 +120,8 @@ def moved_on(state: State, text: str, asks_guidance: bool) -> bool:
         return False
     if state.alarm_kind == "medicine" and AMOUNT_PUSHED.search(text):  # "你就告诉我大概多少嘛": still no dose
         return False
-    if state.alarm_kind == "distress" and DISTRESS_NEXT.search(text):  # "就是心里难受 谁能帮帮我"
+    if (state.alarm_kind == "distress" and DISTRESS_NEXT.search(text)) \
+            or (state.alarm_kind == "harm" and HARM_NEXT.search(text)):  # "谁能帮帮我", "先验伤还是先报警"
         return False
     return bool(MOVED_ON.search(text)) or asks_guidance
 
@@ -126,6 +130,12 @@ def _in_hands_and_asking(text: str) -> bool:
     """"已经到医院了。阿勒腾席热镇附近托育有哪些": the emergency is in hands, and the message asks something else."""
     handled = HANDLED.search(text)
     return handled is not None and len(text) - len(handled.group(0)) >= 6
+
+
+def in_hospital_asking(ctx: Context, state: State, text: str) -> bool:
+    """"到医院了 医生说是热性惊厥 下次抽的时候我该怎么做": after an emergency, in doctors' hands, a question follows;
+    the words of the diagnosis raise no new alarm."""
+    return state.alarm_kind == "emergency" and _recent(ctx, state) and _in_hands_and_asking(text)
 
 
 def past_the_emergency(state: State, text: str) -> str:
@@ -147,7 +157,7 @@ def following_up(ctx: Context, state: State, text: str) -> bool:
     if kind == "emergency" and (_in_hands_and_asking(text) or EMERGENCY_NEXT.search(text) or LATER.search(text)):
         return True
     return bool(NOW_WHAT.search(text) or (kind == "medicine" and AMOUNT_PUSHED.search(text))
-                or (kind == "distress" and DISTRESS_NEXT.search(text)))
+                or (kind == "distress" and DISTRESS_NEXT.search(text)) or (kind == "harm" and HARM_NEXT.search(text)))
 
 
 def still(ctx: Context, state: State, text: str = "") -> Turn:

@@ -500,8 +500,8 @@ MEDICINE_WEAK = _rx(
 )
 # Guidance amounts are not dose questions: vitamin D, fluoride toothpaste, milk and water.
 NOT_MEDICINE = re.compile(r"维生素|维d|(?<![a-z])(?:vd|ad|d3)(?![a-z])|鱼肝油|钙|dha|牙膏|(?<!奶)奶(?!奶)|喝水|白开水|喂\S{0,2}水|水温|辅食|"
-                          r"vitamin|"
-                          r"toothpaste|fluoride|milk|formula|water|honey|蜂蜜", re.I)
+                          r"vitamin|鸡蛋|蛋黄|蛋清|米粉|米糊|果泥|菜泥|肉泥|水果|蔬菜|海鲜|花生|坚果|"  # foods tried ("会不会过敏")
+                          r"toothpaste|fluoride|milk|formula|water|honey|蜂蜜|\beggs?\b|peanut", re.I)
 # A medicine taken, then milk: when to feed after it ("喝完药能马上喝奶吗").
 MEDICINE_THEN_MILK = r"(?:吃|喝)完?药\S{0,8}(?:喝奶|吃奶|喂奶)"
 DRUG_NAMED = re.compile(MEDICINE_NAMES + r"|止咳|" + MEDICINE_THEN_MILK + r"|"

@@ -710,3 +710,40 @@ def test_speak_chinese_switches_back_and_a_subsidy_fee_is_a_scam(sample: tuple[E
     assert engine.conversations.load("tg:7").language == "zh"
     scam = say(engine, "有人打电话说交200手续费就能领托育补贴 我已经转了", chat="8")
     assert scam.intent == "complaint" and "诈骗" in scam.text.splitlines()[0] and "110" in scam.text.splitlines()[0]
+
+
+def test_play_test_8_centre_follow_ups(sample: tuple[Engine, Registry]) -> None:
+    engine, registry = sample
+    by_name = {c.name: c for c in registry.snapshot().all()}
+    say(engine, "你好 我 蒙古族 汉语 不好。孩子 2岁。杭锦旗 锡尼镇 托儿所 有吗")
+    second = say(engine, "2号 多少钱 一个月")  # the second centre's fee, and "一个月" is no age
+    listed = engine.conversations.load("tg:7").listed
+    assert registry.get(listed[1]).fee_span in second.text and "24个月" not in second.text
+    whole = say(engine, "育才幼儿园托班")
+    assert whole.intent == "check_centre" and whole.centres == (by_name["育才幼儿园托班（示例）"].id,)
+    say(engine, "锡尼镇呢 他爸妈在锡尼镇上班 要全天的 孙子一岁半", chat="8")
+    boarding = say(engine, "小天使那个可以住宿吗 周一送周五接", chat="8")
+    assert "锡尼镇小天使托育园" in boarding.text and "没有在备案名录" not in boarding.text
+    assert "全日托" in boarding.text and "草原小马" not in boarding.text
+
+
+def test_choking_told_by_its_signs_gets_the_choking_first_aid(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    choking = say(engine, "等一下 娃儿把花生米塞嘴里了 咳不出来 脸都憋红了")
+    assert "120" in choking.text.splitlines()[0] and "噎" in choking.text
+
+
+def test_after_harm_the_report_and_the_childs_care_stay_with_it(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "刚才给孩子洗澡 发现胳膊上好几块青的 孩子说是老师掐的")
+    next_step = say(engine, "我是先去医院验伤还是先报警啊 明天还要不要送过去")
+    assert next_step.intent == "complaint" and "110" in next_step.text.splitlines()[0] and "验伤" in next_step.text
+
+
+def test_in_hospital_the_diagnosis_asked_about_gets_the_article_not_120_again(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "宝宝半夜烧到39度8 刚才抽了一下 眼睛往上翻 现在好像缓过来了")
+    asked = say(engine, "到医院了 医生说是热性惊厥 以后还会不会再抽啊 下次抽的时候我该怎么做")
+    assert asked.intent == "guidance" and "发热" in asked.text.splitlines()[0] and "120" not in asked.text.splitlines()[0]
+    egg = say(engine, "6个月宝宝辅食怎么加 先吃啥", chat="8") and say(engine, "鸡蛋能吃吗 会不会过敏", chat="8")
+    assert egg.intent == "guidance" and "剂量" not in egg.text and "辅食" in egg.text

@@ -58,3 +58,11 @@ def test_closed_status_is_returned() -> None:
 
 def test_short_forms() -> None:
     assert short_forms_of(["伊金霍洛旗阿勒腾席热镇天骄社区"]) == {"伊旗": "伊金霍洛旗", "阿镇": "阿勒腾席热镇"}
+
+
+def test_a_places_short_name_inside_a_centres_name_is_not_expanded() -> None:
+    index = NameIndex([centre("1", "育才幼儿园托班", "杭锦旗锡尼镇团结路67号")],
+                      short_forms={"育才": "育才小区", "阿镇": "阿勒腾席热镇"})
+    assert index.expand("育才幼儿园托班") == "育才幼儿园托班"
+    assert index.expand("阿镇的托班") == "阿勒腾席热镇的托班"
+    assert index.search("育才幼儿园托班", limit=1)[0].score >= 95

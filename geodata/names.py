@@ -62,7 +62,7 @@ class NameIndex:
         self._status_rank = np.asarray([STATUS_ORDER.get(s, len(STATUS_ORDER)) for s in STATUSES],
                                        dtype=np.int8)[table.status] if len(table) else np.zeros(0, np.int8)
         found = short_forms_of([f"{n} {a}" for n, a in zip(names, addresses, strict=True)])
-        # A place's short name that a centre's name holds (育才 of 育才小区 in 育才幼儿园托班) is the centre's, not expanded.
+        # A place's short name that a centre's name holds (育才 of 育才小区 in 育才幼儿园托班) stays as it is.
         every_name = "\n".join(n or "" for n in names)
         given = {short: full for short, full in (short_forms or {}).items() if short not in every_name}
         # Longest first, so that 阿镇 is expanded before a shorter form inside it could be.

@@ -14,7 +14,7 @@ CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 
 NUMBER = r"(\d{1,2}|[零〇一二两俩三四五六七八九十]{1,3})"
 
 ISO = re.compile(r"(20\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?")
-SHORT_YEAR = re.compile(r"(?<!\d)(\d{2})年(\d{1,2})月(\d{1,2})[日号]")
+SHORT_YEAR = re.compile(r"(?<!\d)(\d{2})年(\d{1,2})月(\d{1,2})(?:[日号]|(?=\s*(?:出?生|$|[，。,.!！?？\s])))")
 RELATIVE_YEAR = re.compile(r"(前年|去年|今年|明年)(\d{1,2})月(\d{1,2})[日号]?")
 RELATIVE_MONTH = re.compile(r"(上个?月|这个?月|本月|下个?月)(\d{1,2})[日号]")
 RELATIVE_YEAR_MONTH = re.compile(r"(前年|去年|今年|明年)(\d{1,2})月(?![\d日号])")
@@ -27,7 +27,8 @@ EN_MONTH_YEAR = re.compile(rf"\b{EN_MONTH}\.?,?\s+(20\d{{2}})\b", re.I)
 EN_DATE = re.compile(rf"\b(?:{EN_MONTH}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?"
                      rf"{EN_MONTH}\.?),?\s+(20\d{{2}})\b", re.I)  # "January 20 2026", "3rd of March, 2025"
 YEAR_MONTH = re.compile(r"(20\d{2})\s*[年\-/.]\s*(\d{1,2})\s*月?(?![\d\-/.月日号])")
-MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})[日号]")
+# "12月28日", and "预产期12月28" with no 日 at the end of a phrase
+MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})(?:[日号]|(?=\s*(?:出?生|$|[，。,.!！?？\s])))")
 YEARS_MONTHS = re.compile(NUMBER + r"\s*(?:岁|周岁)\s*(半|" + NUMBER + r"\s*个?月)?")
 MONTHS = re.compile(NUMBER + r"\s*个\s*(?:多)?月")
 EN_MONTHS = re.compile(r"(\d{1,2})\s*-?\s*months?", re.I)
@@ -329,6 +330,7 @@ def find_province(text: str) -> Province | None:
 
 # Which leave a message asks about: the spouse's, the parents' yearly days, or the mother's.
 SPOUSE = re.compile(r"老公|丈夫|爸爸|男方|他爸|孩子爸|我爱人|配偶|陪产|护理假|(?:^|\s)男的|男的(?:呢|有|几|多少)|"
+                    r"当爸|当爹|(?:我|俺)是\S{0,2}(?:爸|爹)|"
                     r"(?:她|我|俺)家?男人|"
                     r"husband|partner|father|dad\b|paternity", re.I)
 PARENTAL = re.compile(r"育儿假|parental", re.I)

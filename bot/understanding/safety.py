@@ -198,7 +198,10 @@ HARM_MORE = _rx(r"鞋印|(?:不让|勿让|不给|唔俾)\S{0,4}(?:吃饭|吃中�
                 r"(?:room|closet|cupboard|bathroom|toilet|car|cage|box)"
                 # session 8: a baby shaken hard, a threat to kill the child, the mouth stuffed
                 r"|(?:使劲|用力|狠狠)(?:地)?\S{0,2}(?:晃|摇)了|\bshook (?:him|her|the baby)\b|"
-                r"弄死(?:她|他|孩子|娃|女儿|儿子|宝宝)|(?:往|把)\S{0,4}嘴里\S{0,2}塞\S{0,3}(?:毛巾|袜子|布|纸)|嘴里塞(?:毛巾|袜子|布)")
+                r"弄死(?:她|他|孩子|娃|女儿|儿子|宝宝)|(?:想|要|企图)\S{0,2}抱走\S{0,6}(?:孩子|宝宝|娃)|"
+                r"把\S{0,6}(?:孩子|娃|妞|闺女|女儿|儿子)\S{0,2}卖|揞死|(?:用|拿|攞)枕头\S{0,2}(?:捂|闷|揞)(?:住|死|了|咗|他|她|孩子|娃|佢)|"
+                r"被\S{0,4}打\S{0,6}(?:头破血流|流血)|\bkill (?:the |my |our )?baby\b|"
+                r"\block\w*\b.{0,20}(?:卫生间|厕所|房间|屋里)|\bburn\w* (?:my|his|her|the) (?:son|daughter|baby|child|kid)|(?:往|把)\S{0,4}嘴里\S{0,2}塞\S{0,3}(?:毛巾|袜子|布|纸)|嘴里塞(?:毛巾|袜子|布)")
 
 # -- medical emergencies (120) ---------------------------------------------------------------------------------
 EMERGENCY = _rx(
@@ -344,7 +347,8 @@ EMERGENCY_MORE = _rx(r"耳朵\S{0,4}(?:流|出)\S{0,4}(?:水|血)|紫(?:色|红�
                      r"吃完\S{0,6}(?:吐|起)\S{0,10}(?:疹|疙瘩)\S{0,10}(?:嘴唇|喘|肿)|(?:精神|反应)(?:很)?差\S{0,10}(?:不吃奶|四肢冰凉|手脚冰凉)|(?:四肢|手脚)冰凉\S{0,6}(?:精神|反应)差",
                      # session 8: jaundice on the first day, a blue spell, spots that stay under a glass
                      r"(?:出生|生下来)?第一天就?\S{0,2}黄|\bblue spells?\b|压\S{0,4}不\S{0,2}褪|"
-                     r"(?:杯子?|玻璃)\S{0,6}压\S{0,8}(?:不退|不褪|不消)")
+                     r"(?:杯子?|玻璃)\S{0,6}压\S{0,8}(?:不退|不褪|不消)|压\S{0,4}不变白|"
+                     r"\b(?:drank|swallowed|ate)\b.{0,30}\b(?:dishwasher|washing.up|laundry|bleach|detergent|cleaner)")
 EMERGENCY_WEAK = _rx(
     r"纽扣电池|扣子电池|磁力珠|磁铁|误(?:吞|食|服|吃|喝)|吞了|咽下去|噎着|吐\S{0,3}喷出来",
     r"蔫|没精神|叫不醒|(?:晕|昏|不动)了|快不行了|憋(?:得|红)|"
@@ -462,7 +466,8 @@ DISTRESS_MORE = _rx(r"遗书|最后一封|对不起\S{0,6}(?:妈妈|爸爸)先�
                     # session 8: an accident wished for, not needed by anyone, a mistake to exist, a bottle nearly swallowed
                     r"|被车撞\S{0,6}(?:就可以|就能|是不是就)\S{0,4}休息|都不需要我|存在(?:就是|本身就是)?\S{0,2}(?:个)?错误|"
                     r"醒来\S{0,4}(?:还挺|有点|挺|很)?遗憾|差点\S{0,2}把\S{0,4}整瓶\S{0,6}(?:吞|吃|喝)|"
-                    r"\bwish\w* (?:she|he|i)(?:'d| had| would)? never (?:woken|wake|woke) up")
+                    r"\bwish\w* (?:she|he|i)(?:'d| had| would)? never (?:woken|wake|woke) up|"
+                    r"\bplease (?:someone )?take care of (?:my|our) (?:son|daughter|baby|kids?|children)\b")
 
 # -- medicine and dose questions -------------------------------------------------------------------------------
 # Medicines by name: a message that names one asks about a medicine, whatever else it mentions (milk, water).
@@ -569,7 +574,8 @@ FRAUD_MORE = _rx(r"[执執]笠|冇咗影|老[细細]\S{0,2}(?:冇|没|無)\S{0,2
                  r"\bdonation\b.{0,30}\b(?:place|spot|seat|enrol)|\bbank (?:info|details|card)\b.{0,40}\bsubsid|"
                  r"\bsubsid\w*\b.{0,40}\bbank (?:info|details|card)"
                  # session 8: a place paid for at an empty shop, a fake 普惠 sign
-                 r"|\bempty shop\b|根本不是普惠|牌子是自己做的|(?:假冒|冒充)普惠")
+                 r"|\bempty shop\b|根本不是普惠|牌子是自己做的|(?:假冒|冒充)普惠|退(?:费|钱|款)\S{0,16}一拖再拖|"
+                 r"(?:园子|园长|老板|机构|托育点|托育园)\S{0,2}跑了")
 MEDICINE_MORE = _rx(r"红花油|可的松|激素\S{0,2}(?:药膏|软膏|乳膏)|乳膏\S{0,6}(?:涂|抹)|orajel|teething gel",
                     # session 4: creams and remedies by name
                     r"达克宁|无比滴|皮炎平|百多邦|红霉素软膏|炉甘石|melatonin|dramamine|azithromycin|zinc tablet|"
@@ -586,7 +592,8 @@ MEDICINE_MORE = _rx(r"红花油|可的松|激素\S{0,2}(?:药膏|软膏|乳膏)|
                     r"(?:吃|喝)完?药\S{0,8}(?:隔开|隔多久)",
                     # session 8: a doctor's prescription while nursing, drying up milk, folk remedies, oils
                     r"医生\S{0,3}开\S{0,12}(?:喂奶|哺乳)|(?:喂奶|哺乳)\S{0,16}医生\S{0,3}开|回奶\S{0,12}(?:吃多少|几片|剂量|怎么吃)|"
-                    r"\bdomperidone|\biron drops\b|丙泊酚|麻药\S{0,6}(?:喂奶|哺乳)|紫草油|朱砂|中药汤",
+                    r"\bdomperidone|\biron drops\b|丙泊酚|麻药\S{0,6}(?:喂奶|哺乳)|紫草油|朱砂|中药汤|必理痛|"
+                    r"\bnystatin|\bsimethicone|(?:食|吃)紧?\S{0,6}药\S{0,8}喂紧?奶",
                     MEDICINE_THEN_MILK)
 
 STRONG = {"harm": _rx(HARM.pattern, HARM_MORE.pattern), "emergency": _rx(EMERGENCY.pattern, EMERGENCY_MORE.pattern),
@@ -604,9 +611,9 @@ SPOKEN = {
                  "晕过去 昏过去 吞了 误吞 纽扣电池 磁铁 消毒液 农药 烫伤 溺水 噎住 卡住了 胸口凹 陷下去 开水烫 肋骨下面陷 "
                  "热油烫 被门夹 指甲掉了 呼吸很急 鼻子一扇 指甲划到",
     "distress": "不想活 想死 去死 自杀 跳下去 跳楼 活着没意思 活不下去 没有我 世界没有我 一了百了 结束生命 "
-                "我死了 想消失 死掉 药攒够了",
+                "我死了 想消失 死掉 药攒够了 活着没有意义 不配活着 撞上去 睡过去不醒",
     "medicine": "布洛芬 美林 泰诺林 退烧药 头孢 阿莫西林 抗生素 吃药期间 清热颗粒 补液盐 珍珠粉 凝胶 剂量 几毫升",
-    "fraud": "跑路 不退 退钱 服务费 手续费 先付 一次交清 不充就 停课 空号 卷钱",
+    "fraud": "跑路 不退 退钱 服务费 手续费 先付 一次交清 不充就 停课 空号 卷钱 拉黑",
 }
 
 
@@ -717,7 +724,7 @@ FINE_NOW = _rx(r"一切正常|现在好好的|还在玩|在玩|该吃吃该玩�
 # Speech-to-text slips for the signs that matter (session 5: 娃娃发骚三十九度, 屯了电池, 最纯发紫).
 SLIPS = {"发骚": "发烧", "屯了": "吞了", "最纯": "嘴唇", "穿不上气": "喘不上气", "扭扣": "纽扣", "抽出了": "抽搐了",
          "遇溺": "溺水", "结厕灵": "洁厕灵", "不想或了": "不想活了",
-         "布想活": "不想活"}
+         "布想活": "不想活", "头包": "头孢", "牛扣电池": "纽扣电池", "消毒页": "消毒液"}
 VOICE_SLIPS = re.compile("|".join(map(re.escape, SLIPS)))
 CHINESE_TEMPERATURE = re.compile(r"([三四])十([一二三四五六七八九])?(?:度|点)([一二三四五六七八九])?")
 SPACE_BY_HAN = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d])|(?<=\d)\s+(?=[\u4e00-\u9fff])")

@@ -647,6 +647,10 @@ def safety_still(lang: str, kind: str, *, waiting: bool = False, choking: bool =
     return Reply(msg(f"bot.safety.first.{kind}")(lang) + "\n" + then)
 
 
+def vomiting(lang: str) -> Reply:
+    return Reply(msg("bot.safety.vomiting")(lang))
+
+
 def scam(lang: str) -> Reply:
     return Reply(msg("bot.safety.scam")(lang))
 

@@ -139,7 +139,7 @@ class Engine:
         # Safety first, before anything else. The classifier alone does not override a loss ("宝宝上个月走了") or a
         # short question about a centre just shown ("这家收多大的孩子"); words always raise the alarm.
         model_only_doubt = loss or followup.continues(state, text) or safety.following_up(self.ctx, state, text) \
-            or followup.searches_elsewhere(self.ctx, state, text)
+            or followup.searches_elsewhere(self.ctx, state, text) or safety.care_after_medicine(self.ctx, state, text)
         if heard.alarm is not None and (heard.alarm.by_words or not model_only_doubt) \
                 and not (heard.alarm.kind == "emergency" and safety.in_hospital_asking(self.ctx, state, text)):
             return safety.alarm(self.ctx, state, text, heard.alarm)
@@ -147,7 +147,9 @@ class Engine:
             return subscribing.loss(self.ctx, state, message, heard.intent == "leave" or "假" in text)
         if self._still_about_safety(state, text, heard):
             return safety.still(self.ctx, state, text)
-        text = safety.past_the_emergency(state, text)
+        said, text = text, safety.past_the_emergency(state, text)
+        if safety.watching_after(state, said, text):  # the first-aid article of what happened, for home
+            return guidance.guidance(self.ctx, state, message, text, context=state.guide_query or "")
         if state.pending is None and subscribing.is_consent_word(text):  # "同意" with nothing to agree to
             return Turn("help", (answers.nothing_to_agree(state.language),))
         answered = self._answer_to_question(state, message, text, heard)

@@ -81,8 +81,12 @@ def intercept(ctx: Context, session: str, state: State, message: Message) -> Tur
     passed = draft is not None and draft.get("step") == "passed"  # offered, then the talk went on
     if (draft is None or passed) and WANTS_CASE.search(text) and _about_a_complaint(ctx, state, text):
         return _start(ctx, session, state, text)  # "好的 帮我登记一下投诉 不留联系方式", after the offer has passed
+    if MY_CASES.search(text) and not WANTS_CASE.search(text):  # "我的投诉咋样了", even with a new case offered
+        if draft is not None:
+            draft["step"] = "passed"
+        return _status(ctx, state, session, None)
     if draft is None or passed:
-        return _status(ctx, state, session, None) if MY_CASES.search(text) else None
+        return None
     if CANCEL.match(text):
         state.case = None
         return Turn("complaint", (answers.case_cancelled(lang),))

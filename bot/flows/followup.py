@@ -113,6 +113,8 @@ COMPLAINT_NEEDS = re.compile(r"材料|证据|证明|需要什么|要带什么|�
                              r"\bevidence\b|\bdocuments?\b", re.I)
 # "社区那个", "幼儿园的那家": a listed centre called by the kind of place its name says.
 DESCRIBED = re.compile(r"(社区|幼儿园|家庭|托班|驿站|托育园|托育中心|托儿所|早教)\S{0,2}(?:那|这)(?:个|家|所)")
+# The authorities a parent reports to, asked for by name: never a listed centre's own phone.
+AUTHORITY = re.compile(r"卫健委|卫健局|卫生健康|卫生局|市场监管|\bhealth commission\b|\bhealth bureau\b", re.I)
 SHORT = 20  # characters: longer messages are new questions, not ellipsis
 SHORT_WORDS = 15  # the same in English words ("my baby is only 5 months old, which of these take babies that young?")
 NAME_FILLER = re.compile(r"一个月|每个?月|一月|怎么样|多少|几|吗|呢|啊|的|孩子|宝宝|收|请问|是|有没有|有|"
@@ -251,6 +253,8 @@ def _about_centres(ctx: Context, state: State, message: Message, text: str) -> T
     if any(words.search(text) for intent, words in TOPIC_WORDS if intent != "find_centre") \
             and not (ORDINAL.search(text) or PRONOUN.search(text) or NEAREST.search(text)):
         return None  # "居民问送普惠的有没有补贴": another topic, for the intent model
+    if AUTHORITY.search(text) and not (ORDINAL.search(text) or PRONOUN.search(text)):
+        return complaint.complaint(ctx, state, message, text)  # "卫健委电话多少": where to report, not the centre
     named = _named_among_listed(ctx, state, text)
     referred = named or _referred_centre(ctx, state, text)
     asked = _asked(text)

@@ -34,6 +34,10 @@ NOW_WHAT = re.compile(r"(?:现在|这会儿?|眼下|等\S{0,4}(?:警察|民警|�
 # After despair: the feeling told again, or help asked for ("就是心里难受 谁能帮帮我").
 DISTRESS_NEXT = re.compile(r"难受|帮帮我|谁能帮|没人(?:帮|管|理)|撑不住|想哭|害怕|怕自己|占线|打不通|没人接|"
                            r"\bhelp me\b|\bno one\b|\bbusy\b", re.I)
+VOMITING = re.compile(r"(?<!不)(?<!没)吐了|又吐|呕吐|一直吐|\bvomit|\bthrow(?:ing)? up|\bthrew up", re.I)
+# What to watch for at home, once the emergency is in doctors' hands.
+WATCH = re.compile(r"注意(?:啥|什么|哪些|点啥)|观察(?:啥|什么|哪些)|要注意|留意(?:啥|什么)|"
+                   r"\bwhat (?:should|do|to) (?:we |i )?(?:watch|look out|keep an eye)", re.I)
 # Money asked for a subsidy or a place, or paid to someone now gone: a scam, the police first.
 SCAM = re.compile(r"(?:补贴|补助|托位|名额|位置)\S{0,16}"
                   r"(?:手续费|服务费|保证金|审核费|激活费|先交|先付|转账|验证码|银行卡)|"
@@ -47,7 +51,8 @@ DANGER_NOW = re.compile(r"阳台|窗(?:边|台|户|口)|楼顶|天台|楼上|桥
 HARM_NEXT = re.compile(r"验伤|报警|报案|警察|派出所|证据|监控|还(?:要|能)?\S{0,3}送|要不要送|送不送|"
                        r"\bpolice\b|\bevidence\b|\bdocument\w*\b.{0,20}\binjur", re.I)
 # After a medicine question: the amount asked again ("你就告诉我大概多少嘛 她9公斤").
-AMOUNT_PUSHED = re.compile(r"多少|几毫升|几ml|几片|几滴|剂量|\bhow much\b|\bhow many\b|\bdose\b", re.I)
+AMOUNT_PUSHED = re.compile(r"多少(?!度|天|岁|个月|钱)|几毫升|几ml|几片|几滴|剂量|\bhow much\b|\bhow many\b|\bdose\b",
+                           re.I)  # not "发烧到多少度要去医院"
 # The emergency is in hands ("已经到医院了", "送医院了"): what else the message asks is answered.
 HANDLED = re.compile(r"(?:已经|已)\S{0,6}(?:到|送|进|在|去)\S{0,2}医院|(?:到|送|进)了?医院了|在医院了|送医了|"
                      r"从医院回来了?|医生说没(?:大|啥)?事|虚惊一场|"
@@ -132,10 +137,21 @@ def _in_hands_and_asking(text: str) -> bool:
     return handled is not None and len(text) - len(handled.group(0)) >= 6
 
 
+def care_after_medicine(ctx: Context, state: State, text: str) -> bool:
+    """"那物理降温可以吗 用酒精擦行不行" just after a dose question: care without a medicine named or an amount
+    pushed; the classifier alone raises no new medicine alarm on it."""
+    return state.alarm_kind == "medicine" and _recent(ctx, state) and not AMOUNT_PUSHED.search(text)
+
+
 def in_hospital_asking(ctx: Context, state: State, text: str) -> bool:
     """"到医院了 医生说是热性惊厥 下次抽的时候我该怎么做": after an emergency, in doctors' hands, a question follows;
     the words of the diagnosis raise no new alarm."""
     return state.alarm_kind == "emergency" and _recent(ctx, state) and _in_hands_and_asking(text)
+
+
+def watching_after(state: State, said: str, left: str) -> bool:
+    """"到医院了 医生说没大事 回家观察 这两天要注意啥": in doctors' hands, what to watch for at home."""
+    return (state.topic or "") == "safety:emergency" and said != left and WATCH.search(left) is not None
 
 
 def past_the_emergency(state: State, text: str) -> str:
@@ -175,6 +191,8 @@ def still(ctx: Context, state: State, text: str = "") -> Turn:
     waiting = kind == "emergency" and bool(EMERGENCY_NEXT.search(text))
     choking = guidance.first_aid_slug(state.guide_query or "") == "choking-first-aid"
     replies = [answers.safety_still(state.language, kind, waiting=waiting, choking=choking)]
+    if kind == "emergency" and VOMITING.search(text) and not choking:  # "她又吐了 咋弄" after a fall
+        replies.append(answers.vomiting(state.language))
     passage = guidance.first_aid_passage(ctx, state, text) if kind == "emergency" else None
     return Turn(SAFETY_INTENT[kind], (*replies, passage) if passage else tuple(replies))
 

@@ -661,6 +661,8 @@ def test_after_a_dose_question_cooling_a_fever_is_answered_and_a_pushed_dose_is_
     assert cooling.intent == "guidance" and "发热" in cooling.text.splitlines()[0] and "剂量" not in cooling.text
     pushed = say(engine, "那到底吃几毫升")
     assert "医生" in pushed.text.splitlines()[0] and "毫升" not in pushed.text
+    sponge = say(engine, "那用酒精擦行不行")
+    assert sponge.intent == "guidance" and "发热" in sponge.text.splitlines()[0]
 
 
 def test_a_centre_name_typed_with_a_homophone_is_that_centre(sample: tuple[Engine, Registry]) -> None:
@@ -748,3 +750,24 @@ def test_in_hospital_the_diagnosis_asked_about_gets_the_article_not_120_again(sa
     assert asked.intent == "guidance" and "发热" in first and "120" not in first
     egg = say(engine, "6个月宝宝辅食怎么加 先吃啥", chat="8") and say(engine, "鸡蛋能吃吗 会不会过敏", chat="8")
     assert egg.intent == "guidance" and "剂量" not in egg.text and "辅食" in egg.text
+
+
+def test_a_head_injury_then_home_from_hospital_gets_what_to_watch_for(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    fall = say(engine, "孙女从床上掉下来了头先着地叫她也不怎么应 一直想睡觉还吐了一次")
+    assert "120" in fall.text.splitlines()[0] and "摔到头" in fall.text
+    assert "侧躺" in say(engine, "她又吐了 咋弄").text
+    home = say(engine, "到医院了 医生说没大事 回家观察 这两天要注意啥")
+    assert home.intent == "guidance" and "摔到头" in home.text.splitlines()[0]
+
+
+def test_a_complaints_status_after_a_second_complaint_and_the_commission_asked_for(
+        sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "东关宝贝托育中心太坑了！！一个月四千二还天天给孩子吃剩饭，老师态度也差，我要投诉")
+    say(engine, "登记 电话不留")
+    say(engine, "还有 他们还说不交下学期的钱就不让孩子来了 之前交的押金也不退 这合理吗")
+    status = say(engine, "我的投诉咋样了 有人管没")
+    assert status.intent == "complaint" and "已受理" in status.text
+    commission = say(engine, "卫健委电话多少 我直接打过去")
+    assert "12345" in commission.text and "0359-00001795" not in commission.text

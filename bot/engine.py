@@ -29,6 +29,7 @@ from bot.slots import (
     find_province,
     is_bad_date,
     is_loss,
+    looks_chinese,
     looks_english,
     months_since_birth,
 )
@@ -48,6 +49,7 @@ ASKED_ELSEWHERE = {"leave", "subsidy", "guidance", "complaint", "unsubscribe"}  
 # A message that adds to the last one or goes on from it ("还有…", "那到底…"): when the model is unsure, the topic
 # goes on.
 ADDING = re.compile(r"那|还有|另外|而且|并且|再就是|\balso\b|\band another thing\b", re.I)
+ASKS_FOR_CHINESE = re.compile(r"(?:说|用|讲|回|换成?|切换成?|改成?)\s*中文|中文回(?:复|答)")
 SURE = 0.7  # a reading this sure starts a new topic even while we wait for an answer
 
 Flow = Callable[[Context, State, Message, str], Turn]
@@ -195,11 +197,14 @@ class Engine:
         word = text.strip().lower().strip("。.!！ ")
         if word in {"english", "英文", "英语", "speak english", "in english"}:
             return start.switch_language(state, "en")
-        if state.language == "en" and word in {"中文", "说中文", "请说中文", "用中文", "讲中文", "中文回复", "汉语",
-                                               "chinese", "in chinese", "speak chinese"}:
-            return start.switch_language(state, "zh")
+        asked_for = ASKS_FOR_CHINESE.search(word)
+        if state.language == "en" and (word in {"中文", "汉语", "chinese", "in chinese", "speak chinese"}
+                                       or (asked_for and len(word) - len(asked_for.group(0)) <= 8)):
+            return start.switch_language(state, "zh")  # "中文", "咋变英文了 说中文"
         if looks_english(text):
             state.language = "en"
+        elif state.language == "en" and looks_chinese(text):
+            state.language = "zh"  # a question written in Chinese after one in English is answered in Chinese
         return None
 
     def _answer_to_question(self, state: State, message: Message, text: str, heard: Heard) -> Turn | None:

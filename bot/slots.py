@@ -61,7 +61,8 @@ LOSS_WORDS = ("宝宝没了", "孩子没了", "夭折", "胎停", "死胎", "流
               "baby died", "lost the baby", "lost our baby")
 # The child (not a grandparent, not "孩子妈妈走了") died, or "went" in the sense of died; never "宝宝会走了" (learned to
 # walk).
-LOSS_PATTERN = re.compile(r"(宝宝|孩子|娃|女儿|儿子|囡囡)[^，。,.!！?？妈爸爹娘爷奶姥婆公]{0,6}?"
+LOSS_PATTERN = re.compile(r"(?<!生完)(?<!生下)(?<!生了)(?<!扔下)(?<!丢下)(?<!撇下)"
+                          r"(宝宝|孩子|娃|女儿|儿子|囡囡)[^，。,.!！?？妈爸爹娘爷奶姥婆公]{0,6}?"
                           r"(去世|离开了我们|离开我们|"
                           r"(?<!会)(?<!能)(?<!学)(?<!刚)(?<!开始)走了(?!路))|"
                           r"(baby|son|daughter|child)\b.{0,20}passed away", re.I)
@@ -261,7 +262,12 @@ def asks_fee(text: str) -> bool:
     return bool(FEE.search(text)) and not SUPPORT.search(text)
 
 
+NOT_A_LOSS = re.compile(r"不是\S{0,2}(?:宝宝|孩子|娃)\S{0,2}(?:没了|走了)|(?:宝宝|孩子|娃)\S{0,2}(?:好好的|没事)")
+
+
 def is_loss(text: str) -> bool:
+    if NOT_A_LOSS.search(text):  # "不是孩子没了 孩子好好的": the child is alive
+        return False
     lower = text.lower()
     return any(w in lower for w in LOSS_WORDS) or bool(LOSS_PATTERN.search(text))
 
@@ -314,6 +320,11 @@ def looks_english(text: str) -> bool:
     words = LATIN_WORD.findall(text)
     return len(words) >= 2 and sum(len(w) for w in words) > 2 * len(CJK.findall(text)) \
         and not looks_like_pinyin(text)
+
+
+def looks_chinese(text: str) -> bool:
+    """Written in Chinese: six Chinese characters or more and at most one Latin word ("8个月了 要不要断夜奶")."""
+    return len(CJK.findall(text)) >= 6 and len(LATIN_WORD.findall(text)) <= 1
 
 
 def find_province(text: str) -> Province | None:

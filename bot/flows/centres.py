@@ -237,6 +237,8 @@ def check(ctx: Context, state: State, message: Message, text: str) -> Turn:
         found = [NameMatch(strong[0], 100.0)]
     if only_a_place(ctx, name) or (not strong and WHICH_ONES.search(text)):
         return find(ctx, state, message, text)  # "瑞祥社区 托育", "托育", "哪些托育是普惠的": not a centre's name
+    if not strong and state.centre_id and REFERS_BACK.search(text):  # "那个是不是正规备了案的哦": the one in focus
+        return centre_detail(ctx, state, state.centre_id)
     suggested = strong or [m.centre for m in found]  # "您是不是要找…": "它在哪" then means the ones suggested
     state.topic = "check_centre"
     state.listed, state.shown, state.page_start = [c.id for c in suggested[:4]], len(suggested[:4]), 0
@@ -253,6 +255,7 @@ def only_a_place(ctx: Context, words: str) -> bool:
     return not GENERIC_NAME_WORDS.sub("", words).strip()
 
 
+REFERS_BACK = re.compile(r"那个|这个|那家|这家|它|该机构|\bthis one\b|\bthat one\b|\bit\b", re.I)
 WHICH_ONES = re.compile(r"哪些|哪几家|有哪|\bwhich (?:ones|centres|centers)\b", re.I)
 
 

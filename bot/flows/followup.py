@@ -291,7 +291,8 @@ def _about_centres(ctx: Context, state: State, message: Message, text: str) -> T
         return centres.refine(ctx, state, message, text)
     if asked in EVERY_LISTED and not explicit and state.centre_id is None and len(page) > 1 and is_short(text):
         return centres.listed_question(ctx, state, page, asked, _centre_topic(state))
-    if referred is not None and (explicit or state.centre_id) and AROUND_IT.search(text):  # "那它附近有别的普惠的吗"
+    if referred is not None and (explicit or state.centre_id) and AROUND_IT.search(text) \
+            and not ctx.gazetteer.places_in(text):  # "那它附近有别的普惠的吗", not "那文明路附近还有啥"
         centres.read_filters(state, text)
         return centres.find_at(ctx, state, referred.lat, referred.lon, place=None)
     if referred is not None and asked and (explicit or (asked in EVERYDAY | EVERY_LISTED and is_short(text))):

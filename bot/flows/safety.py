@@ -12,6 +12,7 @@ from bot.flows import Context, complaint, guidance
 from bot.replies import Message, Reply, Turn
 from bot.understanding.corpus import SAFETY_INTENT
 from bot.understanding.safety import Alarm
+from content.guidance.model import Topic
 
 # Harm at a childcare centre (its teachers, its carers) is also reported to the commission that holds its filing.
 ABOUT_A_CENTRE = re.compile(r"托育|托儿|托班|幼儿园|早教|园长|老师|保育员|机构|daycare|nursery|centre|center|teacher",
@@ -79,9 +80,7 @@ def alarm(ctx: Context, state: State, text: str, found: Alarm) -> Turn:
     lang = state.language
     state.pending, state.paused = None, state.pending or state.paused  # the question waits until safety is dealt with
     if state.alarm_kind == "distress" and _recent(ctx, state) and found.kind in {"harm", "distress"}:
-        # "12356打了占线 我现在抱着孩子在阳台上": the parent in danger now, with the child: safety first, 110/120
-        state.topic, state.alarm_at = "safety:distress", ctx.clock().isoformat()
-        return Turn(SAFETY_INTENT["distress"], (answers.crisis_now(lang),))
+        return _distress_again(ctx, state, text)
     scam = found.kind == "fraud" and SCAM.search(text) is not None
     replies: list[Reply] = [answers.scam(lang) if scam else answers.safety_first_line(lang, found.kinds)]
     if found.kind == "harm" and ABOUT_A_CENTRE.search(text):
@@ -100,6 +99,22 @@ def alarm(ctx: Context, state: State, text: str, found: Alarm) -> Turn:
     state.topic = f"safety:{found.kind}"  # the next short message stays with this, not a new topic
     state.alarm_at, state.alarm_kind = ctx.clock().isoformat(), found.kind
     return Turn(SAFETY_INTENT[found.kind], tuple(replies))
+
+
+def _distress_again(ctx: Context, state: State, text: str) -> Turn:
+    """Despair told again minutes after the crisis reply: danger now ("12356打了占线 我现在抱着孩子在阳台上") gets
+    110/120 first; otherwise the shorter reminder, and the parents' article a question asks for ("我可能产后抑郁了
+    妇幼保健院能看吗"), not the whole crisis reply again."""
+    lang = state.language
+    state.topic, state.alarm_at = "safety:distress", ctx.clock().isoformat()
+    if DANGER_NOW.search(text):
+        return Turn(SAFETY_INTENT["distress"], (answers.crisis_now(lang),))
+    replies = [answers.safety_still(lang, "distress")]
+    found = [a for a in guidance.articles_for(ctx, text, None)[:1] if Topic.parents in a.topics]
+    if found:
+        item = guidance.localised(ctx, found[0].slug, lang)
+        replies.extend(answers.article(lang, item, ctx.web_url, item.passage_about(text)))
+    return Turn(SAFETY_INTENT["distress"], tuple(replies))
 
 
 def still_fresh(ctx: Context, state: State) -> bool:
@@ -184,12 +199,12 @@ def still(ctx: Context, state: State, text: str = "") -> Turn:
     state.topic = f"safety:{kind}"  # back with the alarm
     if kind == "emergency" and HANDLED.search(text):  # "车来了 谢谢你": the emergency is in hands
         return Turn(SAFETY_INTENT[kind], (answers.emergency_in_hands(state.language),))
-    if kind == "emergency" and RESOLVED.search(text):
+    choking = guidance.first_aid_slug(state.guide_query or "") == "choking-first-aid"
+    if kind == "emergency" and RESOLVED.search(text) and choking:  # not a pill taken out of the mouth: 120 still
         return Turn(SAFETY_INTENT[kind], (answers.emergency_passed(state.language),))
     if kind == "distress" and DANGER_NOW.search(text):
         return Turn(SAFETY_INTENT[kind], (answers.crisis_now(state.language),))
     waiting = kind == "emergency" and bool(EMERGENCY_NEXT.search(text))
-    choking = guidance.first_aid_slug(state.guide_query or "") == "choking-first-aid"
     replies = [answers.safety_still(state.language, kind, waiting=waiting, choking=choking)]
     if kind == "emergency" and VOMITING.search(text) and not choking:  # "她又吐了 咋弄" after a fall
         replies.append(answers.vomiting(state.language))

@@ -708,8 +708,10 @@ def test_a_childs_mother_gone_is_no_loss_of_the_child(sample: tuple[Engine, Regi
 def test_speak_chinese_switches_back_and_a_subsidy_fee_is_a_scam(sample: tuple[Engine, Registry]) -> None:
     engine, _ = sample
     say(engine, "Hi, is there any daycare near 天骄花园?")
-    assert "中文" in say(engine, "说中文").text
+    assert "中文" in say(engine, "咋变英文了 说中文").text
     assert engine.conversations.load("tg:7").language == "zh"
+    say(engine, "can I give her egg yolk and 酸奶 at 8 months? 会不会过敏", chat="9")
+    assert "夜奶" in say(engine, "晚上睡觉老醒 8个月了 要不要断夜奶", chat="9").text.splitlines()[0]
     scam = say(engine, "有人打电话说交200手续费就能领托育补贴 我已经转了", chat="8")
     assert scam.intent == "complaint" and "诈骗" in scam.text.splitlines()[0] and "110" in scam.text.splitlines()[0]
 
@@ -771,3 +773,30 @@ def test_a_complaints_status_after_a_second_complaint_and_the_commission_asked_f
     assert status.intent == "complaint" and "已受理" in status.text
     commission = say(engine, "卫健委电话多少 我直接打过去")
     assert "12345" in commission.text and "0359-00001795" not in commission.text
+
+
+def test_a_place_named_with_nearby_after_a_check_searches_there(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "还有个彩虹桥托育中心 我想给孩子换过去 它咋样")
+    there = say(engine, "那文明路附近还有啥正常开的普惠的 孩子2岁半")
+    assert there.intent == "find_centre" and "文明路" in there.text.splitlines()[0]
+
+
+def test_play_test_8b_safety_follow_ups(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "等下 娃把他外婆的降压药瓶子打开了 嘴里有药 不知道吃了几颗")
+    taken_out = say(engine, "嘴里的抠出来了 现在看着精神还行 还用去医院吗 是不是观察一下就好")
+    assert "120" in taken_out.text.splitlines()[0] and "缓过来了就好" not in taken_out.text  # not choking's all-clear
+    say(engine, "生完孩子两个月了 每天都在哭 老公不管 婆婆天天说我 我真的撑不下去了", chat="8")
+    asked = say(engine, "我是说我可能产后抑郁了 妇幼保健院能看吗", chat="8")
+    assert "12356" in asked.text and "阳台" not in asked.text and "产后情绪" in asked.text
+    father = say(engine, "孩子妈妈生完孩子就走了 我一个人带 我能休什么假", chat="9")
+    assert "流产" not in father.text and "慰问" not in father.text
+
+
+def test_that_one_filed_is_the_centre_just_asked_about(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "我们娃儿一岁半咯 住起利州区凤凰山那哈 屋头附近有得托育所没得嘛")
+    say(engine, "东坝宝贝那个好多钱一个月嘛 几点钟要去接")
+    filed = say(engine, "要得 那个是不是正规备了案的哦 莫遭整到黑托育了")
+    assert "东坝宝贝" in filed.text.splitlines()[0] and "已备案" in filed.text.splitlines()[0]

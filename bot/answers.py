@@ -385,8 +385,8 @@ def subscribe_in_bot(lang: str, bot_username: str | None, wechat: bool = False) 
     link = f"https://t.me/{bot_username}?start=subscribe" if bot_username else ""
     if wechat:
         text = msg("bot.subscribe.wechat_or_telegram" if link else "bot.subscribe.wechat_only")(lang)
-    else:
-        text = msg("bot.subscribe.telegram_only")(lang)
+    else:  # a console or web chat with neither channel set up here: where and how to subscribe
+        text = msg("bot.subscribe.telegram_only" if link else "bot.subscribe.no_channel")(lang)
     buttons = ((Button(msg("bot.subscribe.open_bot")(lang), url=link),),) if link else ()
     return Reply(text, buttons=buttons)
 

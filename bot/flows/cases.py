@@ -29,13 +29,14 @@ MY_CASES = re.compile(r"(我的|查询?|查一下)\s*(投诉|案件|举报)|(投
                       r"\b(my )?(complaint|case) (status|progress)\b|\bmy complaint\b", re.I)
 # Agreeing to file, perhaps with more said after it: "好的 帮我登记投诉", "要登记，是…".
 AGREE_TO_FILE = re.compile(r"^(?:好的?|好吧|可以|行|嗯+|是的?|对|要|需要|同意|麻烦(?:你|您)?|请)?"
-                           r"[，,。\s]*(?:帮我|给我|请)?(?:要|想)?(?:登记|立案|提交|file it|register)"
+                           r"[，,。!！\s]*(?:那)?(?:你|您)?(?:就)?(?:帮我|给我|请)?(?:要|想)?"
+                           r"(?:登记|立案|提交|file it|register)"
                            r"(?:投诉|案件|一下|吧)?[。.!！，,\s]*", re.I)
 # Asking for a case in words, wherever in the message: "帮我登记一下投诉", "那帮我登记投诉吧".
 WANTS_CASE = re.compile(r"(?:帮我|给我|我要|我想|要|请)?(?:登记|立案)(?:一下)?(?:投诉|案件|举报)?(?:吧)?|"
                         r"\bfile (?:a |my )?(?:complaint|case)\b|\bregister (?:a |my )?complaint\b", re.I)
 NO_CONTACT_SAID = re.compile(r"不留(?:联系方式|电话|手机|联系)?|不用留\S{0,4}|no contact", re.I)
-NO_CONTACT = re.compile(r"^(?:不留|不用|不需要|不要|不想留|算了|没有|no|none|no thanks?)\S{0,6}[。.!！]*$", re.I)
+NO_CONTACT = re.compile(r"^(?:不留|不用|不需要|不要|不想留|算了|没有|no|none|no thanks?)[^\d]{0,8}[。.!！]*$", re.I)
 # A phone number, a WeChat ID or an e-mail address.
 CONTACT = re.compile(r"\d[\d\s-]{4,}\d|(?<![A-Za-z])[A-Za-z](?=[-_A-Za-z0-9]*[\d_-])[-_A-Za-z0-9]{5,19}(?![A-Za-z])|"
                      r"[\w.+-]+@[\w-]+\.[\w.]+")

@@ -17,7 +17,7 @@ from geodata.policy import MAX_CHILD_AGE_MONTHS
 FIRST_AID = (("burns-prevention", re.compile(r"(?<![上头着好发滚很])烫|烧伤|开水|水泡|水疱|\bscald|\bburn", re.I)),
              ("fever", re.compile(r"抽搐|抽风|惊厥|抽了|一直抽|在抽|\bseizure|\bfitting\b|\bconvuls", re.I)),  # a fit
              ("head-injury", re.compile(r"摔\S{0,6}头|头\S{0,2}(?:先)?着地|(?:磕|撞|碰)(?:到|了|伤)\S{0,2}头|"
-                                        r"头\S{0,2}(?:磕|撞)(?:到|了|破)|"
+                                        r"头\S{0,2}(?:磕|撞)|"
                                         r"\bhead injur|\b(?:hit|bump\w*|bang\w*) (?:his|her|their|the) head|"
                                         r"\bfell on (?:his|her|their) head", re.I)),
              ("drowning-prevention", re.compile(r"溺水|呛水|掉(?:进|到)?水|淹|\bdrown", re.I)),

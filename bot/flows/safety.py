@@ -11,7 +11,7 @@ from bot.conversations import State
 from bot.flows import Context, complaint, guidance
 from bot.replies import Message, Reply, Turn
 from bot.understanding.corpus import SAFETY_INTENT
-from bot.understanding.safety import Alarm
+from bot.understanding.safety import Alarm, word_alarms
 from content.guidance.model import Topic
 
 # Harm at a childcare centre (its teachers, its carers) is also reported to the commission that holds its filing.
@@ -22,7 +22,7 @@ ABOUT_A_CENTRE = re.compile(r"托育|托儿|托班|幼儿园|早教|园长|老�
 STILL_FOR = timedelta(minutes=30)
 # After an emergency: calling 120, the hospital, the wait ("120怎么打 要说啥", "最近的医院是哪个", "等车时要…吗").
 EMERGENCY_NEXT = re.compile(r"120|救护车|急救车|医院|急诊|等车|叫车|打车|怎么打|说啥|说什么|降温|路上|催吐|吐出来|"
-                            r"等等看|等一等|再看看|观察一下|拍背|"
+                            r"等等看|等一等|再看看|观察一下|拍背|怎么说|"
                             r"ambulance|hospital|what (?:do|should) i (?:say|tell)|while (?:we )?wait|"
                             r"\b(?:make|made) (?:her|him|them|the baby) (?:vomit|throw up|sick)|induce vomit|"
                             r"what number|\byi ?yuan\b|\bji ?zhen\b|\bjiu ?hu ?che\b", re.I)
@@ -81,6 +81,9 @@ def alarm(ctx: Context, state: State, text: str, found: Alarm) -> Turn:
     state.pending, state.paused = None, state.pending or state.paused  # the question waits until safety is dealt with
     if state.alarm_kind == "distress" and _recent(ctx, state) and found.kind in {"harm", "distress"}:
         return _distress_again(ctx, state, text)
+    if state.alarm_kind == "emergency" and _recent(ctx, state) and found.kinds == ("harm",) \
+            and "harm" not in word_alarms(text):  # "我一个人在家不敢打120 等他爸回来行不": still the emergency
+        return still(ctx, state, text)
     scam = found.kind == "fraud" and SCAM.search(text) is not None
     replies: list[Reply] = [answers.scam(lang) if scam else answers.safety_first_line(lang, found.kinds)]
     if found.kind == "harm" and ABOUT_A_CENTRE.search(text):
@@ -96,8 +99,11 @@ def alarm(ctx: Context, state: State, text: str, found: Alarm) -> Turn:
         replies.append(answers.medicine(lang))
     elif found.kind == "distress":
         replies.append(answers.crisis(lang))
-    state.topic = f"safety:{found.kind}"  # the next short message stays with this, not a new topic
-    state.alarm_at, state.alarm_kind = ctx.clock().isoformat(), found.kind
+    # the next short message stays with this, not a new topic; a dose asked during an emergency ("给他吃点布洛芬
+    # 行吗" after a fall on the head) leaves the emergency the alarm to come back to
+    kind = "emergency" if found.kind == "medicine" and state.alarm_kind == "emergency" and _recent(ctx, state) \
+        else found.kind
+    state.topic, state.alarm_at, state.alarm_kind = f"safety:{kind}", ctx.clock().isoformat(), kind
     return Turn(SAFETY_INTENT[found.kind], tuple(replies))
 
 

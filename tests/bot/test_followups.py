@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import Engine as Store
 
+from bot import answers
 from bot.conversations import ConversationStore
 from bot.engine import Engine
 from bot.replies import Message, Turn
@@ -800,3 +801,24 @@ def test_that_one_filed_is_the_centre_just_asked_about(sample: tuple[Engine, Reg
     say(engine, "东坝宝贝那个好多钱一个月嘛 几点钟要去接")
     filed = say(engine, "要得 那个是不是正规备了案的哦 莫遭整到黑托育了")
     assert "东坝宝贝" in filed.text.splitlines()[0] and "已备案" in filed.text.splitlines()[0]
+
+
+def test_during_an_emergency_a_dose_and_being_alone_stay_with_120(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    fall = say(engine, "哎呀孩子刚才从床上掉下来了头磕地上起了个大包哭了一阵现在老想睡觉还吐了一口")
+    assert "摔到头" in fall.text
+    say(engine, "他一直哭 给他吃点布洛芬止疼行吗 吃几毫升")
+    alone = say(engine, "是不是不能让他睡觉 我一个人在家不敢打120 等他爸回来行不")
+    assert alone.intent == "guidance" and "120" in alone.text.splitlines()[0] and "110" not in alone.text
+    assert "打 120" in say(engine, "好好 我现在打120 跟他们怎么说").text
+
+
+def test_a_case_asked_for_in_plain_words_and_no_contact_said_loosely(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "就是利州区那个将军桥托育中心 说有37个空位 我去问人家说满了 你们数据都是假的吧")
+    asked = say(engine, "行 那你给我登记 投诉他们乱报空位 骗人白跑一趟")
+    assert "联系" in asked.text
+    filed = say(engine, "不留 赶紧的")
+    assert filed.intent == "complaint" and "已登记" in filed.text
+    where = answers.subscribe_in_bot("zh", None, wechat=False).text  # a console with no channel set up
+    assert "微信公众号" in where and "Telegram" in where and "/stop" in where

@@ -710,6 +710,10 @@ ADULT_PATIENT = _rx(r"我自己|我本人|(?:我|俺)(?:老公|老婆|爸|妈|�
                     r"\bmy (?:husband|wife|mum|mom|dad)\b")
 OWN_MEDICINE = _rx(r"(?:我自己|我本人|我这老太太|奶奶我)\S{0,12}(?:吃|用|喝|打)|(?:我|俺)(?:老汉|老头子|老伴)\S{0,6}(?:吃|用)")
 NURSING = _rx(r"喂奶|哺乳|母乳|怀孕|孕|喂\S{0,2}奶|breastfe|pregnan")
+# The child's other parent gone ("孩子妈妈走了", "老婆生完孩子就走了"), and a question for the service with it.
+PARTNER_LEFT = _rx(r"(?:孩子|娃)(?:他|她)?(?:妈|爸|娘|爹)妈?\S{0,8}(?:走了|跑了|离开了?|不要我们了)|"
+                   r"(?:老婆|媳妇|妻子|老公|丈夫)\S{0,8}(?:走了|跑了|离家出走)")
+ASKS_THE_SERVICE = _rx(r"[休请歇]\S{0,3}假|产假|陪产|育儿假|护理假|托育|托儿|托班|补贴|\bleave\b|daycare")
 # A message about a pet, with no child in it (我家狗抽搐了, 猫吃了巧克力): no alarm, whatever the classifier reads.
 PET = _rx(r"狗|猫|宠物|兔子|仓鼠|鹦鹉|乌龟|金鱼|鱼缸|小鱼|\b(?:dog|cat|puppy|kitten|pet|hamster|rabbit)s?\b")
 ANY_CHILD = _rx(r"孩|娃|宝|崽|儿子|女儿|闺女|孙|小朋友|小孩|幼儿|婴儿|新生儿|[\d一二两三]岁|个月|囡囡|被\S{0,2}(?:狗|猫)|"
@@ -866,6 +870,14 @@ def _no_one_did_it(text: str, reading: SafetyReading) -> bool:
         and not re.search(ADULT, form) and not re.search(SOMEONE_ELSE, form) and not OTHERS_EN.search(form)
 
 
+def _a_parent_left_and_asking(text: str, reading: SafetyReading) -> bool:
+    """Is the classifier's despair reading about a single parent asking the service something ("孩子妈妈走了 就我一个人带
+    … 我能休什么假"): the other parent gone, a question about leave, childcare or subsidies, no despair in the words?"""
+    _, form, _ = _forms(text)
+    return reading.label == "distress" and bool(PARTNER_LEFT.search(form)) and bool(ASKS_THE_SERVICE.search(form)) \
+        and not STRONG["distress"].search(form) and not WEAK["distress"].search(form)
+
+
 def _no_medicine(text: str, reading: SafetyReading) -> bool:
     """Is the classifier's medicine reading about water, milk, vitamin D or toothpaste, with no medicine in it?"""
     _, form, _ = _forms(text)
@@ -888,7 +900,8 @@ def check(text: str, reading: SafetyReading | None, age_months: int | None = Non
     kinds = {kind for kind, strong in found.items() if strong or none_p < WEAK_SUPPORT}
     by_words = bool(kinds)
     if reading is not None and none_p < MODEL_ALARM and len(_forms(text)[0]) >= MODEL_MIN_CHARS \
-            and (kinds or not (_only_a_symptom(text, reading) or _no_one_did_it(text, reading))) \
+            and (kinds or not (_only_a_symptom(text, reading) or _no_one_did_it(text, reading)
+                               or _a_parent_left_and_asking(text, reading))) \
             and not _no_medicine(text, reading):
         kinds.add(reading.label)
     if not kinds:

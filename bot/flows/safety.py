@@ -82,8 +82,8 @@ def alarm(ctx: Context, state: State, text: str, found: Alarm) -> Turn:
     if state.alarm_kind == "distress" and _recent(ctx, state) and found.kind in {"harm", "distress"}:
         return _distress_again(ctx, state, text)
     if state.alarm_kind == "emergency" and _recent(ctx, state) and found.kinds == ("harm",) \
-            and "harm" not in word_alarms(text):  # "我一个人在家不敢打120 等他爸回来行不": still the emergency
-        return still(ctx, state, text)
+            and "harm" not in word_alarms(text) and EMERGENCY_NEXT.search(text):
+        return still(ctx, state, text)  # "我一个人在家不敢打120 等他爸回来行不": the emergency, not neglect
     scam = found.kind == "fraud" and SCAM.search(text) is not None
     replies: list[Reply] = [answers.scam(lang) if scam else answers.safety_first_line(lang, found.kinds)]
     if found.kind == "harm" and ABOUT_A_CENTRE.search(text):

@@ -822,3 +822,10 @@ def test_a_case_asked_for_in_plain_words_and_no_contact_said_loosely(sample: tup
     assert filed.intent == "complaint" and "已登记" in filed.text
     where = answers.subscribe_in_bot("zh", None, wechat=False).text  # a console with no channel set up
     assert "微信公众号" in where and "Telegram" in where and "/stop" in where
+
+
+def test_harm_told_during_an_emergency_still_gets_110(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "孩子从床上掉下来了 头先着地 一直想睡觉还吐了")
+    told = say(engine, "保姆说是她没看住 其实是她使劲晃了孩子好几下 我看监控了")
+    assert told.intent == "complaint" and "110" in told.text.splitlines()[0]

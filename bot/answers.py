@@ -300,6 +300,11 @@ def article(lang: str, item: Article, web_url: str, passage: str | None = None) 
     return replies
 
 
+def article_whole(item: Article) -> list[Reply]:
+    """The whole article, sources included, in messages of at most 4,096 characters ("全文", "说具体点")."""
+    return [Reply(_strip_tags(chunk), html=chunk) for chunk in render_telegram(item)]
+
+
 def _strip_tags(fragment: str) -> str:
     import re
 

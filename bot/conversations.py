@@ -72,6 +72,7 @@ class State:
     page_start: int = 0  # where the last page shown began: "第一家" after "还有别的吗" is its first
     leave_ask: str | None = None  # "maternity", "paternity", "parental" or "nursing" when one was asked
     guide_query: str | None = None  # the words of the last guidance question
+    guide_slug: str | None = None  # the last article shown, for "全文" / "说具体点"
     birth_month: str | None = None  # "2024年6月出生": the month's first day, until the day itself is known
     birth_until: str | None = None  # "2023年生的": the last day the birth may be on (else the month's end)
     alarm_at: str | None = None  # when the last safety alarm was raised (ISO), so that it holds for a while only

@@ -115,6 +115,9 @@ COMPLAINT_NEEDS = re.compile(r"材料|证据|证明|需要什么|要带什么|�
 DESCRIBED = re.compile(r"(社区|幼儿园|家庭|托班|驿站|托育园|托育中心|托儿所|早教)\S{0,2}(?:那|这)(?:个|家|所)")
 # The authorities a parent reports to, asked for by name: never a listed centre's own phone.
 AUTHORITY = re.compile(r"卫健委|卫健局|卫生健康|卫生局|市场监管|\bhealth commission\b|\bhealth bureau\b", re.I)
+# "说具体点", "全文呢": the whole of the article just summed up.
+WHOLE_ARTICLE = re.compile(r"全文|说具体|具体说|具体点|详细说|详细点|说详细|展开说|完整的|\bfull (?:article|text)\b|"
+                           r"\bmore detail|\bread (?:it all|the whole)|\bwhole article\b", re.I)
 SHORT = 20  # characters: longer messages are new questions, not ellipsis
 SHORT_WORDS = 15  # the same in English words ("my baby is only 5 months old, which of these take babies that young?")
 NAME_FILLER = re.compile(r"一个月|每个?月|一月|怎么样|多少|几|吗|呢|啊|的|孩子|宝宝|收|请问|是|有没有|有|"
@@ -421,6 +424,8 @@ def _about_leave(ctx: Context, state: State, message: Message, text: str) -> Tur
 
 # -- guidance --------------------------------------------------------------------------------------------
 def _about_guidance(ctx: Context, state: State, message: Message, text: str, read_as: str | None) -> Turn | None:
+    if state.guide_slug and WHOLE_ARTICLE.search(text) and is_short(text):
+        return guidance.whole_article(ctx, state)  # "说具体点", "看全文"
     age = find_child_age(text)  # "那要是3个月以下呢": younger than three months
     if not is_short(text) or not state.guide_query:
         return None

@@ -49,6 +49,7 @@ def guidance(ctx: Context, state: State, message: Message, text: str, *, age_giv
     found = own or articles_for(ctx, asked, said_age)
     replies: list[Reply] = []
     if found:
+        state.guide_slug = found[0].slug
         best = localised(ctx, found[0].slug, lang)
         replies.extend(answers.article(lang, best, ctx.web_url, best.passage_about(without_age(text))))
         if len(found) > 1:
@@ -58,6 +59,11 @@ def guidance(ctx: Context, state: State, message: Message, text: str, *, age_giv
         chosen = list(ctx.library.select(age_months=state.age_months, locale="zh"))[:8]
         return Turn("guidance", (answers.articles_for_age(lang, state.age_months, chosen),))
     return Turn("guidance", (answers.ask_age_or_topic(lang),))
+
+
+def whole_article(ctx: Context, state: State) -> Turn:
+    """"全文", "说具体点": the last article shown, whole, in the chat's language."""
+    return Turn("guidance", tuple(answers.article_whole(localised(ctx, state.guide_slug or "", state.language))))
 
 
 def names_a_topic(ctx: Context, text: str) -> bool:

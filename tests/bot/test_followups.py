@@ -829,3 +829,13 @@ def test_harm_told_during_an_emergency_still_gets_110(sample: tuple[Engine, Regi
     say(engine, "孩子从床上掉下来了 头先着地 一直想睡觉还吐了")
     told = say(engine, "保姆说是她没看住 其实是她使劲晃了孩子好几下 我看监控了")
     assert told.intent == "complaint" and "110" in told.text.splitlines()[0]
+
+
+def test_the_whole_article_is_sent_when_asked_for(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    summary = say(engine, "宝宝发热了怎么办")
+    assert "在家照顾" not in summary.text
+    whole = say(engine, "说具体点")
+    assert whole.intent == "guidance" and "在家照顾" in whole.text and "120" in whole.text
+    say(engine, "what should I do when my baby has a fever", chat="8")
+    assert "Caring at home" in say(engine, "full article", chat="8").text

@@ -35,6 +35,7 @@ NOW_WHAT = re.compile(r"(?:现在|这会儿?|眼下|等\S{0,4}(?:警察|民警|�
 # After despair: the feeling told again, or help asked for ("就是心里难受 谁能帮帮我").
 DISTRESS_NEXT = re.compile(r"难受|帮帮我|谁能帮|没人(?:帮|管|理)|撑不住|想哭|害怕|怕自己|占线|打不通|没人接|"
                            r"\bhelp me\b|\bno one\b|\bbusy\b", re.I)
+# While waiting for 120, the child vomiting ("她又吐了 咋弄"): on the side, the mouth cleared.
 VOMITING = re.compile(r"(?<!不)(?<!没)吐了|又吐|呕吐|一直吐|\bvomit|\bthrow(?:ing)? up|\bthrew up", re.I)
 # What to watch for at home, once the emergency is in doctors' hands.
 WATCH = re.compile(r"注意(?:啥|什么|哪些|点啥)|观察(?:啥|什么|哪些)|要注意|留意(?:啥|什么)|"

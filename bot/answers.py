@@ -151,7 +151,8 @@ def _include_non_inclusive(lang: str, lat: float, lon: float) -> Button:
 def centres(state: State, page: Sequence[Match], lat: float, lon: float, *, offset: int, more: bool, total: int,
             place: str | None, web_url: str) -> tuple[Reply, ...]:
     lang = state.language
-    head = _searched_from(lang, place) + msg("bot.find.within_walk", total=total, scope=filters_text(state))(lang)
+    order = "bot.find.within_walk_by_fee" if state.cheapest_first else "bot.find.within_walk"
+    head = _searched_from(lang, place) + msg(order, total=total, scope=filters_text(state))(lang)
     blocks = [_match_block(lang, offset + i + 1, m, web_url) for i, m in enumerate(page)]
     foot = msg("bot.find.walk_estimates")(lang)
     if any(m.centre.is_sample for m in page):
@@ -554,6 +555,8 @@ def centre_fact(lang: str, centre: Centre, asked: str, child_months: int | None 
         fact = msg("bot.fact.hours", hours=centre.hours)(lang) if centre.hours else unknown
     elif asked == "ages":
         fact = msg("bot.fact.ages", span=centre.age_span)(lang)
+        if centre.min_age_months and centre.min_age_months % 12 == 0:  # "24–36个月" is also said "满2岁起"
+            fact += msg("bot.fact.from_age", years=centre.min_age_months // 12)(lang)
         if child_months is not None:
             low, high = (int(x) for x in (centre.age_span.split("–") * 2)[:2])
             key = "age_fits" if low <= child_months <= high else "age_too_young" if child_months < low \
@@ -604,10 +607,11 @@ def _document(title: str) -> Text:
 
 
 def leave_brief(lang: str, result: LeaveResult, asked: str | None, *, dated: bool = True) -> Reply:
-    """One line per figure asked for, with its document: "陪产假：25天（《…条例》）"."""
+    """One line per figure asked for ("maternity", or several: "maternity,paternity"), with its document:
+    "陪产假：25天（《…条例》）"."""
     province = result.request.province
     lines = []
-    if asked in (None, "maternity") and result.maternity is not None:
+    if (asked is None or "maternity" in asked.split(",")) and result.maternity is not None:
         m = result.maternity
         parts = " + ".join(f"{p.days}" for p in m.parts)
         docs = "、".join(dict.fromkeys(_titled(p.provision.title) for p in m.parts))
@@ -619,12 +623,12 @@ def leave_brief(lang: str, result: LeaveResult, asked: str | None, *, dated: boo
         # Extra leave that needs an application ("第三孩…可再增加产假30天"): said, never added to the days.
         lines += [msg("bot.leave.optional", condition=o.condition)(lang)
                   for o in result.optional if o.condition is not None]
-    if asked in (None, "paternity") and result.paternity is not None:
+    if (asked is None or "paternity" in asked.split(",")) and result.paternity is not None:
         p = result.paternity
         lines.append(msg("bot.leave.paternity", days=p.days, unit=Text(UNIT_ZH[p.unit], UNIT_EN[p.unit]),
                          document=_document(p.provision.title))(lang)
                      + ("" if p.provision.verified else msg("bot.leave.unverified")(lang)))
-    if asked in (None, "parental") and result.parental is not None:
+    if (asked is None or "parental" in asked.split(",")) and result.parental is not None:
         q = result.parental
         lines.append(msg("bot.leave.parental", days=q.days_per_year, unit=Text(UNIT_ZH[q.unit], UNIT_EN[q.unit]),
                          age=q.until_age_years, document=_document(q.provision.title))(lang)
@@ -658,6 +662,14 @@ def vomiting(lang: str) -> Reply:
 
 def scam(lang: str) -> Reply:
     return Reply(msg("bot.safety.scam")(lang))
+
+
+def data_kept(lang: str) -> Reply:
+    return Reply(msg("bot.data_kept")(lang))
+
+
+def avoid_scams(lang: str) -> Reply:
+    return Reply(msg("bot.safety.avoid_scams")(lang))
 
 
 def crisis_now(lang: str) -> Reply:

@@ -55,6 +55,7 @@ class State:
     inclusive_only: bool = True
     inclusive_asked: bool = False  # the parent asked for 普惠 centres only (else the others follow them)
     vacancies_only: bool = False
+    cheapest_first: bool = False  # "哪家最便宜" in a search: its list goes by fee, not by distance
     fees_asked: bool = False  # the subsidy question was what centres charge ("托育多少钱")
     age_months: int | None = None
     mode: str | None = None
@@ -70,7 +71,7 @@ class State:
     shown: int = 0  # how many of them the parent has seen
     asked: list[str] = field(default_factory=list)  # what was last asked about a centre: "那第二家呢" asks it again
     page_start: int = 0  # where the last page shown began: "第一家" after "还有别的吗" is its first
-    leave_ask: str | None = None  # "maternity", "paternity", "parental" or "nursing" when one was asked
+    leave_ask: str | None = None  # "maternity", "paternity", "parental" or "nursing"; several: "maternity,paternity"
     guide_query: str | None = None  # the words of the last guidance question
     guide_slug: str | None = None  # the last article shown, for "全文" / "说具体点"
     birth_month: str | None = None  # "2024年6月出生": the month's first day, until the day itself is known

@@ -49,6 +49,7 @@ ASKED_ELSEWHERE = {"leave", "subsidy", "guidance", "complaint", "unsubscribe"}  
 # A message that adds to the last one or goes on from it ("还有…", "那到底…"): when the model is unsure, the topic
 # goes on.
 ADDING = re.compile(r"那|还有|另外|而且|并且|再就是|\balso\b|\band another thing\b", re.I)
+CHILDCARE = re.compile(r"托|园|机构|附近|nursery|daycare|childcare|centre|center", re.I)
 ASKS_FOR_CHINESE = re.compile(r"(?:说|用|讲|回|换成?|切换成?|改成?)\s*中文|中文回(?:复|答)")
 SURE = 0.7  # a reading this sure starts a new topic even while we wait for an answer
 
@@ -226,7 +227,9 @@ class Engine:
             if QUESTION.search(text) and not find_date(text, self.today()):
                 # "新生儿访视是啥" before agreeing: answered; the consent question stays open. Read as a subscription,
                 # a question here is about what comes next ("现在这个月龄该注意什么"): its second reading.
-                return self._intent(state, message, text, heard.runner_up()) if heard.intent == "subscribe" else None
+                # "家长自己怎么订阅" asks about subscribing itself: the consent question again.
+                return self._intent(state, message, text, heard.runner_up()) \
+                    if heard.intent == "subscribe" and not subscribing.ASKS_TO_SUBSCRIBE.search(text) else None
         to_subscribe = pending.flow != "subscribe" and subscribing.ASKS_TO_SUBSCRIBE.search(text) is not None
         sure = (heard.reading.probability >= SURE and heard.intent not in {"unknown", "help", pending.flow}) \
             or followup.switches_topic(text) not in {None, pending.flow} \
@@ -255,6 +258,10 @@ class Engine:
     def _intent(self, state: State, message: Message, text: str, heard: Heard) -> Turn:
         if start.NUMBERS_ASKED.search(text):
             return start.numbers(state)  # "急救电话多少"
+        if start.DATA_ASKED.search(text) and heard.intent in {"help", "unknown", "unsubscribe", "subscribe"}:
+            return start.data_kept(state)  # "那我的信息你们会删掉吗"
+        if start.SPOTTING_SCAMS.search(text):
+            return start.spotting_scams(state)  # "以后怎么辨别是不是骗子"
         if start.FOR_OUTREACH.search(text) and heard.intent not in {"leave", "guidance", "subsidy"} \
                 and not (heard.intent == "complaint" and (not heard.unsure or COMPLAINT_WORDS.search(text))):
             return start.share_links(self.ctx, state)  # "社区要张贴的海报怎么弄", not "扫二维码交钱 是骗子吧"
@@ -274,6 +281,9 @@ class Engine:
             intent = "complaint"  # "我要投速向日葵托育园": a complaint that names the centre
         if intent == "complaint" and not COMPLAINT_WORDS.search(text) and start.names_topic(text, "find_centre"):
             intent = "find_centre"  # "要不要送托育园 让老师管管 我们在康和苑": where to send, not a complaint
+        if intent == "find_centre" and heard.reading.runner_up == "guidance" \
+                and guidance.names_a_topic(self.ctx, text) and not CHILDCARE.search(text):
+            intent = "guidance"  # "0到6个月的都有哪些 喂养睡眠那种": articles for an age, no word of childcare
         if intent == "help" and guidance.names_a_topic(self.ctx, text):
             intent = "guidance"  # "麻腮风是免费的吗": a parenting topic named, not a question about the service
         if intent in {"find_centre", "unknown"} and start.asks_other_places(text):

@@ -257,6 +257,15 @@ def wants_vacancies(text: str) -> bool:
     return any(w in lower for w in VACANCY_WORDS)
 
 
+# "哪家最便宜": cheapest first.
+CHEAPEST = re.compile(r"最便宜|最实惠|最划算|(?:收费|费用|价格|学费)最低|哪(?:家|个|一家)\S{0,3}便宜|便宜的?是哪|最平|"
+                      r"[边邊]间\S{0,2}平|\bcheapest\b|\blowest (?:fee|price|cost)|\bleast expensive\b", re.I)
+
+
+def wants_cheapest(text: str) -> bool:
+    return bool(CHEAPEST.search(text))
+
+
 def asks_fee(text: str) -> bool:
     """"托育一个月多少钱": what centres charge, not what support there is ("有补贴吗" is not a fee question)."""
     return bool(FEE.search(text)) and not SUPPORT.search(text)

@@ -9,7 +9,7 @@ from bot import answers
 from bot.conversations import Pending, State
 from bot.flows import Context
 from bot.replies import Message, Turn
-from bot.slots import find_age_months, find_child_age, find_mode, wants_inclusive, wants_vacancies
+from bot.slots import find_age_months, find_child_age, find_mode, wants_cheapest, wants_inclusive, wants_vacancies
 from bot.understanding.text import CJK_RUN, pinyin
 from geodata.centre import Centre, Mode
 from geodata.index import Filters, check_point
@@ -73,6 +73,8 @@ def find_at(ctx: Context, state: State, lat: float, lon: float, *, place: str | 
     # The circle's centres are kept instead, so that "孩子才5个月" narrows the same circle.
     state.around = [m.centre.id for m in everything] if place is None else []
     within = [m for m in everything if _filters(state).accepts(m.centre)]
+    if state.cheapest_first:  # by the lowest fee registered, those with none last; the nearer first at a tie
+        within.sort(key=lambda m: (m.centre.lowest_fee is None, m.centre.lowest_fee or 0))
     state.topic, state.centre_id, state.asked = "find_centre", None, []
     any_kind = [m for m in everything if _filters(state, any_kind=True).accepts(m.centre)] \
         if state.inclusive_only else []
@@ -213,6 +215,8 @@ def read_filters(state: State, text: str) -> None:
         state.age_months = age
     if wants_vacancies(text):
         state.vacancies_only = True
+    if wants_cheapest(text):
+        state.cheapest_first = True
 
 
 def _filters(state: State, *, any_kind: bool = False) -> Filters:
@@ -302,7 +306,7 @@ def centre_question(ctx: Context, state: State, centre: Centre, asked: Sequence[
 # The words every centre name shares; what is left (小星星, 育才) tells one centre from another.
 SAMPLE_MARK = re.compile(r"（示例）|\(示例\)")  # the sample data's names carry it; parents do not type it
 GENERIC_NAME_WORDS = re.compile(SAMPLE_MARK.pattern + r"|托育|中心|机构|幼儿园|托班|托儿所|社区|家庭|服务|有限公司|"
-                                r"职工|员工|园|点|站|所|室")
+                                r"职工|员工|园|点|站|所|室|馆|屋|苑")
 LEADING_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:镇|旗|县|区|乡|苏木|街道)(?=[\u4e00-\u9fff]{2})")
 SPACE_IN_CHINESE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 CHINESE_RUN = re.compile(r"[\u4e00-\u9fff（）()·]+")

@@ -26,6 +26,7 @@ from bot.slots import (
     leave_asked,
     looks_english,
     mentions_difficult_birth,
+    wants_cheapest,
     wants_inclusive,
     wants_vacancies,
 )
@@ -33,7 +34,7 @@ from bot.understanding.safety import Alarm, word_alarms
 from geodata.centre import Centre
 
 ORDINAL = re.compile(r"倒数第\s*[一二三四五六七八九十\d]{1,2}\s*(?:家|个|所)?|中间(?:那|这)?(?:个|家|所)|"
-                     r"第\s*([一二三四五六七八九十\d]{1,3})\s*(家|个|所|间|条)?|头一家|最后(一|那|这)?(家|个)|"
+                     r"第\s*([一二三四五六七八九十\d]{1,3})\s*(家|个|所|间|条)?(?![口次天步周年胎针顿])|头一家|最后(一|那|这)?(家|个)|"
                      r"\b(first|second|third|fourth|fifth|last)\b|\bno\.?\s*(\d)\b|#(\d)|\b(\d)(?:st|nd|rd|th)\b|"
                      r"(?<![\d月])([1-9])\s*号(?:的|那家|那个)?(?![楼线院街路门店])", re.I)
 EN_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
@@ -44,7 +45,8 @@ NEAREST = re.compile(r"最近(?:的)?(?:那|这|一)?(?:家|个|所)|离我最�
 # What a parent asks about one centre; the first that matches is answered.
 ATTRIBUTES = (
     ("phone", re.compile(r"电话|电化|号码|手机|联系方式|怎么联系|\bphone\b|\bnumber\b|\bcall\b|\bcontact\b", re.I)),
-    ("fee", re.compile(r"多少钱|好多钱|几多钱|收费|费用|学费|价格|价钱|贵不贵|贵吗|(?:一个?|每)月多少|月费|"
+    ("fee", re.compile(r"多少钱|价\S{0,2}多少|(?:啥|什么)价|好多钱|几多钱|收费|费用|学费|价格|价钱|贵不贵|贵吗|"
+                       r"(?:一个?|每)月多少|月费|"
                        r"\bfees?\b|\bcost\b|\bprice\b|how much", re.I)),
     ("address", re.compile(r"地址|在哪|喺边度|在边度|在什么地方|位置在|\baddress\b|where is|located", re.I)),
     ("vacancies", re.compile(r"空位|名额|还收|满了|有位置|剩几个|几个位置|余位|\bvacanc|\bspaces?\b|\bspots?\b|"
@@ -66,9 +68,6 @@ ATTRIBUTES = (
 FOCUS_FACTS = {"ages", "hours", "phone", "address", "vacancies"}
 # Asked without "第几家/它": the centre in focus is meant.
 EVERYDAY = {"phone", "fee", "address", "hours", "route", "status"}
-# "哪家最便宜": the centres shown, cheapest first.
-CHEAPEST = re.compile(r"最便宜|最实惠|最划算|(?:收费|费用|价格|学费)最低|哪(?:家|个|一家)\S{0,3}便宜|便宜的?是哪|最平|"
-                      r"[边邊]间\S{0,2}平|\bcheapest\b|\blowest (?:fee|price|cost)|\bleast expensive\b", re.I)
 MORE = re.compile(r"还有(别的|其他|其它|更多|没有别的)|还有(吗|嘛|没有|么)[?？]?$|再多?(来|看|找)几家|下一页|换一批|"
                   r"更多|其他的|其它的|\bmore\b|\bothers?\b|\banything else\b|\bnext\b", re.I)
 # Ellipsis ("那锡尼镇呢") and corrections ("不对，是杭锦旗"): the same question with one thing changed.
@@ -101,7 +100,9 @@ AROUND_IT = re.compile(r"(?:附近|周边|旁边|周围)\S{0,6}(?:别的|其他|
 # "那私立的呢", "民办的有吗": the same subsidy question, for other kinds of centres.
 OTHER_CENTRES = re.compile(r"私立|民办|社会办|营利|非普惠|公办|企业办|单位办|private|for-profit", re.I)
 # "收一岁的不", "能收两岁的吗": whether the centre in focus takes a child of that age.
-TAKES = re.compile(r"收\S{0,6}(?:不|吗|么|没)|能(?:去|上|送)\S{0,6}(?:不|吗|么)|\b(?:take|accept)s?\b", re.I)
+# "是普惠的不", "算不算普惠": about the centre in focus, not "只要普惠的" (a narrower search).
+IS_IT = re.compile(r"^(?:那|它|这家|那家)?(?:是不是|是|算不算|算|属不属于|属于)")
+TAKES = re.compile(r"收\S{0,6}(?:不|吗|么|没)|能(?:去|上|送)\S{0,6}(?:不|吗|么|哪)|\b(?:take|accept)s?\b", re.I)
 WHEN = re.compile(r"什么时候|啥时候|哪年|哪天|几时|多久了|\bwhen\b", re.I)  # "啥时候备案的": the centre in focus
 ABOUT_THE_SERVICE = re.compile(r"托|附近|旁边|机构|备案|补贴|订阅|推送|投诉|举报|\b(?:nursery|daycare|centre|center)\b",
                            re.I)
@@ -264,7 +265,8 @@ def _about_centres(ctx: Context, state: State, message: Message, text: str) -> T
     explicit = bool(named or ORDINAL.search(text) or PRONOUN.search(text) or NEAREST.search(text))
     page = state.listed[max(0, state.shown - centres.PAGE):state.shown]
     searching = state.topic == "find_centre" and is_short(text)
-    if COMPLAINT_WORDS.search(text) and referred is not None and explicit:  # "这家说有空位，去了又说没有，我想投诉"
+    if COMPLAINT_WORDS.search(text) and referred is not None and (explicit or asked == "phone"):
+        # "这家说有空位，去了又说没有，我想投诉"; "打哪个电话投诉" is where to complain, not the centre's own phone
         return complaint.complaint(ctx, state, message, text, centre=referred)
     if FARTHER.search(text) and (state.place or state.listed):  # "有没有便宜点的 远点也行": beyond the circle
         return centres.farther(ctx, state, message, text)
@@ -288,8 +290,10 @@ def _about_centres(ctx: Context, state: State, message: Message, text: str) -> T
                                        _child_months(text))
     if state.centre_id and referred is not None and asked == "filing" and WHEN.search(text) and is_short(text):
         return centres.centre_question(ctx, state, referred, ["filing"], _centre_topic(state), None)
-    if CHEAPEST.search(text) and not explicit and state.listed and is_short(text):
+    if wants_cheapest(text) and not explicit and state.listed and is_short(text):
         return centres.by_fee(ctx, state, _centre_topic(state))  # before 便宜 as 普惠
+    if state.centre_id and referred is not None and asked == "inclusive" and IS_IT.match(text):
+        return centres.centre_question(ctx, state, referred, ["inclusive"], _centre_topic(state))  # "是普惠的不"
     if searching and not explicit and _narrows(text):  # "只要普惠的", "那要是2岁半呢": the same search, narrower
         return centres.refine(ctx, state, message, text)
     if asked in EVERY_LISTED and not explicit and state.centre_id is None and len(page) > 1 and is_short(text):
@@ -397,6 +401,9 @@ def _ordinal(text: str, count: int) -> int | None:
 
 
 # -- leave -----------------------------------------------------------------------------------------------
+ALSO = re.compile(r"也(?:说|讲|问|要|一起|算)|顺便|一起说|\bas well\b|\btoo\b|\balso\b", re.I)
+
+
 def _about_leave(ctx: Context, state: State, message: Message, text: str) -> Turn | None:
     corrects_date = bool(CORRECTION.search(text) and find_date(text, ctx.today()))  # "不对 写错了 孩子是…生的"
     if not is_short(text) and not (corrects_date and len(text) <= 2 * SHORT):
@@ -414,6 +421,8 @@ def _about_leave(ctx: Context, state: State, message: Message, text: str) -> Tur
     new_date = find_date(text, ctx.today()) is not None or find_month(text, ctx.today()) is not None
     if not (asked or ((new_region or new_date) and (ELLIPSIS.search(text) or len(text) <= 8))):
         return None
+    if asked and named and ALSO.search(text) and state.leave_ask and named not in state.leave_ask.split(","):
+        asked = f"{state.leave_ask},{named}"  # "上海呢 陪产假也说下": the leave asked before, and this one too
     if asked:
         state.leave_ask = asked
     elif corrects_date or (new_date and new_region):  # "不对 孩子是2025年10月3号生的", "四川呢 娃今年3月生的"

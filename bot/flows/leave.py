@@ -129,4 +129,5 @@ def how_counted(ctx: Context, state: State, asked: str | None) -> Turn | None:
         return None
     state.topic = "leave"
     state.leave_ask = asked
-    return Turn("leave", (Reply(counting(result, asked)(state.language)),))
+    one = asked if asked and "," not in asked else None  # several asked ("maternity,paternity"): all of them
+    return Turn("leave", (Reply(counting(result, one)(state.language)),))

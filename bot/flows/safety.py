@@ -56,6 +56,9 @@ HARM_NEXT = re.compile(r"验伤|报警|报案|警察|派出所|证据|监控|还
 AMOUNT_PUSHED = re.compile(r"多少(?!度|天|岁|个月|钱)|几毫升|几ml|几片|几滴|剂量|\bhow much\b|\bhow many\b|\bdose\b",
                            re.I)  # not "发烧到多少度要去医院"
 # The emergency is in hands ("已经到医院了", "送医院了"): what else the message asks is answered.
+# Someone to mind the other children while the parent goes to hospital: a search, answered during the emergency.
+CARE_FOR_THE_OTHERS = re.compile(r"临时托|计时托|(?:能|可以|帮忙)\S{0,3}托一?下|托(?:一下|几个小时|半天)|"
+                                 r"\b(?:drop[- ]in|emergency) (?:childcare|daycare)\b", re.I)
 HANDLED = re.compile(r"(?:已经|已)\S{0,6}(?:到|送|进|在|去)\S{0,2}医院|(?:到|送|进)了?医院了|在医院了|送医了|"
                      r"从医院回来了?|医生说没(?:大|啥)?事|虚惊一场|"
                      r"(?:在)?去医院的路上|救护车(?:来了|拉走了|接走了|到了)|医生(?:看过|在看)了|"
@@ -156,6 +159,8 @@ def moved_on(state: State, text: str, asks_guidance: bool) -> bool:
 def _in_hands_and_asking(text: str) -> bool:
     """"已经到医院了。阿勒腾席热镇附近托育有哪些": the emergency is in hands, and the message asks something else."""
     handled = HANDLED.search(text)
+    if CARE_FOR_THE_OTHERS.search(text):  # "我得跟车去医院 家里老大2岁 锡尼镇有能临时托一下的地方吗"
+        return True
     return handled is not None and len(text) - len(handled.group(0)) >= 6
 
 

@@ -44,6 +44,28 @@ def other_places(state: State) -> Turn:
     return Turn("unknown", (answers.other_places(state.language),))
 
 
+# "以后怎么辨别是不是骗子": how to tell a fee or subsidy scam, asked ahead.
+SPOTTING_SCAMS = re.compile(r"(?:怎么|如何|怎样|咋)\S{0,3}(?:辨别|识别|分辨|判断|防|避免|看出|区分)\S{0,8}"
+                            r"(?:骗|诈骗|骗子|骗局|真假)|(?:防|避免|不被|别被)\S{0,2}骗|"
+                            r"\bhow (?:do i|to|can i) (?:spot|avoid|tell)\b.{0,30}\bscams?\b", re.I)
+
+
+def spotting_scams(state: State) -> Turn:
+    state.pending = None
+    return Turn("complaint", (answers.avoid_scams(state.language),))
+
+
+# "那我的信息你们会删掉吗": what is kept, and how to delete it (typed "删除我的数据" deletes at once, as /forget).
+DATA_ASKED = re.compile(r"(?:信息|数据|资料|记录)\S{0,8}(?:删|保存|存着|留着|怎么处理|泄露)|"
+                        r"(?:删|删除)\S{0,4}(?:我的)?(?:信息|数据|资料|记录)|"
+                        r"\b(?:delete|keep|store)\b.{0,20}\b(?:data|info|information)\b", re.I)
+
+
+def data_kept(state: State) -> Turn:
+    state.pending = None
+    return Turn("help", (answers.data_kept(state.language),))
+
+
 def numbers(state: State) -> Turn:
     state.pending = None
     return Turn("help", (answers.numbers(state.language),))

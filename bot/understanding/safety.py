@@ -368,6 +368,9 @@ COMMON_ILLNESS = _rx(r"拉稀|拉肚子|腹泻|拉水|水样便|稀便|吐了|�
 # What makes loose stools or vomiting urgent: drying out, drowsiness, blood or green, a hard belly, swelling, a fall.
 DANGER_SIGN = _rx(r"尿|眼泪|干|凹|陷|没精神|精神(?:不好|差)|蔫|软|绿|血|硬|鼓|肿|不醒|醒不|一直睡|老睡|嗜睡|想睡|喘|"
                   r"抽搐|在抽|又抽了|抽完|呛|摔|磕|水池|落水|吞|"
+                  # session 9: a stiff neck or light hurting, stings, mushrooms, a barking cough with noisy breathing
+                  r"脖子|怕光|头疼|头痛|叮|蛰|蜇|蘑菇|野果|狗叫|吱吱|憋醒|脸色|发紫|"
+                  r"stiff neck|light hurts|stung|sting|mushroom|berries|bark|wheez|stridor|"
                   r"\bwet\b|\btears\b|sunken|green|blood|letharg|floppy|drowsy|sleepy|swollen|hard\b|fell\b")
 # A child who bites or hits others, with no adult doing it.
 CHILD_HITS = _rx(r"(?<!老师)(?<!阿姨)(?<!保姆)(?:还|老|总|爱|会|就)?(?:咬人|打人|抓人|推人)|咬别的|打别的|"
@@ -406,7 +409,7 @@ DISTRESS = _rx(
     r"(?:带着|抱着|跟)\S{0,6}(?:一起|一块儿?)去?(?:走|死|跳|消失)|"
     r"一起走了算了",
     # afraid of hurting the baby
-    r"想(?:把\S{0,3})?(?:掐|捂|闷|摔|扔)\S{0,3}(?:他|她|娃|宝宝|孩子|了|出去|下|掉)|"
+    r"想(?:把(?:(?!手机|电脑|东西|衣服|玩具|遥控)\S){0,3})?(?:掐|捂|闷|摔|扔)\S{0,3}(?:他|她|娃|宝宝|孩子|了|出去|下|掉)|"
     r"差点把\S{0,3}(?:扔|摔|掐|捂)|把娃捂住|"
     r"(?:想|怕|会)\S{0,3}(?:掐死|闷死|捂死|摔死|弄死)",
     r"怕(?:我)?(?:会|哪天会)?(?:伤害|掐|摔|打|闷|捂)死?(?:他|她|娃|宝宝|孩子)|控制不住\S{0,4}(?:掐|打|摔|扔)|"
@@ -467,7 +470,13 @@ DISTRESS_MORE = _rx(r"遗书|最后一封|对不起\S{0,6}(?:妈妈|爸爸)先�
                     r"|被车撞\S{0,6}(?:就可以|就能|是不是就)\S{0,4}休息|都不需要我|存在(?:就是|本身就是)?\S{0,2}(?:个)?错误|"
                     r"醒来\S{0,4}(?:还挺|有点|挺|很)?遗憾|差点\S{0,2}把\S{0,4}整瓶\S{0,6}(?:吞|吃|喝)|"
                     r"\bwish\w* (?:she|he|i)(?:'d| had| would)? never (?:woken|wake|woke) up|"
-                    r"\bplease (?:someone )?take care of (?:my|our) (?:son|daughter|baby|kids?|children)\b")
+                    r"\bplease (?:someone )?take care of (?:my|our) (?:son|daughter|baby|kids?|children)\b|"
+                    # session 9: a painless way, a life to pay with, a grave priced, no future planned, the insurance
+                    r"(?:不疼|不痛|无痛)的?死法|什么死法|拿命(?:还|抵|赔)|(?:看|问)了?\S{0,4}墓地|没打算有以后|哪有什么以后|"
+                    r"(?:大人|我)(?:要是)?没了\S{0,10}(?:孩子|娃|她|他)|琢磨\S{0,6}(?:意外险|保险)\S{0,4}(?:怎么)?赔|"
+                    r"\btired of (?:living|life|being alive)|\bwant (?:it all|everything) to (?:end|stop)|"
+                    r"\bbetter (?:if|when|once) i'?m gone|\bkill(?:ing)? (?:her|him|them)sel(?:f|ves)|"
+                    r"\bletter to (?:my|the) (?:kids|son|daughter|baby|children) in case")
 
 # -- medicine and dose questions -------------------------------------------------------------------------------
 # Medicines by name: a message that names one asks about a medicine, whatever else it mentions (milk, water).
@@ -480,7 +489,7 @@ MEDICINE_NAMES = _any(
     r"[\u4e00-\u9fff]{1,5}(?:硝唑|拉唑|康唑|沙星|西林|霉素|洛韦|他韦|立酮|匹克隆|西泮|唑仑|硅油|双歧|单抗|西坦|尼松|米松|"
     r"三嗪|吡酯|斯汀|他定|替丁|洛尔|沙坦|普利|咪唑|曲林|双胍|西汀|帕林)|开喉剑|喷几次|喷雾剂?\S{0,6}几次|卡多曲|四磨汤|脐贴|牙龈凝胶|(?:涂|抹)\S{0,4}凝胶|(?:啥|什么)药\S{0,6}(?:能|可以)?让\S{0,4}(?:睡|安静)|(?:铁剂|钙剂|锌剂)\S{0,6}(?:同时|一起)\S{0,4}(?:服用|吃|喝)|乳果糖|希舒美|宝塔糖|蝉蜕|优甲乐|储雾罐|吸药|风油精|清凉油|万金油|(?:打|挂)(?:吊瓶|点滴)\S{0,8}(?:喂奶|哺乳)|\btamiflu|\boseltamivir|\bpermethrin|\bsumatriptan|\btriptan|\bsmecta|泰诺|黄连水|曲马多|枸橼酸|利尿(?:剂|药)|肾上腺素(?:笔|注射)|信必可|舒利迭|顺尔宁|"
     r"\b\w+(?:cillin|mycin|floxacin|furantoin|tadine|tirizine|prednisol\w*)\b|"
-    r"黄连素|褪黑素|补锌|锌(?:片|剂|糖浆)|扑尔敏|保婴丹|七星茶|猴枣散|珍珠末|感康|西甲硅油|"
+    r"黄连素|褪黑素|补锌|培菲康|益生菌\S{0,10}(?:多少|几(?:包|袋|次|天)|吃多了|剂量|用量)|锌(?:片|剂|糖浆)|扑尔敏|保婴丹|七星茶|猴枣散|珍珠末|感康|西甲硅油|"
     r"\bcodeine|\bfluoxetine|\bsertraline|\b(?:es)?citalopram|\bparoxetine|\bantidepressant|"
     r"\bdioralyte|\bsudafed|\bpseudoephedrine|\bdecongestant",
 )
@@ -606,14 +615,18 @@ WEAK = {"harm": HARM_WEAK, "emergency": EMERGENCY_WEAK, "distress": DISTRESS_WEA
 # against these, spelled by pypinyin, syllable by syllable (session 6: most of a pinyin writer's misses).
 SPOKEN = {
     "harm": "虐待 虐童 打孩子 打宝宝 掐孩子 拍头 拍宝宝的头 脱裤子 脱他裤子 脱她裤子 摸下面 小黑屋 锁在车里 "
-            "锁车里 关进箱子 关在箱子 绑起来 不给吃饭 喂安眠药 让他睡觉 让她睡觉 性侵 猥亵 胶带",
-    "emergency": "抽搐 抽风 全身抽 一直抖 眼睛直了 眼睛翻白 喘不上气 喘不过气 呼吸困难 嘴唇发紫 嘴唇紫了 叫不醒 昏迷 "
+            "锁车里 关进箱子 关在箱子 绑起来 不给吃饭 喂安眠药 让他睡觉 让她睡觉 性侵 猥亵 胶带 烟头烫 摸下身 "
+            "捏孩子 狗笼",
+    "emergency": "眼睛上翻 一天没尿 抽搐 抽风 全身抽 一直抖 眼睛直了 眼睛翻白 喘不上气 喘不过气 呼吸困难 嘴唇发紫 嘴唇紫了 叫不醒 昏迷 "
                  "晕过去 昏过去 吞了 误吞 纽扣电池 磁铁 消毒液 农药 烫伤 溺水 噎住 卡住了 胸口凹 陷下去 开水烫 肋骨下面陷 "
                  "热油烫 被门夹 指甲掉了 呼吸很急 鼻子一扇 指甲划到",
     "distress": "不想活 想死 去死 自杀 跳下去 跳楼 活着没意思 活不下去 没有我 世界没有我 一了百了 结束生命 "
-                "我死了 想消失 死掉 药攒够了 活着没有意义 不配活着 撞上去 睡过去不醒",
-    "medicine": "布洛芬 美林 泰诺林 退烧药 头孢 阿莫西林 抗生素 吃药期间 清热颗粒 补液盐 珍珠粉 凝胶 剂量 几毫升",
-    "fraud": "跑路 不退 退钱 服务费 手续费 先付 一次交清 不充就 停课 空号 卷钱 拉黑",
+                "我死了 想消失 死掉 药攒够了 活着没有意义 不配活着 撞上去 睡过去不醒 割腕 割手腕 割了手腕 跳河 跳江 "
+                "死法 遗书",
+    "medicine": "布洛芬 美林 泰诺林 退烧药 头孢 阿莫西林 抗生素 吃药期间 清热颗粒 补液盐 珍珠粉 凝胶 剂量 几毫升 "
+                "氯雷他定 氨酚黄那敏 对乙酰氨基酚 含激素",
+    "fraud": "跑路 不退 退钱 服务费 手续费 先付 一次交清 不充就 停课 空号 卷钱 拉黑 搬走了 要不回来 骗钱 骗局 被骗 "
+             "收款码是假的 假官网",
 }
 
 
@@ -665,7 +678,9 @@ QUIET = _rx(
     # session 8: despair said not to be there, a child hurt by another child
     r"(?:我)?(?:没|没有|并没有|不是)(?:想)?(?:过)?(?:要)?(?:自杀|轻生|想死|想不开|寻死)|\bnot suicidal\b|"
     r"\bnot (?:thinking of|going to|planning to) (?:hurt|harm|kill)\w* (?:myself|me)\b|"
-    r"被(?:别的|其他|另一个|另外一个|同班的?)?(?:小朋友|小孩|孩子|同学)\S{0,4}(?:抓|咬|推|打|挠)",
+    r"被(?:别的|其他|另一个|另外一个|同班的?)?(?:小朋友|小孩|孩子|同学)\S{0,4}(?:抓|咬|推|打|挠)|"
+    # session 9: hormones as the cause of a mood, a job one "could die of"
+    r"激素的?(?:原因|水平|变化|分泌|影响)|(?:这|破)(?:班|工作)\S{0,6}不想活了?|不想活了?\S{0,2}(?:这|破)(?:班|工作)",
 )
 # Asked ahead of time: the words alone decide nothing, the classifier may still raise the alarm.
 AHEAD = _rx(
@@ -692,7 +707,7 @@ AHEAD = _rx(
 )
 # News, shows and stories about other people's children (session 5): a clause that tells one is not read, unless
 # it is about the parent's own child.
-HEARSAY = _rx(r"新闻|报道|刷到|抖音|快手|微博|热搜|电视剧|小说|纪录片|网上(?:说|看到)|评论区|讲\S{0,8}的(?:电影|片)|"
+HEARSAY = _rx(r"新闻|报道|谣言|辟谣|刷到|抖音|快手|微博|热搜|电视剧|小说|纪录片|网上(?:说|看到)|评论区|讲\S{0,8}的(?:电影|片)|"
               r"那部电影|\bin the news\b|\bthe news\b|\bnews said\b|\bdocumentary\b|\bheard a story\b|"
               r"\bread (?:about|a story)\b")
 CLAUSE = re.compile(r"([，。！？!?,.;；\s]+)")
@@ -716,7 +731,7 @@ PARTNER_LEFT = _rx(r"(?:孩子|娃)(?:他|她)?(?:妈|爸|娘|爹)妈?\S{0,8}(?:
 ASKS_THE_SERVICE = _rx(r"[休请歇]\S{0,3}假|产假|陪产|育儿假|护理假|托育|托儿|托班|补贴|\bleave\b|daycare")
 # A message about a pet, with no child in it (我家狗抽搐了, 猫吃了巧克力): no alarm, whatever the classifier reads.
 PET = _rx(r"狗|猫|宠物|兔子|仓鼠|鹦鹉|乌龟|金鱼|鱼缸|小鱼|\b(?:dog|cat|puppy|kitten|pet|hamster|rabbit)s?\b")
-ANY_CHILD = _rx(r"孩|娃|宝|崽|儿子|女儿|闺女|孙|小朋友|小孩|幼儿|婴儿|新生儿|[\d一二两三]岁|个月|囡囡|被\S{0,2}(?:狗|猫)|"
+ANY_CHILD = _rx(r"孩|娃|宝|崽|儿子|女儿|闺女|孙|侄|外甥|小朋友|小孩|幼儿|婴儿|新生儿|[\d一二两三]岁|个月|囡囡|被\S{0,2}(?:狗|猫)|"
                 r"(?:狗|猫)\S{0,2}咬(?:了|伤)\S{0,2}(?:脸|手|腿|头|胳膊|嘴)|"
                 r"\b(?:baby|babies|kids?|child|children|son|daughter|toddler|lo|newborn|infant)\b|"
                 r"\b\d+ ?(?:yo|y/o|mo|mos|months?|years?)\b")
@@ -729,7 +744,8 @@ FINE_NOW = _rx(r"一切正常|现在好好的|还在玩|在玩|该吃吃该玩�
 SLIPS = {"发骚": "发烧", "屯了": "吞了", "最纯": "嘴唇", "穿不上气": "喘不上气", "扭扣": "纽扣", "抽出了": "抽搐了",
          "遇溺": "溺水", "结厕灵": "洁厕灵", "不想或了": "不想活了",
          "布想活": "不想活", "头包": "头孢", "牛扣电池": "纽扣电池", "消毒页": "消毒液"}
-VOICE_SLIPS = re.compile("|".join(map(re.escape, SLIPS)))
+SLIP_NOT_BEFORE = {"头包": "(?!括|含|住|装)"}  # "产假里头包括周末" is no 头孢
+VOICE_SLIPS = re.compile("|".join(re.escape(slip) + SLIP_NOT_BEFORE.get(slip, "") for slip in SLIPS))
 CHINESE_TEMPERATURE = re.compile(r"([三四])十([一二三四五六七八九])?(?:度|点)([一二三四五六七八九])?")
 SPACE_BY_HAN = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d])|(?<=\d)\s+(?=[\u4e00-\u9fff])")
 

@@ -4,6 +4,7 @@ sample registry. Each check of each turn holds or not; the figure is the share t
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from geodata.registry import Registry
 
 SCRIPTS = Path(__file__).parents[2] / "bot" / "understanding" / "corpus" / "followups"
 NOW = datetime(2026, 11, 24, 3, tzinfo=UTC)
+NUMBERED = re.compile(r"^\d+\. .*\n {3}\S", re.M)  # a numbered card with its details below, not a one-line fact
 
 
 def tg(chat_id: int) -> Recipient:
@@ -72,11 +74,16 @@ def _checks(turn: Turn, expect: dict[str, Any], listed: list[str], registry: Reg
     if expect.get("short"):
         yield "short", len([line for line in turn.text.splitlines() if line.strip()]) <= 4
     if "lists_centres" in expect:
-        yield "lists_centres", bool(turn.centres and turn.intent == "find_centre") == expect["lists_centres"]
+        yield "lists_centres", lists_centres(turn) == expect["lists_centres"]
     if "listed_county" in expect:
         centres = [registry.get(i) for i in turn.centres]
         yield "listed_county", bool(centres) and all(c is not None and c.district_code == expect["listed_county"]
                                                      for c in centres)
+
+
+def lists_centres(turn: Turn) -> bool:
+    """A search's list of centres (numbered cards), not a one-line answer about a centre already listed."""
+    return turn.intent == "find_centre" and (len(turn.centres) > 1 or bool(NUMBERED.search(turn.text)))
 
 
 def _refers(ref: str, text: str, listed: list[str], registry: Registry) -> bool:

@@ -64,6 +64,12 @@ DISAGREED = {
     ("ak28", 3): "'贵不贵' is answered with the centre's fee span, not with whether it is 普惠",
     ("ak29", 3): "the answer gives 向日葵's fee and that it is 普惠; the writer expected a figure of 300 that the "
                  "sample data does not hold",
+    # Writer CS (session 9).
+    ("cs25", 3): "the same as ai48: 'what about Jiangsu' right after the husband's leave asks his leave in Jiangsu",
+    ("cs35", 2): "'是已经停了吗' with no subscription is told that none is kept and nothing will be sent",
+    ("cs38", 2): "known miss: '国家级的是多少' after the subsidy list (an award for a national demonstration "
+                 "centre) is not understood",
+    ("cs50", 2): "a centre named right after a fraud report gets its filing with where to report it, as a complaint",
 }
 
 
@@ -839,3 +845,67 @@ def test_the_whole_article_is_sent_when_asked_for(sample: tuple[Engine, Registry
     assert whole.intent == "guidance" and "在家照顾" in whole.text and "120" in whole.text
     say(engine, "what should I do when my baby has a fever", chat="8")
     assert "Caring at home" in say(engine, "full article", chat="8").text
+
+
+def test_cheapest_in_the_search_itself_lists_by_fee(sample: tuple[Engine, Registry]) -> None:
+    engine, registry = sample
+    found = say(engine, "杭旗锡尼镇哪家托育最便宜 家里条件一般")
+    fees = [registry.get(i).lowest_fee for i in found.centres]  # type: ignore[union-attr]
+    known = [f for f in fees if f is not None]
+    assert found.intent == "find_centre" and known == sorted(known) and fees[:len(known)] == known
+    assert "从低到高" in found.text and "育才" in registry.get(found.centres[0]).name  # type: ignore[union-attr]
+    ages = say(engine, "那家收一岁多的孩子不")  # the cheapest, which takes children from two
+    assert ages.centres == found.centres[:1] and "满2岁起" in ages.text and "不到入托月龄" in ages.text
+
+
+def test_is_it_inclusive_asks_about_the_centre_in_focus(sample: tuple[Engine, Registry]) -> None:
+    engine, registry = sample
+    listed = say(engine, location=(32.4414, 105.8137)).centres
+    say(engine, "第一个收几个月的")
+    answer = say(engine, "是普惠的不")
+    assert answer.centres == listed[:1] and len(answer.text.splitlines()) == 1 and "普惠" in answer.text
+
+
+def test_which_number_to_complain_to_is_never_the_centres_own(sample: tuple[Engine, Registry]) -> None:
+    engine, registry = sample
+    say(engine, "我要投诉 禾苗托育中心 乱收费 说好3500结果这个月收了4500")
+    answer = say(engine, "打哪个电话投诉")
+    centre = registry.get(answer.centres[0])
+    assert answer.intent == "complaint" and "12315" in answer.text and centre is not None
+    assert centre.phone not in answer.text
+
+
+def test_a_new_region_with_another_leave_too_answers_both(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "内蒙古产假几天 孩子2026年11月20号刚生")
+    answer = say(engine, "上海呢 陪产假也说下")
+    assert answer.intent == "leave" and "158" in answer.text and "陪产假：10天" in answer.text
+
+
+def test_childcare_for_the_other_child_is_found_during_an_emergency(sample: tuple[Engine, Registry]) -> None:
+    engine, registry = sample
+    assert "120" in say(engine, "孩子从沙发上摔下来 后脑勺着地 现在一直吐 叫他也不怎么有反应").text
+    found = say(engine, "我得跟车去医院 家里老大2岁 锡尼镇有能临时托一下的地方吗")
+    assert found.intent == "find_centre" and found.centres
+    assert all(registry.get(i).district_code == "150625" for i in found.centres)  # type: ignore[union-attr]
+
+
+def test_how_to_spot_a_scam_and_what_is_kept_are_answered(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    tips = say(engine, "以后怎么辨别是不是骗子")
+    assert "备案" in tips.text and "110" in tips.text
+    kept = say(engine, "那我的信息你们会删掉吗")
+    assert kept.intent == "help" and "/forget" in kept.text
+
+
+def test_a_centre_named_in_a_harm_report_by_its_own_name_only(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    report = say(engine, "今天接孩子发现胳膊上好几道红印子 问了半天说是老师掐的 托育园叫童趣时光 我现在手都在抖")
+    assert report.text.startswith("孩子可能正受到伤害") and "童趣时光托育馆" in report.text
+
+
+def test_a_first_spoonful_is_no_first_centre(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "啥时候加辅食")
+    answer = say(engine, "第一口吃啥")
+    assert answer.intent == "guidance" and "铁" in answer.text

@@ -307,3 +307,34 @@ def test_the_classifier_alone_is_set_aside_for_plain_diarrhoea_and_a_child_who_b
     assert safety.check("说他也不听 还咬人", reading("harm", 0.05)) is None
     bitten = safety.check("托班老师咬了孩子一口", reading("harm", 0.05))
     assert bitten is not None and bitten.kind == "harm"
+
+
+@pytest.mark.parametrize(("text", "kind"), [  # session 9: the training writers' misses, in English and pinyin too
+    ("whats the point of anything, so tired of living", "distress"),
+    ("wo ge le shouwan", "distress"),
+    ("有没有不疼的死法 问完我就删", "distress"),
+    ("我偷偷去看了墓地多少钱", "distress"),
+    ("yeye yong yantou tang haizi shou", "harm"),
+    ("侄子被他妈关在狗笼子里，真的是狗笼子", "harm"),
+    ("tuoyu jigou yi ye zhi jian ban zou le", "fraud"),
+    ("培菲康能用开水冲吗 我一直用温水", "medicine"),
+])
+def test_session_nine_words_alarm(text: str, kind: str) -> None:
+    assert kind in safety.word_alarms(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我们公司说产假里头包括周末，对不对",  # 头包 is a voice slip for 头孢, but not in 里头包括
+    "产后老想哭，是激素的原因吗",  # hormones as a cause are no medicine question
+    "老公打游戏打到半夜，真想把他手机扔了",  # a phone thrown is no fear of hurting the baby
+    "不想活了这破班，天天加班到十点",
+])
+def test_session_nine_quiet_on_words(text: str) -> None:
+    assert safety.word_alarms(text) == []
+
+
+def test_a_sting_or_a_stiff_neck_makes_vomiting_or_a_fever_urgent_for_the_classifier() -> None:
+    stung = safety.check("娃儿遭黄蜂子叮了好几口 脑壳上 现在吐了", reading("emergency", 0.05))
+    assert stung is not None and stung.kind == "emergency"
+    neck = safety.check("发烧到三十九度 一直喊头疼 怕光 脖子往后挺", reading("emergency", 0.05))
+    assert neck is not None and neck.kind == "emergency"

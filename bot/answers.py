@@ -587,8 +587,9 @@ def centre_facts(lang: str, centre: Centre, asked: Sequence[str], child_months: 
     return Reply("\n".join(centre_fact(lang, centre, a, child_months).text for a in said))
 
 
-def listed_facts(lang: str, chosen: Sequence[Centre], asked: str, *, offset: int) -> Reply:
-    return Reply("\n".join(f"{offset + i + 1}. {centre_fact(lang, c, asked).text}" for i, c in enumerate(chosen)))
+def listed_facts(lang: str, numbered: Sequence[tuple[int, Centre]], asked: str) -> Reply:
+    """The same fact of each centre, with its number in the list ("1. …", "3. …")."""
+    return Reply("\n".join(f"{n}. {centre_fact(lang, c, asked).text}" for n, c in numbered))
 
 
 def listed_by_fee(lang: str, numbered: Sequence[tuple[int, Centre]]) -> Reply:

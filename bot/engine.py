@@ -142,6 +142,7 @@ class Engine:
         # Safety first, before anything else. The classifier alone does not override a loss ("宝宝上个月走了") or a
         # short question about a centre just shown ("这家收多大的孩子"); words always raise the alarm.
         model_only_doubt = loss or followup.continues(state, text) or safety.following_up(self.ctx, state, text) \
+            or safety.after_fraud(self.ctx, state, text, heard.alarm) \
             or followup.searches_elsewhere(self.ctx, state, text) or safety.care_after_medicine(self.ctx, state, text)
         if heard.alarm is not None and (heard.alarm.by_words or not model_only_doubt) \
                 and not (heard.alarm.kind == "emergency" and safety.in_hospital_asking(self.ctx, state, text)):

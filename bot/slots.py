@@ -32,7 +32,8 @@ MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})(?:[日号]|(?=\s*(?:�
 YEARS_MONTHS = re.compile(NUMBER + r"\s*(?:岁|周岁)\s*(半|" + NUMBER + r"\s*个?月)?")
 MONTHS = re.compile(NUMBER + r"\s*个\s*(?:多)?月")
 EN_MONTHS = re.compile(r"(\d{1,2})\s*-?\s*months?", re.I)
-EN_YEARS = re.compile(r"(\d)\s*-?\s*years?", re.I)
+EN_YEARS = re.compile(r"(?<![\d.])(\d)\s*-?\s*years?", re.I)
+DECIMAL_YEARS = re.compile(r"(?<![\d.])(\d\.\d)\s*-?\s*(?:岁|周岁|years?|yrs?)", re.I)
 # "一个月多少钱", "每月收1200元": a fee per month, never the child's age.
 PER_MONTH = re.compile(r"(?:一|1|每)\s*个?\s*月\s*(?:要|得|大概|大约|约)?\s*"
                        r"(?:多少|几多|几千|收|交|学费|费|的?钱|\d+\s*元|[一二两三四五六七八九\d]+\s*[千百]|\d{3,})|"
@@ -44,7 +45,7 @@ MODE_WORDS = {Mode.full_day: ("全日托", "全天", "整天", "full day", "full
               Mode.hourly: ("计时托", "按小时", "钟点", "几个小时", "hourly"),
               Mode.temporary: ("临时托", "临时", "偶尔", "temporary", "occasional")}
 # "不一定要普惠", "普惠不普惠无所谓", "not necessarily inclusive"
-NOT_ONLY_INCLUSIVE = re.compile(r"不(?:一定|必|用|需要)\S{0,3}普惠|普惠不普惠|普不普惠|"
+NOT_ONLY_INCLUSIVE = re.compile(r"不(?:一定|必|用|需要|要求|求|限)\S{0,3}普惠|普惠不普惠|普不普惠|"
                                 r"普惠\S{0,4}(?:无所谓|都行|都可以|没关系)|"
                                 r"not necessarily (?:inclusive|public)|doesn'?t have to be (?:inclusive|public)")
 INCLUSIVE_WORDS = ("普惠", "扑会", "普会", "公办", "便宜", "inclusive", "affordable", "public")
@@ -190,6 +191,9 @@ def find_age_months(text: str) -> int | None:
     if "满月" in text:
         return 1
     text = PER_MONTH.sub("", text)
+    match = DECIMAL_YEARS.search(text)  # "2.5岁", "a 1.5 year old"
+    if match and float(match.group(1)) <= 6:
+        return round(float(match.group(1)) * 12)
     match = YEARS_MONTHS.search(text)
     if match:
         years = chinese_number(match.group(1))
@@ -336,10 +340,16 @@ def looks_chinese(text: str) -> bool:
     return len(CJK.findall(text)) >= 6 and len(LATIN_WORD.findall(text)) <= 1
 
 
+# Leave follows where one works and pays social insurance, not the household registration or the home town.
+HOME_NOT_WORK = re.compile(r"(?:户口|户籍|老家|籍贯)(?:是|在)?\S{0,6}?(?:的|人)?(?=[\s，,。]|但|可|不过|$)")
+WORKS_IN = re.compile(r"上班|工作|社保|单位")
+
+
 def find_province(text: str) -> Province | None:
     """A province named in the message (full or short name, or English), not one denied ("不是四川"); 山西 and 陕西
     are kept apart."""
     text = DENIED.sub("", text)
+    text = HOME_NOT_WORK.sub("", text) if WORKS_IN.search(text) else text  # "户口内蒙古的 但在上海上班交社保": 上海
     lower = text.lower()
     for province in sorted(PROVINCES, key=lambda p: -len(p.short)):
         if province.name in text or province.short in text or province.name_en.lower() in lower \

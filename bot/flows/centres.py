@@ -278,10 +278,9 @@ def centre_detail(ctx: Context, state: State, centre_id: str) -> Turn:
 def listed_question(ctx: Context, state: State, ids: list[str], asked: str, intent: str) -> Turn:
     """The same question about each centre just shown ("收几个月的", "有空位吗"), one short line each."""
     chosen = [c for c in (ctx.registry.get(i) for i in ids) if c is not None]
-    start = state.listed.index(chosen[0].id) if chosen and chosen[0].id in state.listed else 0
+    numbered = [(state.listed.index(c.id) + 1 if c.id in state.listed else n, c) for n, c in enumerate(chosen, 1)]
     state.topic = intent
-    return Turn(intent, (answers.listed_facts(state.language, chosen, asked, offset=start),),
-                centres=tuple(c.id for c in chosen))
+    return Turn(intent, (answers.listed_facts(state.language, numbered, asked),), centres=tuple(c.id for c in chosen))
 
 
 def by_fee(ctx: Context, state: State, intent: str) -> Turn:
@@ -338,6 +337,15 @@ def names_in(ctx: Context, text: str) -> list[Centre]:
              if text[i:j] in parts and not any(text[i:j] in place for place in places)]
     kept = [part for i, j, part in spans if not any(a <= i and j <= b and b - a > j - i for a, b, _ in spans)]
     found = dict.fromkeys(centre_id for part in kept for centre_id in parts[part])
+    return [c for c in (ctx.registry.get(i) for i in found) if c is not None]
+
+
+def listed_by_part(ctx: Context, text: str, shown: set[str]) -> list[Centre]:
+    """The listed centres whose own name part is said, even one that is also a place ("那府东街那家呢" after a list
+    with 府东街家庭托育点): among the centres just shown, the place reading does not compete."""
+    parts: dict[str, list[str]] = ctx.registry.memo("name-parts", _name_parts)
+    found = dict.fromkeys(i for part, ids in parts.items() if len(part) >= 2 and part in text
+                          for i in ids if i in shown)
     return [c for c in (ctx.registry.get(i) for i in found) if c is not None]
 
 

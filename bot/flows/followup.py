@@ -34,7 +34,7 @@ from bot.understanding.safety import Alarm, word_alarms
 from geodata.centre import Centre
 
 ORDINAL = re.compile(r"倒数第\s*[一二三四五六七八九十\d]{1,2}\s*(?:家|个|所)?|中间(?:那|这)?(?:个|家|所)|"
-                     r"第\s*([一二三四五六七八九十\d]{1,3})\s*(家|个|所|间|条)?(?![口次天步周年胎针顿])|头一家|最后(一|那|这)?(家|个)|"
+                     r"第\s*([一二三四五六七八九十\d]{1,3})(?!\s*个?\s*[口次天步周年胎针顿户孩娃宝])\s*(家|个|所|间|条)?|头一家|最后(一|那|这)?(家|个)|"
                      r"\b(first|second|third|fourth|fifth|last)\b|\bno\.?\s*(\d)\b|#(\d)|\b(\d)(?:st|nd|rd|th)\b|"
                      r"(?<![\d月])([1-9])\s*号(?:的|那家|那个)?(?![楼线院街路门店])", re.I)
 EN_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
@@ -46,7 +46,7 @@ NEAREST = re.compile(r"最近(?:的)?(?:那|这|一)?(?:家|个|所)|离我最�
 ATTRIBUTES = (
     ("phone", re.compile(r"电话|电化|号码|手机|联系方式|怎么联系|\bphone\b|\bnumber\b|\bcall\b|\bcontact\b", re.I)),
     ("fee", re.compile(r"多少钱|价\S{0,2}多少|(?:啥|什么)价|好多钱|几多钱|收费|费用|学费|价格|价钱|贵不贵|贵吗|"
-                       r"(?:一个?|每)月多少|月费|"
+                       r"(?:一个?|每)月\S?多少|收多少|月费|"
                        r"\bfees?\b|\bcost\b|\bprice\b|how much", re.I)),
     ("address", re.compile(r"地址|在哪|喺边度|在边度|在什么地方|位置在|\baddress\b|where is|located", re.I)),
     ("vacancies", re.compile(r"空位|名额|还收|满了|有位置|剩几个|几个位置|余位|\bvacanc|\bspaces?\b|\bspots?\b|"
@@ -80,6 +80,7 @@ TOPIC_WORDS = (("find_centre", re.compile(r"(托育|托儿所|托班|日托)(机
                ("subsidy", re.compile(r"补贴|补助|subsid", re.I)),
                ("leave", re.compile(r"产假|陪产假|育儿假|护理假|哺乳假|\bleave\b", re.I)))
 TOPIC_SWITCH = re.compile(r"^(那|那么|还有|再说说?|再问问?|说说)?\s*(.{1,5}?)\s*(呢|吧|的事|怎么样)?[?？。!！\s]*$")
+DAYS_SAID = re.compile(r"\d+\s*(?:天|days)|几天|多少天|how many days", re.I)
 MATERNITY_DAYS = re.compile(r"(?<!\d)(9[89]|1\d\d|2\d\d)\s*(天|days)", re.I)  # "158天" is the maternity leave
 WHEN_ENDS = re.compile(r"什么时候(结束|到期|休完|上班|回去)|哪天(结束|上班|到期)|休到(哪天|几号|什么时候)|回去上班|"
                        r"\bwhen\b.*\b(end|finish|back to work)|end date", re.I)
@@ -100,6 +101,12 @@ AROUND_IT = re.compile(r"(?:附近|周边|旁边|周围)\S{0,6}(?:别的|其他|
 # "那私立的呢", "民办的有吗": the same subsidy question, for other kinds of centres.
 OTHER_CENTRES = re.compile(r"私立|民办|社会办|营利|非普惠|公办|企业办|单位办|private|for-profit", re.I)
 # "收一岁的不", "能收两岁的吗": whether the centre in focus takes a child of that age.
+# "有收1岁的吗", "哪家能收": a search among them, not a question about the centre in focus.
+ANY_THAT_TAKES = re.compile(r"有(?:没有)?(?:能)?收|哪(?:家|个|些)\S{0,2}(?:能)?收|\bany (?:that|which) take", re.I)
+ASKS_IT = re.compile(r"(?:没|吗|不|么|没有|嘛)[?？。]*$")
+COMPARED = re.compile(r"便宜|贵|哪个|哪家|比较|区别|差别|\bcheaper\b|\bcompare\b", re.I)
+# "府东街那家": a listed centre by a name part that is also a place, pointed at as a centre.
+THAT_ONE = re.compile(r"那家|这家|那个|这个|那所|这所|\bthat one\b|\bthis one\b", re.I)
 # "是普惠的不", "算不算普惠": about the centre in focus, not "只要普惠的" (a narrower search).
 IS_IT = re.compile(r"^(?:那|它|这家|那家)?(?:是不是|是|算不算|算|属不属于|属于)")
 TAKES = re.compile(r"收\S{0,6}(?:不|吗|么|没)|能(?:去|上|送)\S{0,6}(?:不|吗|么|哪)|\b(?:take|accept)s?\b", re.I)
@@ -109,6 +116,9 @@ ABOUT_THE_SERVICE = re.compile(r"托|附近|旁边|机构|备案|补贴|订阅|�
 # "Tell me more about the first one", "第二家详细说说": the details of the centre named by its place in the list.
 DETAILS = re.compile(r"详细|具体|介绍|说说|讲讲|\btell me (?:more )?about\b|\bmore about\b|\bdetails?\b", re.I)
 ME = re.compile(r"^(?:那)?我(?:呢|的呢|有几天|能休几天)|(?:^|\s)(?:and )?what about me\b", re.I)
+# "那她自己呢" after the husband's leave: the other parent's.
+THE_OTHER_PARENT = re.compile(r"^(?:那)?(?:她|他)(?:自己)?(?:呢|的呢|有几天|能休几天)|"
+                              r"^(?:and |what about )(?:her|him)(?:self)?\b", re.I)
 # "要交什么材料": what a complaint needs.
 COMPLAINT_NEEDS = re.compile(r"材料|证据|证明|需要什么|要带什么|要准备|怎么写|留(?:我的)?(?:名字|姓名|电话)|匿名|实名|"
                              r"\bevidence\b|\bdocuments?\b", re.I)
@@ -195,12 +205,15 @@ def resolve(ctx: Context, state: State, message: Message, text: str, read_as: st
         return subsidy.how_to_apply(ctx, state)
     complaining = state.topic in {"complaint", "safety:harm", "safety:fraud"}  # a complaint, or a report just made
     about = centres.names_in(ctx, text) if complaining and is_short(text) else []
+    if len(about) == 1 and _asked_all(text) and not COMPLAINT_WORDS.search(text):
+        # "知语托育中心正规吗 有备案没", "知语正常一个月收多少" after a report: what was asked about it
+        return centres.centre_question(ctx, state, about[0], _asked_all(text), "check_centre")
     if len(about) == 1:  # "是格桑花托育中心 锡尼镇的": the centre the complaint is about
         return complaint.complaint(ctx, state, message, text, centre=about[0])
     if complaining and is_short(text) and COMPLAINT_NEEDS.search(text):
         return complaint.complaint(ctx, state, message, text)  # the answer says what to keep and bring
     if complaining and is_short(text) and not any(w.search(text) for _, w in TOPIC_WORDS) \
-            and (region := ctx.gazetteer.division_in(text)):
+            and not start.names_topic(text, "find_centre") and (region := ctx.gazetteer.division_in(text)):
         state.region_code = region  # "在盐湖区": where to complain there
         return complaint.complaint(ctx, state, message, text)
     if state.topic == "guidance":
@@ -265,7 +278,7 @@ def _about_centres(ctx: Context, state: State, message: Message, text: str) -> T
     explicit = bool(named or ORDINAL.search(text) or PRONOUN.search(text) or NEAREST.search(text))
     page = state.listed[max(0, state.shown - centres.PAGE):state.shown]
     searching = state.topic == "find_centre" and is_short(text)
-    if COMPLAINT_WORDS.search(text) and referred is not None and (explicit or asked == "phone"):
+    if COMPLAINT_WORDS.search(text) and referred is not None:
         # "这家说有空位，去了又说没有，我想投诉"; "打哪个电话投诉" is where to complain, not the centre's own phone
         return complaint.complaint(ctx, state, message, text, centre=referred)
     if FARTHER.search(text) and (state.place or state.listed):  # "有没有便宜点的 远点也行": beyond the circle
@@ -284,8 +297,12 @@ def _about_centres(ctx: Context, state: State, message: Message, text: str) -> T
                                   or (state.topic == "find_centre" and _narrows(text)))
     if elsewhere:  # "那锡尼镇呢", "不对，是杭锦旗", "不是锡尼镇 是阿镇": the same search elsewhere
         return centres.find(ctx, state, message, DENIED.sub("", text))
+    both = _ordinals(state, text)
+    if len(both) > 1 and (asked or COMPARED.search(text)):  # "第一家跟第二家哪个便宜": the same fact of each
+        return centres.listed_question(ctx, state, both, asked or "fee", _centre_topic(state))
     if state.centre_id and referred is not None and asked == "ages" and TAKES.search(text) \
-            and not ELLIPSIS.search(text) and is_short(text):  # "收一岁的不", just after "头一家多少钱"
+            and not ELLIPSIS.search(text) and not ANY_THAT_TAKES.search(text) and is_short(text):
+        # "收一岁的不", just after "头一家多少钱"; not "有收1岁的吗", which asks for others
         return centres.centre_question(ctx, state, referred, ["ages"], _centre_topic(state),
                                        _child_months(text))
     if state.centre_id and referred is not None and asked == "filing" and WHEN.search(text) and is_short(text):
@@ -294,6 +311,9 @@ def _about_centres(ctx: Context, state: State, message: Message, text: str) -> T
         return centres.by_fee(ctx, state, _centre_topic(state))  # before 便宜 as 普惠
     if state.centre_id and referred is not None and asked == "inclusive" and IS_IT.match(text):
         return centres.centre_question(ctx, state, referred, ["inclusive"], _centre_topic(state))  # "是普惠的不"
+    if state.centre_id and referred is not None and asked == "vacancies" and ASKS_IT.search(text) \
+            and not ONLY.search(text) and "的" not in text and is_short(text):  # "还有位置没": the one in focus
+        return centres.centre_question(ctx, state, referred, ["vacancies"], _centre_topic(state))
     if searching and not explicit and _narrows(text):  # "只要普惠的", "那要是2岁半呢": the same search, narrower
         return centres.refine(ctx, state, message, text)
     if asked in EVERY_LISTED and not explicit and state.centre_id is None and len(page) > 1 and is_short(text):
@@ -312,6 +332,16 @@ def _about_centres(ctx: Context, state: State, message: Message, text: str) -> T
     if searching and MORE.search(text) and not ORDINAL.search(text):
         return centres.next_page(ctx, state)
     return None
+
+
+def _ordinals(state: State, text: str) -> list[str]:
+    """Every listed centre a message numbers ("第一家跟第二家"), in the order said."""
+    ids = []
+    for match in ORDINAL.finditer(text):
+        position = _ordinal(match.group(0), len(state.listed))
+        if position is not None and 0 <= position < len(state.listed):
+            ids.append(state.listed[position])
+    return list(dict.fromkeys(ids))
 
 
 def _centre_topic(state: State) -> str:
@@ -348,7 +378,8 @@ def _referred_centre(ctx: Context, state: State, text: str) -> Centre | None:
 def _named_among_listed(ctx: Context, state: State, text: str) -> Centre | None:
     """"育才那家电话多少": a listed centre called by part of its name (not by the words every name shares)."""
     shown = set(state.listed[:state.shown or None])
-    said = [c for c in centres.names_in(ctx, text) if c.id in shown]
+    said = [c for c in centres.names_in(ctx, text) if c.id in shown] \
+        or (centres.listed_by_part(ctx, text, shown) if THAT_ONE.search(text) else [])
     if len(said) == 1:  # "那个小星星早上几点能送过去": the name said inside a longer question
         return said[0]
     described = DESCRIBED.search(text)
@@ -406,14 +437,17 @@ ALSO = re.compile(r"也(?:说|讲|问|要|一起|算)|顺便|一起说|\bas well
 
 def _about_leave(ctx: Context, state: State, message: Message, text: str) -> Turn | None:
     corrects_date = bool(CORRECTION.search(text) and find_date(text, ctx.today()))  # "不对 写错了 孩子是…生的"
-    if not is_short(text) and not (corrects_date and len(text) <= 2 * SHORT):
+    # "我同事2025年12月5号生的 她说她有188天 咋跟我不一样": another date, with days said, after a leave answer
+    another_date = state.topic == "leave" and bool(find_date(text, ctx.today()) and DAYS_SAID.search(text))
+    if not is_short(text) and not ((corrects_date or another_date) and len(text) <= 2 * SHORT):
         return None
     named = leave_asked(text) or ("maternity" if MATERNITY_DAYS.search(text) else None)
     if leave.COUNTING.search(text):  # "是工作日还是自然日", "Are the 158 days working days?"
         return leave.how_counted(ctx, state, named or state.leave_ask)
     birth_detail = bool(find_babies(text) or find_birth_order(text) or mentions_difficult_birth(text))
     asked = named or ("maternity" if birth_detail else None)
-    if not asked and ME.search(text) and state.leave_ask in {"maternity", "paternity"}:  # "那我呢" after the other's
+    the_other = ME.search(text) or THE_OTHER_PARENT.search(text)  # "那我呢", "那她自己呢": the other parent's
+    if not asked and the_other and state.leave_ask in {"maternity", "paternity"}:
         asked = "paternity" if state.leave_ask == "maternity" else "maternity"
     if WHEN_ENDS.search(text):  # "那我什么时候回去上班": the dates of the leave in question
         asked = asked or state.leave_ask or "maternity"

@@ -8,7 +8,7 @@ from typing import cast
 
 from bot import answers
 from bot.conversations import State
-from bot.flows import Context, complaint, guidance
+from bot.flows import Context, centres, complaint, guidance
 from bot.replies import Message, Reply, Turn
 from bot.understanding.corpus import SAFETY_INTENT
 from bot.understanding.safety import Alarm, word_alarms
@@ -44,7 +44,8 @@ WATCH = re.compile(r"注意(?:啥|什么|哪些|点啥)|观察(?:啥|什么|哪�
 SCAM = re.compile(r"(?:补贴|补助|托位|名额|位置)\S{0,16}"
                   r"(?:手续费|服务费|保证金|审核费|激活费|先交|先付|转账|验证码|银行卡)|"
                   r"(?:手续费|服务费|保证金|审核费|先交|转账)\S{0,16}(?:补贴|补助)|验证码|银行卡号|安全账户|"
-                  r"定金\S{0,10}保证|保证\S{0,6}(?:有位|有名额|入园)|拉黑|"
+                  r"定金\S{0,10}保证|保证\S{0,6}(?:有位|有名额|入园|进)|拉黑|(?:转|打|付)(?:到|给)\S{0,2}(?:他|她)?(?:的)?个人|"
+                  r"私人(?:账户|微信|卡)|"
                   r"\b(?:fee|pay)\b.{0,30}\bsubsid|\bsubsid\w*\b.{0,30}\b(?:fee|pay|transfer)\b|\bblocked me\b", re.I)
 # After despair, danger now: a high place, the line busy ("12356打了占线 我现在抱着孩子在阳台上").
 DANGER_NOW = re.compile(r"阳台|窗(?:边|台|户|口)|楼顶|天台|楼上|桥上|河边|占线|打不通|没人接|"
@@ -59,6 +60,9 @@ AMOUNT_PUSHED = re.compile(r"多少(?!度|天|岁|个月|钱)|几毫升|几ml|�
 # Someone to mind the other children while the parent goes to hospital: a search, answered during the emergency.
 CARE_FOR_THE_OTHERS = re.compile(r"临时托|计时托|(?:能|可以|帮忙)\S{0,3}托一?下|托(?:一下|几个小时|半天)|"
                                  r"\b(?:drop[- ]in|emergency) (?:childcare|daycare)\b", re.I)
+CHILDCARE_SEARCH = re.compile(r"(?:附近|周边|旁边|这边|那边)\S{0,4}(?:的)?(?:托育|托儿所|托班|日托)|"
+                              r"(?:托育|托儿所|托班|日托)\S{0,4}(?:有哪|有没有|有吗|哪家|推荐)|"
+                              r"\b(?:daycare|nursery|childcare)\b.{0,20}\bnear\b", re.I)
 HANDLED = re.compile(r"(?:已经|已)\S{0,6}(?:到|送|进|在|去)\S{0,2}医院|(?:到|送|进)了?医院了|在医院了|送医了|"
                      r"从医院回来了?|医生说没(?:大|啥)?事|虚惊一场|"
                      r"(?:在)?去医院的路上|救护车(?:来了|拉走了|接走了|到了)|医生(?:看过|在看)了|"
@@ -159,8 +163,8 @@ def moved_on(state: State, text: str, asks_guidance: bool) -> bool:
 def _in_hands_and_asking(text: str) -> bool:
     """"已经到医院了。阿勒腾席热镇附近托育有哪些": the emergency is in hands, and the message asks something else."""
     handled = HANDLED.search(text)
-    if CARE_FOR_THE_OTHERS.search(text):  # "我得跟车去医院 家里老大2岁 锡尼镇有能临时托一下的地方吗"
-        return True
+    if CARE_FOR_THE_OTHERS.search(text) or CHILDCARE_SEARCH.search(text):
+        return True  # "我得跟车去医院 家里老大2岁 锡尼镇有能临时托一下的地方吗", "以后想送托 和谐家园附近托育有哪些"
     return handled is not None and len(text) - len(handled.group(0)) >= 6
 
 
@@ -203,6 +207,13 @@ def following_up(ctx: Context, state: State, text: str) -> bool:
                 or (kind == "distress" and DISTRESS_NEXT.search(text)) or (kind == "harm" and HARM_NEXT.search(text)))
 
 
+def after_fraud(ctx: Context, state: State, text: str, found: Alarm | None) -> bool:
+    """Minutes after a fee-fraud report, a short message the classifier alone reads as another kind ("他说他是知语托育
+    中心的老师") goes on with the report."""
+    return found is not None and state.alarm_kind == "fraud" and found.kind != "fraud" and _recent(ctx, state) \
+        and len(text) <= 20
+
+
 def still(ctx: Context, state: State, text: str = "") -> Turn:
     """A short message after an alarm ("我要报警吗", "现在停了", "没人帮我"): the action and the number again; after
     an emergency, how to call 120, where to go and what to do while waiting, when that is asked, and the first-aid
@@ -218,6 +229,11 @@ def still(ctx: Context, state: State, text: str = "") -> Turn:
         return Turn(SAFETY_INTENT[kind], (answers.crisis_now(state.language),))
     waiting = kind == "emergency" and bool(EMERGENCY_NEXT.search(text))
     replies = [answers.safety_still(state.language, kind, waiting=waiting, choking=choking)]
+    named = centres.named_centre(ctx, text) if kind in {"harm", "fraud"} else None
+    if named is not None:  # "是文明路上的小星星托育园 我要投诉它": that centre's filing and where to report it
+        replies.extend(complaint.complaint(ctx, state, Message(), text, about="harm" if kind == "harm" else "fees",
+                                           centre=named).replies)
+        state.topic = f"safety:{kind}"
     if kind == "emergency" and VOMITING.search(text) and not choking:  # "她又吐了 咋弄" after a fall
         replies.append(answers.vomiting(state.language))
     passage = guidance.first_aid_passage(ctx, state, text) if kind == "emergency" else None

@@ -113,4 +113,6 @@ def loss(ctx: Context, state: State, message: Message, asks_leave: bool) -> Turn
     if ctx.subscriptions is not None and message.recipient is not None:
         ctx.subscriptions.mark_loss(message.recipient)
     state.pending, state.birth_date, state.age_months, state.subscribed_on = None, None, None, None
-    return Turn("unsubscribe", (answers.loss(state.language, with_miscarriage_leave=asks_leave),))
+    # a question about leave after a miscarriage is answered with its leave, and reported as a leave question
+    reply = answers.loss(state.language, with_miscarriage_leave=asks_leave)
+    return Turn("leave" if asks_leave else "unsubscribe", (reply,))

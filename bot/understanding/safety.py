@@ -508,6 +508,10 @@ MEDICINE = _rx(
     # pinyin
     r"\bmei ?lin\b|\btui ?shao ?yao\b|\bbu ?luo ?fen\b|\btai ?nuo ?lin\b|\bkang ?sheng ?su\b|\ba ?mo ?xi ?lin\b",
 )
+# A dose given twice or too much: the medicine reply, which sends an overdose to 120 (session 9).
+OVERDOSE = (r"(?:会不会|是不是|怕|担心)\S{0,3}(?:过量|药物?中毒)|(?:又|重复)喂了\S{0,3}(?:一次|一遍|一回)|"
+            r"药\S{0,6}(?:吃|喂)(?:重|多)了|(?:吃|喂)(?:重|多)了\S{0,2}药|(?:喂|吃)了两(?:次|回|遍)药|\bdouble dos|"
+            r"\bgave (?:it|her|him|the (?:medicine|dose)) twice")
 MEDICINE_WEAK = _rx(
     r"(?:吃|喂|用|给|塞|抹)\S{0,4}药|药\S{0,4}(?:吃|喂|用)|多少(?:毫升|ml|mg|毫克|片|粒)|几(?:毫升|ml|片|粒|颗)",
     r"\bhow much\b.{0,30}\b(?:give|have)|\bhow often can i give|\bcan i give",
@@ -606,7 +610,8 @@ MEDICINE_MORE = _rx(r"红花油|可的松|激素\S{0,2}(?:药膏|软膏|乳膏)|
                     MEDICINE_THEN_MILK)
 
 STRONG = {"harm": _rx(HARM.pattern, HARM_MORE.pattern), "emergency": _rx(EMERGENCY.pattern, EMERGENCY_MORE.pattern),
-          "distress": _rx(DISTRESS.pattern, DISTRESS_MORE.pattern), "medicine": _rx(MEDICINE.pattern, MEDICINE_MORE.pattern),
+          "distress": _rx(DISTRESS.pattern, DISTRESS_MORE.pattern),
+          "medicine": _rx(MEDICINE.pattern, MEDICINE_MORE.pattern, OVERDOSE),
           "fraud": _rx(FRAUD.pattern, FRAUD_MORE.pattern)}
 WEAK = {"harm": HARM_WEAK, "emergency": EMERGENCY_WEAK, "distress": DISTRESS_WEAK, "medicine": MEDICINE_WEAK,
         "fraud": FRAUD_WEAK}

@@ -18,6 +18,7 @@ from geodata.registry import Registry
 
 SCRIPTS = Path(__file__).parents[2] / "bot" / "understanding" / "corpus" / "followups"
 NOW = datetime(2026, 11, 24, 3, tzinfo=UTC)
+FACT_LINE = re.compile(r"\d+\. [^\n]*：")
 NUMBERED = re.compile(r"^\d+\. .*\n {3}\S", re.M)  # a numbered card with its details below, not a one-line fact
 
 
@@ -51,8 +52,8 @@ def run(engine: Engine, registry: Registry, scripts: list[dict[str, Any]]) -> li
                 message = Message(text=step["say"], recipient=tg(hash(session) % 10**9))
             turn = engine.handle(session, message)
             # A turn that lists centres is the list its own checks refer to ("refers listed[0].name").
-            if len(turn.centres) > 1 or (turn.intent == "find_centre" and turn.centres
-                                         and (not listed or turn.centres[0] not in listed)):
+            new_search = turn.intent == "find_centre" and turn.centres and (not listed or turn.centres[0] not in listed)
+            if (len(turn.centres) > 1 and not _facts_of_listed(turn.text)) or new_search:
                 listed = list(turn.centres)
             for name, held in _checks(turn, step.get("expect", {}), listed, registry):
                 outcomes.append(Outcome(script["id"], number, name, held, turn.text))
@@ -79,6 +80,14 @@ def _checks(turn: Turn, expect: dict[str, Any], listed: list[str], registry: Reg
         centres = [registry.get(i) for i in turn.centres]
         yield "listed_county", bool(centres) and all(c is not None and c.district_code == expect["listed_county"]
                                                      for c in centres)
+
+
+def _facts_of_listed(text: str) -> bool:
+    """"1. 银湖…：收费约…\n3. 童馨…：…": a fact of each of some listed centres, numbered as in their list (after
+    one heading line at most), which leaves the list as it was."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    facts = [line for line in lines if FACT_LINE.match(line)]
+    return bool(facts) and len(facts) >= len(lines) - 1
 
 
 def lists_centres(turn: Turn) -> bool:

@@ -70,6 +70,19 @@ DISAGREED = {
     ("cs38", 2): "known miss: '国家级的是多少' after the subsidy list (an award for a national demonstration "
                  "centre) is not understood",
     ("cs50", 2): "a centre named right after a fraud report gets its filing with where to report it, as a complaint",
+    # Writer CG (session 9).
+    ("cg02", 3): "the third centre has no fee on record, which the answer says",
+    ("cg38", 2): "the same: the second centre has no fee on record",
+    ("cg45", 4): "the same for the second centre near 西红海子公园",
+    ("cg04", 4): "no sample centre for an 8-month-old within 20 km of 呼和木独镇: nothing is listed, so listed_county "
+                 "cannot hold",
+    ("cg29", 5): "every centre of the last search was listed already, which the answer says",
+    ("cg35", 2): "known miss: a region given after the miscarriage-leave answer is not taken as its region",
+    ("cg35", 3): "then '下一胎要是顺利 产假多少' asks for the region again",
+    ("cg40", 5): "'贝贝乐还有位置吗' answers 贝贝乐 (full); the runner's list is of the search before, where it is not "
+                 "first",
+    ("cg46", 4): "the writer took 格桑花托育中心 for 普惠; the sample registry says it is not",
+    ("cg50", 1): "known miss: a greeting typed in pinyin ('nihao zhe ge shi gan sha de') is not understood",
 }
 
 
@@ -859,7 +872,7 @@ def test_cheapest_in_the_search_itself_lists_by_fee(sample: tuple[Engine, Regist
 
 
 def test_is_it_inclusive_asks_about_the_centre_in_focus(sample: tuple[Engine, Registry]) -> None:
-    engine, registry = sample
+    engine, _ = sample
     listed = say(engine, location=(32.4414, 105.8137)).centres
     say(engine, "第一个收几个月的")
     answer = say(engine, "是普惠的不")
@@ -909,3 +922,47 @@ def test_a_first_spoonful_is_no_first_centre(sample: tuple[Engine, Registry]) ->
     say(engine, "啥时候加辅食")
     answer = say(engine, "第一口吃啥")
     assert answer.intent == "guidance" and "铁" in answer.text
+
+
+def test_two_numbered_centres_compared_keep_their_numbers(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    listed = say(engine, "运城红旗西街社区附近 要全日托 孩子2岁").centres
+    answer = say(engine, "第一家和第三家差多少钱")
+    assert answer.centres == (listed[0], listed[2])
+    assert answer.text.splitlines()[1].startswith("3. ")
+
+
+def test_the_centre_in_focus_has_room_and_any_that_take_a_younger_child(sample: tuple[Engine, Registry]) -> None:
+    engine, registry = sample
+    listed = say(engine, location=(39.59586, 109.76449)).centres
+    say(engine, "第一家收多大的")
+    room = say(engine, "还有位置没")
+    assert room.centres == listed[:1] and len(room.text.splitlines()) == 1
+    younger = say(engine, "我家才1岁 那去不了啊 有收1岁的吗")
+    takes = [registry.get(i) for i in younger.centres]
+    assert takes and all(c is not None and (c.min_age_months or 0) <= 12 for c in takes)
+
+
+def test_a_report_of_fraud_goes_on_when_the_centre_is_named_and_asked_about(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    scam = say(engine, "业主群有人说交3000块就能保证进普惠托育园 要转到他个人微信 还说名额紧张今天必须转")
+    assert scam.text.startswith("这很可能是诈骗")
+    named = say(engine, "他说他是知语托育中心的老师")  # no harm: the same report
+    assert named.intent == "complaint" and "知语" in named.text and "孩子可能正受到伤害" not in named.text
+    filed = say(engine, "知语托育中心正规吗 有备案没")
+    assert filed.intent == "check_centre" and "已备案" in filed.text
+    assert "1400" in say(engine, "知语正常一个月收多少").text
+
+
+def test_a_dose_given_twice_is_a_medicine_alarm(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    answer = say(engine, "刚才奶奶又喂了一次退烧药 两次隔了不到一小时 会不会过量啊")
+    assert answer.intent == "guidance" and "120" in answer.text.splitlines()[0]
+
+
+def test_the_other_parent_and_a_colleagues_date_after_a_leave_answer(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    say(engine, "我在内蒙古鄂尔多斯上班，媳妇11月10号刚生的，我能请多少天陪产假")
+    assert "产假：158天" in say(engine, "那她自己呢").text
+    say(engine, "我在广元上班 宝宝是2025年10月20号生的 四川产假是多少天")
+    assert "产假：188天" in say(engine, "我同事2025年12月5号生的 她说她有188天 咋跟我不一样").text

@@ -11,6 +11,7 @@ from bot.slots import (
     find_babies,
     find_birth_order,
     find_date,
+    find_province,
     is_loss,
     looks_english,
     wants_inclusive,
@@ -63,3 +64,20 @@ def test_inclusive_and_english() -> None:
     readings = (wants_inclusive("普惠的"), wants_inclusive("非普惠的也要看看"), wants_inclusive("托育"))
     assert readings == (True, False, None)
     assert looks_english("Is there a daycare near 锡尼镇?") and not looks_english("锡尼镇附近的托育 ok")
+
+
+@pytest.mark.parametrize(("text", "months"), [
+    ("any daycare near 康和苑 for a 2.5 year old?", 30), ("孩子1.5岁了", 18), ("2岁半", 30), ("体温38.5 两岁", 24),
+])
+def test_a_decimal_age_in_years(text: str, months: int) -> None:
+    assert find_age_months(text) == months
+
+
+@pytest.mark.parametrize(("text", "province"), [
+    ("我老公户口内蒙古的 但一直在上海上班交社保 他按哪边算", "上海市"),
+    ("老家河南的 在北京上班", "北京市"),
+    ("户口内蒙古", "内蒙古自治区"),
+])
+def test_leave_goes_by_where_one_works_not_the_household_registration(text: str, province: str) -> None:
+    found = find_province(text)
+    assert found is not None and found.name == province

@@ -607,6 +607,10 @@ def _document(title: str) -> Text:
     return Text(_titled(title), title)
 
 
+def leave_refused(lang: str) -> Reply:
+    return Reply(msg("bot.leave.refused")(lang))
+
+
 def leave_brief(lang: str, result: LeaveResult, asked: str | None, *, dated: bool = True) -> Reply:
     """One line per figure asked for ("maternity", or several: "maternity,paternity"), with its document:
     "陪产假：25天（《…条例》）"."""

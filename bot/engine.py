@@ -49,6 +49,7 @@ ASKED_ELSEWHERE = {"leave", "subsidy", "guidance", "complaint", "unsubscribe"}  
 # A message that adds to the last one or goes on from it ("还有…", "那到底…"): when the model is unsure, the topic
 # goes on.
 ADDING = re.compile(r"那|还有|另外|而且|并且|再就是|\balso\b|\band another thing\b", re.I)
+ASKS_WHICH_LEAVE = re.compile(r"休(?:什么|啥|几天|多少天|哪些|多久)的?假|(?:什么|啥|哪些)假(?!期|的)|能休几天", re.I)
 CHILDCARE = re.compile(r"托|园|机构|附近|nursery|daycare|childcare|centre|center", re.I)
 ASKS_FOR_CHINESE = re.compile(r"(?:说|用|讲|回|换成?|切换成?|改成?)\s*中文|中文回(?:复|答)")
 SURE = 0.7  # a reading this sure starts a new topic even while we wait for an answer
@@ -285,6 +286,8 @@ class Engine:
         if intent == "find_centre" and heard.reading.runner_up == "guidance" \
                 and guidance.names_a_topic(self.ctx, text) and not CHILDCARE.search(text):
             intent = "guidance"  # "0到6个月的都有哪些 喂养睡眠那种": articles for an age, no word of childcare
+        if intent in {"guidance", "unknown", "help"} and ASKS_WHICH_LEAVE.search(text):
+            intent = "leave"  # "孩子妈妈走了 就我一个人带 孩子10个月 杭锦旗 我能休什么假"
         if intent == "help" and guidance.names_a_topic(self.ctx, text):
             intent = "guidance"  # "麻腮风是免费的吗": a parenting topic named, not a question about the service
         if intent in {"find_centre", "unknown"} and start.asks_other_places(text):

@@ -364,7 +364,8 @@ SPOUSE = re.compile(r"老公|丈夫|爸爸|男方|他爸|孩子爸|我爱人|配
                     r"(?:她|我|俺)家?男人|"
                     r"husband|partner|father|dad\b|paternity", re.I)
 PARENTAL = re.compile(r"育儿假|parental", re.I)
-MOTHER = re.compile(r"老婆|媳妇|妻子|女方|孩子妈|我自己|产假|生育假|(?:^|\s)她(?:呢|的|能|有|要)|"
+MOTHER = re.compile(r"(?:老婆|媳妇|妻子|女方|孩子妈)(?!妈?\S{0,3}(?:走了|跑了|不在了|离开|没了|去世))|"
+                    r"我自己|产假|生育假|(?:^|\s)她(?:呢|的|能|有|要)|"
                     r"wife|maternity|\bher\b|\bshe\b|\bmother\b", re.I)
 
 

@@ -31,7 +31,20 @@ COUNTING = re.compile(r"工作日|自然日|日历日|节假日|法定假|国庆
                       r"\bcalendar\b|working days?|weekends?|holidays?", re.I)
 
 
+# The employer refusing the leave, or threatening the job for it: where to turn, before the figures.
+REFUSED = re.compile(r"(?:单位|公司|老板|领导|厂里|人事)\S{0,8}(?:不给|不让|不批|不同意|拒绝|不准)\S{0,4}(?:休|请|放)?|"
+                     r"休了?\S{0,6}(?:就别回来|就辞退|就开除|就走人)|(?:辞退|开除|逼我辞职)\S{0,8}(?:产假|怀孕|休假)|"
+                     r"\b(?:employer|boss|company)\b.{0,30}\b(?:refus\w*|won'?t (?:give|let|allow)|fire[ds]?)\b", re.I)
+
+
 def leave(ctx: Context, state: State, message: Message, text: str, *, brief: bool = False) -> Turn:
+    turn = _leave(ctx, state, message, text, brief=brief)
+    if REFUSED.search(text):  # "单位不给休陪产假怎么办": the labour inspectorate and 12333 first
+        return Turn(turn.intent, (answers.leave_refused(state.language), *turn.replies), centres=turn.centres)
+    return turn
+
+
+def _leave(ctx: Context, state: State, message: Message, text: str, *, brief: bool = False) -> Turn:
     lang, today = state.language, ctx.today()
     province = find_province(text)
     division = ctx.gazetteer.division_in(text)

@@ -413,9 +413,9 @@ DISTRESS = _rx(
     r"差点把\S{0,3}(?:扔|摔|掐|捂)|把娃捂住|"
     r"(?:想|怕|会)\S{0,3}(?:掐死|闷死|捂死|摔死|弄死)",
     r"怕(?:我)?(?:会|哪天会)?(?:伤害|掐|摔|打|闷|捂)死?(?:他|她|娃|宝宝|孩子)|控制不住\S{0,4}(?:掐|打|摔|扔)|"
-    r"恨\S{0,3}(?:这个)?(?:孩子|娃)|怕(?:我)?自己|吓到我自己",
+    r"恨\S{0,3}(?:这个)?(?:孩子|娃)|怕(?:我)?自己(?!带|做|照顾|干|弄|学|养|不会|喂|一个人)|吓到我自己",
     # postpartum low mood that has gone far
-    r"(?:自己|我)(?:是个|就是个)?(?:废物|没用)|对不起(?:娃|孩子)|(?:看着|对)\S{0,4}一点感觉都没有|"
+    r"(?:自己|我)(?:是个|就是个)?(?:废物|没用(?!过))|对不起(?:娃|孩子)|(?:看着|对)\S{0,4}一点感觉都没有|"
     r"(?:产后|生完|坐月子)\S{0,12}(?:天天|每天|一直)\S{0,2}(?:哭|想哭)\S{0,8}(?:没意思|没用|废物|累赘|死)",
     # English
     r"\bwant to die|\bkill(?:ing)? myself|\bsuicid|\bend(?:ing)? (?:it all|my life|everything)\b|\bcan'?t go on|"
@@ -685,7 +685,10 @@ QUIET = _rx(
     r"\bnot (?:thinking of|going to|planning to) (?:hurt|harm|kill)\w* (?:myself|me)\b|"
     r"被(?:别的|其他|另一个|另外一个|同班的?)?(?:小朋友|小孩|孩子|同学)\S{0,4}(?:抓|咬|推|打|挠)|"
     # session 9: hormones as the cause of a mood, a job one "could die of"
-    r"激素的?(?:原因|水平|变化|分泌|影响)|(?:这|破)(?:班|工作)\S{0,6}不想活了?|不想活了?\S{0,2}(?:这|破)(?:班|工作)",
+    r"激素的?(?:原因|水平|变化|分泌|影响)|不想活了\S{0,2}(?:开玩笑|😂|🤣)|(?:问\S{0,4}就|冲我|对我)翻白眼|"
+    r"(?:娃|孩子|宝宝|儿子|女儿|他|她)\S{0,6}(?:拿头|用头)撞|"
+    r"(?:能|可以)\S{0,4}(?:回答|问)\S{0,6}(?:用药|吃药)|(?:开封|冰箱|常温)\S{0,6}(?:放|保存|存)|"
+    r"(?:园长|园里|财务|老板|负责人)\S{0,6}(?:说|答应|保证)\S{0,12}(?:下周|下个月|月底|这周|会退|退给|打过来|到账|在办|走流程)|(?:这|破)(?:班|工作)\S{0,6}不想活了?|不想活了?\S{0,2}(?:这|破)(?:班|工作)",
 )
 # Asked ahead of time: the words alone decide nothing, the classifier may still raise the alarm.
 AHEAD = _rx(
@@ -705,14 +708,18 @@ AHEAD = _rx(
     r"抢救过来|现在都?(?:好了|好好的|挺好)|要是\S{0,10}(?:咋办|怎么办|第一时间|往哪)|先记下来|(?:我)?先存着|还没出这事|"
     r"\bdon'?t want to (?:scald|burn|hurt)|\bbabyproof|\bparanoid after|(?:生的时候|生完|生孩子|分娩|剖腹产|顺产)\S{0,8}(?:大出血|抢救|进了?icu)|"
     r"(?:有过|得过|抽过|犯过)\S{0,4}(?:热性)?惊厥|(?:有|得了?)癫痫|控制得(?:很)?好|"
-    r"(?:推送|文章)\S{0,20}(?:取消|退订|不想看|不想收|退了)|(?:不想看|不想收)\S{0,20}(?:推送|文章)",
+    r"(?:推送|文章)\S{0,20}(?:取消|退订|不想看|不想收|退了)|(?:不想看|不想收)\S{0,20}(?:推送|文章)|"
+    # session 9: what-ifs, a false alarm, curiosity, what the pushes are about, the child fine now
+    r"(?:如果|假如|万一)\S{0,16}(?:咋办|怎么办|咋个办|怎么处理|第一步|先做什么|先干嘛)|虚惊一场|"
+    r"以为\S{0,16}(?:结果|原来|其实)\S{0,2}(?:是|在|找到|没)|好奇问问|就是好奇|推(?:的|什么)\S{0,12}(?:窒息|猝死|烫伤|坠楼|惊厥)|别(?:推|发)了|"
+    r"订阅\S{0,20}(?:窒息|烫伤|跌落|意外|安全提醒)|(?:现在|已经|后来)(?:都)?没事了|(?:拉|排)出来了|抽过一(?:次|回)",
     r"\b(?:last (?:year|month|week)|(?:a|one|two) (?:months?|years?|weeks?) ago)\b.{0,80}\b(?:fine|normal|since|grow out)\b|"
     r"\bacting (?:totally |completely )?normal|\brunning around\b|\bfine physically|\bdoctor said\b.{0,12}\bfine|"
     r"\bhow (?:to|do i|do we|can i) (?:make|keep)\b.{0,30}\bsafe",
 )
 # News, shows and stories about other people's children (session 5): a clause that tells one is not read, unless
 # it is about the parent's own child.
-HEARSAY = _rx(r"新闻|报道|谣言|辟谣|刷到|抖音|快手|微博|热搜|电视剧|小说|纪录片|网上(?:说|看到)|评论区|讲\S{0,8}的(?:电影|片)|"
+HEARSAY = _rx(r"新闻|报道|谣言|辟谣|谣传|传言|传闻|网上有人说|群里有人说|群里说|电影|剧里|书里|刷到|抖音|快手|微博|热搜|电视剧|小说|纪录片|网上(?:说|看到)|评论区|讲\S{0,8}的(?:电影|片)|"
               r"那部电影|\bin the news\b|\bthe news\b|\bnews said\b|\bdocumentary\b|\bheard a story\b|"
               r"\bread (?:about|a story)\b")
 CLAUSE = re.compile(r"([，。！？!?,.;；\s]+)")
@@ -741,7 +748,7 @@ ANY_CHILD = _rx(r"孩|娃|宝|崽|儿子|女儿|闺女|孙|侄|外甥|小朋友|
                 r"\b(?:baby|babies|kids?|child|children|son|daughter|toddler|lo|newborn|infant)\b|"
                 r"\b\d+ ?(?:yo|y/o|mo|mos|months?|years?)\b")
 # Signs that it is happening now, which asking ahead or in general does not undo.
-HAPPENING = _rx(r"刚才|刚刚|急(?!救|诊|性|躁)|救命|!!")  # not 急救 (first aid), 急诊, 急性
+HAPPENING = _rx(r"刚才|刚刚|急(?!救|诊|性|躁)|救命|!!|又抽|在抽|还在抽|正在抽")  # not 急救 (first aid), 急诊, 急性
 # The child is fine now: weak emergency words (a bump, a cough) are no emergency.
 FINE_NOW = _rx(r"一切正常|现在好好的|还在玩|在玩|该吃吃该玩玩|能吃能玩|吃喝正常|没事了|is fine\b|seems fine|playing")
 

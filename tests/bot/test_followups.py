@@ -966,3 +966,16 @@ def test_the_other_parent_and_a_colleagues_date_after_a_leave_answer(sample: tup
     assert "产假：158天" in say(engine, "那她自己呢").text
     say(engine, "我在广元上班 宝宝是2025年10月20号生的 四川产假是多少天")
     assert "产假：188天" in say(engine, "我同事2025年12月5号生的 她说她有188天 咋跟我不一样").text
+
+
+def test_an_employer_refusing_leave_gets_where_to_turn_first(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    refused = say(engine, "单位不给休陪产假怎么办")
+    assert refused.intent == "leave" and "12333" in refused.text.splitlines()[0]
+    assert "陪产假：25天" in say(engine, "内蒙古").text
+
+
+def test_a_father_whose_partner_left_is_asked_about_his_leave_not_hers(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    answer = say(engine, "孩子妈妈走了 就我一个人带 孩子10个月 杭锦旗 我能休什么假")
+    assert answer.intent == "leave" and "陪产假：25天" in answer.text and "育儿假" in answer.text

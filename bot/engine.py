@@ -235,7 +235,8 @@ class Engine:
         to_subscribe = pending.flow != "subscribe" and subscribing.ASKS_TO_SUBSCRIBE.search(text) is not None
         sure = (heard.reading.probability >= SURE and heard.intent not in {"unknown", "help", pending.flow}) \
             or followup.switches_topic(text) not in {None, pending.flow} \
-            or (pending.flow != "find_centre" and followup.asks_about_listed(state, text)) or to_subscribe
+            or (pending.flow != "find_centre" and followup.asks_about_listed(state, text)) or to_subscribe \
+            or followup.asks_about_a_named_centre(self.ctx, text)
         answers_it = {
             Pending.leave_region: lambda: bool(find_province(text) or self.ctx.gazetteer.division_in(text)
                                                or find_date(text, self.today()) or is_bad_date(text)),

@@ -86,9 +86,24 @@ def chinese_number(text: str) -> int | None:
     return (CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (CN_DIGITS.get(ones, 0) if ones else 0)
 
 
+# Dates said in words: "八月十五", "八月二十五号", "今年三月中旬", "去年国庆" (October).
+CN_MONTH = re.compile(r"(?:(?<=年)|(?<![一二两三四五六七八九十\d个]))([一二三四五六七八九十]{1,2})"
+                      r"(?=月(?:[一二三四五六七八九十\d]|初|中|底|末|份|上旬|下旬|出生|生|$|\s))")
+CN_DAY = re.compile(r"(?<=\d月)([一二三四五六七八九十]{1,3})(?=[日号]|出?生|$|\s|那|的|左右)")
+NATIONAL_DAY = re.compile(r"(前年|去年|今年|明年)?国庆(?:节|假期)?")
+
+
+def date_words(text: str) -> str:
+    """Dates said in Chinese numerals as digits ("八月十五" → "8月15"); 国庆 as October."""
+    text = NATIONAL_DAY.sub(lambda m: f"{m.group(1) or ''}10月", text)
+    text = CN_MONTH.sub(lambda m: str(chinese_number(m.group(1))), text)
+    return CN_DAY.sub(lambda m: str(chinese_number(m.group(1))), text)
+
+
 def find_date(text: str, today: date, near: date | None = None) -> date | None:
     """A calendar date in the message; a month and day alone is taken as the such date nearest to `near` (a date
     being corrected: "应该是5月2日" keeps its year), else to today."""
+    text = date_words(text)
     for pattern, century in ((ISO, 0), (SHORT_YEAR, 2000)):
         match = pattern.search(text)
         if match:
@@ -126,6 +141,7 @@ def find_date(text: str, today: date, near: date | None = None) -> date | None:
 def find_month(text: str, today: date | None = None) -> date | None:
     """A month without a day ("2024年6月出生", "2024-06", "October 2025", and with `today` "今年3月"), as its first
     day; None when a whole date is given."""
+    text = date_words(text)
     if ISO.search(text) or RELATIVE_YEAR.search(text) or EN_DATE.search(text):
         return None
     relative = RELATIVE_YEAR_MONTH.search(text) if today else None
@@ -374,7 +390,17 @@ LEAVE_TYPO = re.compile(r"(?<=产|儿|理|乳)[价甲架驾嫁]")
 
 
 def leave_asked(text: str) -> str | None:
-    """"paternity", "parental" or "maternity" when the message names whose leave it asks about."""
+    """"paternity", "parental" or "maternity" when the message names whose leave it asks about; both parents named
+    ("我儿子儿媳在运城") ask "maternity,paternity"."""
     text = LEAVE_TYPO.sub("假", text)
-    return "parental" if PARENTAL.search(text) else "paternity" if SPOUSE.search(text) \
-        else "maternity" if MOTHER.search(text) else None  # "育儿假…我和老公都有吗" asks the 育儿假
+    if PARENTAL.search(text):
+        return "parental"  # "育儿假…我和老公都有吗" asks the 育儿假
+    if BOTH_PARENTS.search(text):
+        return "maternity,paternity"
+    return "paternity" if SPOUSE.search(text) else "maternity" if MOTHER.search(text) else None
+
+
+# Both parents named: the mother's leave and the father's.
+BOTH_PARENTS = re.compile(r"儿子\S{0,2}儿媳|儿媳\S{0,2}儿子|(?:闺女|女儿)\S{0,2}女婿|女婿\S{0,2}(?:闺女|女儿)|"
+                          r"两口子|夫妻|我们俩|我们两个|我和(?:老公|老婆|媳妇|爱人)|"
+                          r"\bboth of us\b|\bmy (?:wife|husband) and i\b", re.I)

@@ -349,6 +349,13 @@ def listed_by_part(ctx: Context, text: str, shown: set[str]) -> list[Centre]:
     return [c for c in (ctx.registry.get(i) for i in found) if c is not None]
 
 
+def listed_by_whole_name(ctx: Context, text: str, shown: set[str] | None) -> list[Centre]:
+    """The centres listed (`shown`), or any filed centre (None), whose whole name (without the sample mark) the
+    message holds."""
+    chosen = ctx.registry.all() if shown is None else [ctx.registry.get(i) for i in shown]
+    return [c for c in chosen if c is not None and SAMPLE_MARK.sub("", c.name) in text]
+
+
 def sounded_in(ctx: Context, text: str) -> list[Centre]:
     """The filed centres whose own part of the name the message holds in sound (知雨 for 知语, 萌宝译站 for 萌宝驿站):
     the same toneless pinyin, read per run of Chinese characters; the longest part said wins."""

@@ -34,7 +34,7 @@ from bot.understanding.safety import Alarm, word_alarms
 from geodata.centre import Centre
 
 ORDINAL = re.compile(r"倒数第\s*[一二三四五六七八九十\d]{1,2}\s*(?:家|个|所)?|中间(?:那|这)?(?:个|家|所)|"
-                     r"第\s*([一二三四五六七八九十\d]{1,3})(?!\s*个?\s*[口次天步周年胎针顿户孩娃宝])\s*(家|个|所|间|条)?|头一家|最后(一|那|这)?(家|个)|"
+                     r"第\s*([一二三四五六七八九十\d]{1,3})(?!\s*个?\s*[口次天步周年胎针顿户孩娃宝])\s*(家|个|所|间|条)?|头一(?:家|个|所)|最后(一|那|这)?(家|个)|"
                      r"\b(first|second|third|fourth|fifth|last)\b|\bno\.?\s*(\d)\b|#(\d)|\b(\d)(?:st|nd|rd|th)\b|"
                      r"(?<![\d月])([1-9])\s*号(?:的|那家|那个)?(?![楼线院街路门店])", re.I)
 EN_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
@@ -62,7 +62,7 @@ ATTRIBUTES = (
     ("inclusive", re.compile(r"普惠|\binclusive\b|\bsubsidi[sz]ed\b", re.I)),
     ("status", re.compile(r"暂停|撤销|注销|吊销|停业|关停|关门了|怎么关了|倒闭|停办|还能(?:送|去|上|报名)|什么状态|"
                           r"啥状态|\bstatus\b|\bsuspended\b|\brevoked\b|\bstill open\b", re.I)),
-    ("filing", re.compile(r"备案|正规|合法|资质|\bfiled\b|\bregistered\b|\blicen[cs]ed\b", re.I)),
+    ("filing", re.compile(r"备案|备的案|备了案|正规|合法|资质|\bfiled\b|\bregistered\b|\blicen[cs]ed\b", re.I)),
 )
 # Asked right after another topic, without "它": still the centre in focus ("最小收几个月的" after its subsidy).
 FOCUS_FACTS = {"ages", "hours", "phone", "address", "vacancies"}
@@ -165,8 +165,14 @@ def searches_elsewhere(ctx: Context, state: State, text: str) -> bool:
 
 
 def asks_about_a_named_centre(ctx: Context, text: str) -> bool:
-    """"向日葵真正的电话是多少": a fact asked about one filed centre named in the message."""
-    return _asked(text) not in {None, "filing"} and len(centres.names_in(ctx, text)) == 1
+    """"向日葵真正的电话是多少", "那刚才女皇路社区托育点的电话再给我一下": a fact asked about one filed centre named in
+    the message (by its own part, or by its whole name when that holds a place)."""
+    return _asked(text) not in {None, "filing"} and (len(centres.names_in(ctx, text)) == 1 or (
+        is_short_question_about_a_centre(text) and len(centres.listed_by_whole_name(ctx, text, None)) == 1))
+
+
+def is_short_question_about_a_centre(text: str) -> bool:
+    return _asked(text) in FOCUS_FACTS | EVERYDAY and len(text) <= 2 * SHORT and bool(CENTRE_WORD.search(text))
 
 
 def asks_about_listed(state: State, text: str) -> bool:
@@ -190,6 +196,10 @@ def resolve(ctx: Context, state: State, message: Message, text: str, read_as: st
         return centres.find(ctx, state, message, text)  # "那金桂苑那边呢 想换一家", after a report about the centre
     if state.topic in {"find_centre", "check_centre"} or asks_about_listed(state, text):
         return _about_centres(ctx, state, message, text)
+    if is_short_question_about_a_centre(text) and not COMPLAINT_WORDS.search(text) \
+            and (whole := centres.listed_by_whole_name(ctx, text, None)):
+        # "好 那刚才女皇路社区托育点的电话再给我一下" during a leave question: that centre's phone
+        return centres.centre_question(ctx, state, whole[0], _asked_all(text), "check_centre")
     if state.topic == "leave":
         return _about_leave(ctx, state, message, text)
     if state.topic == "subsidy" and is_short(text) and ELLIPSIS.search(text) \
@@ -198,8 +208,9 @@ def resolve(ctx: Context, state: State, message: Message, text: str, read_as: st
         return centres.centre_question(ctx, state, said[0], ["fee", "inclusive"], "subsidy")
     if state.topic == "subsidy" and is_short(text) and OTHER_CENTRES.search(text):
         return subsidy.subsidy(ctx, state, message, text + " 机构的补贴")
-    if state.topic == "subsidy" and is_short(text) and ELLIPSIS.search(text) \
-            and (find_province(text) or ctx.gazetteer.division_in(text)):  # "那运城盐湖区呢": the same, elsewhere
+    if state.topic == "subsidy" and is_short(text) and (ELLIPSIS.search(text) or ALIKE.search(text)) \
+            and not start.names_topic(text, "find_centre") and (find_province(text) or ctx.gazetteer.division_in(text)):
+        # "那运城盐湖区呢", "我们杭锦旗有没有类似的": the same, elsewhere
         return subsidy.subsidy(ctx, state, message, text)
     if state.topic == "subsidy" and is_short(text) and APPLY.search(text):
         return subsidy.how_to_apply(ctx, state)
@@ -379,7 +390,8 @@ def _named_among_listed(ctx: Context, state: State, text: str) -> Centre | None:
     """"育才那家电话多少": a listed centre called by part of its name (not by the words every name shares)."""
     shown = set(state.listed[:state.shown or None])
     said = [c for c in centres.names_in(ctx, text) if c.id in shown] \
-        or (centres.listed_by_part(ctx, text, shown) if THAT_ONE.search(text) else [])
+        or (centres.listed_by_part(ctx, text, shown) if THAT_ONE.search(text) else []) \
+        or centres.listed_by_whole_name(ctx, text, shown)  # "府东街家庭托育点一个月多少钱": a place in the name
     if len(said) == 1:  # "那个小星星早上几点能送过去": the name said inside a longer question
         return said[0]
     described = DESCRIBED.search(text)
@@ -420,7 +432,7 @@ def _ordinal(text: str, count: int) -> int | None:
         return count // 2
     if word.startswith("最后") or "last" in word:
         return count - 1
-    if word == "头一家":
+    if word.startswith("头一"):  # "头一家", "头一个"
         return 0
     if match.group(1):
         number = chinese_number(match.group(1))
@@ -432,6 +444,8 @@ def _ordinal(text: str, count: int) -> int | None:
 
 
 # -- leave -----------------------------------------------------------------------------------------------
+CENTRE_WORD = re.compile(r"托育|托儿所|幼儿园|托班|园|中心|驿站|点")
+ALIKE = re.compile(r"类似的|一样的|同样的|也有吗|也有没有|有没有这种|\bthe same\b|\bsimilar\b", re.I)
 ALSO = re.compile(r"也(?:说|讲|问|要|一起|算)|顺便|一起说|\bas well\b|\btoo\b|\balso\b", re.I)
 
 

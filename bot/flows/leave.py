@@ -71,8 +71,8 @@ def _leave(ctx: Context, state: State, message: Message, text: str, *, brief: bo
         named = leave_asked(text)
         waiting = state.pending in {Pending.leave_region, Pending.leave_date}
         state.leave_ask = named or (state.leave_ask if waiting else None)
-        if waiting and not named and not born and (find_babies(text) or said is not None):
-            state.leave_ask, brief = "maternity", True  # "如果是双胞胎呢": twins and a difficult birth add to 产假
+        if waiting and not named and not born and (find_babies(text) or find_birth_order(text) or said is not None):
+            state.leave_ask, brief = "maternity", True  # "如果是双胞胎呢", "我这是二胎": they change 产假
     if not state.region_code or state.region_code == "-":
         state.pending = Pending.leave_region
         return Turn("leave", (answers.ask_province(lang),))

@@ -83,6 +83,12 @@ DISAGREED = {
                  "first",
     ("cg46", 4): "the writer took 格桑花托育中心 for 普惠; the sample registry says it is not",
     ("cg50", 1): "known miss: a greeting typed in pinyin ('nihao zhe ge shi gan sha de') is not understood",
+    # Writer CJ (session 9).
+    ("cj01", 4): "the list puts the 普惠 centres first; the writer's first (by distance) is a non-inclusive one",
+    ("cj02", 3): "the same order: the writer's second centre is not the second listed",
+    ("cj10", 3): "the same order again for 府东街 (the writer's list by distance)",
+    ("cj10", 5): "then 'it' is the second centre of the list as shown, whose hours differ",
+    ("cj28", 3): "known miss: '我咋只有158' is answered with the figures, not with why (the 2025-11-28 amendment)",
 }
 
 
@@ -979,3 +985,12 @@ def test_a_father_whose_partner_left_is_asked_about_his_leave_not_hers(sample: t
     engine, _ = sample
     answer = say(engine, "孩子妈妈走了 就我一个人带 孩子10个月 杭锦旗 我能休什么假")
     assert answer.intent == "leave" and "陪产假：25天" in answer.text and "育儿假" in answer.text
+
+
+def test_a_centre_named_whole_during_a_leave_question(sample: tuple[Engine, Registry]) -> None:
+    engine, registry = sample
+    say(engine, "先帮我找个托育的 利州区女皇路这边")
+    say(engine, "还是问产假 我在广元上班 娃是今年三月中旬生的")
+    answer = say(engine, "好 那刚才女皇路社区托育点的电话再给我一下")
+    centre = registry.get(answer.centres[0])
+    assert centre is not None and centre.name.startswith("女皇路社区托育点") and centre.phone in answer.text

@@ -11,8 +11,10 @@ from bot.slots import (
     find_babies,
     find_birth_order,
     find_date,
+    find_month,
     find_province,
     is_loss,
+    leave_asked,
     looks_english,
     wants_inclusive,
 )
@@ -81,3 +83,21 @@ def test_a_decimal_age_in_years(text: str, months: int) -> None:
 def test_leave_goes_by_where_one_works_not_the_household_registration(text: str, province: str) -> None:
     found = find_province(text)
     assert found is not None and found.name == province
+
+
+@pytest.mark.parametrize(("text", "born"), [
+    ("娃是今年八月十五生的", date(2026, 8, 15)), ("哎呀说错了 是八月二十五号", date(2026, 8, 25)),
+])
+def test_a_date_said_in_chinese_numerals(text: str, born: date) -> None:
+    assert find_date(text, TODAY) == born
+
+
+def test_a_month_said_in_words_and_the_national_day() -> None:
+    assert find_month("今年三月中旬生的", TODAY) == date(2026, 3, 1)
+    assert find_month("宝宝是去年国庆节那几天生的", TODAY) == date(2025, 10, 1)
+    assert find_month("宝宝十个月了", TODAY) is None and find_month("十月怀胎", TODAY) is None
+
+
+def test_both_parents_named_ask_both_leaves() -> None:
+    assert leave_asked("山西呢 我儿子儿媳在运城") == "maternity,paternity"
+    assert leave_asked("孩子妈妈走了 我能休什么假") is None

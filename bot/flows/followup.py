@@ -107,6 +107,11 @@ ASKS_IT = re.compile(r"(?:没|吗|不|么|没有|嘛)[?？。]*$")
 COMPARED = re.compile(r"便宜|贵|哪个|哪家|比较|区别|差别|\bcheaper\b|\bcompare\b", re.I)
 # "府东街那家": a listed centre by a name part that is also a place, pointed at as a centre.
 THAT_ONE = re.compile(r"那家|这家|那个|这个|那所|这所|\bthat one\b|\bthis one\b", re.I)
+# "女皇路社区托育点的电话": a word of a centre's name; "凤凰山社区 就在…下头那一片": where a place lies; "有没有类似的".
+CENTRE_WORD = re.compile(r"托育|托儿所|幼儿园|托班|园|中心|驿站|点")
+WHERE_WORDS = re.compile(r"就在|在|那一?片|一带|那边|这边|附近|旁边|后头|后面|前头|前面|下头|下面|对面|边上|"
+                         r"那里|这里|那儿|居委会|我们|我家|住|呢|啊|哦")
+ALIKE = re.compile(r"类似的|一样的|同样的|也有吗|也有没有|有没有这种|\bthe same\b|\bsimilar\b", re.I)
 # "是普惠的不", "算不算普惠": about the centre in focus, not "只要普惠的" (a narrower search).
 IS_IT = re.compile(r"^(?:那|它|这家|那家)?(?:是不是|是|算不算|算|属不属于|属于)")
 TAKES = re.compile(r"收\S{0,6}(?:不|吗|么|没)|能(?:去|上|送)\S{0,6}(?:不|吗|么|哪)|\b(?:take|accept)s?\b", re.I)
@@ -305,7 +310,8 @@ def _about_centres(ctx: Context, state: State, message: Message, text: str) -> T
             return centres.centre_detail(ctx, state, other.id)
     places = ctx.gazetteer.places_in(text) if is_short(text) and not explicit else []
     elsewhere = bool(places) and (ELLIPSIS.search(text) or safety.ANOTHER_FAMILY.search(text)
-                                  or (state.topic == "find_centre" and _narrows(text)))
+                                  or (state.topic == "find_centre" and (_narrows(text)
+                                                                        or _only_where(ctx, text))))
     if elsewhere:  # "那锡尼镇呢", "不对，是杭锦旗", "不是锡尼镇 是阿镇": the same search elsewhere
         return centres.find(ctx, state, message, DENIED.sub("", text))
     both = _ordinals(state, text)
@@ -343,6 +349,11 @@ def _about_centres(ctx: Context, state: State, message: Message, text: str) -> T
     if searching and MORE.search(text) and not ORDINAL.search(text):
         return centres.next_page(ctx, state)
     return None
+
+
+def _only_where(ctx: Context, text: str) -> bool:
+    """"凤凰山社区 就在凤凰山公园下头那一片": a place and where it lies, nothing else (after a search: search there)."""
+    return centres.only_a_place(ctx, WHERE_WORDS.sub("", text))
 
 
 def _ordinals(state: State, text: str) -> list[str]:
@@ -444,8 +455,6 @@ def _ordinal(text: str, count: int) -> int | None:
 
 
 # -- leave -----------------------------------------------------------------------------------------------
-CENTRE_WORD = re.compile(r"托育|托儿所|幼儿园|托班|园|中心|驿站|点")
-ALIKE = re.compile(r"类似的|一样的|同样的|也有吗|也有没有|有没有这种|\bthe same\b|\bsimilar\b", re.I)
 ALSO = re.compile(r"也(?:说|讲|问|要|一起|算)|顺便|一起说|\bas well\b|\btoo\b|\balso\b", re.I)
 
 

@@ -277,7 +277,7 @@ EMERGENCY = _rx(
     r"\b(?:jiao|han) ?bu ?xing\b|\bchou ?(?:feng|chu)\b|\bchuan ?bu ?(?:shang|guo) ?qi\b",
 )
 # Signs said plainly (session 3, from the training writers' words that cross-validation missed).
-EMERGENCY_MORE = _rx(r"耳朵\S{0,4}(?:流|出)\S{0,4}(?:水|血)|紫(?:色|红色)?的?小?(?:点|斑)|果酱(?:样|色)?\S{0,2}(?:便|屎)|"
+EMERGENCY_MORE = _rx(r"\bseizing\b|\bconvulsing\b|\bhaving (?:a )?(?:seizure|fit)\b",r"耳朵\S{0,4}(?:流|出)\S{0,4}(?:水|血)|紫(?:色|红色)?的?小?(?:点|斑)|果酱(?:样|色)?\S{0,2}(?:便|屎)|"
                      r"大便像果酱|囟门\S{0,3}(?:鼓|凸)|喷射(?:状|性)?(?:呕|吐)|(?:吃|食|吞)(?:了|咗)\S{0,8}降(?:血)?压药",
                      # session 4: drowsy and floppy in plain words, a swelling behind the ear, bleeding that won't stop
                      r"昏昏沉沉|眼神发直|不认人了|软趴趴|跟面条一样|头都抬不起来|耳(?:朵)?后\S{0,4}肿|"
@@ -364,13 +364,15 @@ FEVER = _rx(
     r"(?:3[89]|4[01])",
     r"\bfever|\bfeels? (?:very |really )?(?:hot|warm)|\bburning up|\bhigh temp",
 )
+FEVER_PINYIN = re.compile(r"\bfa ?shao\b|\bti ?wen\b")  # for the age rule only: the classifier reads pinyin itself
 COMMON_ILLNESS = _rx(r"拉稀|拉肚子|腹泻|拉水|水样便|稀便|吐了|呕吐|吐奶|\bdiarrh|\bvomit|\bthrew up|\bthrow(?:ing)? up")
 # What makes loose stools or vomiting urgent: drying out, drowsiness, blood or green, a hard belly, swelling, a fall.
 DANGER_SIGN = _rx(r"尿|眼泪|干|凹|陷|没精神|精神(?:不好|差)|蔫|软|绿|血|硬|鼓|肿|不醒|醒不|一直睡|老睡|嗜睡|想睡|喘|"
                   r"抽搐|在抽|又抽了|抽完|呛|摔|磕|水池|落水|吞|"
                   # session 9: a stiff neck or light hurting, stings, mushrooms, a barking cough with noisy breathing
                   r"脖子|怕光|头疼|头痛|叮|蛰|蜇|蘑菇|野果|狗叫|吱吱|憋醒|脸色|发紫|"
-                  r"stiff neck|light hurts|stung|sting|mushroom|berries|bark|wheez|stridor|"
+                  r"stiff neck|\blight hurts|\bstung|\bsting|mushroom|berries|\bbark|wheez|stridor|\bseiz|convuls|"
+                  r"not stopping|won'?t stop|"
                   r"\bwet\b|\btears\b|sunken|green|blood|letharg|floppy|drowsy|sleepy|swollen|hard\b|fell\b")
 # A child who bites or hits others, with no adult doing it.
 CHILD_HITS = _rx(r"(?<!老师)(?<!阿姨)(?<!保姆)(?:还|老|总|爱|会|就)?(?:咬人|打人|抓人|推人)|咬别的|打别的|"
@@ -609,7 +611,7 @@ MEDICINE_MORE = _rx(r"红花油|可的松|激素\S{0,2}(?:药膏|软膏|乳膏)|
                     r"\bnystatin|\bsimethicone|(?:食|吃)紧?\S{0,6}药\S{0,8}喂紧?奶",
                     MEDICINE_THEN_MILK)
 
-STRONG = {"harm": _rx(HARM.pattern, HARM_MORE.pattern), "emergency": _rx(EMERGENCY.pattern, EMERGENCY_MORE.pattern),
+STRONG = {"harm": _rx(HARM.pattern, HARM_MORE.pattern, r"(?:老师|阿姨|保姆|保育员|园长)\S{0,2}打人(?!事件|的事|那事)"), "emergency": _rx(EMERGENCY.pattern, EMERGENCY_MORE.pattern),
           "distress": _rx(DISTRESS.pattern, DISTRESS_MORE.pattern),
           "medicine": _rx(MEDICINE.pattern, MEDICINE_MORE.pattern, OVERDOSE),
           "fraud": _rx(FRAUD.pattern, FRAUD_MORE.pattern)}
@@ -621,15 +623,15 @@ WEAK = {"harm": HARM_WEAK, "emergency": EMERGENCY_WEAK, "distress": DISTRESS_WEA
 SPOKEN = {
     "harm": "虐待 虐童 打孩子 打宝宝 掐孩子 拍头 拍宝宝的头 脱裤子 脱他裤子 脱她裤子 摸下面 小黑屋 锁在车里 "
             "锁车里 关进箱子 关在箱子 绑起来 不给吃饭 喂安眠药 让他睡觉 让她睡觉 性侵 猥亵 胶带 烟头烫 摸下身 "
-            "捏孩子 狗笼",
+            "捏孩子 狗笼 锁在家里 锁家里 天天被打 天天挨打",
     "emergency": "眼睛上翻 一天没尿 抽搐 抽风 全身抽 一直抖 眼睛直了 眼睛翻白 喘不上气 喘不过气 呼吸困难 嘴唇发紫 嘴唇紫了 叫不醒 昏迷 "
                  "晕过去 昏过去 吞了 误吞 纽扣电池 磁铁 消毒液 农药 烫伤 溺水 噎住 卡住了 胸口凹 陷下去 开水烫 肋骨下面陷 "
                  "热油烫 被门夹 指甲掉了 呼吸很急 鼻子一扇 指甲划到",
     "distress": "不想活 想死 去死 自杀 跳下去 跳楼 活着没意思 活不下去 没有我 世界没有我 一了百了 结束生命 "
                 "我死了 想消失 死掉 药攒够了 活着没有意义 不配活着 撞上去 睡过去不醒 割腕 割手腕 割了手腕 跳河 跳江 "
-                "死法 遗书",
+                "死法 遗书 要不要一起走 带着孩子一起走",
     "medicine": "布洛芬 美林 泰诺林 退烧药 头孢 阿莫西林 抗生素 吃药期间 清热颗粒 补液盐 珍珠粉 凝胶 剂量 几毫升 "
-                "氯雷他定 氨酚黄那敏 对乙酰氨基酚 含激素",
+                "氯雷他定 氨酚黄那敏 对乙酰氨基酚 含激素 能吃什么药 可以吃什么药",
     "fraud": "跑路 不退 退钱 服务费 手续费 先付 一次交清 不充就 停课 空号 卷钱 拉黑 搬走了 要不回来 骗钱 骗局 被骗 "
              "收款码是假的 假官网",
 }
@@ -685,7 +687,10 @@ QUIET = _rx(
     r"\bnot (?:thinking of|going to|planning to) (?:hurt|harm|kill)\w* (?:myself|me)\b|"
     r"被(?:别的|其他|另一个|另外一个|同班的?)?(?:小朋友|小孩|孩子|同学)\S{0,4}(?:抓|咬|推|打|挠)|"
     # session 9: hormones as the cause of a mood, a job one "could die of"
-    r"激素的?(?:原因|水平|变化|分泌|影响)|不想活了\S{0,2}(?:开玩笑|😂|🤣)|(?:问\S{0,4}就|冲我|对我)翻白眼|"
+    r"激素的?(?:原因|水平|变化|分泌|影响)|\babus\w* my time|\bthreaten\w* (?:to )?(?:fire|sack|kick|not renew|劝退)|"
+    r"威胁\S{0,6}(?:辞退|开除|劝退|不续|not renew)|(?:输|填|点|按|订阅)\S{0,6}没反应|\blandlord\b|\bgym\b|"
+    r"\bwhich\b.{0,30}\bpoisonous|\bor a myth\b|\bisn'?t a scam\b|\bor (?:a|another) scam\b|\bnot falling for\b|"
+    r"不想活了\S{0,2}(?:开玩笑|😂|🤣)|(?:问\S{0,4}就|冲我|对我)翻白眼|"
     r"(?:娃|孩子|宝宝|儿子|女儿|他|她)\S{0,6}(?:拿头|用头)撞|"
     r"(?:能|可以)\S{0,4}(?:回答|问)\S{0,6}(?:用药|吃药)|(?:开封|冰箱|常温)\S{0,6}(?:放|保存|存)|"
     r"(?:园长|园里|财务|老板|负责人)\S{0,6}(?:说|答应|保证)\S{0,12}(?:下周|下个月|月底|这周|会退|退给|打过来|到账|在办|走流程)|(?:这|破)(?:班|工作)\S{0,6}不想活了?|不想活了?\S{0,2}(?:这|破)(?:班|工作)",
@@ -708,7 +713,7 @@ AHEAD = _rx(
     r"抢救过来|现在都?(?:好了|好好的|挺好)|要是\S{0,10}(?:咋办|怎么办|第一时间|往哪)|先记下来|(?:我)?先存着|还没出这事|"
     r"\bdon'?t want to (?:scald|burn|hurt)|\bbabyproof|\bparanoid after|(?:生的时候|生完|生孩子|分娩|剖腹产|顺产)\S{0,8}(?:大出血|抢救|进了?icu)|"
     r"(?:有过|得过|抽过|犯过)\S{0,4}(?:热性)?惊厥|(?:有|得了?)癫痫|控制得(?:很)?好|"
-    r"(?:推送|文章)\S{0,20}(?:取消|退订|不想看|不想收|退了)|(?:不想看|不想收)\S{0,20}(?:推送|文章)|"
+    r"推送|(?:推送|文章)\S{0,20}(?:取消|退订|不想看|不想收|退了)|(?:不想看|不想收)\S{0,20}(?:推送|文章)|"
     # session 9: what-ifs, a false alarm, curiosity, what the pushes are about, the child fine now
     r"(?:如果|假如|万一)\S{0,16}(?:咋办|怎么办|咋个办|怎么处理|第一步|先做什么|先干嘛)|虚惊一场|"
     r"以为\S{0,16}(?:结果|原来|其实)\S{0,2}(?:是|在|找到|没)|好奇问问|就是好奇|推(?:的|什么)\S{0,12}(?:窒息|猝死|烫伤|坠楼|惊厥)|别(?:推|发)了|"
@@ -733,10 +738,12 @@ STORING = _rx(r"收起来|收好|存放|放哪|放在哪|够不着|不让\S{0,4}
 # Asked in general: strong patterns count as weak, weak ones not at all.
 IN_GENERAL = _rx(r"一般|的话|万一|注意(?:啥|什么|哪些)|观察(?:啥|什么|哪些)")
 ADULT_PATIENT = _rx(r"我自己|我本人|(?:我|俺)(?:老公|老婆|爸|妈|公公|婆婆|丈夫|媳妇|老汉|老头子)(?!说|讲|觉得)|老伴|奶奶我|我这老太太|"
-                    r"\bmyself\b|"
+                    r"\bmyself\b|\bmy period\b|\bperiod pain|痛经|来姨妈|来例假|\blai ?yi ?ma\b|"
+                    r"\bme not the (?:kids?|baby)\b|"
                     r"\bmy (?:husband|wife|mum|mom|dad)\b")
 OWN_MEDICINE = _rx(r"(?:我自己|我本人|我这老太太|奶奶我)\S{0,12}(?:吃|用|喝|打)|(?:我|俺)(?:老汉|老头子|老伴)\S{0,6}(?:吃|用)")
 NURSING = _rx(r"喂奶|哺乳|母乳|怀孕|孕|喂\S{0,2}奶|breastfe|pregnan")
+NOT_NURSING = _rx(r"(?:没有?|不)在?(?:喂奶|哺乳|喂母乳)|not breastfeeding|stopped breastfeeding|\bmei ?you ?bu ?ru\b")
 # The child's other parent gone ("孩子妈妈走了", "老婆生完孩子就走了"), and a question for the service with it.
 PARTNER_LEFT = _rx(r"(?:孩子|娃)(?:他|她)?(?:妈|爸|娘|爹)妈?\S{0,8}(?:走了|跑了|离开了?|不要我们了)|"
                    r"(?:老婆|媳妇|妻子|老公|丈夫)\S{0,8}(?:走了|跑了|离家出走)")
@@ -817,12 +824,23 @@ def under_three_months(text: str) -> bool:
 
 
 LATIN_LETTER = re.compile(r"[a-z]")
+TONE_MARKED = re.compile(r"[\u00c0-\u024f]")
+# A baby's age typed in pinyin, read as Chinese ("2 ge yue bao bao fa shao 38.5 du").
+PINYIN_WORDS = re.compile(r"(\d+)\s*ge\s*yue\b|(\d+)\s*zhou\b")
+
+
+def _hanzi_for(match: re.Match[str]) -> str:
+    return f"{match.group(1)}个月" if match.group(1) else f"{match.group(2)}周"
 
 
 @lru_cache(maxsize=2048)
 def _forms(text: str) -> tuple[str, str, str]:
     """The message compacted; the same with risky-looking phrases erased; and that spelled in pinyin."""
     folded = VOICE_SLIPS.sub(lambda m: SLIPS[m.group(0)], simplified(unicodedata.normalize("NFKC", text).lower()))
+    if TONE_MARKED.search(folded):  # "wǒ bǎobao 5 zhōu": pinyin with its tone marks
+        folded = unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", folded)
+                                                      if unicodedata.category(c) != "Mn"))
+    folded = PINYIN_WORDS.sub(_hanzi_for, folded) if LATIN_LETTER.search(folded) else folded
     compact = _temperatures(SPACE_BY_HAN.sub("", folded))
     told = "".join("～" if HEARSAY.search(part) and not OWN_CHILD.search(part) else part
                    for part in CLAUSE.split(folded))
@@ -867,14 +885,15 @@ def _found(text: str, age_months: int | None) -> dict[str, bool]:
 def _about_an_adult(form: str) -> bool:
     """"我自己嗓子疼 吃点啥药好", "老伴血压高 头有点晕", "我自己血压高 天天吃降压药 带孙子没影响吧": an adult's own
     health, the child named only as the one they look after."""
-    if not ADULT_PATIENT.search(form) or NURSING.search(form):
+    if not ADULT_PATIENT.search(form) or (NURSING.search(form) and not NOT_NURSING.search(form)):
         return False
     return not ANY_CHILD.search(form) or bool(OWN_MEDICINE.search(form))
 
 
 def _fever(form: str) -> bool:
     """A fever said: a normal temperature measured ("量了37.2", "36.9") outweighs a forehead that feels warm."""
-    return bool(FEVER.search(form)) and (bool(HIGH_TEMPERATURE.search(form)) or not NORMAL_TEMPERATURE.search(form))
+    said = FEVER.search(form) or FEVER_PINYIN.search(form)
+    return bool(said) and (bool(HIGH_TEMPERATURE.search(form)) or not NORMAL_TEMPERATURE.search(form))
 
 
 def _about_a_pet(form: str) -> bool:

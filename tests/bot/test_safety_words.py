@@ -338,3 +338,26 @@ def test_a_sting_or_a_stiff_neck_makes_vomiting_or_a_fever_urgent_for_the_classi
     assert stung is not None and stung.kind == "emergency"
     neck = safety.check("发烧到三十九度 一直喊头疼 怕光 脖子往后挺", reading("emergency", 0.05))
     assert neck is not None and neck.kind == "emergency"
+
+
+@pytest.mark.parametrize(("text", "kind"), [  # session 9, English and pinyin with tone marks
+    ("wǒ bǎobao 5 zhōu, tǐwēn 38.2, bù chī nǎi", "emergency"),  # a fever at five weeks
+    ("2 ge yue bao bao fa shao 38.5 du, jiu xian zai", "emergency"),
+    ("she's been seizing for 3 minutes now, fever 40, it's not stopping", "emergency"),
+    ("老师打人了!!! 快来人", "harm"),
+    ("nai nai ba 1 sui de sun zi suo zai jia li, zi ji chu qu da ma jiang yi zheng tian", "harm"),
+    ("wo zai bu ru, gan mao le ke yi chi shen me yao", "medicine"),
+])
+def test_session_nine_english_and_pinyin_alarm(text: str, kind: str) -> None:
+    assert kind in safety.word_alarms(text)
+
+
+@pytest.mark.parametrize("text", [
+    "my boss is abusing my time, I work till 10pm every day",
+    "can u find me a daycare that isnt a scam lol, near Ejin Horo",
+    "can I take 布洛芬 for period pain? 我没有在喂奶",
+    "订阅老是失败，输了日期没反应",
+    "which houseplants are poisonous to toddlers? he chews leaves",
+])
+def test_session_nine_english_quiet(text: str) -> None:
+    assert safety.word_alarms(text) == []

@@ -352,7 +352,8 @@ def listed_by_part(ctx: Context, text: str, shown: set[str]) -> list[Centre]:
 def listed_by_whole_name(ctx: Context, text: str, shown: set[str] | None) -> list[Centre]:
     """The centres listed (`shown`), or any filed centre (None), whose whole name (without the sample mark) the
     message holds."""
-    chosen = ctx.registry.all() if shown is None else [ctx.registry.get(i) for i in shown]
+    chosen = [m.centre for m in ctx.registry.search(text, limit=3)] if shown is None \
+        else [ctx.registry.get(i) for i in shown]  # the name index, not a scan of every centre
     return [c for c in chosen if c is not None and SAMPLE_MARK.sub("", c.name) in text]
 
 

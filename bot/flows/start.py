@@ -7,7 +7,7 @@ import re
 from bot import answers
 from bot.conversations import Pending, State
 from bot.flows import Context, centres
-from bot.replies import Message, Turn
+from bot.replies import Message, Reply, Turn
 from bot.slots import COMPLAINT_WORDS
 from bot.understanding import Heard
 
@@ -51,8 +51,7 @@ SPOTTING_SCAMS = re.compile(r"(?:怎么|如何|怎样|咋)\S{0,3}(?:辨别|识�
 
 
 def spotting_scams(state: State) -> Turn:
-    state.pending = None
-    return Turn("complaint", (answers.avoid_scams(state.language),))
+    return _fixed(state, "complaint", answers.avoid_scams(state.language))
 
 
 # "那我的信息你们会删掉吗": what is kept, and how to delete it (typed "删除我的数据" deletes at once, as /forget).
@@ -62,13 +61,17 @@ DATA_ASKED = re.compile(r"(?:信息|数据|资料|记录)\S{0,8}(?:删|保存|�
 
 
 def data_kept(state: State) -> Turn:
-    state.pending = None
-    return Turn("help", (answers.data_kept(state.language),))
+    return _fixed(state, "help", answers.data_kept(state.language))
 
 
 def numbers(state: State) -> Turn:
+    return _fixed(state, "help", answers.numbers(state.language))
+
+
+def _fixed(state: State, intent: str, reply: Reply) -> Turn:
+    """A fixed answer ("急救电话多少", how to spot a scam, what is kept): any question we asked is set aside."""
     state.pending = None
-    return Turn("help", (answers.numbers(state.language),))
+    return Turn(intent, (reply,))
 
 
 def share_links(ctx: Context, state: State) -> Turn:

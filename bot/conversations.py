@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from functools import cached_property
@@ -93,6 +93,10 @@ class State:
             known[key] = Pending(value) if isinstance(value, str) and value in Pending.__members__ else None
         return cls(**known)
 
+    def to_json(self) -> dict[str, Any]:
+        """The fields as they are (not copied, as `asdict` would): the row is serialised at once."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
 
 @dataclass
 class Held:
@@ -139,7 +143,7 @@ class ConversationStore:
 
     def _values(self, session: str, state: State) -> dict[str, Any]:
         now = self.clock()
-        return {"session": session, "language": state.language, "state": asdict(state), "updated_at": now,
+        return {"session": session, "language": state.language, "state": state.to_json(), "updated_at": now,
                 "expires_at": now + self.ttl}
 
     def _purge_now_and_then(self) -> None:

@@ -277,6 +277,8 @@ class Engine:
                 "guidance" if "guidance" in (heard.intent, heard.reading.runner_up)
                 and guidance.names_a_topic(self.ctx, text) else "")
             if not intent:
+                named = centres.named_centre(self.ctx, text)  # what a typed choice goes on about ("那给我登记投诉")
+                state.centre_id = named.id if named else state.centre_id
                 return start.which_intent(state, text, heard)
         if intent == "unknown" and start.names_topic(text, heard.reading.runner_up):
             intent = heard.reading.runner_up  # "…the babysitter is from an agency, where do I report her?"

@@ -54,7 +54,8 @@ DANGER_NOW = re.compile(r"阳台|窗(?:边|台|户|口)|楼顶|天台|楼上|桥
 HARM_NEXT = re.compile(r"验伤|报警|报案|警察|派出所|证据|监控|还(?:要|能)?\S{0,3}送|要不要送|送不送|"
                        r"\bpolice\b|\bevidence\b|\bdocument\w*\b.{0,20}\binjur", re.I)
 # After a medicine question: the amount asked again ("你就告诉我大概多少嘛 她9公斤").
-AMOUNT_PUSHED = re.compile(r"多少(?!度|天|岁|个月|钱)|几毫升|几ml|几片|几滴|剂量|\bhow much\b|\bhow many\b|\bdose\b",
+AMOUNT_PUSHED = re.compile(r"多少(?!度|天|岁|个月|钱)|几毫升|几ml|几片|几滴|剂量|(?:大概|大约|大致|个)的?量|"
+                           r"\bhow much\b|\bhow many\b|\bdose\b",
                            re.I)  # not "发烧到多少度要去医院"
 # The emergency is in hands ("已经到医院了", "送医院了"): what else the message asks is answered.
 # Someone to mind the other children while the parent goes to hospital: a search, answered during the emergency.

@@ -114,7 +114,8 @@ SECOND_TOPIC = {
     "find_centre": re.compile(r"(找|附近|哪里|哪儿|哪有|哪些|哪几家|有没有|能去|能上|能送|可以去|可以上|可以送|"
                               r"要不要送|想送).{0,6}(托育|托儿所|托班|日托|托管)|想\S{0,4}(?:送托|入托)|"
                               r"(?:有啥|有什么|哪些|哪里|哪儿|哪家)\S{0,2}(?:能|可以)送|"
-                              r"nursery|daycare", re.I),
+                              r"nursery|daycare|"
+                              r"^\s*(?:托育|托儿所|托班|日托)(?:机构|中心|园|点)?\s*[?？。!！]*\s*$", re.I),
     "subsidy": re.compile(r"补贴|补助|津贴|subsid", re.I),
     "check_centre": re.compile(r"备案|正规吗|资质", re.I),
     "complaint": COMPLAINT_WORDS,

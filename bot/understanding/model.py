@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -156,10 +155,10 @@ class _Head:
         return cls(list(map(str, fitted.classes_)), fitted.coef_.astype(np.float16).astype(np.float32),
                    fitted.intercept_.astype(np.float32))
 
-    def probabilities(self, indices: np.ndarray, values: np.ndarray) -> np.ndarray:
-        scores = self.coef[:, indices] @ values + self.intercept
-        scores = np.exp(scores - scores.max())
-        return scores / scores.sum()
+
+def _softmax(scores: np.ndarray) -> np.ndarray:
+    exp = np.exp(scores - scores.max())
+    return exp / exp.sum()
 
 
 class CompactModel:
@@ -174,29 +173,38 @@ class CompactModel:
         self.heads = heads
         self.corpus_digest = corpus_digest
         self._safe_index = heads["safety"].classes.index("none")
+        # Features × classes of both heads, so that one message's features are gathered once, row by row.
+        self._weights = np.ascontiguousarray(np.vstack([heads["intents"].coef, heads["safety"].coef]).T)
+        self._intercepts = np.concatenate([heads["intents"].intercept, heads["safety"].intercept])
+        self._split = len(heads["intents"].classes)
 
     def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """The sparse TF-IDF row (indices, values): sublinear tf × idf, each block normalised to unit length."""
-        indices: list[int] = []
-        values: list[float] = []
+        indices: list[np.ndarray] = []
+        values: list[np.ndarray] = []
         normalised = normalise(text)
         for (_, analyse), vocabulary, idf, offset in zip(ANALYSERS, self.vocabularies, self.idfs, self.offsets,
                                                          strict=True):
-            counts = Counter(i for i in map(vocabulary.get, analyse(normalised)) if i is not None)
-            block = [(i, (1.0 + math.log(n)) * idf[i]) for i, n in counts.items()]
-            norm = math.sqrt(sum(v * v for _, v in block)) or 1.0
-            indices.extend(offset + i for i, _ in block)
-            values.extend(v / norm for _, v in block)
-        return np.asarray(indices, dtype=np.intp), np.asarray(values)
+            known = [(vocabulary[term], n) for term, n in Counter(analyse(normalised)).items() if term in vocabulary]
+            if not known:
+                continue
+            ids, counts = np.array(known).T
+            weights = (1.0 + np.log(counts)) * idf[ids]
+            indices.append(ids + offset)
+            values.append(weights / np.sqrt(weights @ weights))
+        if not indices:
+            return np.zeros(0, dtype=np.intp), np.zeros(0)
+        return np.concatenate(indices), np.concatenate(values)
 
     def read(self, text: str) -> tuple[Reading, SafetyReading]:
         indices, values = self.vector(text)
+        scores = values @ self._weights[indices] + self._intercepts  # both heads in one product
         head = self.heads["intents"]
-        p = head.probabilities(indices, values)
+        p = _softmax(scores[:self._split])
         first, second = np.argsort(p)[::-1][:2]
         reading = Reading(head.classes[first], float(p[first]), head.classes[second], float(p[second]))
         safety = self.heads["safety"]
-        s = safety.probabilities(indices, values)
+        s = _softmax(scores[self._split:])
         none_p = float(s[self._safe_index])
         s[self._safe_index] = -1.0
         top = int(np.argmax(s))

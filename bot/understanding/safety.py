@@ -7,7 +7,9 @@ centre closed with the fees) in two tiers, and the trained safety classifier bac
 * a strong pattern always raises the alarm;
 * a weak pattern (words that are risky only sometimes: 淤青, 纽扣电池, 倒闭) raises it when the classifier gives
   some support, i.e. "none" is less likely than WEAK_SUPPORT;
-* the classifier alone raises it when "none" is less likely than MODEL_ALARM.
+* the classifier alone raises it when "none" is less likely than MODEL_ALARM;
+* strong words raise none when the classifier is sure the message is ordinary (OVERRULED_ABOVE), except despair
+  and a fever under three months.
 
 A message is matched compacted (NFKC, lower case, no spaces between Chinese characters, 三十八度二 as 38.2度) with
 phrases that only look risky erased (不发烧, 打疫苗, 怕跑路, 退不退), and, when it has Latin letters, spelled in
@@ -18,6 +20,7 @@ pinyin with the syllables apart (for messages typed in pinyin: "baobao jiao bu x
 * one asked in general (一般, 的话) makes strong patterns weak and drops weak ones;
 * a child who is fine now (还在玩, 一切正常) quiets weak emergency words;
 * a clause about the news or a show, with no child of the parent's own in it, is not read;
+* a rumour the parent wants checked ("听说…真的假的", "视频里那个是哪家") leaves harm and fraud to the classifier;
 * an adult's own illness (我自己, 老伴) is no child's emergency or medicine question;
 * any fever under three months is an emergency (the age from the text or the conversation), unless a normal
   temperature was measured; the classifier cannot see the age, so its emergency reading of a message the words see
@@ -47,6 +50,11 @@ KINDS = ("harm", "emergency", "distress", "medicine", "fraud")
 # false alarms in 12,830, and alarmed on short follow-ups in conversations ("那我呢 我也在这个厂上班"): not taken).
 MODEL_ALARM = 0.4
 WEAK_SUPPORT = 0.9  # a weak pattern raises the alarm when "none" is less likely than this
+# Strong words alone raise no alarm when the classifier gives "none" at least this (a rumour checked, a past
+# scare, a joke), except despair and a fever under three months. Session 10, writer-grouped 5-fold
+# cross-validation on 52,574 training messages: 0.99 took 99 of 1,936 false alarms and no alarm of 22,005;
+# 0.98 would take 176 and lose 2. The truest case words caught with the least support was at 0.987.
+OVERRULED_ABOVE = 0.99
 MODEL_MIN_CHARS = 6  # the classifier alone does not alarm on a shorter message ("可以", "好的"): too little to read
 
 
@@ -277,7 +285,9 @@ EMERGENCY = _rx(
     r"\b(?:jiao|han) ?bu ?xing\b|\bchou ?(?:feng|chu)\b|\bchuan ?bu ?(?:shang|guo) ?qi\b",
 )
 # Signs said plainly (session 3, from the training writers' words that cross-validation missed).
-EMERGENCY_MORE = _rx(r"\bseizing\b|\bconvulsing\b|\bhaving (?:a )?(?:seizure|fit)\b",r"耳朵\S{0,4}(?:流|出)\S{0,4}(?:水|血)|紫(?:色|红色)?的?小?(?:点|斑)|果酱(?:样|色)?\S{0,2}(?:便|屎)|"
+EMERGENCY_MORE = _rx(
+    r"(?:嚼|吃|舔|喝|吞)\S{0,4}蚊香|蚊香\S{0,4}(?:嚼|吃了|舔|喝了|吞)",  # session 10
+    r"\bseizing\b|\bconvulsing\b|\bhaving (?:a )?(?:seizure|fit)\b",r"耳朵\S{0,4}(?:流|出)\S{0,4}(?:水|血)|紫(?:色|红色)?的?小?(?:点|斑)|果酱(?:样|色)?\S{0,2}(?:便|屎)|"
                      r"大便像果酱|囟门\S{0,3}(?:鼓|凸)|喷射(?:状|性)?(?:呕|吐)|(?:吃|食|吞)(?:了|咗)\S{0,8}降(?:血)?压药",
                      # session 4: drowsy and floppy in plain words, a swelling behind the ear, bleeding that won't stop
                      r"昏昏沉沉|眼神发直|不认人了|软趴趴|跟面条一样|头都抬不起来|耳(?:朵)?后\S{0,4}肿|"
@@ -368,7 +378,12 @@ FEVER_PINYIN = re.compile(r"\bfa ?shao\b|\bti ?wen\b")  # for the age rule only:
 COMMON_ILLNESS = _rx(r"拉稀|拉肚子|腹泻|拉水|水样便|稀便|吐了|呕吐|吐奶|\bdiarrh|\bvomit|\bthrew up|\bthrow(?:ing)? up")
 # What makes loose stools or vomiting urgent: drying out, drowsiness, blood or green, a hard belly, swelling, a fall.
 DANGER_SIGN = _rx(r"尿|眼泪|干|凹|陷|没精神|精神(?:不好|差)|蔫|软|绿|血|硬|鼓|肿|不醒|醒不|一直睡|老睡|嗜睡|想睡|喘|"
-                  r"抽搐|在抽|又抽了|抽完|呛|摔|磕|水池|落水|吞|"
+                  r"抽搐|在抽|又抽了|抽完|抽过去|翻白眼|呛|摔|磕|水池|落水|吞|"
+                  # session 10: a rash that stays when pressed, no urine, cold hands and feet
+                  r"颜色不变|不褪色|不退色|小便|手脚(?:冰)?凉|手脚冰|不吃不喝|光睡|总睡|老是睡|睡不醒|不怎么吃|不吃奶|不肯吃|没劲|没力气|"
+                  r"车里|车内|中暑|过敏|右下|弯着腰|碰一下就哭|吃了\S{0,3}[几两三四五六七八九十\d]+(?:颗|粒|片)|"
+                  r"\bchou ?(?:jin|chu|feng)|\bmei ?ting\b|heatstroke|allerg|epipen|hives|blotchy|right side|won'?t walk|"
+                  r"rolled off|fell off|"
                   # session 9: a stiff neck or light hurting, stings, mushrooms, a barking cough with noisy breathing
                   r"脖子|怕光|头疼|头痛|叮|蛰|蜇|蘑菇|野果|狗叫|吱吱|憋醒|脸色|发紫|"
                   r"stiff neck|\blight hurts|\bstung|\bsting|mushroom|berries|\bbark|wheez|stridor|\bseiz|convuls|"
@@ -436,7 +451,10 @@ DISTRESS_WEAK = _rx(r"崩溃|受不了了|撑不住|产后抑郁|抑郁|绝望|�
                     r"(?:孩子|宝宝|娃)\S{0,6}(?:会有人照顾|安排好了|照顾好的)|不会再来了|以后(?:用不上|不用给我发)了|"
                     r"撑不过|没起来")
 # Farewells and thoughts said plainly (session 3, from the training writers' words that cross-validation missed).
-DISTRESS_MORE = _rx(r"遗书|最后一封|对不起\S{0,6}(?:妈妈|爸爸)先走了|怎么死|又?想到死|伤害(?:宝宝|孩子|娃)的念头|也不需要我了?|"
+DISTRESS_MORE = _rx(
+    # session 10: the family after one's death, a sleep with no waking asked for
+    r"(?:我|额|俺)(?:要是)?死了\S{0,12}(?:改嫁|再嫁|再找|过得(?:更)?好|也好|更好)|"
+    r"(?:睡过去|睡着|一睡)\S{0,3}(?:就)?不(?:再)?醒的?\S{0,4}(?:法子|办法|药)|(?:法子|办法|药)\S{0,8}(?:睡过去|一睡)\S{0,3}(?:就)?不(?:再)?醒",r"遗书|最后一封|对不起\S{0,6}(?:妈妈|爸爸)先走了|怎么死|又?想到死|伤害(?:宝宝|孩子|娃)的念头|也不需要我了?|"
                     r"我要是不在了",
                     # session 4: farewells said softly
                     r"没办法陪\S{0,3}长大|(?:很快|快要|可能)就?不在了|planned how i'?d do it|楼顶上?看看风景|"
@@ -489,7 +507,7 @@ MEDICINE_NAMES = _any(
     r"板蓝根|双黄连|蒲地蓝|连花清瘟|藿香正气|川贝|枇杷膏|滴鼻液|滴耳液|滴眼液|眼药水|鼻喷",
     # session 6: names by their endings (甲硝唑, 左氧氟沙星, 阿昔洛韦, 多潘立酮, 右佐匹克隆, 西甲硅油, 金双歧)
     r"[\u4e00-\u9fff]{1,5}(?:硝唑|拉唑|康唑|沙星|西林|霉素|洛韦|他韦|立酮|匹克隆|西泮|唑仑|硅油|双歧|单抗|西坦|尼松|米松|"
-    r"三嗪|吡酯|斯汀|他定|替丁|洛尔|沙坦|普利|咪唑|曲林|双胍|西汀|帕林)|开喉剑|喷几次|喷雾剂?\S{0,6}几次|卡多曲|四磨汤|脐贴|牙龈凝胶|(?:涂|抹)\S{0,4}凝胶|(?:啥|什么)药\S{0,6}(?:能|可以)?让\S{0,4}(?:睡|安静)|(?:铁剂|钙剂|锌剂)\S{0,6}(?:同时|一起)\S{0,4}(?:服用|吃|喝)|乳果糖|希舒美|宝塔糖|蝉蜕|优甲乐|储雾罐|吸药|风油精|清凉油|万金油|(?:打|挂)(?:吊瓶|点滴)\S{0,8}(?:喂奶|哺乳)|\btamiflu|\boseltamivir|\bpermethrin|\bsumatriptan|\btriptan|\bsmecta|泰诺|黄连水|曲马多|枸橼酸|利尿(?:剂|药)|肾上腺素(?:笔|注射)|信必可|舒利迭|顺尔宁|"
+    r"三嗪|吡酯|斯汀|他定|替丁|洛尔|沙坦|普利|咪唑|曲林|双胍|西汀|帕林|地平)|双歧杆菌|活菌散|开喉剑|喷几次|喷雾剂?\S{0,6}几次|卡多曲|四磨汤|脐贴|牙龈凝胶|(?:涂|抹)\S{0,4}凝胶|(?:啥|什么)药\S{0,6}(?:能|可以)?让\S{0,4}(?:睡|安静)|(?:铁剂|钙剂|锌剂)\S{0,6}(?:同时|一起)\S{0,4}(?:服用|吃|喝)|乳果糖|希舒美|宝塔糖|蝉蜕|优甲乐|储雾罐|吸药|风油精|清凉油|万金油|(?:打|挂)(?:吊瓶|点滴)\S{0,8}(?:喂奶|哺乳)|\btamiflu|\boseltamivir|\bpermethrin|\bsumatriptan|\btriptan|\bsmecta|泰诺|黄连水|曲马多|枸橼酸|利尿(?:剂|药)|肾上腺素(?:笔|注射)|信必可|舒利迭|顺尔宁|"
     r"\b\w+(?:cillin|mycin|floxacin|furantoin|tadine|tirizine|prednisol\w*)\b|"
     r"黄连素|褪黑素|补锌|培菲康|益生菌\S{0,10}(?:多少|几(?:包|袋|次|天)|吃多了|剂量|用量)|锌(?:片|剂|糖浆)|扑尔敏|保婴丹|七星茶|猴枣散|珍珠末|感康|西甲硅油|"
     r"\bcodeine|\bfluoxetine|\bsertraline|\b(?:es)?citalopram|\bparoxetine|\bantidepressant|"
@@ -498,7 +516,7 @@ MEDICINE_NAMES = _any(
 MEDICINE = _rx(
     MEDICINE_NAMES,
     r"小儿\S{1,6}(?:颗粒|糖浆|口服液|片)|"
-    r"\S{1,4}(?:混悬液|口服液|口服溶液|颗粒|糖浆|药膏|软膏|乳膏|栓|滴剂|胶囊|气雾剂|喷雾剂|吸入剂|注射笔|注射液)(?![\u4e00-\u9fff]{0,2}(?:多大|几岁)|积木|玩具)",
+    r"\S{1,4}(?:混悬液|口服液|口服溶液|颗粒|糖浆|药膏|软膏|乳膏|栓|滴剂|胶囊|气雾剂|喷雾剂|吸入剂|注射笔|注射液)(?![\u4e00-\u9fff]{0,2}(?:多大|几岁)|积木|玩具|q)",
     # dose, interval, combining, stopping, which one to take
     r"药\S{0,6}(?:吃多少|喂多少|几(?:毫升|ml|片|粒|袋|包|颗|次)|多久|多长时间|间隔|一次|剂量|用量|补喂|补吃|再喂)|"
     r"剂量|用量|(?:吃|用|喂)(?:什么|啥|哪种|哪个)药|补喂|(?:给|喂|吃)\S{0,2}(?:半片|半颗|半包|一半)|掰一半|"
@@ -531,6 +549,7 @@ DRUG_NAMED = re.compile(MEDICINE_NAMES + r"|止咳|" + MEDICINE_THEN_MILK + r"|"
 
 # -- fee fraud -------------------------------------------------------------------------------------------------
 FRAUD = _rx(
+    r"(?:送|交了?(?:钱|费)|孩子\S{0,6}过去)\S{0,12}(?:贴|挂)了?\S{0,2}封条",  # session 10: sealed, the child brought
     # ran off with the money
     r"跑路|卷着?(?:钱|款|走|了|跑)|携款|人去楼空|连夜搬|一夜之间\S{0,4}(?:没了|人去楼空|关)|老板跑了|联系不上了|"
     r"(?:老板|负责人|园长|人)\S{0,12}(?:失联|联系不上|跑了|不见了|找不(?:到|着)了?|打不通|蒸发|消失|没了)",
@@ -682,6 +701,13 @@ QUIET = _rx(
     r"可以退吗|没说不退|一般\S{0,4}退|(?:担心|怕|害怕|万一)\S{0,6}虐待|"
     r"没(?:在\S{0,3})?交(?:钱|费)|(?:也|说|会)会?退(?:的|了)?$|(?:钱|费)?已经退了?|"
     r"(?:房东|中介|租房|房租|商家|淘宝|网购|快递|健身房|驾校|物业)\S{0,8}(?:押金|退|跑路|骗)",
+    # session 10: a centre that closed before, the money back or a new one sought; other businesses; a clause asked
+    # about; a fee a caller asked for and not paid; hyperbole
+    r"(?:之前|以前|上回|上次|去年|原来|上一?家|邻居\S{0,4})\S{0,10}(?:跑路|倒闭|关门|卷钱跑)\S{0,24}(?:退回|追回|退了|退给|"
+    r"(?:重新|再|赶紧)?找|换|推荐|靠谱)|(?:美容院|理发店|奶茶店|游泳馆|健身|p2p|网贷|二手车|网上买|课外班|培训班|外卖)\S{0,12}"
+    r"(?:跑路|倒闭|卷钱|骗|不退)|(?:合同|条款|协议)\S{0,30}(?:不退|概不退款|不予退还)|(?:不退|不予退还)\S{0,24}(?:合理吗|合法吗|"
+    r"有效吗|合不合规|霸王条款|算不算)|(?:手续费|解冻费|先交钱|交钱)\S{0,16}(?:我?还?没交|还啥都没交|真要交吗|要交吗|是这样吗|"
+    r"是骗局吧|是真的吧|有这回事吗|别信)|看着都窒息|看得我窒息|令人窒息|让人窒息|踢皮球\S{0,4}晕|绕晕|搞晕|转晕|看晕|听晕|笑死",
     # session 8: despair said not to be there, a child hurt by another child
     r"(?:我)?(?:没|没有|并没有|不是)(?:想)?(?:过)?(?:要)?(?:自杀|轻生|想死|想不开|寻死)|\bnot suicidal\b|"
     r"\bnot (?:thinking of|going to|planning to) (?:hurt|harm|kill)\w* (?:myself|me)\b|"
@@ -697,6 +723,9 @@ QUIET = _rx(
 )
 # Asked ahead of time: the words alone decide nothing, the classifier may still raise the alarm.
 AHEAD = _rx(
+    # session 10: a message that starts with "if", learning ahead
+    r"^(?:如果|假如|假设|万一|要是)(?!我|\S{0,12}(?:现在|正在|刚才|刚刚))|想提前知道|想学一下|想打印|贴(?:在)?冰箱|存(?:到)?手机|课上\S{0,4}说|科普|"
+    r"^what if\b|^if (?:my|a|the|our) (?:baby|kid|child|son|daughter|toddler)\b(?!.{0,30}\bnow\b)",
     r"预防|防止|怎么防|咋防|防着|以防万一|提前(?:了解|准备|学)|先学|(?:只是|想|先)\S{0,2}了解|怎么收|咋收|收起来|咋放|"
     r"怎么放|放哪|够不着|拿不到|还没签|签(?:合同)?(?:之)?前|防\S{0,3}(?:溺水|烫|摔|噎|吞|误食|走失|坠|跌|窒息|中毒)|提前问|先问问",
     # over, and fine now (session 4): "去年抽过一次热性惊厥 现在早好了", "医生说没事"
@@ -727,6 +756,11 @@ AHEAD = _rx(
 HEARSAY = _rx(r"新闻|报道|谣言|辟谣|谣传|传言|传闻|网上有人说|群里有人说|群里说|电影|剧里|书里|刷到|抖音|快手|微博|热搜|电视剧|小说|纪录片|网上(?:说|看到)|评论区|讲\S{0,8}的(?:电影|片)|"
               r"那部电影|\bin the news\b|\bthe news\b|\bnews said\b|\bdocumentary\b|\bheard a story\b|"
               r"\bread (?:about|a story)\b")
+# A rumour the parent wants checked ("听说那家老师打娃 真的假的", "群里传…是哪一家"): its words are left to the classifier.
+RUMOUR = _rx(r"视频|群里转|转的|帖子|上了新闻|评论(?:里|说)|\S{1,3}群(?:里)?说|老姐妹说|听说|听(?:人|别人|邻居|朋友|同事|家长|他们|大家)说|(?<!孩子)(?<!娃)有人说|有家长说|群里(?:传|有人|有家长)|"
+             r"网上有(?:人|个视频|视频)|发帖|视频(?:里|上)?说|抖音上|电视上|传(?:言|闻)|邻居说|\brumou?rs?\b|\bheard\b")
+DOUBTED = _rx(r"是哪个园|是不是它|是不是叫|能查吗|能查到吗|(?:处理|投诉)记录|是否真实|备案(?:了)?没|往哪举报|在哪举报|会不会犯法|真的假的|真的吗|是真的不|是不是真的|不知(?:道)?真假|不知(?:道)?(?:是)?真的假的|谣言|是哪(?:一)?家|说的是哪|"
+              r"是不是(?:我们|咱们|俺们)|\btrue\b|\breal\b\?|\bwhich (?:one|centre|center|daycare)")
 CLAUSE = re.compile(r"([，。！？!?,.;；\s]+)")
 OWN_CHILD = _rx(r"(?:我|俺|咱)们?家?的?(?:孩子|娃|儿子|女儿|闺女|宝宝|宝|孙子|孙女|外孙|小孩)|"
                 r"\b(?:my|our) (?:son|daughter|baby|child|kid|toddler|boy|girl|little one)\b")
@@ -737,18 +771,22 @@ STORING = _rx(r"收起来|收好|存放|放哪|放在哪|够不着|不让\S{0,4}
               r"\bkeep\b.{0,40}\b(?:cabinet|cupboard|drawer|shelf)|\bhumidity")
 # Asked in general: strong patterns count as weak, weak ones not at all.
 IN_GENERAL = _rx(r"一般|的话|万一|注意(?:啥|什么|哪些)|观察(?:啥|什么|哪些)")
-ADULT_PATIENT = _rx(r"我自己|我本人|(?:我|俺)(?:老公|老婆|爸|妈|公公|婆婆|丈夫|媳妇|老汉|老头子)(?!说|讲|觉得)|老伴|奶奶我|我这老太太|"
+ADULT_PATIENT = _rx(r"我自己|我本人|我\S{0,2}(?:[五六七八]十[一二三四五六七八九]?|[5-8]\d)(?:多)?岁?了|(?:我|俺)(?:在)?吃(?:的)?\S{0,6}(?:降压药|降糖药|避孕药)|"
+                    r"我(?:感冒|发烧|头疼|头痛|牙疼|胃疼|腰疼|咳嗽)了?|能开车吗|(?:我|俺)(?:老公|老婆|爸|妈|公公|婆婆|丈夫|媳妇|老汉|老头子)(?!说|讲|觉得)|老伴|奶奶我|我这老太太|"
                     r"\bmyself\b|\bmy period\b|\bperiod pain|痛经|来姨妈|来例假|\blai ?yi ?ma\b|"
                     r"\bme not the (?:kids?|baby)\b|"
                     r"\bmy (?:husband|wife|mum|mom|dad)\b")
 OWN_MEDICINE = _rx(r"(?:我自己|我本人|我这老太太|奶奶我)\S{0,12}(?:吃|用|喝|打)|(?:我|俺)(?:老汉|老头子|老伴)\S{0,6}(?:吃|用)")
 NURSING = _rx(r"喂奶|哺乳|母乳|怀孕|孕|喂\S{0,2}奶|breastfe|pregnan")
-NOT_NURSING = _rx(r"(?:没有?|不)在?(?:喂奶|哺乳|喂母乳)|not breastfeeding|stopped breastfeeding|\bmei ?you ?bu ?ru\b")
+STOPPING_MILK = re.compile(r"停奶|回奶")
+NOT_NURSING = _rx(r"(?:早|已经|早就)?(?:不吃母乳|断奶)了|(?:没有?|不)在?(?:喂奶|哺乳|喂母乳)|not breastfeeding|stopped breastfeeding|\bmei ?you ?bu ?ru\b")
 # The child's other parent gone ("孩子妈妈走了", "老婆生完孩子就走了"), and a question for the service with it.
 PARTNER_LEFT = _rx(r"(?:孩子|娃)(?:他|她)?(?:妈|爸|娘|爹)妈?\S{0,8}(?:走了|跑了|离开了?|不要我们了)|"
                    r"(?:老婆|媳妇|妻子|老公|丈夫)\S{0,8}(?:走了|跑了|离家出走)")
 ASKS_THE_SERVICE = _rx(r"[休请歇]\S{0,3}假|产假|陪产|育儿假|护理假|托育|托儿|托班|补贴|\bleave\b|daycare")
 # A message about a pet, with no child in it (我家狗抽搐了, 猫吃了巧克力): no alarm, whatever the classifier reads.
+# 狗 in a saying, not a pet: 累成狗, 喂狗 (a threat), 咳得跟狗叫似的.
+DOG_IDIOMS = re.compile(r"累成狗|累得?(?:跟|像)狗|(?:像|跟)狗一样|单身狗|狗血|喂狗|狗屁|狗东西|狗日|狗腿|舔狗|狗叫")
 PET = _rx(r"狗|猫|宠物|兔子|仓鼠|鹦鹉|乌龟|金鱼|鱼缸|小鱼|\b(?:dog|cat|puppy|kitten|pet|hamster|rabbit)s?\b")
 ANY_CHILD = _rx(r"孩|娃|宝|崽|儿子|女儿|闺女|孙|侄|外甥|小朋友|小孩|幼儿|婴儿|新生儿|[\d一二两三]岁|个月|囡囡|被\S{0,2}(?:狗|猫)|"
                 r"(?:狗|猫)\S{0,2}咬(?:了|伤)\S{0,2}(?:脸|手|腿|头|胳膊|嘴)|"
@@ -818,7 +856,7 @@ def under_three_months(text: str) -> bool:
         elif "周" in unit or "星期" in unit or "礼拜" in unit or unit.startswith("w"):
             if value <= 12:
                 return True
-        elif 7 <= value <= 90 and re.search(r"出生|生下来|才|刚|满|宝宝|娃|婴|孩子|患儿|old", text, re.I):
+        elif 7 <= value <= 90 and re.search(r"出生|生下来|才|刚|满|宝宝|娃|婴|孩子|患儿|old|\bcai\b|\bgang\b|\bbao ?bao\b", text, re.I):
             return True  # days: 出生五十天, 二十天的宝宝 (not 烧了三天, excluded above)
     return False
 
@@ -826,11 +864,19 @@ def under_three_months(text: str) -> bool:
 LATIN_LETTER = re.compile(r"[a-z]")
 TONE_MARKED = re.compile(r"[\u00c0-\u024f]")
 # A baby's age typed in pinyin, read as Chinese ("2 ge yue bao bao fa shao 38.5 du").
-PINYIN_WORDS = re.compile(r"(\d+)\s*ge\s*yue\b|(\d+)\s*zhou\b")
+PINYIN_NUMBERS = {"yi": "1", "er": "2", "liang": "2", "san": "3", "si": "4", "wu": "5", "liu": "6", "qi": "7", "ba": "8",
+                  "jiu": "9", "shi": "10"}
+PINYIN_WORDS = re.compile(r"\b(\d+|yi|er|liang|san|si|wu|liu|qi|ba|jiu|shi)\s*(ge\s*yue|zhou)\b|\b(\d+)\s*tian\b|"
+                          r"\b(xin ?sheng ?er)\b")
 
 
 def _hanzi_for(match: re.Match[str]) -> str:
-    return f"{match.group(1)}个月" if match.group(1) else f"{match.group(2)}周"
+    number, unit, days, newborn = match.groups()
+    if newborn:
+        return "新生儿"
+    if days:
+        return f"{days}天"
+    return PINYIN_NUMBERS.get(number, number) + ("周" if unit == "zhou" else "个月")
 
 
 @lru_cache(maxsize=2048)
@@ -872,9 +918,11 @@ def _found(text: str, age_months: int | None) -> dict[str, bool]:
             del found["medicine"]
         if found.get("emergency") is False and FINE_NOW.search(form):
             del found["emergency"]
+        if not happening and RUMOUR.search(compact) and DOUBTED.search(compact):  # a rumour to check
+            found = {kind: strong for kind, strong in found.items() if kind not in ("harm", "fraud")}
         if not happening and IN_GENERAL.search(compact):
             found = {kind: False for kind, strong in found.items() if strong}
-    if _fever(form) and ((age_months is not None and age_months < 3) or under_three_months(form)):
+    if _young_fever(form, age_months):
         found["emergency"] = True
     if _about_an_adult(form):  # an adult's own illness or medicine is not the child's emergency
         found.pop("emergency", None)
@@ -890,6 +938,10 @@ def _about_an_adult(form: str) -> bool:
     return not ANY_CHILD.search(form) or bool(OWN_MEDICINE.search(form))
 
 
+def _young_fever(form: str, age_months: int | None) -> bool:
+    return _fever(form) and ((age_months is not None and age_months < 3) or under_three_months(form))
+
+
 def _fever(form: str) -> bool:
     """A fever said: a normal temperature measured ("量了37.2", "36.9") outweighs a forehead that feels warm."""
     said = FEVER.search(form) or FEVER_PINYIN.search(form)
@@ -897,7 +949,7 @@ def _fever(form: str) -> bool:
 
 
 def _about_a_pet(form: str) -> bool:
-    return bool(PET.search(form)) and not ANY_CHILD.search(form)
+    return bool(PET.search(DOG_IDIOMS.sub("", form))) and not ANY_CHILD.search(form)
 
 
 def _only_a_symptom(text: str, reading: SafetyReading) -> bool:
@@ -929,7 +981,8 @@ def _no_medicine(text: str, reading: SafetyReading) -> bool:
     """Is the classifier's medicine reading about water, milk, vitamin D or toothpaste, with no medicine in it?"""
     _, form, _ = _forms(text)
     return reading.label == "medicine" and bool(NOT_MEDICINE.search(form)) and not DRUG_NAMED.search(form) \
-        and not ANY_MEDICINE.search(form.replace("牙膏", "")) and not STRONG["medicine"].search(form)
+        and not ANY_MEDICINE.search(form.replace("牙膏", "")) and not STRONG["medicine"].search(form) \
+        and bool(NOT_MEDICINE.search(STOPPING_MILK.sub("", form)))  # "还是得停奶" asks about no milk
 
 
 def word_alarms(text: str, age_months: int | None = None) -> list[str]:
@@ -945,6 +998,8 @@ def check(text: str, reading: SafetyReading | None, age_months: int | None = Non
         return None
     none_p = reading.none_probability if reading is not None else 1.0
     kinds = {kind for kind, strong in found.items() if strong or none_p < WEAK_SUPPORT}
+    if reading is not None and none_p >= OVERRULED_ABOVE:  # words the classifier is sure are ordinary: only despair and a young fever stay
+        kinds &= {"distress", "emergency"} if _young_fever(_forms(text)[1], age_months) else {"distress"}
     by_words = bool(kinds)
     if reading is not None and none_p < MODEL_ALARM and len(_forms(text)[0]) >= MODEL_MIN_CHARS \
             and (kinds or not (_only_a_symptom(text, reading) or _no_one_did_it(text, reading)

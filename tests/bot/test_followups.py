@@ -994,3 +994,14 @@ def test_a_centre_named_whole_during_a_leave_question(sample: tuple[Engine, Regi
     answer = say(engine, "好 那刚才女皇路社区托育点的电话再给我一下")
     centre = registry.get(answer.centres[0])
     assert centre is not None and centre.name.startswith("女皇路社区托育点") and centre.phone in answer.text
+
+
+def test_the_service_named_in_one_word_is_a_search_and_an_unsure_reading_keeps_the_centre_named(
+        sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    assert say(engine, "托育", chat="word").intent == "find_centre"
+    say(engine, "就是利州区那个将军桥托育中心 说有37个空位 我去问人家说满了 你们数据都是假的吧", chat="unsure")
+    asked = say(engine, "行 那你给我登记 投诉他们乱报空位", chat="unsure")
+    assert "是哪家" not in asked.text  # the centre named before the question is the one
+    filed = say(engine, "不留", chat="unsure").text
+    assert "已登记" in filed and "将军桥" in filed

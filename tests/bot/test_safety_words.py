@@ -361,3 +361,61 @@ def test_session_nine_english_and_pinyin_alarm(text: str, kind: str) -> None:
 ])
 def test_session_nine_english_quiet(text: str) -> None:
     assert safety.word_alarms(text) == []
+
+
+@pytest.mark.parametrize(("text", "kind"), [  # session 10: the training writers' misses
+    ("娃把蚊香片嚼了一半 现在看着没事 但我心慌得要死 要去医院吗", "emergency"),
+    ("有没有啥法子让人睡过去就不醒的，问问", "distress"),
+    ("额在想，额死了娃她妈能改嫁个好人家，娃也能有个像样的爹", "distress"),
+    ("你们那个托育园是不是跑了？我今天送孩子过去门口贴了封条", "fraud"),
+    ("xinshenger 20 tian, tiwen 38.1, yao qu yiyuan ma", "emergency"),  # a newborn's fever, in pinyin
+    ("fa shao 38.2 du, baobao wu zhou da, yao bu yao qu yiyuan", "emergency"),  # five weeks, the number in pinyin
+    ("我有高血压 生完还在吃硝苯地平 能给孩子喂奶吗", "medicine"),  # a drug by its ending (地平)
+    ("双歧杆菌三联活菌散用多少度水冲 能兑奶吗", "medicine"),
+    ("要是我哪天不回来了 孩子就拜托你们了", "distress"),  # "if" about oneself is no what-if
+])
+def test_session_ten_words_alarm(text: str, kind: str) -> None:
+    assert kind in safety.word_alarms(text)
+
+
+@pytest.mark.parametrize("text", [
+    "听说咱们这儿那家叫小海豚的 老师之前在别的园打过孩子被开除了 不知道真的假的",  # a rumour to check
+    "视频里那个托育园打孩子的是哪家 是不是我们忻州的",
+    "原来那个园跑路了（钱后来退了），现在想找个正规备案的双语托育园，大同市区",
+    "合同里写着交了钱一律不退，这种条款有效吗",
+    "有人说补贴到了要交解冻费才能取 我没交 这是骗局吧",
+    "如果宝宝误喝了消毒水 第一时间做什么 我想打印出来贴冰箱上",
+    "what if my kid licks a battery but doesn't swallow it",
+    "退订 栓Q",
+    "午睡室太挤了 床挨床 我看着都窒息",
+    "我六十八了 自己吃的降压药 早上吃好还是晚上吃好",
+    "美容院老板卷钱跑了，我办的卡两万，去哪告",
+])
+def test_session_ten_quiet_on_words(text: str) -> None:
+    assert safety.word_alarms(text) == []
+
+
+def test_strong_words_yield_to_a_classifier_sure_it_is_ordinary_but_not_for_despair_or_a_young_fever() -> None:
+    rumour = "看新闻 虐童 气死我了"
+    assert safety.word_alarms(rumour) == ["harm"]
+    assert safety.check(rumour, reading("harm", 0.98)) is not None  # below OVERRULED_ABOVE the words stand
+    assert safety.check(rumour, reading("harm", safety.OVERRULED_ABOVE)) is None
+    assert safety.check(rumour, None) is not None  # no classifier: the words alone decide
+    despair = safety.check("不想活了", reading("distress", 0.999))
+    assert despair is not None and despair.kind == "distress"
+    fever = safety.check("宝宝两个月 发烧38度", reading("emergency", 0.999))
+    assert fever is not None and fever.kind == "emergency"
+
+
+def test_dangers_that_make_a_fever_or_vomiting_urgent_for_the_classifier() -> None:
+    for text in ("发烧加上肚子上这种暗红的斑，用手指摁下去颜色不变", "娃小便8个多小时没有了 一直拉肚子 手脚凉",
+                 "五个月的娃烧了三天了 不吃不喝光睡觉", "两岁宝宝吃了三四颗铁剂 现在吐了一次"):
+        alarm = safety.check(text, reading("emergency", 0.05))
+        assert alarm is not None and alarm.kind == "emergency", text
+    assert safety.check("孩子着凉了拉肚子 精神还行", reading("emergency", 0.05)) is None
+
+
+def test_a_saying_with_a_dog_is_no_pet() -> None:
+    tired = safety.check("天天觉得活着累，不是累成狗那种累，是不想再睁眼了那种", reading("distress", 0.01))
+    assert tired is not None and tired.kind == "distress"
+    assert safety.check("我家猫把狗的驱虫药吃了 要紧吗", reading("emergency", 0.05)) is None

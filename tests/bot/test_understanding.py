@@ -10,7 +10,8 @@ import pytest
 
 from bot.understanding import Understanding, corpus
 from bot.understanding.model import MODEL_FILE, CompactModel, build
-from bot.understanding.text import normalise
+from bot.understanding.safety import MODEL_ALARM
+from bot.understanding.text import CJK_RUN, normalise
 
 
 @pytest.fixture(scope="module")
@@ -51,11 +52,13 @@ def test_the_shipped_model_is_built_from_the_corpus_as_it_is() -> None:
 
 
 @pytest.mark.slow
-def test_training_is_deterministic_and_the_shipped_numbers_read_as_scikit_learn_does() -> None:
+def test_the_shipped_numbers_read_as_scikit_learn_does_and_agree_with_a_fresh_training() -> None:
     trained = build()
-    shipped = CompactModel.load()
-    for example in corpus.load("train")[::25]:
-        mine, theirs = shipped.read(example.text), trained.read(example.text)
+    exported, shipped = trained.export(), CompactModel.load()
+    sample = corpus.load("train")[::25]
+    differ = 0
+    for example in sample:
+        mine, theirs = exported.read(example.text), trained.read(example.text)
         row = trained.features.transform([normalise(example.text)])
         intents = dict(zip(trained.intents.classes_, trained.intents.predict_proba(row)[0], strict=True))
         kinds = dict(zip(trained.safety.classes_, trained.safety.predict_proba(row)[0], strict=True))
@@ -65,6 +68,12 @@ def test_training_is_deterministic_and_the_shipped_numbers_read_as_scikit_learn_
         assert kinds[mine[1].label] == pytest.approx(kinds[theirs[1].label], abs=2e-3)
         assert mine[0].probability == pytest.approx(theirs[0].probability, abs=1e-3)
         assert mine[1].none_probability == pytest.approx(theirs[1].none_probability, abs=1e-3)
+        kept = shipped.read(example.text)
+        differ += kept[0].intent != mine[0].intent or (kept[1].none_probability < MODEL_ALARM) != (
+            mine[1].none_probability < MODEL_ALARM)
+    # Training is deterministic on one machine; on another (its BLAS, its numpy) the optimiser stops a little
+    # elsewhere (a model shipped from one machine and trained again on another: 4 of 9,603 decisions moved).
+    assert differ <= len(sample) // 200
 
 
 @pytest.mark.parametrize(("text", "intent"), [
@@ -115,3 +124,14 @@ def test_the_training_digest_changes_with_the_held_out_part_too(tmp_path) -> Non
     before = corpus.training_digest(tmp_path)
     (tmp_path / "heldout" / "x.tsv").write_text("text\tintent\tsafety\n在吗\thelp\tnone\n", encoding="utf-8")
     assert corpus.training_digest(tmp_path) != before
+
+
+def test_pinyin_read_phrase_by_phrase_is_the_pinyin_of_the_whole_run() -> None:
+    from pypinyin import Style, lazy_pinyin
+
+    from bot.understanding.text import pinyin
+
+    for text in ("银行旁边的托育行不行", "重庆长大的孩子重了 长得快", "脱育 拖育 托育", "offline 抽风了 还在抽"):
+        whole = [s for run in CJK_RUN.findall(text) for s in lazy_pinyin(run, style=Style.NORMAL, errors="ignore")]
+        assert list(pinyin(text)) == whole
+    assert pinyin("银行")[0] == "yin" and pinyin("银行")[1] == "hang" and pinyin("行不行")[0] == "xing"

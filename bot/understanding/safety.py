@@ -52,8 +52,8 @@ MODEL_ALARM = 0.4
 WEAK_SUPPORT = 0.9  # a weak pattern raises the alarm when "none" is less likely than this
 # Strong words alone raise no alarm when the classifier gives "none" at least this (a rumour checked, a past
 # scare, a joke), except despair and a fever under three months. Session 10, writer-grouped 5-fold
-# cross-validation on 52,574 training messages: 0.99 took 99 of 1,936 false alarms and no alarm of 22,005;
-# 0.98 would take 176 and lose 2. The truest case words caught with the least support was at 0.987.
+# cross-validation on 52,574 training messages: 0.99 took false alarms from 1,936 to 1,846 and no alarm of 22,005
+# (0.98: 176 fewer, 2 lost). The true case words caught with the least support was at 0.987.
 OVERRULED_ABOVE = 0.99
 MODEL_MIN_CHARS = 6  # the classifier alone does not alarm on a shorter message ("可以", "好的"): too little to read
 
@@ -778,7 +778,7 @@ ADULT_PATIENT = _rx(r"我自己|我本人|我\S{0,2}(?:[五六七八]十[一二�
                     r"\bmy (?:husband|wife|mum|mom|dad)\b")
 OWN_MEDICINE = _rx(r"(?:我自己|我本人|我这老太太|奶奶我)\S{0,12}(?:吃|用|喝|打)|(?:我|俺)(?:老汉|老头子|老伴)\S{0,6}(?:吃|用)")
 NURSING = _rx(r"喂奶|哺乳|母乳|怀孕|孕|喂\S{0,2}奶|breastfe|pregnan")
-STOPPING_MILK = re.compile(r"停奶|回奶")
+STOPPING_MILK = re.compile(r"停奶|回奶")  # "哺乳期能吃优思明吗 还是得停奶" asks about no milk
 NOT_NURSING = _rx(r"(?:早|已经|早就)?(?:不吃母乳|断奶)了|(?:没有?|不)在?(?:喂奶|哺乳|喂母乳)|not breastfeeding|stopped breastfeeding|\bmei ?you ?bu ?ru\b")
 # The child's other parent gone ("孩子妈妈走了", "老婆生完孩子就走了"), and a question for the service with it.
 PARTNER_LEFT = _rx(r"(?:孩子|娃)(?:他|她)?(?:妈|爸|娘|爹)妈?\S{0,8}(?:走了|跑了|离开了?|不要我们了)|"
@@ -980,9 +980,9 @@ def _a_parent_left_and_asking(text: str, reading: SafetyReading) -> bool:
 def _no_medicine(text: str, reading: SafetyReading) -> bool:
     """Is the classifier's medicine reading about water, milk, vitamin D or toothpaste, with no medicine in it?"""
     _, form, _ = _forms(text)
-    return reading.label == "medicine" and bool(NOT_MEDICINE.search(form)) and not DRUG_NAMED.search(form) \
-        and not ANY_MEDICINE.search(form.replace("牙膏", "")) and not STRONG["medicine"].search(form) \
-        and bool(NOT_MEDICINE.search(STOPPING_MILK.sub("", form)))  # "还是得停奶" asks about no milk
+    return reading.label == "medicine" and bool(NOT_MEDICINE.search(STOPPING_MILK.sub("", form))) \
+        and not DRUG_NAMED.search(form) and not ANY_MEDICINE.search(form.replace("牙膏", "")) \
+        and not STRONG["medicine"].search(form)
 
 
 def word_alarms(text: str, age_months: int | None = None) -> list[str]:

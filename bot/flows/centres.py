@@ -243,6 +243,9 @@ def check(ctx: Context, state: State, message: Message, text: str) -> Turn:
         return find(ctx, state, message, text)  # "瑞祥社区 托育", "托育", "哪些托育是普惠的": not a centre's name
     if not strong and state.centre_id and REFERS_BACK.search(text):  # "那个是不是正规备了案的哦": the one in focus
         return centre_detail(ctx, state, state.centre_id)
+    if not strong and ASKS_WHICH_CENTRE.search(text) and "叫" not in text:  # "听说有家托育园…是哪家": no name yet
+        state.pending = Pending.check_name
+        return Turn("check_centre", (answers.ask_centre_name(state.language),))
     suggested = strong or [m.centre for m in found]  # "您是不是要找…": "它在哪" then means the ones suggested
     state.topic = "check_centre"
     state.listed, state.shown, state.page_start = [c.id for c in suggested[:4]], len(suggested[:4]), 0
@@ -261,6 +264,9 @@ def only_a_place(ctx: Context, words: str) -> bool:
 
 REFERS_BACK = re.compile(r"那个|这个|那家|这家|它|该机构|\bthis one\b|\bthat one\b|\bit\b", re.I)
 WHICH_ONES = re.compile(r"哪些|哪几家|有哪|\bwhich (?:ones|centres|centers)\b", re.I)
+# "听说有家托育园…是哪家": the parent does not know the name either.
+ASKS_WHICH_CENTRE = re.compile(r"是哪一?家|哪一家|说的是哪|是哪个(?:园|托育|机构)|"
+                               r"\bwhich (?:one|centre|center|daycare|nursery)\b", re.I)
 
 
 def centre_name_in(text: str) -> str:

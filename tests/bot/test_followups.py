@@ -1005,3 +1005,10 @@ def test_the_service_named_in_one_word_is_a_search_and_an_unsure_reading_keeps_t
     assert "是哪家" not in asked.text  # the centre named before the question is the one
     filed = say(engine, "不留", chat="unsure").text
     assert "已登记" in filed and "将军桥" in filed
+
+
+def test_a_rumour_about_an_unnamed_centre_asks_for_its_name(sample: tuple[Engine, Registry]) -> None:
+    engine, _ = sample
+    asked = say(engine, "听说那家托育园老师打孩子 真的假的 是哪家", chat="rumour")
+    assert asked.intent == "check_centre" and "名称" in asked.text and "没有在备案名录中找到" not in asked.text
+    assert "已备案" in say(engine, "小星星托育园", chat="rumour").text

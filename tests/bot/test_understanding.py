@@ -7,11 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pypinyin import Style, lazy_pinyin
 
 from bot.understanding import Understanding, corpus
 from bot.understanding.model import MODEL_FILE, CompactModel, build
 from bot.understanding.safety import MODEL_ALARM
-from bot.understanding.text import CJK_RUN, normalise
+from bot.understanding.text import CJK_RUN, normalise, pinyin
 
 
 @pytest.fixture(scope="module")
@@ -127,10 +128,6 @@ def test_the_training_digest_changes_with_the_held_out_part_too(tmp_path) -> Non
 
 
 def test_pinyin_read_phrase_by_phrase_is_the_pinyin_of_the_whole_run() -> None:
-    from pypinyin import Style, lazy_pinyin
-
-    from bot.understanding.text import pinyin
-
     for text in ("银行旁边的托育行不行", "重庆长大的孩子重了 长得快", "脱育 拖育 托育", "offline 抽风了 还在抽"):
         whole = [s for run in CJK_RUN.findall(text) for s in lazy_pinyin(run, style=Style.NORMAL, errors="ignore")]
         assert list(pinyin(text)) == whole
